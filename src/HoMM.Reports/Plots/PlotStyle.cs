@@ -1,0 +1,63 @@
+using HoMM.Core.Trials;
+using HoMM.Reports.Figures;
+
+namespace HoMM.Reports.Plots;
+
+/// <summary>Colours and rendering choices shared by every plot, so a state looks the same everywhere.</summary>
+public static class PlotStyle
+{
+    public const string Complete = "#4c78a8";
+    public const string Pruned = "#f58518";
+    public const string Failed = "#e45756";
+    public const string Running = "#54a24b";
+    public const string Waiting = "#9d9d9d";
+    public const string BestLine = "#222222";
+
+    /// <summary>The colour scale of objective values; reversed for minimisation so the best is darkest.</summary>
+    public const string ObjectiveScale = "Blues";
+
+    /// <summary>
+    /// From this many points on, a scatter is drawn with WebGL. Below it SVG is used: it looks
+    /// the same, and a page has only ~16 WebGL contexts, so small plots should not spend them.
+    /// </summary>
+    public const int WebGlPointThreshold = 2000;
+
+    public static string ColorOf(TrialState state) => state switch
+    {
+        TrialState.Complete => Complete,
+        TrialState.Pruned => Pruned,
+        TrialState.Fail => Failed,
+        TrialState.Running => Running,
+        _ => Waiting,
+    };
+
+    public static string NameOf(TrialState state) => state switch
+    {
+        TrialState.Complete => "complete",
+        TrialState.Pruned => "pruned",
+        TrialState.Fail => "failed",
+        TrialState.Running => "running",
+        _ => "waiting",
+    };
+
+    /// <summary>A scatter trace of the right kind for <paramref name="pointCount"/> points.</summary>
+    public static XYTrace XY(int pointCount) => pointCount >= WebGlPointThreshold ? new ScatterGl() : new Scatter();
+
+    /// <summary>The axis for a parameter: log or linear, or category labels at their indices.</summary>
+    public static Axis AxisFor(ParamAxis param) => param.Scale switch
+    {
+        ParamScale.Log => new Axis { Title = new Title(param.Name), Type = AxisType.Log },
+        ParamScale.Categorical => new Axis
+        {
+            Title = new Title(param.Name),
+            Type = AxisType.Linear,
+            TickVals = Enumerable.Range(0, param.Categories!.Count).Select(i => (double)i).ToArray(),
+            TickText = param.Categories.ToArray<string?>(),
+            Range = [-0.5, param.Categories.Count - 0.5],
+            ZeroLine = false,
+        },
+        _ => new Axis { Title = new Title(param.Name) },
+    };
+
+    public static Margin CompactMargin { get; } = new() { L = 60, R = 20, T = 40, B = 50 };
+}
