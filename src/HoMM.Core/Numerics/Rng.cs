@@ -26,14 +26,11 @@ public sealed class Rng
     /// <summary>Hashes a seed with further integers into one 64-bit seed (order matters).</summary>
     public static ulong Mix(long seed, params ReadOnlySpan<long> parts)
     {
-        var h = (ulong)seed ^ 0x9E3779B97F4A7C15UL;
-        _ = SplitMix(ref h);
+        // Each step feeds the running hash and a finalised part through the SplitMix64 finaliser
+        // (a bijection with full avalanche), so nearby seeds and parts give unrelated streams.
+        var h = Finalize((ulong)seed + 0x9E3779B97F4A7C15UL);
         foreach (var p in parts)
-        {
-            h ^= (ulong)p + 0x632BE59BD9B4E019UL + (h << 6) + (h >> 2);
-            var t = h;
-            h = SplitMix(ref t);
-        }
+            h = Finalize(h ^ Finalize((ulong)p ^ 0x632BE59BD9B4E019UL) + 0x9E3779B97F4A7C15UL);
         return h;
     }
 
@@ -98,7 +95,11 @@ public sealed class Rng
     private static ulong SplitMix(ref ulong x)
     {
         x += 0x9E3779B97F4A7C15UL;
-        var z = x;
+        return Finalize(x);
+    }
+
+    private static ulong Finalize(ulong z)
+    {
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);

@@ -66,4 +66,15 @@ public class NormalTests
         Assert.Equal(-800 - Math.Log(40 * Math.Sqrt(2 * Math.PI)), Normal.LogCdf(-40), 3);
         Assert.Equal(Math.Log(Normal.Cdf(-2)), Normal.LogCdf(-2), 12);
     }
+
+    [Theory]
+    [InlineData(0.975, 1.959963984540054)]
+    [InlineData(0.5, 0.0)]
+    [InlineData(1e-10, -6.361340902404056)]
+    [InlineData(0.3, -0.5244005127080407)]
+    public void Quantile_MatchesReference(double p, double expected)
+    {
+        Assert.Equal(expected, Normal.Quantile(p), 10);
+        Assert.Equal(p, Normal.Cdf(Normal.Quantile(p)), 12);
+    }
 }

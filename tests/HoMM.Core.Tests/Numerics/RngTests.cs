@@ -17,6 +17,21 @@ public class RngTests
     }
 
     [Fact]
+    public void Derive_NearbySeedsAndParts_NeverShareAStream()
+    {
+        // Samplers derive (seed, trial number, attempt) streams: no two small tuples may coincide.
+        var firsts = new HashSet<ulong>();
+        for (var seed = 0; seed < 20; seed++)
+        {
+            for (var trial = 0; trial < 500; trial++)
+            {
+                for (var attempt = 0; attempt < 3; attempt++)
+                    Assert.True(firsts.Add(Rng.Derive(seed, trial, attempt).NextUInt64()), $"({seed}, {trial}, {attempt}) repeats a stream");
+            }
+        }
+    }
+
+    [Fact]
     public void NextGaussian_ManyDraws_HasUnitMoments()
     {
         var rng = new Rng(1);
