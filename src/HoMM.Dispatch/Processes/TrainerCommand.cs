@@ -1,0 +1,268 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace HoMM.Dispatch.Processes;
+
+/// <summary>
+/// What a command template is filled with for one attempt: the trial's parameter values (external
+/// representation) and the built-in placeholders. <see cref="StudyDirectory"/> is the study file's
+/// folder, where relative file names of a custom command are looked up (the trainer runs in its
+/// trial folder).
+/// </summary>
+public sealed record TrainerCommandContext(
+    IReadOnlyDictionary<string, object> Params,
+    string TrialDirectory,
+    string TrialJsonPath,
+    long TrialId,
+    int TrialNumber,
+    int Attempt,
+    bool Resume,
+    string? StudyDirectory = null);
+
+/// <summary>
+/// The argv of a trainer: either the built-in <c>homm-train --config &lt;trial.json&gt; [--resume]</c>,
+/// or a user's command whose arguments may contain <c>{param}</c> placeholders. Arguments are
+/// passed to exec as they are, never through a shell, so values need no quoting.
+/// </summary>
+public sealed class TrainerCommand
+{
+    /// <summary>Placeholders every custom command may use besides the trial's parameters.</summary>
+    public static readonly IReadOnlyList<string> BuiltInPlaceholders =
+        ["trial_dir", "trial_json", "trial_id", "trial_number", "attempt", "study_dir"];
+
+    private readonly IReadOnlyList<Template> _templates;
+
+    private TrainerCommand(IReadOnlyList<string> arguments, bool isBuiltIn, IReadOnlyList<Template> templates)
+    {
+        Arguments = arguments;
+        IsBuiltIn = isBuiltIn;
+        _templates = templates;
+    }
+
+    /// <summary>The command as written (templates for a custom command; the executable for the built-in one).</summary>
+    public IReadOnlyList<string> Arguments { get; }
+
+    public bool IsBuiltIn { get; }
+
+    /// <summary>The built-in trainer: <c>&lt;executable&gt; --config &lt;trial.json&gt;</c>, plus <c>--resume</c> when resuming.</summary>
+    public static TrainerCommand HommTrain(string executable)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(executable);
+        return new([executable], true, []);
+    }
+
+    /// <summary>
+    /// A user's command. <c>{name}</c> is replaced by the parameter's value (or a built-in such as
+    /// <c>{trial_dir}</c>); <c>{{</c> and <c>}}</c> stand for literal braces.
+    /// </summary>
+    /// <exception cref="ArgumentException">The command is empty or an argument has an unclosed '{'.</exception>
+    public static TrainerCommand Custom(IEnumerable<string> arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var list = arguments.ToList();
+        if (list.Count == 0 || string.IsNullOrWhiteSpace(list[0]))
+            throw new ArgumentException("the trainer command is empty; give the program and its arguments, e.g. [python3, train.py, --lr, \"{lr}\"]", nameof(arguments));
+        var templates = list.Select((a, i) => Template.Parse(a, i)).ToList();
+        return new(list, false, templates);
+    }
+
+    /// <summary>
+    /// Placeholder problems against a search space's parameter names, one message each (empty when
+    /// the command is fine). Run at study validation so a typo fails before the first trial.
+    /// </summary>
+    public IReadOnlyList<string> Validate(IEnumerable<string> parameterNames)
+    {
+        ArgumentNullException.ThrowIfNull(parameterNames);
+        var names = parameterNames.ToHashSet(StringComparer.Ordinal);
+        var problems = new List<string>();
+        foreach (var name in names.Where(n => BuiltInPlaceholders.Contains(n)))
+            problems.Add($"parameter '{name}' has the name of a built-in placeholder ({string.Join(", ", BuiltInPlaceholders)}); rename it");
+        for (var i = 0; i < _templates.Count; i++)
+        {
+            foreach (var p in _templates[i].Placeholders)
+            {
+                if (!names.Contains(p) && !BuiltInPlaceholders.Contains(p))
+                    problems.Add($"argument {i} \"{Arguments[i]}\": '{{{p}}}' is neither a parameter ({Join(names)}) nor a built-in ({string.Join(", ", BuiltInPlaceholders)}); write '{{{{' for a literal brace");
+            }
+        }
+        return problems;
+    }
+
+    /// <summary>The argv for one attempt.</summary>
+    /// <exception cref="TrainerCommandException">A placeholder names a parameter this trial does not have.</exception>
+    public IReadOnlyList<string> Render(TrainerCommandContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (IsBuiltIn)
+        {
+            List<string> argv = [Arguments[0], "--config", context.TrialJsonPath];
+            if (context.Resume)
+                argv.Add("--resume");
+            return argv;
+        }
+        var result = new List<string>(_templates.Count);
+        foreach (var template in _templates)
+        {
+            var text = template.Render(name => Lookup(name, context));
+            if (template.Placeholders.Count == 0)
+                text = ResolveStudyFile(text, context);
+            result.Add(text);
+        }
+        return result;
+    }
+
+    private static string Lookup(string name, TrainerCommandContext c)
+    {
+        if (c.Params.TryGetValue(name, out var value))
+            return ParamFormatter.Format(value);
+        return name switch
+        {
+            "trial_dir" => c.TrialDirectory,
+            "trial_json" => c.TrialJsonPath,
+            "trial_id" => c.TrialId.ToString(CultureInfo.InvariantCulture),
+            "trial_number" => c.TrialNumber.ToString(CultureInfo.InvariantCulture),
+            "attempt" => c.Attempt.ToString(CultureInfo.InvariantCulture),
+            "study_dir" => c.StudyDirectory ?? Directory.GetCurrentDirectory(),
+            _ => throw new TrainerCommandException(
+                $"the trainer command uses '{{{name}}}', but trial {c.TrialNumber} has no parameter '{name}' " +
+                $"(it has: {Join(c.Params.Keys)}). A conditional parameter that is inactive in this trial cannot be passed; " +
+                "read it from trial.json instead"),
+        };
+    }
+
+    /// <summary>
+    /// The trainer runs in its trial folder, so <c>train.py</c> written in a study would not be found
+    /// there. A literal argument that names an existing file of the study folder (and none of the
+    /// trial folder) is therefore passed as that file's absolute path; options and other strings
+    /// are left alone.
+    /// </summary>
+    private static string ResolveStudyFile(string argument, TrainerCommandContext c)
+    {
+        if (c.StudyDirectory is null || argument.Length == 0 || argument[0] == '-' || Path.IsPathRooted(argument))
+            return argument;
+        var inStudy = Path.GetFullPath(Path.Combine(c.StudyDirectory, argument));
+        return File.Exists(inStudy) && !File.Exists(Path.Combine(c.TrialDirectory, argument)) ? inStudy : argument;
+    }
+
+    private static string Join(IEnumerable<string> names)
+    {
+        var list = names.Order(StringComparer.Ordinal).ToList();
+        return list.Count == 0 ? "none" : string.Join(", ", list);
+    }
+
+    /// <summary>One argument split into literal text and placeholders.</summary>
+    private sealed class Template
+    {
+        private readonly List<(string Text, bool IsPlaceholder)> _parts;
+
+        private Template(List<(string, bool)> parts)
+        {
+            _parts = parts;
+            Placeholders = parts.Where(p => p.Item2).Select(p => p.Item1).ToList();
+        }
+
+        public IReadOnlyList<string> Placeholders { get; }
+
+        public static Template Parse(string argument, int index)
+        {
+            ArgumentNullException.ThrowIfNull(argument);
+            var parts = new List<(string, bool)>();
+            var literal = new StringBuilder();
+            for (var i = 0; i < argument.Length; i++)
+            {
+                var c = argument[i];
+                if (c == '{' && i + 1 < argument.Length && argument[i + 1] == '{')
+                {
+                    literal.Append('{');
+                    i++;
+                }
+                else if (c == '}' && i + 1 < argument.Length && argument[i + 1] == '}')
+                {
+                    literal.Append('}');
+                    i++;
+                }
+                else if (c == '{')
+                {
+                    var close = argument.IndexOf('}', i + 1);
+                    var name = close < 0 ? "" : argument[(i + 1)..close];
+                    if (close < 0 || name.Length == 0 || name.Contains('{', StringComparison.Ordinal))
+                        throw new ArgumentException(
+                            $"trainer command argument {index} \"{argument}\": '{{' at position {i} does not start a placeholder like {{lr}}; write '{{{{' for a literal brace");
+                    if (literal.Length > 0)
+                    {
+                        parts.Add((literal.ToString(), false));
+                        literal.Clear();
+                    }
+                    parts.Add((name, true));
+                    i = close;
+                }
+                else
+                {
+                    literal.Append(c);
+                }
+            }
+            if (literal.Length > 0 || parts.Count == 0)
+                parts.Add((literal.ToString(), false));
+            return new Template(parts);
+        }
+
+        public string Render(Func<string, string> lookup)
+        {
+            if (_parts.Count == 1 && !_parts[0].IsPlaceholder)
+                return _parts[0].Text;
+            var sb = new StringBuilder();
+            foreach (var (text, isPlaceholder) in _parts)
+                sb.Append(isPlaceholder ? lookup(text) : text);
+            return sb.ToString();
+        }
+    }
+}
+
+/// <summary>A command cannot be built for this trial; the attempt fails with this message.</summary>
+public sealed class TrainerCommandException(string message) : Exception(message);
+
+/// <summary>Text of a parameter value as a trainer's argument parser expects it.</summary>
+public static class ParamFormatter
+{
+    /// <summary>
+    /// Floats in the shortest form that reads back to the same double, with a lower-case exponent
+    /// like Python's repr (1e-05, 0.001, 3.5); integers plainly; booleans as true/false; strings
+    /// unchanged. Always culture-invariant: a German locale must not turn 0.001 into "0,001".
+    /// </summary>
+    public static string Format(object value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value switch
+        {
+            string s => s,
+            bool b => b ? "true" : "false",
+            double d => FormatDouble(d),
+            float f => FormatDouble(f),
+            decimal m => m.ToString(CultureInfo.InvariantCulture),
+            JsonElement e => FormatJson(e),
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString() ?? "",
+        };
+    }
+
+    private static string FormatDouble(double d)
+    {
+        if (double.IsNaN(d))
+            return "nan";
+        if (double.IsInfinity(d))
+            return d > 0 ? "inf" : "-inf";
+        // "R" gives the shortest round-trip text; .NET writes 1E-05, Python and C's strtod read either case.
+        return d.ToString("R", CultureInfo.InvariantCulture).Replace('E', 'e');
+    }
+
+    private static string FormatJson(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.String => e.GetString()!,
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        JsonValueKind.Number when e.TryGetInt64(out var l) => l.ToString(CultureInfo.InvariantCulture),
+        JsonValueKind.Number => FormatDouble(e.GetDouble()),
+        _ => e.GetRawText(),
+    };
+}

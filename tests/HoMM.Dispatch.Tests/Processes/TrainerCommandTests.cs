@@ -1,0 +1,108 @@
+using System.Text.Json;
+using HoMM.Dispatch.Processes;
+
+namespace HoMM.Dispatch.Tests.Processes;
+
+public class TrainerCommandTests
+{
+    private static TrainerCommandContext Context(Dictionary<string, object> parameters, bool resume = false, string? studyDir = null) =>
+        new(parameters, "/runs/s/trial-3", "/runs/s/trial-3/trial.json", 12, 3, 1, resume, studyDir);
+
+    [Theory]
+    [InlineData(0.001, "0.001")]
+    [InlineData(1e-5, "1e-05")]
+    [InlineData(3e-4, "0.0003")]
+    [InlineData(2.5, "2.5")]
+    [InlineData(1e20, "1e+20")]
+    [InlineData(0.1 + 0.2, "0.30000000000000004")]
+    [InlineData(double.NaN, "nan")]
+    public void Format_Double_IsShortestRoundTripWithLowerCaseExponent(double value, string expected)
+    {
+        Assert.Equal(expected, ParamFormatter.Format(value));
+        if (double.IsFinite(value))
+            Assert.Equal(value, double.Parse(expected, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void Format_OtherTypes_AreInvariantAndUnquoted()
+    {
+        Assert.Equal("4", ParamFormatter.Format(4));
+        Assert.Equal("-9000000000", ParamFormatter.Format(-9_000_000_000L));
+        Assert.Equal("true", ParamFormatter.Format(true));
+        Assert.Equal("a b'c", ParamFormatter.Format("a b'c"));
+        using var doc = JsonDocument.Parse("""{"i":8,"d":1e-3,"s":"adamw"}""");
+        Assert.Equal("8", ParamFormatter.Format(doc.RootElement.GetProperty("i")));
+        Assert.Equal("0.001", ParamFormatter.Format(doc.RootElement.GetProperty("d")));
+        Assert.Equal("adamw", ParamFormatter.Format(doc.RootElement.GetProperty("s")));
+    }
+
+    [Fact]
+    public void Render_Custom_SubstitutesInsideArgumentsAndUnescapesBraces()
+    {
+        var command = TrainerCommand.Custom(["python3", "/x/train.py", "--lr={lr}", "--order", "{order}", "{{x}}", "{act}-{order}", "--out={trial_dir}/o", "{trial_number}"]);
+
+        var argv = command.Render(Context(new() { ["lr"] = 1e-5, ["order"] = 2L, ["act"] = "gelu" }));
+
+        Assert.Equal(["python3", "/x/train.py", "--lr=1e-05", "--order", "2", "{x}", "gelu-2", "--out=/runs/s/trial-3/o", "3"], argv);
+    }
+
+    [Fact]
+    public void Render_BuiltIn_PassesConfigAndResume()
+    {
+        var command = TrainerCommand.HommTrain("/opt/homm/homm-train");
+
+        Assert.Equal(["/opt/homm/homm-train", "--config", "/runs/s/trial-3/trial.json"], command.Render(Context([])));
+        Assert.Equal(["/opt/homm/homm-train", "--config", "/runs/s/trial-3/trial.json", "--resume"], command.Render(Context([], resume: true)));
+    }
+
+    [Fact]
+    public void Render_MissingParameter_ThrowsNamingIt()
+    {
+        var command = TrainerCommand.Custom(["train", "{wd}"]);
+
+        var e = Assert.Throws<TrainerCommandException>(() => command.Render(Context(new() { ["lr"] = 0.1 })));
+
+        Assert.Contains("has no parameter 'wd' (it has: lr)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_UnknownPlaceholderAndCollision_AreReported()
+    {
+        var command = TrainerCommand.Custom(["train", "--lr", "{lrr}", "{trial_dir}", "{lr}"]);
+
+        var problems = command.Validate(["lr", "attempt"]);
+
+        Assert.Equal(2, problems.Count);
+        Assert.Contains(problems, p => p.Contains("'attempt' has the name of a built-in", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("argument 2 \"{lrr}\": '{lrr}' is neither a parameter (attempt, lr)", StringComparison.Ordinal));
+        Assert.Empty(TrainerCommand.Custom(["train", "{lr}", "{trial_json}"]).Validate(["lr"]));
+    }
+
+    [Theory]
+    [InlineData("--lr={lr")]
+    [InlineData("{}")]
+    [InlineData("{a{b}")]
+    public void Custom_UnclosedOrEmptyPlaceholder_IsRejected(string argument)
+    {
+        var e = Assert.Throws<ArgumentException>(() => TrainerCommand.Custom(["train", argument]));
+        Assert.Contains("argument 1", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Custom_Empty_IsRejected()
+    {
+        Assert.Throws<ArgumentException>(() => TrainerCommand.Custom([]));
+    }
+
+    [Fact]
+    public void Render_RelativeStudyFile_BecomesAbsoluteButOptionsAndWordsStay()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(Path.Combine(dir.Path, "train.py"), "");
+        var command = TrainerCommand.Custom(["python3", "train.py", "--data", "missing.csv", "-v"]);
+
+        var argv = command.Render(Context([], studyDir: dir.Path));
+
+        Assert.Equal(["python3", Path.Combine(dir.Path, "train.py"), "--data", "missing.csv", "-v"], argv);
+    }
+}
