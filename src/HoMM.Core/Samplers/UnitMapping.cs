@@ -1,3 +1,4 @@
+using System.Globalization;
 using HoMM.Core.SearchSpace;
 
 namespace HoMM.Core.Samplers;
@@ -20,7 +21,7 @@ internal static class UnitMapping
                 {
                     var count = (long)Math.Round((f.High - f.Low) / step) + 1;
                     var k = Math.Min((long)(u * count), count - 1);
-                    return Math.Min(f.Low + k * step, f.High);
+                    return StepValue(f, k);
                 }
             case FloatDistribution { Log: true } f:
                 {
@@ -48,5 +49,16 @@ internal static class UnitMapping
             default:
                 throw new NotSupportedException($"no sampling rule for {distribution.GetType().Name}");
         }
+    }
+
+    /// <summary>
+    /// The k-th grid value of a stepped float, rounded to 15 significant digits so the trainer
+    /// (and an enqueued trial typed by hand) sees 0.3 rather than 0.30000000000000004.
+    /// </summary>
+    public static double StepValue(FloatDistribution f, long k)
+    {
+        var raw = f.Low + k * f.Step!.Value;
+        var rounded = double.Parse(raw.ToString("G15", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        return Math.Clamp(rounded, f.Low, f.High);
     }
 }
