@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -29,13 +30,17 @@ public sealed class DataArray
 
     public static DataArray Of(IReadOnlyList<string?> strings) => new(null, strings ?? throw new ArgumentNullException(nameof(strings)));
 
-    public static implicit operator DataArray(double[] numbers) => Of(numbers);
+    [return: NotNullIfNotNull(nameof(numbers))]
+    public static implicit operator DataArray?(double[]? numbers) => numbers is null ? null : Of(numbers);
 
-    public static implicit operator DataArray(List<double> numbers) => Of(numbers);
+    [return: NotNullIfNotNull(nameof(numbers))]
+    public static implicit operator DataArray?(List<double>? numbers) => numbers is null ? null : Of(numbers);
 
-    public static implicit operator DataArray(string?[] strings) => Of(strings);
+    [return: NotNullIfNotNull(nameof(strings))]
+    public static implicit operator DataArray?(string?[]? strings) => strings is null ? null : Of(strings);
 
-    public static implicit operator DataArray(List<string?> strings) => Of(strings);
+    [return: NotNullIfNotNull(nameof(strings))]
+    public static implicit operator DataArray?(List<string?>? strings) => strings is null ? null : Of(strings);
 }
 
 internal sealed class DataArrayJsonConverter : JsonConverter<DataArray>

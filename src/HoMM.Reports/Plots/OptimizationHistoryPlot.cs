@@ -137,7 +137,7 @@ public static class OptimizationHistoryPlot
             XAxis = new Axis { Title = new Title("trial"), ZeroLine = false },
             YAxis = new Axis
             {
-                Title = new Title($"{info.ObjectiveName} ({(info.Direction == StudyDirection.Minimize ? "minimize" : "maximize")})"),
+                Title = new Title($"{PlotStyle.Text(info.ObjectiveName)} ({(info.Direction == StudyDirection.Minimize ? "minimize" : "maximize")})"),
                 Domain = hasStrip ? [0.14, 1] : null,
             },
             // Trials without a value get a thin strip under the plot instead of a made-up y.

@@ -43,20 +43,26 @@ public static class PlotStyle
     /// <summary>A scatter trace of the right kind for <paramref name="pointCount"/> points.</summary>
     public static XYTrace XY(int pointCount) => pointCount >= WebGlPointThreshold ? new ScatterGl() : new Scatter();
 
+    /// <summary>
+    /// plotly reads titles, names, tick labels and hover text as a small HTML subset; user text
+    /// (parameter names, categories, objective names) is escaped so it shows as written.
+    /// </summary>
+    public static string Text(string text) => System.Net.WebUtility.HtmlEncode(text);
+
     /// <summary>The axis for a parameter: log or linear, or category labels at their indices.</summary>
     public static Axis AxisFor(ParamAxis param) => param.Scale switch
     {
-        ParamScale.Log => new Axis { Title = new Title(param.Name), Type = AxisType.Log },
+        ParamScale.Log => new Axis { Title = new Title(Text(param.Name)), Type = AxisType.Log },
         ParamScale.Categorical => new Axis
         {
-            Title = new Title(param.Name),
+            Title = new Title(Text(param.Name)),
             Type = AxisType.Linear,
             TickVals = Enumerable.Range(0, param.Categories!.Count).Select(i => (double)i).ToArray(),
-            TickText = param.Categories.ToArray<string?>(),
+            TickText = param.Categories.Select(Text).ToArray<string?>(),
             Range = [-0.5, param.Categories.Count - 0.5],
             ZeroLine = false,
         },
-        _ => new Axis { Title = new Title(param.Name) },
+        _ => new Axis { Title = new Title(Text(param.Name)) },
     };
 
     public static Margin CompactMargin { get; } = new() { L = 60, R = 20, T = 40, B = 50 };

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using HoMM.Core.Trials;
+using HoMM.Reports.Figures;
+using HoMM.Reports.Plots;
+using static HoMM.Reports.Tests.TrialFactory;
+
+namespace HoMM.Reports.Tests.Plots;
+
+public class ParallelCoordinatesPlotTests
+{
+    private static Dictionary<string, object> P(double lr, long order, double? wd = null)
+    {
+        var p = new Dictionary<string, object> { ["lr"] = lr, ["order"] = order };
+        if (wd is { } w)
+            p["wd"] = w;
+        return p;
+    }
+
+    private static readonly StudySnapshot Study3 = Study(
+        StudyDirection.Minimize,
+        Complete(0, 0.3, P(1e-4, 2, 0.01)),
+        Complete(1, 0.2, P(1e-2, 3, 0.05)),
+        Trial(2, TrialState.Pruned, parameters: P(1e-3, 1, 0.02)),
+        Complete(3, 0.5, P(1e-3, 1)));
+
+    [Fact]
+    public void Build_ScalesAndCategories_AreTakenFromDistributions()
+    {
+        var info = ParallelCoordinatesPlot.Build(Study3);
+
+        var lr = info.Params.Single(d => d.Param.Name == "lr");
+        var order = info.Params.Single(d => d.Param.Name == "order");
+        Assert.Equal(ParamScale.Log, lr.Param.Scale);
+        Assert.Equal(ParamScale.Categorical, order.Param.Scale);
+        Assert.Equal(["1", "2", "3"], order.Param.Categories);
+        Assert.Equal(ParamScale.Linear, info.Params.Single(d => d.Param.Name == "wd").Param.Scale);
+    }
+
+    [Fact]
+    public void Build_TrialWithoutEveryParameter_IsSkippedAndCounted()
+    {
+        var info = ParallelCoordinatesPlot.Build(Study3);
+
+        Assert.Equal([0, 1], info.TrialNumbers);
+        Assert.Equal([0.3, 0.2], info.ObjectiveValues);
+        Assert.Equal(1, info.SkippedTrials);
+        Assert.Equal([1.0, 2.0], info.Params.Single(d => d.Param.Name == "order").Values);
+    }
+
+    [Fact]
+    public void Build_ChosenParams_OnlyThoseInThatOrder()
+    {
+        var info = ParallelCoordinatesPlot.Build(Study3, ["order", "lr"]);
+
+        Assert.Equal(["order", "lr"], info.Params.Select(d => d.Param.Name));
+        Assert.Equal(0, info.SkippedTrials);
+        Assert.Equal(3, info.TrialNumbers.Count);
+    }
+
+    [Fact]
+    public void Render_LogParameter_IsLog10WithPowerOfTenTicks()
+    {
+        var json = JsonDocument.Parse(FigureJson.Serialize(ParallelCoordinatesPlot.Render(ParallelCoordinatesPlot.Build(Study3)))).RootElement;
+
+        var trace = json.GetProperty("data")[0];
+        Assert.Equal("parcoords", trace.GetProperty("type").GetString());
+        var dims = trace.GetProperty("dimensions").EnumerateArray().ToList();
+        Assert.Equal("val/acc", dims[0].GetProperty("label").GetString());
+        var lr = dims.Single(d => d.GetProperty("label").GetString() == "lr");
+        Assert.Equal([-4.0, -2.0], lr.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal(["1e-4", "0.001", "0.01"], lr.GetProperty("ticktext").EnumerateArray().Select(v => v.GetString()));
+        var order = dims.Single(d => d.GetProperty("label").GetString() == "order");
+        Assert.Equal(["1", "2", "3"], order.GetProperty("ticktext").EnumerateArray().Select(v => v.GetString()));
+        var line = trace.GetProperty("line");
+        Assert.True(line.GetProperty("reversescale").GetBoolean());
+        Assert.Equal(2, line.GetProperty("color").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData(-4.2, -1.5, new[] { -4.0, -3.0, -2.0 })]
+    [InlineData(-3.5, -3.2, new[] { -3.5, -3.35, -3.2 })]
+    [InlineData(-3.0, -3.0, new[] { -3.0 })]
+    public void LogTicks_Range_PowersOfTenOrEnds(double lo, double hi, double[] expected)
+    {
+        Assert.Equal(expected, ParallelCoordinatesPlot.LogTicks(lo, hi), new ToleranceComparer());
+    }
+
+    private sealed class ToleranceComparer : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) < 1e-9;
+
+        public int GetHashCode(double obj) => 0;
+    }
+}
