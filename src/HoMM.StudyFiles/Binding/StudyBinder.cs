@@ -1,0 +1,331 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using HoMM.Core.Constraints;
+using HoMM.Core.SearchSpace;
+using HoMM.Core.Trials;
+using HoMM.StudyFiles.Algorithms;
+using HoMM.StudyFiles.Constraints;
+using HoMM.StudyFiles.SearchSpace;
+using HoMM.StudyFiles.Trainer;
+using HoMM.StudyFiles.Yaml;
+
+namespace HoMM.StudyFiles.Binding;
+
+/// <summary>
+/// Binds the whole document: each section is checked even when another one failed, so the user
+/// sees every problem at once; checks across sections run on whatever bound.
+/// </summary>
+internal static partial class StudyBinder
+{
+    public const int MaxTrials = 10_000_000;
+    public const int MaxParallel = 10_000;
+    public const int MaxSlots = 1024;
+
+    public static readonly IReadOnlyList<string> TopLevelKeys =
+        ["version", "name", "description", "objective", "search_space", "constraints", "sampler", "pruner", "budget", "trainer", "resources", "enqueue"];
+
+    public static StudyDefinition? Bind(NodeReader r, YNode root)
+    {
+        if (root is not YMapping map)
+        {
+            r.Error(root, "", $"a study file is a mapping of sections (name:, objective:, search_space:, ...), but this file holds {root.Describe()}");
+            return null;
+        }
+        r.CheckKeys(map, "", TopLevelKeys);
+
+        if (map["version"] is { } versionNode && r.Integer(versionNode, "version") is { } version && version != 1)
+            r.Error(versionNode, "version", $"this homm-search reads study-file version 1, not {version}; remove 'version' or set it to 1");
+
+        var name = r.Required(map, "name", "", "the study's name, e.g. name: fmnist-overnight (a rerun with the same name resumes it)") is { } nameNode
+            ? Name(r, nameNode)
+            : null;
+        var description = map["description"] is { } descriptionNode ? r.String(descriptionNode, "description", "text") : null;
+        var objective = r.Required(map, "objective", "", "what to optimise, e.g. objective: {metric: val/acc, direction: maximize}") is { } objectiveNode
+            ? Objective(r, objectiveNode)
+            : null;
+        var spaceNode = r.Required(map, "search_space", "", "the parameters to search, e.g. search_space: {lr: {type: float, low: 1e-4, high: 1e-2, log: true}}");
+        var space = spaceNode is null ? new BoundSearchSpace([]) : SearchSpaceBinder.Bind(r, spaceNode, "search_space");
+        var constraints = map["constraints"] is { } constraintsNode
+            ? ConstraintsBinder.Bind(r, constraintsNode, "constraints", space)
+            : StudyConstraints.None;
+        var sampler = map["sampler"] is { } samplerNode ? AlgorithmBinder.BindSampler(r, samplerNode, "sampler") : SamplerDefinition.Default;
+        var pruner = map["pruner"] is { } prunerNode ? AlgorithmBinder.BindPruner(r, prunerNode, "pruner") : PrunerDefinition.Default;
+        var budget = r.Required(map, "budget", "", "when to stop, e.g. budget: {max_trials: 200, max_parallel: 4, timeout: 10h}") is { } budgetNode
+            ? Budget(r, budgetNode)
+            : null;
+        var trainer = r.Required(map, "trainer", "", "how to train a trial: the built-in HoMM trainer (model:, optim:, data:) or command: [...]") is { } trainerNode
+            ? TrainerBinder.Bind(r, trainerNode, "trainer", space, "search_space")
+            : null;
+        var resources = map["resources"] is { } resourcesNode ? Resources(r, resourcesNode) : ResourcesDefinition.Default;
+
+        SearchSpaceDefinition? definition = null;
+        if (spaceNode is not null && space.IsComplete && space.Parameters.Count > 0)
+            definition = new SearchSpaceDefinition(space.Parameters.Select(p => p.Spec!));
+
+        if (definition is not null && sampler is not null)
+            CheckSamplerFits(r, sampler, space, definition);
+        if (constraints is not null && trainer is CommandTrainerDefinition && (constraints.MaxParams is not null || constraints.MaxFlops is not null))
+        {
+            var item = ((YSequence)map["constraints"]!).Items.First(i => i is YMapping);
+            r.Error(item, "constraints", "max_params and max_flops are computed from the built-in trainer's model settings; " +
+                                         "with trainer.command, express the limit over your parameters instead (e.g. 'width * depth <= 4096')");
+        }
+        if (trainer is HommTrainerDefinition homm && resources is not null && map["resources"] is { } rn)
+            CheckDevice(r, homm, resources, map["trainer"]!, rn);
+        if (budget is { MaxParallel: { } parallel } && resources is { UsesGpus: false } && parallel > resources.CpuSlots && map["resources"] is not null)
+        {
+            r.Warning(map["budget"]!, "budget.max_parallel", string.Create(CultureInfo.InvariantCulture,
+                $"max_parallel ({parallel}) is more than resources.cpu_slots ({resources.CpuSlots}); only {resources.CpuSlots} trials can run at a time"));
+        }
+
+        var enqueued = map["enqueue"] is { } enqueueNode && definition is not null && constraints is not null
+            ? Enqueue(r, enqueueNode, "enqueue", definition, constraints)
+            : [];
+
+        if (r.Bag.HasErrors || name is null || objective is null || definition is null || constraints is null
+            || sampler is null || pruner is null || budget is null || trainer is null || resources is null || enqueued is null)
+        {
+            return null;
+        }
+        return new StudyDefinition(name, description, objective, definition, constraints, sampler, pruner, budget, trainer, resources, enqueued);
+    }
+
+    private static string? Name(NodeReader r, YNode node)
+    {
+        var name = r.String(node, "name", "the study's name (letters, digits, '.', '_', '-')");
+        if (name is null || StudyName().IsMatch(name))
+            return name;
+        r.Error(node, "name", $"'{ScalarValue.Abbreviate(NodeReader.Printable(name))}' is not a valid study name; use ASCII letters, digits, '.', '_' and '-' " +
+                              "(starting with a letter or digit, at most 100 characters), e.g. fmnist-overnight");
+        return null;
+    }
+
+    private static ObjectiveDefinition? Objective(NodeReader r, YNode node)
+    {
+        if (r.Mapping(node, "objective", "{metric: val/acc, direction: maximize}") is not { } map)
+            return null;
+        r.CheckKeys(map, "objective", ["metric", "direction"]);
+        string? metric = null;
+        if (r.Required(map, "metric", "objective", "the name of the metric the trainer reports, e.g. val/acc") is { } metricNode)
+        {
+            metric = r.String(metricNode, "objective.metric", "a metric name such as val/acc");
+            if (metric is not null && !MetricName().IsMatch(metric))
+            {
+                r.Error(metricNode, "objective.metric", $"'{ScalarValue.Abbreviate(NodeReader.Printable(metric))}' is not a valid metric name; " +
+                                                        "use ASCII letters, digits and . _ - / (no spaces), e.g. val/acc or val/loss");
+                metric = null;
+            }
+        }
+        StudyDirection? direction = null;
+        if (r.Required(map, "direction", "objective", "maximize or minimize") is { } directionNode
+            && r.String(directionNode, "objective.direction", "maximize or minimize") is { } text)
+        {
+            direction = text switch
+            {
+                "maximize" => StudyDirection.Maximize,
+                "minimize" => StudyDirection.Minimize,
+                _ => null,
+            };
+            if (direction is null)
+            {
+                var hint = text.ToUpperInvariant() switch
+                {
+                    "MAX" or "MAXIMISE" or "MAXIMUM" or "HIGHER" or "ASCENDING" => "; did you mean 'maximize'?",
+                    "MIN" or "MINIMISE" or "MINIMUM" or "LOWER" or "DESCENDING" => "; did you mean 'minimize'?",
+                    _ => NameSuggestion.Closest(text, ["maximize", "minimize"]) is { } s ? $"; did you mean '{s}'?" : ".",
+                };
+                r.Error(directionNode, "objective.direction", $"'{NodeReader.Printable(text)}' is not a direction{hint} Valid: maximize, minimize");
+            }
+        }
+        return metric is null || direction is null ? null : new ObjectiveDefinition(metric, direction.Value);
+    }
+
+    private static BudgetDefinition? Budget(NodeReader r, YNode node)
+    {
+        if (r.Mapping(node, "budget", "{max_trials: 200, max_parallel: 4, timeout: 10h}") is not { } map)
+            return null;
+        r.CheckKeys(map, "budget", ["max_trials", "max_parallel", "timeout"]);
+        var ok = true;
+        long? trials = null, parallel = null;
+        TimeSpan? timeout = null;
+        if (map["max_trials"] is { } t)
+            ok &= (trials = r.Integer(t, "budget.max_trials", 1, MaxTrials)) is not null;
+        if (map["max_parallel"] is { } p)
+            ok &= (parallel = r.Integer(p, "budget.max_parallel", 1, MaxParallel)) is not null;
+        if (map["timeout"] is { } to)
+            ok &= (timeout = Quantities.Duration(r, to, "budget.timeout")) is not null;
+        if (map["max_trials"] is null && map["timeout"] is null)
+        {
+            r.Error(map, "budget.max_trials", "the budget needs max_trials, timeout or both, or the study would never end (e.g. max_trials: 200, timeout: 10h)");
+            ok = false;
+        }
+        if (trials is { } n && parallel is { } k && k > n)
+        {
+            r.Warning(map["max_parallel"]!, "budget.max_parallel", string.Create(CultureInfo.InvariantCulture,
+                $"max_parallel ({k}) is more than max_trials ({n}); at most {n} trials will run at a time"));
+        }
+        return ok ? new BudgetDefinition((int?)trials, (int?)parallel, timeout) : null;
+    }
+
+    private static ResourcesDefinition? Resources(NodeReader r, YNode node)
+    {
+        if (r.Mapping(node, "resources", "{gpus: [0, 1]} or {gpus: auto} or {cpu_slots: 2}") is not { } map)
+            return null;
+        r.CheckKeys(map, "resources", ["gpus", "cpu_slots"]);
+        if (map["gpus"] is not null && map["cpu_slots"] is not null)
+        {
+            r.Error(map.Entry("cpu_slots")!.Key, "resources.cpu_slots", "give either gpus (one trial per GPU) or cpu_slots (trials sharing the CPU), not both");
+            return null;
+        }
+        if (map["gpus"] is { } gpus)
+        {
+            if (gpus is YScalar { Resolved.Kind: ScalarKind.String, Value: "auto" })
+                return new ResourcesDefinition([], true, 0);
+            if (gpus is not YSequence seq)
+            {
+                r.Error(gpus, "resources.gpus", $"expected a list of GPU ids (e.g. [0, 1]) or auto (every GPU nvidia-smi lists), found {NodeReader.Describe(gpus)}" +
+                                                (gpus is YScalar { Resolved.Kind: ScalarKind.Int } one ? $"; for one GPU write [{one.Value}]" : ""));
+                return null;
+            }
+            if (seq.Items.Count == 0)
+            {
+                r.Error(seq, "resources.gpus", "the list of GPUs is empty; list GPU ids (e.g. [0, 1]), write auto, or use cpu_slots");
+                return null;
+            }
+            var ids = new List<int>();
+            var ok = true;
+            for (var i = 0; i < seq.Items.Count; i++)
+            {
+                var p = NodeReader.Item("resources.gpus", i);
+                if (r.Integer(seq.Items[i], p, 0, MaxSlots - 1) is not { } id)
+                {
+                    ok = false;
+                    continue;
+                }
+                if (ids.Contains((int)id))
+                {
+                    r.Error(seq.Items[i], p, $"GPU {id} is listed twice; each GPU is one slot");
+                    ok = false;
+                    continue;
+                }
+                ids.Add((int)id);
+            }
+            return ok ? new ResourcesDefinition(ids, false, 0) : null;
+        }
+        if (map["cpu_slots"] is { } slots)
+            return r.Integer(slots, "resources.cpu_slots", 1, MaxSlots) is { } n ? new ResourcesDefinition([], false, (int)n) : null;
+        return ResourcesDefinition.Default;
+    }
+
+    private static void CheckDevice(NodeReader r, HommTrainerDefinition trainer, ResourcesDefinition resources, YNode trainerNode, YNode resourcesNode)
+    {
+        var device = (string)trainer.Fixed["device"];
+        var at = trainerNode is YMapping m && m["device"] is { } d ? d : trainerNode;
+        if (device == "cuda" && !resources.UsesGpus)
+            r.Error(at, "trainer.device", "device: cuda needs GPUs, but resources gives CPU slots; set resources.gpus (e.g. [0] or auto) or use device: auto");
+        if (device == "cpu" && resources.UsesGpus)
+            r.Warning(resourcesNode, "resources.gpus", "trainer.device is cpu, so the GPUs listed in resources stay idle; use device: auto or cuda, or cpu_slots");
+    }
+
+    /// <summary>A grid needs finitely many values per parameter.</summary>
+    private static void CheckSamplerFits(NodeReader r, SamplerDefinition sampler, BoundSearchSpace space, SearchSpaceDefinition definition)
+    {
+        if (sampler.Kind != "grid")
+            return;
+        foreach (var p in definition.Parameters.Where(p => p.Distribution is FloatDistribution { Step: null } f && !f.IsSingle))
+        {
+            var bound = space.Find(p.Name)!;
+            r.Error(bound.Key, NodeReader.Child("search_space", p.Name),
+                $"the grid sampler needs a finite set of values, but '{p.Name}' is a continuous range; give it a step, list choices, or use another sampler");
+        }
+    }
+
+    /// <summary>
+    /// <c>enqueue</c>: trials to run first (warm start, e.g. known good configurations), each a
+    /// mapping parameter → value; parameters left out are sampled.
+    /// </summary>
+    private static List<IReadOnlyDictionary<string, object>>? Enqueue(NodeReader r, YNode node, string path, SearchSpaceDefinition space, StudyConstraints constraints)
+    {
+        if (r.Sequence(node, path, "[{dim: 320, order: 2, order_expand: 4}]") is not { } seq)
+            return null;
+        var result = new List<IReadOnlyDictionary<string, object>>();
+        var ok = true;
+        for (var i = 0; i < seq.Items.Count; i++)
+        {
+            var p = NodeReader.Item(path, i);
+            if (r.Mapping(seq.Items[i], p, "{lr: 0.001, order: 2}") is not { } map)
+            {
+                ok = false;
+                continue;
+            }
+            var names = space.Parameters.Select(x => x.Name).ToList();
+            r.CheckKeys(map, p, names);
+            var values = new Dictionary<string, object>(StringComparer.Ordinal);
+            var itemOk = map.Entries.All(e => names.Contains(e.Key.Value));
+            foreach (var (key, valueNode) in map.Entries)
+            {
+                if (space.Find(key.Value) is not { } spec)
+                    continue;
+                var vp = NodeReader.Child(p, key.Value);
+                if (r.Value(valueNode, vp, $"a value of '{key.Value}'") is not { } v)
+                {
+                    itemOk = false;
+                    continue;
+                }
+                if (!SearchSpaceBinder.InDomain(spec.Distribution, v))
+                {
+                    r.Error(valueNode, vp, $"{SearchSpaceBinder.Show(v)} is not in the search space of '{key.Value}' ({spec.Distribution})");
+                    itemOk = false;
+                    continue;
+                }
+                // Stored as the distribution would produce it, so an enqueued 2 for a float is 2.0.
+                values[key.Value] = spec.Distribution.ToExternal(spec.Distribution.ToInternal(v));
+            }
+            foreach (var spec in space.Parameters)
+            {
+                if (spec.When is { } when && values.ContainsKey(spec.Name) && values.ContainsKey(when.Parent) && !when.IsSatisfiedBy(values))
+                {
+                    r.Error(map.Entry(spec.Name)!.Key, NodeReader.Child(p, spec.Name),
+                        $"'{spec.Name}' exists only when {when.Parent} is {string.Join(" or ", when.Values.Select(SearchSpaceBinder.Show))}, " +
+                        $"but this trial sets {when.Parent} to {SearchSpaceBinder.Show(values[when.Parent])}; remove it");
+                    itemOk = false;
+                }
+            }
+            if (itemOk)
+            {
+                foreach (var c in constraints.Expressions.Where(c => c.ParameterNames.All(values.ContainsKey)))
+                {
+                    if (!Satisfies(c, values, out var why))
+                    {
+                        r.Error(map, p, $"this trial violates the constraint '{c.Text}'{why}");
+                        itemOk = false;
+                    }
+                }
+            }
+            if (itemOk)
+                result.Add(values);
+            ok &= itemOk;
+        }
+        return ok ? result : null;
+    }
+
+    private static bool Satisfies(ConstraintExpression c, Dictionary<string, object> values, out string why)
+    {
+        try
+        {
+            why = "";
+            return c.IsSatisfiedBy(values);
+        }
+        catch (ConstraintEvaluationException e)
+        {
+            why = $" ({e.Message})";
+            return false;
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
+    private static partial Regex StudyName();
+
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_./-]{0,199}$")]
+    private static partial Regex MetricName();
+}

@@ -1,0 +1,52 @@
+using HoMM.Core.SearchSpace;
+using HoMM.Core.Trials;
+using HoMM.StudyFiles.Algorithms;
+using HoMM.StudyFiles.Constraints;
+using HoMM.StudyFiles.Trainer;
+
+namespace HoMM.StudyFiles;
+
+/// <summary>
+/// A validated study file: everything needed to create or resume a study and run its trials.
+/// Built only by <see cref="StudyFile"/>; every value in it has passed validation.
+/// </summary>
+public sealed record StudyDefinition(
+    string Name,
+    string? Description,
+    ObjectiveDefinition Objective,
+    SearchSpaceDefinition SearchSpace,
+    StudyConstraints Constraints,
+    SamplerDefinition Sampler,
+    PrunerDefinition Pruner,
+    BudgetDefinition Budget,
+    TrainerDefinition Trainer,
+    ResourcesDefinition Resources,
+    IReadOnlyList<IReadOnlyDictionary<string, object>> EnqueuedTrials)
+{
+    /// <summary>The version of the study-file format; only 1 exists.</summary>
+    public int Version { get; init; } = 1;
+
+    /// <summary>The file it was read from (full path), or null when parsed from text.</summary>
+    public string? SourcePath { get; init; }
+}
+
+/// <summary>The metric a trial reports (e.g. <c>val/acc</c>) and whether higher is better.</summary>
+public sealed record ObjectiveDefinition(string Metric, StudyDirection Direction);
+
+/// <summary>
+/// When the study stops: after <see cref="MaxTrials"/> finished trials or after <see cref="Timeout"/>
+/// of wall time, whichever comes first (at least one is set). <see cref="MaxParallel"/> trials run at
+/// a time; null means one per slot of <see cref="ResourcesDefinition"/>.
+/// </summary>
+public sealed record BudgetDefinition(int? MaxTrials, int? MaxParallel, TimeSpan? Timeout);
+
+/// <summary>
+/// Where trials run. With GPUs, one slot per GPU (<see cref="GpuIds"/>, or every GPU found when
+/// <see cref="DetectGpus"/>); otherwise <see cref="CpuSlots"/> slots that share the CPU cores.
+/// </summary>
+public sealed record ResourcesDefinition(IReadOnlyList<int> GpuIds, bool DetectGpus, int CpuSlots)
+{
+    public static ResourcesDefinition Default { get; } = new([], false, 1);
+
+    public bool UsesGpus => DetectGpus || GpuIds.Count > 0;
+}

@@ -1,0 +1,111 @@
+using System.Buffers;
+using System.Text;
+using HoMM.StudyFiles.Binding;
+using HoMM.StudyFiles.Diagnostics;
+using HoMM.StudyFiles.Yaml;
+
+namespace HoMM.StudyFiles;
+
+/// <summary>
+/// Reads study files (docs/study-file.md). Never throws for a bad file: every problem comes back
+/// in <see cref="StudyFileResult.Diagnostics"/>, located by file, line, column and field path.
+/// </summary>
+public static class StudyFile
+{
+    /// <summary>Study files are a few kilobytes; anything this large is not one.</summary>
+    public const int MaxBytes = 1 << 20;
+
+    /// <summary>Reads and validates the study file at <paramref name="path"/>.</summary>
+    public static StudyFileResult Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var bag = new DiagnosticBag(path);
+        byte[] bytes;
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists)
+            {
+                bag.FileError(Directory.Exists(path) ? "this is a directory; give the path of a study file (.yaml)" : "no such file");
+                return new StudyFileResult(null, bag.ToList());
+            }
+            if (info.Length > MaxBytes)
+            {
+                bag.FileError($"the file is {info.Length:N0} bytes; a study file is at most {MaxBytes:N0} (is this the right file?)");
+                return new StudyFileResult(null, bag.ToList());
+            }
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            bag.FileError($"cannot read the file: {e.Message}");
+            return new StudyFileResult(null, bag.ToList());
+        }
+        if (Decode(bytes, bag) is not { } text)
+            return new StudyFileResult(null, bag.ToList());
+        return Parse(text, bag, Path.GetFullPath(path));
+    }
+
+    /// <summary>Validates study-file text; <paramref name="fileName"/> is used in messages.</summary>
+    public static StudyFileResult Parse(string yaml, string fileName = "<study>")
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        ArgumentNullException.ThrowIfNull(fileName);
+        return Parse(yaml, new DiagnosticBag(fileName), null);
+    }
+
+    /// <summary>Reads the file at <paramref name="path"/>, throwing when it is invalid.</summary>
+    /// <exception cref="StudyFileException">The file has errors; the exception lists them.</exception>
+    public static StudyDefinition LoadOrThrow(string path) => Load(path).GetDefinitionOrThrow();
+
+    private static StudyFileResult Parse(string yaml, DiagnosticBag bag, string? sourcePath)
+    {
+        if (yaml.Length > MaxBytes)
+        {
+            bag.FileError($"the text is {yaml.Length:N0} characters; a study file is at most {MaxBytes:N0}");
+            return new StudyFileResult(null, bag.ToList());
+        }
+        // A byte-order mark is harmless in a file but YamlDotNet would read it as part of the first key.
+        if (yaml.StartsWith('\uFEFF'))
+            yaml = yaml[1..];
+        var root = YamlReader.Read(yaml, bag);
+        StudyDefinition? definition = null;
+        if (root is not null)
+            definition = StudyBinder.Bind(new NodeReader(bag), root);
+        if (definition is not null && sourcePath is not null)
+            definition = definition with { SourcePath = sourcePath };
+        return new StudyFileResult(bag.HasErrors ? null : definition, bag.ToList());
+    }
+
+    /// <summary>Strict UTF-8; an invalid byte is reported at its line and column.</summary>
+    private static string? Decode(byte[] bytes, DiagnosticBag bag)
+    {
+        if (bytes.Length >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)))
+        {
+            bag.Error(new SourceMark(1, 1), StudyFileDiagnostic.TopLevel, "the file is UTF-16; save it as UTF-8");
+            return null;
+        }
+        ReadOnlySpan<byte> rest = bytes;
+        int line = 1, column = 1;
+        while (!rest.IsEmpty)
+        {
+            if (Rune.DecodeFromUtf8(rest, out var rune, out var consumed) != OperationStatus.Done)
+            {
+                bag.Error(new SourceMark(line, column), StudyFileDiagnostic.TopLevel,
+                    $"the file is not valid UTF-8 (byte 0x{rest[0]:X2} at offset {bytes.Length - rest.Length}); save it as UTF-8");
+                return null;
+            }
+            if (rune.Value == '\n')
+            {
+                line++;
+                column = 1;
+            }
+            else
+            {
+                column++;
+            }
+            rest = rest[consumed..];
+        }
+        return Encoding.UTF8.GetString(bytes);
+    }
+}
