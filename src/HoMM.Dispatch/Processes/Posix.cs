@@ -25,6 +25,12 @@ internal static partial class Posix
         return Send(-pgid, signal);
     }
 
+    /// <summary>
+    /// Whether any process (zombies included) is left in the group: kill with signal 0 checks
+    /// without sending anything, one system call instead of a scan of /proc.
+    /// </summary>
+    public static bool GroupExists(int pgid) => SignalGroup(pgid, 0);
+
     /// <summary>Sends <paramref name="signal"/> to one process; false when it no longer exists.</summary>
     public static bool SignalProcess(int pid, int signal)
     {

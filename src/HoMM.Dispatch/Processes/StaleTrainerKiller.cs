@@ -113,7 +113,7 @@ public sealed class StaleTrainerKiller
     private async Task<bool> GoneWithinAsync(int pgid, TimeSpan limit, CancellationToken cancellationToken)
     {
         var start = _time.GetTimestamp();
-        while (ProcFs.ListGroup(pgid).Count > 0)
+        while (Posix.GroupExists(pgid) && ProcFs.ListGroup(pgid).Count > 0)
         {
             if (_time.GetElapsedTime(start) >= limit)
                 return false;

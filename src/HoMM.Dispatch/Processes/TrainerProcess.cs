@@ -217,6 +217,9 @@ public sealed class TrainerProcess : IAsyncDisposable
     /// </summary>
     public IReadOnlyList<int> KillLeftovers()
     {
+        // The common case, an empty group, costs one system call; the /proc scan is for the log.
+        if (!Posix.GroupExists(Identity.ProcessGroupId))
+            return [];
         var left = ProcFs.ListGroup(Identity.ProcessGroupId).Select(p => p.Pid).ToList();
         if (left.Count > 0 && Posix.SignalGroup(Identity.ProcessGroupId, Posix.SigKill))
             _log.Note($"killed {left.Count} process(es) left in the trainer's group: {string.Join(' ', left)}");
