@@ -4,7 +4,7 @@
 It fits a logistic regression with SGD on a small synthetic data set, so the learning rate and
 weight decay visibly change the validation accuracy. Everything a real trainer needs is here:
 
-  * parameters from the command line ("{lr}" placeholders) or from trial.json ($HOMM_TRIAL_JSON),
+  * parameters from the command line ("{lr}" placeholders) or from trial.json ($HOMM_PARAMS_FILE),
   * metrics lines every --eval-every steps, an info line, a final result,
   * a checkpoint in the working directory (the trial's folder) and --resume / $HOMM_RESUME=1,
   * control lines on stdin: {"cmd":"stop","reason":...} stops it, and so does stdin closing
@@ -74,8 +74,8 @@ def save_checkpoint(path, step, w, rng):
 
 def main():
     trial = {}
-    if os.environ.get("HOMM_TRIAL_JSON") and os.path.exists(os.environ["HOMM_TRIAL_JSON"]):
-        with open(os.environ["HOMM_TRIAL_JSON"]) as f:
+    if os.environ.get("HOMM_PARAMS_FILE") and os.path.exists(os.environ["HOMM_PARAMS_FILE"]):
+        with open(os.environ["HOMM_PARAMS_FILE"]) as f:
             trial = json.load(f)
     params = trial.get("params", {})
 

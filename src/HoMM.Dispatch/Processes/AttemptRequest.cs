@@ -27,6 +27,9 @@ public sealed record AttemptRequest
 
     public required TrainerSlot Slot { get; init; }
 
+    /// <summary>Where the trainer runs; default <see cref="TrialDirectory"/> (so checkpoints of parallel trials never collide).</summary>
+    public string? WorkingDirectory { get; init; }
+
     /// <summary>The trial's log; default <c>&lt;TrialDirectory&gt;/trainer.log</c>.</summary>
     public string? LogPath { get; init; }
 
@@ -49,6 +52,9 @@ public sealed record AttemptRequest
 
     /// <summary>Extra environment variables for the trainer; they override the ones the runner sets.</summary>
     public IReadOnlyDictionary<string, string>? Environment { get; init; }
+
+    /// <summary>The trainer's working directory.</summary>
+    public string EffectiveWorkingDirectory => WorkingDirectory ?? TrialDirectory;
 
     /// <summary>The log file this attempt appends to.</summary>
     public string EffectiveLogPath => LogPath ?? Path.Combine(TrialDirectory, "trainer.log");
@@ -133,10 +139,12 @@ internal static class TrainerEnvironment
             ["HOMM_TRIAL_NUMBER"] = r.TrialNumber.ToString(CultureInfo.InvariantCulture),
             ["HOMM_ATTEMPT"] = r.Attempt.ToString(CultureInfo.InvariantCulture),
             ["HOMM_TRIAL_DIR"] = r.TrialDirectory,
-            ["HOMM_TRIAL_JSON"] = r.TrialJsonPath,
+            ["HOMM_PARAMS_FILE"] = r.TrialJsonPath,
             ["HOMM_SLOT"] = r.Slot.Id,
             ["HOMM_RESUME"] = r.Resume ? "1" : "0",
         };
+        if (r.StudyName is not null)
+            env["HOMM_STUDY"] = r.StudyName;
         if (r.Environment is not null)
         {
             foreach (var (k, v) in r.Environment)

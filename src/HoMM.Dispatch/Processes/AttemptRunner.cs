@@ -47,9 +47,9 @@ public sealed class AttemptRunner
         try
         {
             argv = request.Command.Render(new TrainerCommandContext(
-                request.Params, request.TrialDirectory, request.TrialJsonPath, request.TrialId,
-                request.TrialNumber, request.Attempt, request.Resume, request.StudyDirectory));
-            process = TrainerProcess.Start(new TrainerStartInfo(argv, request.TrialDirectory, TrainerEnvironment.Build(request), request.EffectiveLogPath)
+                request.Params, request.TrialDirectory, request.TrialJsonPath, request.TrialNumber, request.Resume,
+                request.StudyName, request.StudyDirectory, request.EffectiveWorkingDirectory));
+            process = TrainerProcess.Start(new TrainerStartInfo(argv, request.EffectiveWorkingDirectory, TrainerEnvironment.Build(request), request.EffectiveLogPath)
             {
                 MaxLineBytes = _options.MaxLineBytes,
             });

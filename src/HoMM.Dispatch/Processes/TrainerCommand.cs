@@ -7,18 +7,18 @@ namespace HoMM.Dispatch.Processes;
 /// <summary>
 /// What a command template is filled with for one attempt: the trial's parameter values (external
 /// representation) and the built-in placeholders. <see cref="StudyDirectory"/> is the study file's
-/// folder, where relative file names of a custom command are looked up (the trainer runs in its
-/// trial folder).
+/// folder, where relative file names of a custom command are looked up when the trainer runs
+/// elsewhere (<see cref="WorkingDirectory"/>, by default the trial folder).
 /// </summary>
 public sealed record TrainerCommandContext(
     IReadOnlyDictionary<string, object> Params,
     string TrialDirectory,
     string TrialJsonPath,
-    long TrialId,
     int TrialNumber,
-    int Attempt,
     bool Resume,
-    string? StudyDirectory = null);
+    string? StudyName = null,
+    string? StudyDirectory = null,
+    string? WorkingDirectory = null);
 
 /// <summary>
 /// The argv of a trainer: either the built-in <c>homm-train --config &lt;trial.json&gt; [--resume]</c>,
@@ -27,17 +27,21 @@ public sealed record TrainerCommandContext(
 /// </summary>
 public sealed class TrainerCommand
 {
-    /// <summary>Placeholders every custom command may use besides the trial's parameters.</summary>
-    public static readonly IReadOnlyList<string> BuiltInPlaceholders =
-        ["trial_dir", "trial_json", "trial_id", "trial_number", "attempt", "study_dir"];
+    /// <summary>
+    /// Placeholders every custom command may use besides the trial's parameters: the trial's number,
+    /// its folder, its trial.json, the study's name (the same names the study file validator knows).
+    /// </summary>
+    public static readonly IReadOnlyList<string> BuiltInPlaceholders = ["trial_number", "trial_dir", "params_file", "study"];
 
     private readonly IReadOnlyList<Template> _templates;
+    private readonly bool _resolveStudyFiles;
 
-    private TrainerCommand(IReadOnlyList<string> arguments, bool isBuiltIn, IReadOnlyList<Template> templates)
+    private TrainerCommand(IReadOnlyList<string> arguments, bool isBuiltIn, IReadOnlyList<Template> templates, bool resolveStudyFiles = true)
     {
         Arguments = arguments;
         IsBuiltIn = isBuiltIn;
         _templates = templates;
+        _resolveStudyFiles = resolveStudyFiles;
     }
 
     /// <summary>The command as written (templates for a custom command; the executable for the built-in one).</summary>
@@ -65,6 +69,19 @@ public sealed class TrainerCommand
             throw new ArgumentException("the trainer command is empty; give the program and its arguments, e.g. [python3, train.py, --lr, \"{lr}\"]", nameof(arguments));
         var templates = list.Select((a, i) => Template.Parse(a, i)).ToList();
         return new(list, false, templates);
+    }
+
+    /// <summary>
+    /// An argv that is already complete (rendered elsewhere, e.g. by the study file's templates):
+    /// used as it is, braces included.
+    /// </summary>
+    public static TrainerCommand Literal(IEnumerable<string> arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var list = arguments.ToList();
+        if (list.Count == 0 || string.IsNullOrWhiteSpace(list[0]))
+            throw new ArgumentException("the trainer command is empty", nameof(arguments));
+        return new(list, false, list.Select(Template.Literal).ToList(), resolveStudyFiles: false);
     }
 
     /// <summary>
@@ -105,7 +122,7 @@ public sealed class TrainerCommand
         foreach (var template in _templates)
         {
             var text = template.Render(name => Lookup(name, context));
-            if (template.Placeholders.Count == 0)
+            if (template.Placeholders.Count == 0 && _resolveStudyFiles)
                 text = ResolveStudyFile(text, context);
             result.Add(text);
         }
@@ -118,12 +135,10 @@ public sealed class TrainerCommand
             return ParamFormatter.Format(value);
         return name switch
         {
-            "trial_dir" => c.TrialDirectory,
-            "trial_json" => c.TrialJsonPath,
-            "trial_id" => c.TrialId.ToString(CultureInfo.InvariantCulture),
             "trial_number" => c.TrialNumber.ToString(CultureInfo.InvariantCulture),
-            "attempt" => c.Attempt.ToString(CultureInfo.InvariantCulture),
-            "study_dir" => c.StudyDirectory ?? Directory.GetCurrentDirectory(),
+            "trial_dir" => c.TrialDirectory,
+            "params_file" => c.TrialJsonPath,
+            "study" when c.StudyName is not null => c.StudyName,
             _ => throw new TrainerCommandException(
                 $"the trainer command uses '{{{name}}}', but trial {c.TrialNumber} has no parameter '{name}' " +
                 $"(it has: {Join(c.Params.Keys)}). A conditional parameter that is inactive in this trial cannot be passed; " +
@@ -132,17 +147,18 @@ public sealed class TrainerCommand
     }
 
     /// <summary>
-    /// The trainer runs in its trial folder, so <c>train.py</c> written in a study would not be found
-    /// there. A literal argument that names an existing file of the study folder (and none of the
-    /// trial folder) is therefore passed as that file's absolute path; options and other strings
-    /// are left alone.
+    /// A trainer that runs in its trial folder would not find the <c>train.py</c> its study names.
+    /// A literal argument that names an existing file of the study folder (and none of the working
+    /// folder) is therefore passed as that file's absolute path; options and other strings are left
+    /// alone.
     /// </summary>
     private static string ResolveStudyFile(string argument, TrainerCommandContext c)
     {
         if (c.StudyDirectory is null || argument.Length == 0 || argument[0] == '-' || Path.IsPathRooted(argument))
             return argument;
+        var workingDirectory = c.WorkingDirectory ?? c.TrialDirectory;
         var inStudy = Path.GetFullPath(Path.Combine(c.StudyDirectory, argument));
-        return File.Exists(inStudy) && !File.Exists(Path.Combine(c.TrialDirectory, argument)) ? inStudy : argument;
+        return File.Exists(inStudy) && !File.Exists(Path.Combine(workingDirectory, argument)) ? inStudy : argument;
     }
 
     private static string Join(IEnumerable<string> names)
@@ -163,6 +179,8 @@ public sealed class TrainerCommand
         }
 
         public IReadOnlyList<string> Placeholders { get; }
+
+        public static Template Literal(string argument) => new([(argument, false)]);
 
         public static Template Parse(string argument, int index)
         {

@@ -342,10 +342,26 @@ public sealed class AttemptRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_WorkingDirectoryGiven_RunsThereWithTrialFilesInTheTrialFolder()
+    {
+        var observer = new RecordingObserver();
+        var request = Request("""
+            echo "{\"info\":{\"cwd\":\"$PWD\",\"params\":\"$HOMM_PARAMS_FILE\"}}"
+            echo '{"final":{"x":1}}'
+            """) with { WorkingDirectory = _dir.Path };
+
+        await _runner.RunAsync(request, observer);
+
+        Assert.Equal(_dir.Path, observer.Info("cwd").GetString());
+        Assert.Equal(Path.Combine(request.TrialDirectory, "trial.json"), observer.Info("params").GetString());
+        Assert.True(File.Exists(Path.Combine(request.TrialDirectory, "trainer.log")));
+    }
+
+    [Fact]
     public async Task RunAsync_ExecutableScript_RunsDirectlyAndReadsTrialJson()
     {
         var script = _dir.Script("direct.sh", """
-            lr=$(sed -n 's/.*"lr": \([0-9.e-]*\).*/\1/p' "$HOMM_TRIAL_JSON")
+            lr=$(sed -n 's/.*"lr": \([0-9.e-]*\).*/\1/p' "$HOMM_PARAMS_FILE")
             echo "{\"final\":{\"lr\":$lr}}"
             """);
         var request = Request("") with { Command = TrainerCommand.Custom([script]) };

@@ -6,7 +6,7 @@ namespace HoMM.Dispatch.Tests.Processes;
 public class TrainerCommandTests
 {
     private static TrainerCommandContext Context(Dictionary<string, object> parameters, bool resume = false, string? studyDir = null) =>
-        new(parameters, "/runs/s/trial-3", "/runs/s/trial-3/trial.json", 12, 3, 1, resume, studyDir);
+        new(parameters, "/runs/s/trial-3", "/runs/s/trial-3/trial.json", 3, resume, "fmnist", studyDir);
 
     [Theory]
     [InlineData(0.001, "0.001")]
@@ -39,11 +39,11 @@ public class TrainerCommandTests
     [Fact]
     public void Render_Custom_SubstitutesInsideArgumentsAndUnescapesBraces()
     {
-        var command = TrainerCommand.Custom(["python3", "/x/train.py", "--lr={lr}", "--order", "{order}", "{{x}}", "{act}-{order}", "--out={trial_dir}/o", "{trial_number}"]);
+        var command = TrainerCommand.Custom(["python3", "/x/train.py", "--lr={lr}", "--order", "{order}", "{{x}}", "{act}-{order}", "--out={trial_dir}/o", "{trial_number}", "{params_file}", "{study}"]);
 
         var argv = command.Render(Context(new() { ["lr"] = 1e-5, ["order"] = 2L, ["act"] = "gelu" }));
 
-        Assert.Equal(["python3", "/x/train.py", "--lr=1e-05", "--order", "2", "{x}", "gelu-2", "--out=/runs/s/trial-3/o", "3"], argv);
+        Assert.Equal(["python3", "/x/train.py", "--lr=1e-05", "--order", "2", "{x}", "gelu-2", "--out=/runs/s/trial-3/o", "3", "/runs/s/trial-3/trial.json", "fmnist"], argv);
     }
 
     [Fact]
@@ -70,12 +70,12 @@ public class TrainerCommandTests
     {
         var command = TrainerCommand.Custom(["train", "--lr", "{lrr}", "{trial_dir}", "{lr}"]);
 
-        var problems = command.Validate(["lr", "attempt"]);
+        var problems = command.Validate(["lr", "study"]);
 
         Assert.Equal(2, problems.Count);
-        Assert.Contains(problems, p => p.Contains("'attempt' has the name of a built-in", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith("argument 2 \"{lrr}\": '{lrr}' is neither a parameter (attempt, lr)", StringComparison.Ordinal));
-        Assert.Empty(TrainerCommand.Custom(["train", "{lr}", "{trial_json}"]).Validate(["lr"]));
+        Assert.Contains(problems, p => p.Contains("'study' has the name of a built-in", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("argument 2 \"{lrr}\": '{lrr}' is neither a parameter (lr, study)", StringComparison.Ordinal));
+        Assert.Empty(TrainerCommand.Custom(["train", "{lr}", "{params_file}"]).Validate(["lr"]));
     }
 
     [Theory]
@@ -104,5 +104,28 @@ public class TrainerCommandTests
         var argv = command.Render(Context([], studyDir: dir.Path));
 
         Assert.Equal(["python3", Path.Combine(dir.Path, "train.py"), "--data", "missing.csv", "-v"], argv);
+    }
+
+    [Fact]
+    public void Literal_KeepsBracesAndResolvesNothing()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(Path.Combine(dir.Path, "train.py"), "");
+        var command = TrainerCommand.Literal(["python3", "train.py", "{lr}", "{{x}}"]);
+
+        Assert.Equal(["python3", "train.py", "{lr}", "{{x}}"], command.Render(Context([], studyDir: dir.Path)));
+        Assert.Empty(command.Validate([]));
+    }
+
+    [Fact]
+    public void Render_WorkingDirectoryIsTheStudyFolder_ArgumentsStayRelative()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(Path.Combine(dir.Path, "train.py"), "");
+        var command = TrainerCommand.Custom(["python3", "train.py"]);
+
+        var argv = command.Render(Context([], studyDir: dir.Path) with { WorkingDirectory = dir.Path });
+
+        Assert.Equal(["python3", "train.py"], argv);
     }
 }
