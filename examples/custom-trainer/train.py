@@ -6,7 +6,7 @@ weight decay visibly change the validation accuracy. Everything a real trainer n
 
   * parameters from the command line ("{lr}" placeholders) or from trial.json ($HOMM_PARAMS_FILE),
   * metrics lines every --eval-every steps, an info line, a final result,
-  * a checkpoint in the working directory (the trial's folder) and --resume / $HOMM_RESUME=1,
+  * a checkpoint in the trial's folder ($HOMM_TRIAL_DIR) and --resume / $HOMM_RESUME=1,
   * control lines on stdin: {"cmd":"stop","reason":...} stops it, and so does stdin closing
     (the dispatcher died) -- then no orphan keeps running,
   * --fault to rehearse failures: crash, nan, oom, hang, error.
@@ -98,7 +98,8 @@ def main():
     rng = random.Random(args.seed)
     w = [0.0, 0.0, 0.0]
     start = 0
-    ckpt = "checkpoint.json"
+    # Each trial has its own folder; the working directory may be shared by parallel trials.
+    ckpt = os.path.join(os.environ.get("HOMM_TRIAL_DIR", "."), "checkpoint.json")
     if args.resume and os.path.exists(ckpt):
         with open(ckpt) as f:
             state = json.load(f)
