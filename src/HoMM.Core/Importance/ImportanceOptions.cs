@@ -1,0 +1,25 @@
+namespace HoMM.Core.Importance;
+
+/// <summary>Settings of <see cref="ParameterImportance.Evaluate(IReadOnlyList{Trials.FrozenTrial}, SearchSpace.SearchSpaceDefinition, ImportanceOptions?)"/>.</summary>
+public sealed record ImportanceOptions
+{
+    /// <summary>Seed of the forest's bootstrap samples: the same trials and seed give the same importances.</summary>
+    public int Seed { get; init; }
+
+    public int Trees { get; init; } = 64;
+
+    public int MaxDepth { get; init; } = 64;
+
+    /// <summary>Smallest number of (bootstrapped) trials in a leaf.</summary>
+    public int MinSamplesLeaf { get; init; } = 1;
+
+    /// <summary>Only these parameters (default: every parameter of the space with more than one value).</summary>
+    public IReadOnlyList<string>? Parameters { get; init; }
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(Trees, 1, nameof(Trees));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxDepth, 1, nameof(MaxDepth));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MinSamplesLeaf, 1, nameof(MinSamplesLeaf));
+    }
+}
