@@ -19,7 +19,7 @@ internal sealed class NodeReader(DiagnosticBag bag)
 
     public DiagnosticBag Bag { get; } = bag;
 
-    public static string Child(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
+    public static string Child(string path, string key) => path.Length == 0 ? Printable(key) : $"{path}.{Printable(key)}";
 
     public static string Item(string path, int index) => string.Create(CultureInfo.InvariantCulture, $"{path}[{index}]");
 
@@ -62,15 +62,19 @@ internal sealed class NodeReader(DiagnosticBag bag)
     public static string UnknownKeyMessage(string key, IReadOnlyCollection<string> allowed)
     {
         var cleaned = new string(key.Where(c => !IsInvisible(c)).ToArray());
-        var invisible = key.FirstOrDefault(IsInvisible);
         var suggestion = allowed.Contains(cleaned) ? cleaned : NameSuggestion.Closest(cleaned, allowed);
-        var message = $"unknown key '{Printable(key)}'";
-        if (invisible != '\0')
-            message += string.Create(CultureInfo.InvariantCulture, $" (it contains the invisible character U+{(int)invisible:X4})");
-        else if (key.Any(c => c > 127))
-            message += " (it contains non-ASCII characters; keys are plain ASCII)";
+        var message = $"unknown key '{Printable(key)}'{CharacterNote(key)}";
         message += suggestion is null ? "." : $"; did you mean '{suggestion}'?";
         return message + $" Valid keys here: {string.Join(", ", allowed)}";
+    }
+
+    /// <summary>Why a name that looks right is not: an invisible or non-ASCII character in it.</summary>
+    public static string CharacterNote(string name)
+    {
+        var invisible = name.FirstOrDefault(IsInvisible);
+        if (invisible != '\0')
+            return string.Create(CultureInfo.InvariantCulture, $" (it contains the invisible character U+{(int)invisible:X4})");
+        return name.Any(c => c > 127) ? " (it contains non-ASCII characters; names are plain ASCII)" : "";
     }
 
     private static bool IsInvisible(char c) =>

@@ -79,7 +79,7 @@ internal static partial class SearchSpaceBinder
     {
         if (!ParameterName().IsMatch(key.Value))
         {
-            r.Error(key, path, $"'{NodeReader.Printable(key.Value)}' is not a valid parameter name; use ASCII letters, digits and '_' " +
+            r.Error(key, path, $"'{NodeReader.Printable(key.Value)}'{NodeReader.CharacterNote(key.Value)} is not a valid parameter name; use ASCII letters, digits and '_' " +
                                "(starting with a letter or '_', at most 64 characters), so constraints and {placeholders} can name it");
             return false;
         }
