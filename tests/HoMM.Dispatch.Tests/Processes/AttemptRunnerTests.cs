@@ -5,16 +5,25 @@ namespace HoMM.Dispatch.Tests.Processes;
 
 public sealed class AttemptRunnerTests : IDisposable
 {
-    private static readonly AttemptRunnerOptions Fast = new()
+    // Generous grace for trainers that do stop (a loaded CI machine must not turn a graceful exit
+    // into a SIGTERM); short grace where the test is the escalation itself.
+    private static readonly AttemptRunnerOptions Patient = new()
     {
-        StopGracePeriod = TimeSpan.FromMilliseconds(300),
-        TerminateGracePeriod = TimeSpan.FromMilliseconds(300),
+        StopGracePeriod = TimeSpan.FromSeconds(10),
+        TerminateGracePeriod = TimeSpan.FromSeconds(2),
         OutputDrainTimeout = TimeSpan.FromSeconds(2),
         MaxLineBytes = 4096,
     };
 
+    private static readonly AttemptRunnerOptions Impatient = Patient with
+    {
+        StopGracePeriod = TimeSpan.FromMilliseconds(300),
+        TerminateGracePeriod = TimeSpan.FromMilliseconds(300),
+    };
+
     private readonly TempDir _dir = new();
-    private readonly AttemptRunner _runner = new(Fast, TimeProvider.System);
+    private readonly AttemptRunner _runner = new(Patient, TimeProvider.System);
+    private readonly AttemptRunner _impatientRunner = new(Impatient, TimeProvider.System);
 
     public void Dispose() => _dir.Dispose();
 
@@ -183,7 +192,7 @@ public sealed class AttemptRunnerTests : IDisposable
             while true; do sleep 0.05; done
             """) with { Timeout = TimeSpan.FromMilliseconds(400) };
 
-        var result = await _runner.RunAsync(request, observer);
+        var result = await _impatientRunner.RunAsync(request, observer);
 
         var failed = Assert.IsType<AttemptOutcome.Failed>(result.Outcome);
         Assert.Equal(FailureKind.Timeout, failed.Kind);

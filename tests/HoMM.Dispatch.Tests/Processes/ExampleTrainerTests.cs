@@ -17,8 +17,8 @@ public sealed class ExampleTrainerTests : IDisposable
 
     private readonly AttemptRunner _runner = new(new AttemptRunnerOptions
     {
-        StopGracePeriod = TimeSpan.FromSeconds(1),
-        TerminateGracePeriod = TimeSpan.FromMilliseconds(500),
+        StopGracePeriod = TimeSpan.FromSeconds(10),
+        TerminateGracePeriod = TimeSpan.FromSeconds(2),
     }, TimeProvider.System);
 
     public void Dispose() => _dir.Dispose();
@@ -76,7 +76,13 @@ public sealed class ExampleTrainerTests : IDisposable
     {
         var request = Request("--fault", "hang", "--fault-step", "1") with { Timeout = TimeSpan.FromMilliseconds(500) };
 
-        var result = await _runner.RunAsync(request, new RecordingObserver());
+        var impatient = new AttemptRunner(new AttemptRunnerOptions
+        {
+            StopGracePeriod = TimeSpan.FromMilliseconds(300),
+            TerminateGracePeriod = TimeSpan.FromMilliseconds(300),
+        }, TimeProvider.System);
+
+        var result = await impatient.RunAsync(request, new RecordingObserver());
 
         var failed = Assert.IsType<AttemptOutcome.Failed>(result.Outcome);
         Assert.Equal(FailureKind.Timeout, failed.Kind);
@@ -96,16 +102,20 @@ public sealed class ExampleTrainerTests : IDisposable
                 return ValueTask.CompletedTask;
             },
         };
-        var slow = Request("--step-time", "0.01") with { Params = new Dictionary<string, object> { ["lr"] = 0.5, ["wd"] = 0.0 } };
+        // Too long to finish before the shutdown arrives, however loaded the machine; the resumed
+        // attempt runs the rest without the pretend work.
+        var slow = Request("--steps", "2000", "--step-time", "0.01");
+        var fast = Request("--steps", "2000") with { Attempt = 2, Resume = true };
 
         var interrupted = await _runner.RunAsync(slow, first, shutdown.Token);
         var second = new RecordingObserver();
-        var resumed = await _runner.RunAsync(slow with { Attempt = 2, Resume = true }, second);
+        var resumed = await _runner.RunAsync(fast, second);
 
         Assert.IsType<AttemptOutcome.Interrupted>(interrupted.Outcome);
         Assert.IsType<AttemptOutcome.Completed>(resumed.Outcome);
         var from = second.Info("resumed_from").GetInt32();
-        Assert.InRange(from, 20, 59);
+        Assert.Equal(interrupted.LastCheckpoint!.Step, from);
+        Assert.InRange(from, 20, 1999);
         Assert.All(second.Of<MetricsReported>(), m => Assert.True(m.Step > from));
         shutdown.Dispose();
     }
