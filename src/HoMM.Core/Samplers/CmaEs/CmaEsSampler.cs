@@ -101,7 +101,7 @@ public sealed class CmaEsSampler : ISampler
             : null;
 
         var center = Enumerable.Repeat(0.5, n).ToArray();
-        var es = new CmaEvolution(n, defaultLambda, center, _options.Sigma0, thresholds);
+        var es = new CmaEvolution(n, defaultLambda, center, _options.Sigma0, thresholds, _options.UseSeparableCma);
         var restarts = 0;
         var largeRestarts = 0;
         var lastLargeLambda = defaultLambda;
@@ -146,7 +146,7 @@ public sealed class CmaEsSampler : ISampler
                 lastLargeLambda = lambda;
                 currentIsLarge = true;
             }
-            es = new CmaEvolution(n, lambda, mean, sigma, thresholds);
+            es = new CmaEvolution(n, lambda, mean, sigma, thresholds, _options.UseSeparableCma);
         }
         return new ReplayResult(es, restarts, generation.Count);
     }

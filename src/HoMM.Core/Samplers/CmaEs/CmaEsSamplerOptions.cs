@@ -36,6 +36,9 @@ public sealed record CmaEsSamplerOptions
     /// <summary>Use pruned trials (at their last reported value) as evaluations.</summary>
     public bool ConsiderPrunedTrials { get; init; }
 
+    /// <summary>sep-CMA: a diagonal covariance, learned faster; for many dimensions or a tight budget.</summary>
+    public bool UseSeparableCma { get; init; }
+
     /// <summary>Keep integer and stepped dimensions from freezing on one value (CMA-ES with margin); false rounds only.</summary>
     public bool WithMargin { get; init; } = true;
 
