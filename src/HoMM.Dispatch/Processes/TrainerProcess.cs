@@ -119,6 +119,11 @@ public sealed class TrainerProcess : IAsyncDisposable
             log.Dispose();
             throw new TrainerStartException($"could not start '{program}': {e.Message}", e);
         }
+        catch
+        {
+            log.Dispose();
+            throw;
+        }
         return new TrainerProcess(process, log, info.MaxLineBytes);
     }
 

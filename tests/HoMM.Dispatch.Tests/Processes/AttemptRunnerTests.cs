@@ -444,6 +444,26 @@ public sealed class AttemptRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_GrandchildEscapesTheGroupHoldingStdout_AttemptStillEnds()
+    {
+        var observer = new RecordingObserver();
+        var request = Request("""
+            setsid sleep 30 &
+            echo "{\"info\":{\"escaped\":$!}}"
+            echo '{"final":{"x":1}}'
+            """);
+
+        var result = await _runner.RunAsync(request, observer);
+
+        var escaped = observer.Info("escaped").GetInt32();
+        var stat = ProcFs.ReadStat(escaped);
+        if (stat is { Command: "sleep" } && stat.SessionId == escaped)
+            Posix.SignalProcess(escaped, Posix.SigKill);
+        Assert.IsType<AttemptOutcome.Completed>(result.Outcome);
+        Assert.Contains("stopped reading it", Log(request), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_ObserverThrows_KillsTrainerAndRethrows()
     {
         var observer = new RecordingObserver
