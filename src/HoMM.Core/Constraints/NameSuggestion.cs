@@ -25,7 +25,13 @@ public static class NameSuggestion
         // A third of the length (at least 1, at most 3) tells typos from different words:
         // "order_expnd" → "order_expand", but "lr" is not suggested for "wd".
         var allowed = Math.Clamp(Math.Max(name.Length, best?.Length ?? 0) / 3, 1, 3);
-        return best is not null && bestDistance <= allowed ? best : null;
+        if (best is not null && bestDistance <= allowed)
+            return best;
+        // A shortened name ("n_startup" for "n_startup_trials") is far by edit distance but unambiguous.
+        if (name.Length < 4)
+            return null;
+        var extensions = candidates.Where(c => c.StartsWith(name, StringComparison.OrdinalIgnoreCase)).ToList();
+        return extensions.Count == 1 ? extensions[0] : null;
     }
 
     /// <summary>Optimal-string-alignment distance: insertions, deletions, substitutions, adjacent swaps.</summary>

@@ -91,7 +91,7 @@ internal static partial class Quantities
         if (!double.IsFinite(v) || v <= 0 || v > max)
         {
             reader.Error(node, path, string.Create(CultureInfo.InvariantCulture,
-                $"{((YScalar)node).Value} is out of range: expected {Valid}, at most {max:G3}"));
+                $"{((YScalar)node).Value} is out of range: expected {Valid}, at most {max:0.##e0}"));
             return null;
         }
         return (long)Math.Round(v);

@@ -227,6 +227,9 @@ public class ConstraintExpressionTests
     [InlineData("LR", "lr")]
     [InlineData("ffw_expnad", "ffw_expand")]
     [InlineData("wd", null)]
+    [InlineData("ffw_", "ffw_expand")]
+    [InlineData("orde", "order")]
+    [InlineData("ord", null)]
     [InlineData("completely_else", null)]
     public void NameSuggestion_Closest_FindsLikelyTypos(string typo, string? expected) =>
         Assert.Equal(expected, NameSuggestion.Closest(typo, ["order", "order_expand", "ffw_expand", "lr", "dim"]));
