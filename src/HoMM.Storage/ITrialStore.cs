@@ -1,0 +1,162 @@
+using System.Text.Json;
+using HoMM.Core.SearchSpace;
+using HoMM.Core.Trials;
+
+namespace HoMM.Storage;
+
+/// <summary>
+/// Where studies and their trials live, shared by every process of a search (the driver, local
+/// and remote workers, the dashboard). Implementations: <see cref="Sqlite.SqliteTrialStore"/>
+/// (one machine) and, later, PostgreSQL (a cluster); both pass the same contract tests.
+/// <para><b>Guarantees</b></para>
+/// <list type="bullet">
+/// <item><b>Thread and process safety.</b> Every member may be called from any thread, and any number
+/// of store instances, in any number of processes, may work on the same database at once. Each
+/// call is atomic: it is committed in full or not at all, and once its task has completed the
+/// change survives the process being killed (kill -9). Whether it also survives a power loss
+/// depends on the implementation's settings (SQLite: <c>synchronous=FULL</c>, the default here).</item>
+/// <item><b>Snapshots never change.</b> A returned <see cref="FrozenTrial"/> (and every other record) is
+/// a copy taken when it was read: later changes in the store do not show in it, and its
+/// collections cannot be modified. Read again to see changes.</item>
+/// <item><b>States move forward only, by compare-and-set.</b> Waiting → Running → Complete | Pruned | Fail
+/// (Waiting may also go straight to Complete, Pruned or Fail). <see cref="TrySetStateAsync"/>
+/// changes the state only if it still is <c>expectedFrom</c> and returns false otherwise, so of
+/// two processes racing for the same transition exactly one wins.</item>
+/// <item><b>Who owns a Running trial.</b> The caller whose Waiting → Running transition returned true
+/// owns the trial; when its worker died, the dispatcher that opens the trial's next attempt
+/// takes it over. Only the owner reports intermediate values and finishes the trial. The store
+/// does not check ownership, but a stale owner that comes back late cannot undo anything: its
+/// own finishing transition returns false once the trial is finished.</item>
+/// <item><b>Finished trials never change again.</b> Once Complete, Pruned or Fail, a trial's state,
+/// value, reason, parameters, intermediate values and attributes are final: writes to them return
+/// false and change nothing. Only attempt bookkeeping continues (the trainer that finished the
+/// trial still exits afterwards, and its attempt is closed then).</item>
+/// <item><b>Trial numbers</b> are 0, 1, 2, … per study, assigned atomically: unique and without gaps
+/// whatever the number of concurrent creators.</item>
+/// <item><b>Change cursor.</b> Every change to a trial (created, params, state, values, attrs,
+/// attempts) gives it a new position in its study's change sequence; <see cref="GetTrialsAsync"/>
+/// with <see cref="TrialQuery.ChangedAfter"/> returns exactly the trials changed since an earlier
+/// cursor (possibly a few more, never fewer).</item>
+/// <item><b>Values.</b> Times are the injected <see cref="TimeProvider"/>'s, kept to the millisecond.
+/// Intermediate values may be NaN or ±infinity. A Complete trial's value must not be NaN (a NaN
+/// objective is a failure: use Fail); a NaN value given with Pruned or Fail is stored as no value.</item>
+/// </list>
+/// Unknown study or trial ids raise <see cref="KeyNotFoundException"/>; invalid arguments raise
+/// <see cref="ArgumentException"/>; neither changes anything.
+/// </summary>
+public interface ITrialStore
+{
+    // ---- studies ----
+
+    /// <summary>Creates a study. Its search space is stored as JSON with its fingerprint.</summary>
+    /// <exception cref="StudyExistsException">A study of that name exists (also when another process just created it).</exception>
+    Task<StudyRecord> CreateStudyAsync(NewStudy study, CancellationToken cancellationToken = default);
+
+    Task<StudyRecord?> GetStudyAsync(string name, CancellationToken cancellationToken = default);
+
+    Task<StudyRecord?> GetStudyAsync(long studyId, CancellationToken cancellationToken = default);
+
+    /// <summary>All studies, by name, with their trial counts and best value.</summary>
+    Task<IReadOnlyList<StudySummary>> ListStudiesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Sets (or replaces) one study attribute.</summary>
+    Task SetStudyAttrAsync(long studyId, AttrScope scope, string key, JsonElement value, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyDictionary<string, JsonElement>> GetStudyAttrsAsync(long studyId, AttrScope scope, CancellationToken cancellationToken = default);
+
+    // ---- trials ----
+
+    /// <summary>
+    /// Creates a Waiting trial with the next number of its study. <paramref name="parameters"/>
+    /// holds external values (what the trainer gets) and must have the same keys as
+    /// <paramref name="distributions"/>; each value must lie in its distribution.
+    /// </summary>
+    Task<FrozenTrial> CreateTrialAsync(
+        long studyId,
+        IReadOnlyDictionary<string, object>? parameters = null,
+        IReadOnlyDictionary<string, Distribution>? distributions = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets one parameter of an unfinished trial. A parameter is set once: setting it again to the
+    /// same value and distribution does nothing (so a retried call is harmless); to another value
+    /// it raises <see cref="InvalidOperationException"/>, since the trainer may already use it.
+    /// </summary>
+    /// <returns>False when the trial is finished.</returns>
+    Task<bool> SetParamAsync(long trialId, string name, Distribution distribution, object value, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Compare-and-set: moves the trial to <paramref name="to"/> only if it is
+    /// <paramref name="expectedFrom"/> now, atomically across processes. Running records the start
+    /// time; the finished states record the end time. Complete needs a <paramref name="value"/>;
+    /// Pruned takes an optional one (usually the last intermediate value); <paramref name="reason"/>
+    /// says why a trial was pruned or failed (the dashboard shows it).
+    /// </summary>
+    /// <returns>False when the trial was not in <paramref name="expectedFrom"/> (another process got there first).</returns>
+    /// <exception cref="ArgumentException">The transition is not one the life of a trial allows.</exception>
+    Task<bool> TrySetStateAsync(
+        long trialId,
+        TrialState to,
+        TrialState expectedFrom,
+        double? value = null,
+        string? reason = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records the values of one or more metrics at <paramref name="step"/> of a Running trial.
+    /// Reporting a metric again at the same step replaces it (a trainer resumed from a checkpoint
+    /// re-reports the steps after it).
+    /// </summary>
+    /// <returns>False when the trial is not Running (nothing is recorded).</returns>
+    Task<bool> ReportAsync(long trialId, long step, IReadOnlyDictionary<string, double> metrics, CancellationToken cancellationToken = default);
+
+    /// <summary>Every recorded value of the trial (or of one metric), by step then metric.</summary>
+    Task<IReadOnlyList<IntermediateValue>> GetIntermediateValuesAsync(long trialId, string? metric = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets (or replaces) one trial attribute, e.g. the system attrs "checkpoint" and "log".</summary>
+    /// <returns>False when the trial is finished.</returns>
+    Task<bool> SetTrialAttrAsync(long trialId, AttrScope scope, string key, JsonElement value, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyDictionary<string, JsonElement>> GetTrialAttrsAsync(long trialId, AttrScope scope, CancellationToken cancellationToken = default);
+
+    Task<FrozenTrial?> GetTrialAsync(long trialId, CancellationToken cancellationToken = default);
+
+    Task<FrozenTrial?> GetTrialByNumberAsync(long studyId, int number, CancellationToken cancellationToken = default);
+
+    /// <summary>The study's trials in number order (all, or those the query selects) and the cursor for the next incremental read.</summary>
+    Task<TrialPage> GetTrialsAsync(long studyId, TrialQuery? query = null, CancellationToken cancellationToken = default);
+
+    /// <summary>How many trials the study has in each state (every state present, zeros included).</summary>
+    Task<IReadOnlyDictionary<TrialState, int>> CountTrialsAsync(long studyId, CancellationToken cancellationToken = default);
+
+    /// <summary>The Complete trial with the best value for the study's direction (ties: the lowest number), or null.</summary>
+    Task<FrozenTrial?> GetBestTrialAsync(long studyId, CancellationToken cancellationToken = default);
+
+    // ---- attempts ----
+
+    /// <summary>Opens the next attempt of an unfinished trial (number = previous + 1).</summary>
+    /// <returns>Null when the trial is finished: there is nothing left to run.</returns>
+    Task<TrialAttempt?> StartAttemptAsync(long trialId, AttemptStart start, CancellationToken cancellationToken = default);
+
+    /// <summary>Records the trainer's process id and process group once it has started, so a later
+    /// recovery can kill it if it outlives its dispatcher.</summary>
+    /// <returns>False when the attempt has already ended.</returns>
+    Task<bool> SetAttemptProcessAsync(long attemptId, int pid, int processGroup, CancellationToken cancellationToken = default);
+
+    /// <summary>Closes an attempt with the trainer's exit code (null if it never started or was
+    /// lost) and why it ended ("completed", "pruned", "exit 139", "timeout after 3600 s", …).</summary>
+    /// <returns>False when the attempt had already ended (the first end wins).</returns>
+    Task<bool> EndAttemptAsync(long attemptId, int? exitCode, string? reason, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<TrialAttempt>> GetAttemptsAsync(long trialId, CancellationToken cancellationToken = default);
+
+    // ---- workers ----
+
+    /// <summary>Records that a worker is alive now (creating its row on the first beat).</summary>
+    Task<WorkerHeartbeat> HeartbeatAsync(WorkerInfo worker, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<WorkerHeartbeat>> GetWorkersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets a worker (on clean shutdown). Returns false when it was unknown.</summary>
+    Task<bool> RemoveWorkerAsync(string workerId, CancellationToken cancellationToken = default);
+}

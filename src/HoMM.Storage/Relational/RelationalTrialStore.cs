@@ -1,0 +1,813 @@
+using System.Collections.Concurrent;
+using System.Collections.ObjectModel;
+using System.Text.Json;
+using HoMM.Core.SearchSpace;
+using HoMM.Core.Trials;
+using HoMM.Storage.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace HoMM.Storage.Relational;
+
+/// <summary>
+/// The <see cref="ITrialStore"/> logic shared by the relational stores (SQLite now, PostgreSQL
+/// later); a subclass supplies the connection and how to open a write transaction.
+/// <para>
+/// How the guarantees are kept: every write to a study's trials runs in one transaction that
+/// first increments the study's <c>revision</c>. That single UPDATE (a) serialises the study's
+/// writers (SQLite allows one writer anyway; PostgreSQL holds the row lock to commit), so a
+/// check-then-write inside the transaction is race-free, and (b) numbers the change, which the
+/// trial records as its change sequence: commits happen in revision order, so a reader that
+/// sees revision N has every change up to N. State transitions are additionally a conditional
+/// UPDATE … WHERE state = expected, atomic on its own.
+/// </para>
+/// </summary>
+public abstract class RelationalTrialStore : ITrialStore, IDisposable
+{
+    private readonly PooledDbContextFactory<StoreDbContext> contexts;
+    private readonly TimeProvider clock;
+
+    // Immutable facts, cached to save a query per call: a trial never moves to another study,
+    // and a study's objective metric and direction never change.
+    private readonly ConcurrentDictionary<long, long> studyOfTrial = new();
+    private readonly ConcurrentDictionary<long, (string Metric, StudyDirection Direction)> studyFacts = new();
+
+    private protected RelationalTrialStore(DbContextOptions<StoreDbContext> options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        contexts = new PooledDbContextFactory<StoreDbContext>(options);
+        clock = timeProvider;
+    }
+
+    /// <summary>The schema version this program writes (stored in the schema_version table).</summary>
+    public static int SchemaVersion => SchemaMigrator.CurrentVersion;
+
+    /// <summary>Names the database in error messages ("SQLite database /home/me/homm.db").</summary>
+    private protected abstract string DatabaseDescription { get; }
+
+    /// <summary>Opens a transaction that holds the database's write lock from its first statement
+    /// (SQLite: BEGIN IMMEDIATE, so it waits for the lock instead of failing later on upgrade).</summary>
+    private protected abstract Task<IDbContextTransaction> BeginWriteAsync(StoreDbContext db, CancellationToken cancellationToken);
+
+    private protected abstract Task<IReadOnlySet<string>> GetTableNamesAsync(StoreDbContext db, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Lets a subclass queue this process's writers before they ask the database for its lock
+    /// (null: no in-process queue). Returns what to dispose when the write is over.
+    /// </summary>
+    private protected virtual ValueTask<IDisposable?> EnterWriteGateAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
+
+    /// <summary>Creates the schema on first use, checks its version, applies upgrades.</summary>
+    private protected async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var db = contexts.CreateDbContext();
+        await using var tx = await BeginWriteScopeAsync(db, cancellationToken);
+        var tables = await GetTableNamesAsync(db, cancellationToken);
+        await SchemaMigrator.MigrateAsync(db, tx.Transaction, tables, DatabaseDescription, clock.GetUtcNow(), cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+    }
+
+    // ------------------------------------------------------------------ studies
+
+    public async Task<StudyRecord> CreateStudyAsync(NewStudy study, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        var entity = new StudyEntity
+        {
+            Name = study.Name,
+            Direction = study.Direction,
+            ObjectiveMetric = study.ObjectiveMetric,
+            SearchSpaceJson = SearchSpaceJson.Serialize(study.SearchSpace),
+            SearchSpaceFingerprint = SearchSpaceJson.Fingerprint(study.SearchSpace),
+            CreatedAt = clock.GetUtcNow(),
+        };
+        var attrs = Attrs(study.UserAttrs, AttrScope.User).Concat(Attrs(study.SystemAttrs, AttrScope.System)).ToList();
+
+        try
+        {
+            await using var db = contexts.CreateDbContext();
+            await using var tx = await BeginWriteScopeAsync(db, cancellationToken);
+            if (await db.Studies.AnyAsync(s => s.Name == study.Name, cancellationToken))
+                throw new StudyExistsException(study.Name);
+            db.Studies.Add(entity);
+            foreach (var a in attrs)
+                a.Study = entity;
+            db.StudyAttrs.AddRange(attrs);
+            await db.SaveChangesAsync(cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex)
+        {
+            // Lost a race on the unique name to another process (possible where writers are not
+            // serialised, as in PostgreSQL).
+            if (await GetStudyAsync(study.Name, cancellationToken) is not null)
+                throw new StudyExistsException(study.Name, ex);
+            throw;
+        }
+        return ToRecord(entity);
+
+        static IEnumerable<StudyAttrEntity> Attrs(IReadOnlyDictionary<string, JsonElement>? attrs, AttrScope scope) =>
+            (attrs ?? ReadOnlyDictionary<string, JsonElement>.Empty).Select(kv => new StudyAttrEntity
+            {
+                Scope = scope,
+                Key = kv.Key,
+                ValueJson = AttrJson(kv.Key, kv.Value),
+            });
+    }
+
+    public async Task<StudyRecord?> GetStudyAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        await using var db = contexts.CreateDbContext();
+        var entity = await db.Studies.AsNoTracking().SingleOrDefaultAsync(s => s.Name == name, cancellationToken);
+        return entity is null ? null : ToRecord(entity);
+    }
+
+    public async Task<StudyRecord?> GetStudyAsync(long studyId, CancellationToken cancellationToken = default)
+    {
+        await using var db = contexts.CreateDbContext();
+        var entity = await db.Studies.AsNoTracking().SingleOrDefaultAsync(s => s.Id == studyId, cancellationToken);
+        return entity is null ? null : ToRecord(entity);
+    }
+
+    public async Task<IReadOnlyList<StudySummary>> ListStudiesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = contexts.CreateDbContext();
+        var studies = await db.Studies.AsNoTracking().OrderBy(s => s.Name).ToListAsync(cancellationToken);
+        var counts = await db.Trials
+            .GroupBy(t => new { t.StudyId, t.State })
+            .Select(g => new { g.Key.StudyId, g.Key.State, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        var extremes = await db.Trials
+            .Where(t => t.State == TrialState.Complete)
+            .GroupBy(t => t.StudyId)
+            .Select(g => new { StudyId = g.Key, Min = g.Min(t => t.Value), Max = g.Max(t => t.Value) })
+            .ToDictionaryAsync(x => x.StudyId, cancellationToken);
+
+        return studies.Select(s =>
+        {
+            var byState = AllStates();
+            foreach (var c in counts.Where(c => c.StudyId == s.Id))
+                byState[c.State] = c.Count;
+            double? best = extremes.TryGetValue(s.Id, out var e)
+                ? (s.Direction == StudyDirection.Minimize ? e.Min : e.Max)
+                : null;
+            return new StudySummary(ToRecord(s), byState.AsReadOnly(), best);
+        }).ToList();
+    }
+
+    public Task SetStudyAttrAsync(long studyId, AttrScope scope, string key, JsonElement value, CancellationToken cancellationToken = default)
+    {
+        var json = AttrJson(key, value);
+        return WriteInStudyAsync(studyId, async (db, _) =>
+        {
+            var existing = await db.StudyAttrs.SingleOrDefaultAsync(a => a.StudyId == studyId && a.Scope == scope && a.Key == key, cancellationToken);
+            if (existing is null)
+                db.StudyAttrs.Add(new StudyAttrEntity { StudyId = studyId, Scope = scope, Key = key, ValueJson = json });
+            else
+                existing.ValueJson = json;
+            await db.SaveChangesAsync(cancellationToken);
+            return (true, true);
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyDictionary<string, JsonElement>> GetStudyAttrsAsync(long studyId, AttrScope scope, CancellationToken cancellationToken = default)
+    {
+        await using var db = contexts.CreateDbContext();
+        await RequireStudyAsync(db, studyId, cancellationToken);
+        var rows = await db.StudyAttrs.AsNoTracking()
+            .Where(a => a.StudyId == studyId && a.Scope == scope)
+            .Select(a => new { a.Key, a.ValueJson })
+            .ToListAsync(cancellationToken);
+        return rows.ToDictionary(r => r.Key, r => ParseAttr(r.ValueJson), StringComparer.Ordinal).AsReadOnly();
+    }
+
+    // ------------------------------------------------------------------ trials
+
+    public Task<FrozenTrial> CreateTrialAsync(
+        long studyId,
+        IReadOnlyDictionary<string, object>? parameters = null,
+        IReadOnlyDictionary<string, Distribution>? distributions = null,
+        CancellationToken cancellationToken = default)
+    {
+        parameters ??= ReadOnlyDictionary<string, object>.Empty;
+        distributions ??= ReadOnlyDictionary<string, Distribution>.Empty;
+        var missing = parameters.Keys.Except(distributions.Keys).Concat(distributions.Keys.Except(parameters.Keys)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new ArgumentException(
+                $"parameters and distributions must name the same parameters; only one of them has: {string.Join(", ", missing.Order())}",
+                nameof(distributions));
+        }
+        var paramRows = parameters.Select(kv => NewParam(kv.Key, distributions[kv.Key], kv.Value)).ToList();
+
+        return WriteInStudyAsync(studyId, async (db, counters) =>
+        {
+            var trial = new TrialEntity
+            {
+                StudyId = studyId,
+                Number = counters.TrialNumber,
+                State = TrialState.Waiting,
+                CreatedAt = clock.GetUtcNow(),
+                ChangeSeq = counters.Revision,
+            };
+            db.Trials.Add(trial);
+            foreach (var p in paramRows)
+                p.Trial = trial;
+            db.Params.AddRange(paramRows);
+            await db.SaveChangesAsync(cancellationToken);
+            studyOfTrial.TryAdd(trial.Id, studyId);
+            return (true, ToFrozen(trial, paramRows, [], new Dictionary<string, Distribution>(StringComparer.Ordinal)));
+        }, cancellationToken, takeTrialNumber: true);
+    }
+
+    public Task<bool> SetParamAsync(long trialId, string name, Distribution distribution, object value, CancellationToken cancellationToken = default)
+    {
+        var row = NewParam(name, distribution, value);
+        return WriteInTrialAsync(trialId, async (db, trial, revision) =>
+        {
+            if (trial.State.IsFinished())
+                return (false, false);
+            var existing = await db.Params.AsNoTracking().SingleOrDefaultAsync(p => p.TrialId == trialId && p.Name == name, cancellationToken);
+            if (existing is not null)
+            {
+                if (existing.InternalValue == row.InternalValue && existing.DistributionJson == row.DistributionJson)
+                    return (false, true);
+                var old = DistributionJson.Deserialize(existing.DistributionJson);
+                throw new InvalidOperationException(
+                    $"trial {trialId}: parameter '{name}' is already {old.ToExternal(existing.InternalValue)} from {old}; " +
+                    $"it cannot become {value} from {distribution}, since the trainer may already use it");
+            }
+            row.TrialId = trialId;
+            db.Params.Add(row);
+            trial.ChangeSeq = revision;
+            await db.SaveChangesAsync(cancellationToken);
+            return (true, true);
+        }, cancellationToken);
+    }
+
+    public async Task<bool> TrySetStateAsync(
+        long trialId,
+        TrialState to,
+        TrialState expectedFrom,
+        double? value = null,
+        string? reason = null,
+        CancellationToken cancellationToken = default)
+    {
+        ValidateTransition(to, expectedFrom, value);
+        double? stored = value is { } v && !double.IsNaN(v) ? v : null;
+        var studyId = await StudyOfTrialAsync(trialId, cancellationToken);
+        return await WriteInStudyAsync(studyId, async (db, counters) =>
+        {
+            var revision = counters.Revision;
+            var now = clock.GetUtcNow();
+            // Compare-and-set in one statement: atomic across processes whatever else holds.
+            var changed = await db.Trials
+                .Where(t => t.Id == trialId && t.State == expectedFrom)
+                .ExecuteUpdateAsync(s =>
+                {
+                    s.SetProperty(t => t.State, to);
+                    s.SetProperty(t => t.ChangeSeq, revision);
+                    if (to == TrialState.Running)
+                    {
+                        s.SetProperty(t => t.StartedAt, now);
+                    }
+                    else
+                    {
+                        s.SetProperty(t => t.FinishedAt, now);
+                        s.SetProperty(t => t.Value, stored);
+                        s.SetProperty(t => t.Reason, reason);
+                    }
+                }, cancellationToken);
+            return (changed == 1, changed == 1);
+        }, cancellationToken);
+    }
+
+    public Task<bool> ReportAsync(long trialId, long step, IReadOnlyDictionary<string, double> metrics, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentOutOfRangeException.ThrowIfZero(metrics.Count, nameof(metrics));
+        if (metrics.Keys.FirstOrDefault(string.IsNullOrWhiteSpace) is { } bad)
+            throw new ArgumentException($"metric names must not be empty (got '{bad}')", nameof(metrics));
+
+        return WriteInTrialAsync(trialId, async (db, trial, revision) =>
+        {
+            if (trial.State != TrialState.Running)
+                return (false, false);
+            var now = clock.GetUtcNow();
+            var existing = await db.IntermediateValues
+                .Where(v => v.TrialId == trialId && v.Step == step)
+                .ToDictionaryAsync(v => v.Metric, StringComparer.Ordinal, cancellationToken);
+            foreach (var (metric, value) in metrics)
+            {
+                double? stored = double.IsNaN(value) ? null : value;
+                if (existing.TryGetValue(metric, out var row))
+                {
+                    row.Value = stored;
+                    row.ReportedAt = now;
+                }
+                else
+                {
+                    db.IntermediateValues.Add(new IntermediateValueEntity { TrialId = trialId, Step = step, Metric = metric, Value = stored, ReportedAt = now });
+                }
+            }
+            trial.ChangeSeq = revision;
+            await db.SaveChangesAsync(cancellationToken);
+            return (true, true);
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<IntermediateValue>> GetIntermediateValuesAsync(long trialId, string? metric = null, CancellationToken cancellationToken = default)
+    {
+        await using var db = contexts.CreateDbContext();
+        await RequireTrialAsync(db, trialId, cancellationToken);
+        var query = db.IntermediateValues.AsNoTracking().Where(v => v.TrialId == trialId);
+        if (metric is not null)
+            query = query.Where(v => v.Metric == metric);
+        var rows = await query.OrderBy(v => v.Step).ThenBy(v => v.Metric).ToListAsync(cancellationToken);
+        return rows.Select(v => new IntermediateValue(v.Step, v.Metric, v.Value ?? double.NaN, v.ReportedAt)).ToList().AsReadOnly();
+    }
+
+    public Task<bool> SetTrialAttrAsync(long trialId, AttrScope scope, string key, JsonElement value, CancellationToken cancellationToken = default)
+    {
+        var json = AttrJson(key, value);
+        return WriteInTrialAsync(trialId, async (db, trial, revision) =>
+        {
+            if (trial.State.IsFinished())
+                return (false, false);
+            var existing = await db.TrialAttrs.SingleOrDefaultAsync(a => a.TrialId == trialId && a.Scope == scope && a.Key == key, cancellationToken);
+            if (existing is null)
+                db.TrialAttrs.Add(new TrialAttrEntity { TrialId = trialId, Scope = scope, Key = key, ValueJson = json });
+            else
+                existing.ValueJson = json;
+            trial.ChangeSeq = revision;
+            await db.SaveChangesAsync(cancellationToken);
+            return (true, true);
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyDictionary<string, JsonElement>> GetTrialAttrsAsync(long trialId, AttrScope scope, CancellationToken cancellationToken = default)
+    {
+        await using var db = contexts.CreateDbContext();
+        await RequireTrialAsync(db, trialId, cancellationToken);
+        var rows = await db.TrialAttrs.AsNoTracking()
+            .Where(a => a.TrialId == trialId && a.Scope == scope)
+            .Select(a => new { a.Key, a.ValueJson })
+            .ToListAsync(cancellationToken);
+        return rows.ToDictionary(r => r.Key, r => ParseAttr(r.ValueJson), StringComparer.Ordinal).AsReadOnly();
+    }
+
+    public async Task<FrozenTrial?> GetTrialAsync(long trialId, CancellationToken cancellationToken = default)
+    {
+        await using var db = contexts.CreateDbContext();
+        var studyId = await db.Trials.Where(t => t.Id == trialId).Select(t => (long?)t.StudyId).SingleOrDefaultAsync(cancellationToken);
+        if (studyId is null)
+            return null;
+        var facts = await StudyFactsAsync(db, studyId.Value, cancellationToken);
+        var (trials, _) = await LoadAsync(db, db.Trials.Where(t => t.Id == trialId), facts.Metric, cancellationToken);
+        return trials.SingleOrDefault();
+    }
+
+    public async Task<FrozenTrial?> GetTrialByNumberAsync(long studyId, int number, CancellationToken cancellationToken = default)
+    {
+        await using var db = contexts.CreateDbContext();
+        var facts = await StudyFactsAsync(db, studyId, cancellationToken);
+        var (trials, _) = await LoadAsync(db, db.Trials.Where(t => t.StudyId == studyId && t.Number == number), facts.Metric, cancellationToken);
+        return trials.SingleOrDefault();
+    }
+
+    public async Task<TrialPage> GetTrialsAsync(long studyId, TrialQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        query ??= new TrialQuery();
+        await using var db = contexts.CreateDbContext();
+        var facts = await StudyFactsAsync(db, studyId, cancellationToken);
+        // Read the revision before the trials: everything up to it is committed (commits happen in
+        // revision order), so it is a safe cursor even when the query filters every change out.
+        var revision = await db.Studies.Where(s => s.Id == studyId).Select(s => s.Revision).SingleAsync(cancellationToken);
+
+        var trials = db.Trials.Where(t => t.StudyId == studyId);
+        if (query.ChangedAfter > 0)
+            trials = trials.Where(t => t.ChangeSeq > query.ChangedAfter);
+        if (query.States is { } states)
+        {
+            var list = states.ToList();
+            trials = trials.Where(t => list.Contains(t.State));
+        }
+        var (loaded, maxSeq) = await LoadAsync(db, trials, query.IntermediateValues ? query.Metric ?? facts.Metric : null, cancellationToken);
+        return new TrialPage(loaded.AsReadOnly(), Math.Max(revision, maxSeq));
+    }
+
+    public async Task<IReadOnlyDictionary<TrialState, int>> CountTrialsAsync(long studyId, CancellationToken cancellationToken = default)
+    {
+        await using var db = contexts.CreateDbContext();
+        await RequireStudyAsync(db, studyId, cancellationToken);
+        var counts = await db.Trials.Where(t => t.StudyId == studyId)
+            .GroupBy(t => t.State)
+            .Select(g => new { State = g.Key, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        var result = AllStates();
+        foreach (var c in counts)
+            result[c.State] = c.Count;
+        return result.AsReadOnly();
+    }
+
+    public async Task<FrozenTrial?> GetBestTrialAsync(long studyId, CancellationToken cancellationToken = default)
+    {
+        await using var db = contexts.CreateDbContext();
+        var facts = await StudyFactsAsync(db, studyId, cancellationToken);
+        var complete = db.Trials.Where(t => t.StudyId == studyId && t.State == TrialState.Complete);
+        var ordered = facts.Direction == StudyDirection.Minimize
+            ? complete.OrderBy(t => t.Value).ThenBy(t => t.Number)
+            : complete.OrderByDescending(t => t.Value).ThenBy(t => t.Number);
+        var bestId = await ordered.Select(t => (long?)t.Id).FirstOrDefaultAsync(cancellationToken);
+        if (bestId is null)
+            return null;
+        var (trials, _) = await LoadAsync(db, db.Trials.Where(t => t.Id == bestId), facts.Metric, cancellationToken);
+        return trials.Single();
+    }
+
+    // ------------------------------------------------------------------ attempts
+
+    public Task<TrialAttempt?> StartAttemptAsync(long trialId, AttemptStart start, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentException.ThrowIfNullOrWhiteSpace(start.Node, nameof(start));
+        ArgumentException.ThrowIfNullOrWhiteSpace(start.Slot, nameof(start));
+        return WriteInTrialAsync(trialId, async (db, trial, revision) =>
+        {
+            if (trial.State.IsFinished())
+                return (false, (TrialAttempt?)null);
+            var last = await db.Attempts.Where(a => a.TrialId == trialId).MaxAsync(a => (int?)a.Number, cancellationToken) ?? 0;
+            var attempt = new TrialAttemptEntity
+            {
+                TrialId = trialId,
+                Number = last + 1,
+                Node = start.Node,
+                Slot = start.Slot,
+                WorkerId = start.WorkerId,
+                Pid = start.Pid,
+                ProcessGroup = start.ProcessGroup,
+                StartedAt = clock.GetUtcNow(),
+            };
+            db.Attempts.Add(attempt);
+            trial.ChangeSeq = revision;
+            await db.SaveChangesAsync(cancellationToken);
+            return (true, ToAttempt(attempt));
+        }, cancellationToken);
+    }
+
+    public Task<bool> SetAttemptProcessAsync(long attemptId, int pid, int processGroup, CancellationToken cancellationToken = default) =>
+        WriteInAttemptAsync(attemptId, attempt =>
+        {
+            attempt.Pid = pid;
+            attempt.ProcessGroup = processGroup;
+        }, cancellationToken);
+
+    public Task<bool> EndAttemptAsync(long attemptId, int? exitCode, string? reason, CancellationToken cancellationToken = default) =>
+        WriteInAttemptAsync(attemptId, attempt =>
+        {
+            attempt.EndedAt = clock.GetUtcNow();
+            attempt.ExitCode = exitCode;
+            attempt.Reason = reason;
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<TrialAttempt>> GetAttemptsAsync(long trialId, CancellationToken cancellationToken = default)
+    {
+        await using var db = contexts.CreateDbContext();
+        await RequireTrialAsync(db, trialId, cancellationToken);
+        var rows = await db.Attempts.AsNoTracking().Where(a => a.TrialId == trialId).OrderBy(a => a.Number).ToListAsync(cancellationToken);
+        return rows.Select(ToAttempt).ToList().AsReadOnly();
+    }
+
+    // ------------------------------------------------------------------ workers
+
+    public async Task<WorkerHeartbeat> HeartbeatAsync(WorkerInfo worker, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        ArgumentException.ThrowIfNullOrWhiteSpace(worker.WorkerId, nameof(worker));
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await using var db = contexts.CreateDbContext();
+                await using var tx = await BeginWriteScopeAsync(db, cancellationToken);
+                var now = clock.GetUtcNow();
+                var row = await db.Workers.SingleOrDefaultAsync(w => w.WorkerId == worker.WorkerId, cancellationToken);
+                if (row is null)
+                {
+                    row = new WorkerHeartbeatEntity { WorkerId = worker.WorkerId, Node = worker.Node, FirstSeenAt = now };
+                    db.Workers.Add(row);
+                }
+                row.Node = worker.Node;
+                row.Pid = worker.Pid;
+                row.Slots = worker.Slots;
+                row.Info = worker.Info;
+                row.LastSeenAt = now;
+                await db.SaveChangesAsync(cancellationToken);
+                await tx.CommitAsync(cancellationToken);
+                return ToHeartbeat(row);
+            }
+            catch (DbUpdateException) when (attempt == 0)
+            {
+                // Another process inserted the same worker id first; the retry updates its row.
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<WorkerHeartbeat>> GetWorkersAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = contexts.CreateDbContext();
+        var rows = await db.Workers.AsNoTracking().OrderBy(w => w.WorkerId).ToListAsync(cancellationToken);
+        return rows.Select(ToHeartbeat).ToList().AsReadOnly();
+    }
+
+    public async Task<bool> RemoveWorkerAsync(string workerId, CancellationToken cancellationToken = default)
+    {
+        await using var db = contexts.CreateDbContext();
+        return await db.Workers.Where(w => w.WorkerId == workerId).ExecuteDeleteAsync(cancellationToken) > 0;
+    }
+
+    // ------------------------------------------------------------------ disposal
+
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases pooled connections (so the database file is no longer held open).</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+
+    // ------------------------------------------------------------------ write helpers
+
+    /// <summary>
+    /// Runs <paramref name="body"/> in a write transaction that first takes the study's next
+    /// revision (and, when <paramref name="takeTrialNumber"/>, its next trial number) in one
+    /// UPDATE … RETURNING. The body returns whether to commit (false: nothing changed, roll back,
+    /// so the revision does not move either) and the result.
+    /// </summary>
+    private async Task<T> WriteInStudyAsync<T>(
+        long studyId,
+        Func<StoreDbContext, StudyCounters, Task<(bool Commit, T Result)>> body,
+        CancellationToken cancellationToken,
+        bool takeTrialNumber = false)
+    {
+        await using var db = contexts.CreateDbContext();
+        await using var tx = await BeginWriteScopeAsync(db, cancellationToken);
+        // Plain SQL because EF's ExecuteUpdate cannot return the new values; the snake_case
+        // names are the same in every provider (see StoreDbContext).
+        var counters = await (takeTrialNumber
+            ? db.Database.SqlQuery<StudyCounters>($"""
+                UPDATE studies SET revision = revision + 1, next_trial_number = next_trial_number + 1 WHERE id = {studyId}
+                RETURNING revision AS "Revision", next_trial_number - 1 AS "TrialNumber"
+                """)
+            : db.Database.SqlQuery<StudyCounters>($"""
+                UPDATE studies SET revision = revision + 1 WHERE id = {studyId}
+                RETURNING revision AS "Revision", -1 AS "TrialNumber"
+                """)).ToListAsync(cancellationToken);
+        if (counters.Count == 0)
+            throw new KeyNotFoundException($"study {studyId} does not exist in {DatabaseDescription}");
+        var (commit, result) = await body(db, counters[0]);
+        if (commit)
+            await tx.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary>What <see cref="WriteInStudyAsync{T}"/> took from the study row.</summary>
+    private sealed record StudyCounters(long Revision, int TrialNumber);
+
+    /// <summary>A write transaction, and this process's place in the writers' queue.</summary>
+    private protected sealed class WriteScope(IDbContextTransaction transaction, IDisposable? gate) : IAsyncDisposable
+    {
+        public IDbContextTransaction Transaction => transaction;
+
+        public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await transaction.DisposeAsync();
+            }
+            finally
+            {
+                gate?.Dispose();
+            }
+        }
+    }
+
+    private async Task<WriteScope> BeginWriteScopeAsync(StoreDbContext db, CancellationToken cancellationToken)
+    {
+        // Our write transactions are short and all-or-nothing: EF's automatic savepoint around
+        // SaveChanges would only add two statements per write.
+        db.Database.AutoSavepointsEnabled = false;
+        var gate = await EnterWriteGateAsync(cancellationToken);
+        try
+        {
+            return new WriteScope(await BeginWriteAsync(db, cancellationToken), gate);
+        }
+        catch
+        {
+            gate?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>As <see cref="WriteInStudyAsync{T}"/>, with the trial loaded (tracked) inside the transaction.</summary>
+    private async Task<T> WriteInTrialAsync<T>(long trialId, Func<StoreDbContext, TrialEntity, long, Task<(bool Commit, T Result)>> body, CancellationToken cancellationToken)
+    {
+        var studyId = await StudyOfTrialAsync(trialId, cancellationToken);
+        return await WriteInStudyAsync(studyId, async (db, counters) =>
+        {
+            var trial = await db.Trials.SingleAsync(t => t.Id == trialId, cancellationToken);
+            return await body(db, trial, counters.Revision);
+        }, cancellationToken);
+    }
+
+    /// <summary>Updates an open attempt; attempts of finished trials may still be closed.</summary>
+    private async Task<bool> WriteInAttemptAsync(long attemptId, Action<TrialAttemptEntity> update, CancellationToken cancellationToken)
+    {
+        long trialId;
+        await using (var db = contexts.CreateDbContext())
+        {
+            trialId = await db.Attempts.Where(a => a.Id == attemptId).Select(a => (long?)a.TrialId).SingleOrDefaultAsync(cancellationToken)
+                ?? throw new KeyNotFoundException($"attempt {attemptId} does not exist in {DatabaseDescription}");
+        }
+        return await WriteInTrialAsync(trialId, async (db, trial, revision) =>
+        {
+            var attempt = await db.Attempts.SingleAsync(a => a.Id == attemptId, cancellationToken);
+            if (attempt.EndedAt is not null)
+                return (false, false);
+            update(attempt);
+            trial.ChangeSeq = revision;
+            await db.SaveChangesAsync(cancellationToken);
+            return (true, true);
+        }, cancellationToken);
+    }
+
+    private async Task<long> StudyOfTrialAsync(long trialId, CancellationToken cancellationToken)
+    {
+        if (studyOfTrial.TryGetValue(trialId, out var cached))
+            return cached;
+        await using var db = contexts.CreateDbContext();
+        var studyId = await db.Trials.Where(t => t.Id == trialId).Select(t => (long?)t.StudyId).SingleOrDefaultAsync(cancellationToken)
+            ?? throw new KeyNotFoundException($"trial {trialId} does not exist in {DatabaseDescription}");
+        studyOfTrial.TryAdd(trialId, studyId);
+        return studyId;
+    }
+
+    // ------------------------------------------------------------------ read helpers
+
+    private async Task<(string Metric, StudyDirection Direction)> StudyFactsAsync(StoreDbContext db, long studyId, CancellationToken cancellationToken)
+    {
+        if (studyFacts.TryGetValue(studyId, out var cached))
+            return cached;
+        var facts = await db.Studies.Where(s => s.Id == studyId)
+            .Select(s => new { s.ObjectiveMetric, s.Direction })
+            .SingleOrDefaultAsync(cancellationToken)
+            ?? throw new KeyNotFoundException($"study {studyId} does not exist in {DatabaseDescription}");
+        return studyFacts[studyId] = (facts.ObjectiveMetric, facts.Direction);
+    }
+
+    private async Task RequireStudyAsync(StoreDbContext db, long studyId, CancellationToken cancellationToken)
+    {
+        if (!studyFacts.ContainsKey(studyId) && !await db.Studies.AnyAsync(s => s.Id == studyId, cancellationToken))
+            throw new KeyNotFoundException($"study {studyId} does not exist in {DatabaseDescription}");
+    }
+
+    private async Task RequireTrialAsync(StoreDbContext db, long trialId, CancellationToken cancellationToken)
+    {
+        if (!studyOfTrial.ContainsKey(trialId) && !await db.Trials.AnyAsync(t => t.Id == trialId, cancellationToken))
+            throw new KeyNotFoundException($"trial {trialId} does not exist in {DatabaseDescription}");
+    }
+
+    /// <summary>
+    /// Loads the selected trials as snapshots. The trial rows are read first and their children
+    /// after: a child read later is never older than its trial row, so a snapshot may be a little
+    /// newer than its change sequence says (the next incremental read returns it again), never older.
+    /// </summary>
+    private static async Task<(List<FrozenTrial> Trials, long MaxChangeSeq)> LoadAsync(
+        StoreDbContext db, IQueryable<TrialEntity> selection, string? metric, CancellationToken cancellationToken)
+    {
+        var trials = await selection.AsNoTracking().OrderBy(t => t.Number).ToListAsync(cancellationToken);
+        if (trials.Count == 0)
+            return ([], 0);
+
+        var ids = selection.Select(t => t.Id);
+        var parameters = (await db.Params.AsNoTracking().Where(p => ids.Contains(p.TrialId)).ToListAsync(cancellationToken))
+            .ToLookup(p => p.TrialId);
+        var values = metric is null
+            ? Enumerable.Empty<IntermediateValueEntity>().ToLookup(v => v.TrialId)
+            : (await db.IntermediateValues.AsNoTracking()
+                .Where(v => v.Metric == metric && ids.Contains(v.TrialId))
+                .ToListAsync(cancellationToken))
+                .ToLookup(v => v.TrialId);
+
+        // Most trials of a study share their distributions: parse each distinct JSON once.
+        var distributionCache = new Dictionary<string, Distribution>(StringComparer.Ordinal);
+        return (trials.Select(t => ToFrozen(t, parameters[t.Id], values[t.Id], distributionCache)).ToList(), trials.Max(t => t.ChangeSeq));
+    }
+
+    private static FrozenTrial ToFrozen(
+        TrialEntity t,
+        IEnumerable<TrialParamEntity> parameters,
+        IEnumerable<IntermediateValueEntity> values,
+        Dictionary<string, Distribution> distributionCache)
+    {
+        var ps = new Dictionary<string, object>(StringComparer.Ordinal);
+        var ds = new Dictionary<string, Distribution>(StringComparer.Ordinal);
+        foreach (var p in parameters)
+        {
+            if (!distributionCache.TryGetValue(p.DistributionJson, out var d))
+                distributionCache[p.DistributionJson] = d = DistributionJson.Deserialize(p.DistributionJson);
+            ds[p.Name] = d;
+            ps[p.Name] = d.ToExternal(p.InternalValue);
+        }
+        var iv = new Dictionary<long, double>();
+        foreach (var v in values)
+            iv[v.Step] = v.Value ?? double.NaN;
+
+        return new FrozenTrial(
+            Id: t.Id,
+            Number: t.Number,
+            State: t.State,
+            Value: t.Value,
+            Params: ps.AsReadOnly(),
+            Distributions: ds.AsReadOnly(),
+            IntermediateValues: iv.AsReadOnly(),
+            Started: t.StartedAt,
+            Finished: t.FinishedAt,
+            FailReason: t.Reason);
+    }
+
+    // ------------------------------------------------------------------ mapping and validation
+
+    private static TrialParamEntity NewParam(string name, Distribution distribution, object value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(distribution);
+        ArgumentNullException.ThrowIfNull(value);
+        double internalValue;
+        try
+        {
+            internalValue = distribution.ToInternal(value);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException or OverflowException)
+        {
+            throw new ArgumentException($"parameter '{name}': {value} is not a value of {distribution}", nameof(value), ex);
+        }
+        return new TrialParamEntity { Name = name, InternalValue = internalValue, DistributionJson = DistributionJson.Serialize(distribution) };
+    }
+
+    private static void ValidateTransition(TrialState to, TrialState expectedFrom, double? value)
+    {
+        if (expectedFrom.IsFinished())
+            throw new ArgumentException($"a {expectedFrom} trial is finished and never changes state again", nameof(expectedFrom));
+        if (to == TrialState.Waiting)
+            throw new ArgumentException("a trial never goes back to Waiting", nameof(to));
+        if (to == TrialState.Running && expectedFrom != TrialState.Waiting)
+            throw new ArgumentException("only a Waiting trial can start Running", nameof(expectedFrom));
+        if (to == TrialState.Complete && value is not { } v)
+            throw new ArgumentException("a Complete trial needs its objective value", nameof(value));
+        if (to == TrialState.Complete && double.IsNaN(value!.Value))
+            throw new ArgumentException("a Complete trial cannot have a NaN value: a NaN objective is a failure, set the trial to Fail", nameof(value));
+        if (to == TrialState.Running && value is not null)
+            throw new ArgumentException("a value is given when a trial finishes, not when it starts", nameof(value));
+    }
+
+    private static string AttrJson(string key, JsonElement value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        if (value.ValueKind == JsonValueKind.Undefined)
+            throw new ArgumentException($"attribute '{key}' has no value (an undefined JsonElement)", nameof(value));
+        return value.GetRawText();
+    }
+
+    private static JsonElement ParseAttr(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.Clone();
+    }
+
+    private static Dictionary<TrialState, int> AllStates() => Enum.GetValues<TrialState>().ToDictionary(s => s, _ => 0);
+
+    private static StudyRecord ToRecord(StudyEntity s) => new(
+        s.Id,
+        s.Name,
+        s.Direction,
+        s.ObjectiveMetric,
+        SearchSpaceJson.Deserialize(s.SearchSpaceJson),
+        s.SearchSpaceJson,
+        s.SearchSpaceFingerprint,
+        s.CreatedAt);
+
+    private static TrialAttempt ToAttempt(TrialAttemptEntity a) => new(
+        a.Id, a.TrialId, a.Number, a.Node, a.Slot, a.WorkerId, a.Pid, a.ProcessGroup, a.StartedAt, a.EndedAt, a.ExitCode, a.Reason);
+
+    private static WorkerHeartbeat ToHeartbeat(WorkerHeartbeatEntity w) => new(
+        w.WorkerId, w.Node, w.Pid, w.Slots, w.Info, w.FirstSeenAt, w.LastSeenAt);
+}

@@ -1,0 +1,77 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace HoMM.Storage.Relational;
+
+/// <summary>
+/// Our own small migration runner (EF migrations need design-time tooling and per-provider
+/// snapshots; we need only "create, check, upgrade"). Runs in one write transaction, so two
+/// processes opening a fresh database at once create the schema once.
+/// </summary>
+internal static class SchemaMigrator
+{
+    /// <summary>
+    /// Upgrade steps: element i takes the schema from version i + 1 to i + 2. Append only; never
+    /// edit a shipped step. Each step runs in the same transaction as the version bump.
+    /// </summary>
+    private static readonly Func<StoreDbContext, CancellationToken, Task>[] Upgrades = [];
+
+    public static int CurrentVersion => 1 + Upgrades.Length;
+
+    public static async Task MigrateAsync(
+        StoreDbContext db,
+        IDbContextTransaction transaction,
+        IReadOnlySet<string> existingTables,
+        string databaseDescription,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var ours = db.Model.GetEntityTypes().Select(e => e.GetTableName()!).ToHashSet(StringComparer.Ordinal);
+        var versionTable = db.Model.FindEntityType(typeof(SchemaVersionEntity))!.GetTableName()!;
+
+        // Other tables (Quartz's, a user's) may share the file; only ours decide.
+        if (!existingTables.Overlaps(ours))
+        {
+            await ExecuteAsync(db, transaction, db.Database.GenerateCreateScript(), cancellationToken);
+            db.SchemaVersions.Add(new SchemaVersionEntity { Version = CurrentVersion, AppliedAt = now, AppliedBy = AppliedBy });
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+
+        if (!existingTables.Contains(versionTable))
+        {
+            throw new StoreSchemaException(
+                $"{databaseDescription} has tables named like homm-search's ({string.Join(", ", existingTables.Intersect(ours).Order())}) " +
+                $"but no {versionTable} table, so it was not made by homm-search or is damaged. Point --db at a new file.");
+        }
+
+        var version = await db.SchemaVersions.MaxAsync(v => (int?)v.Version, cancellationToken) ?? 0;
+        if (version > CurrentVersion)
+        {
+            throw new StoreSchemaException(
+                $"{databaseDescription} has schema version {version}, but this homm-search understands versions up to {CurrentVersion}. " +
+                "It was written by a newer homm-search: upgrade homm-search to use it (older versions never modify a newer schema).");
+        }
+        if (version < 1)
+            throw new StoreSchemaException($"{databaseDescription} has an empty {versionTable} table; the database is damaged.");
+
+        for (var v = version; v < CurrentVersion; v++)
+        {
+            await Upgrades[v - 1](db, cancellationToken);
+            db.SchemaVersions.Add(new SchemaVersionEntity { Version = v + 1, AppliedAt = now, AppliedBy = AppliedBy });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    private static string AppliedBy => "homm-search " + typeof(SchemaMigrator).Assembly.GetName().Version;
+
+    private static async Task ExecuteAsync(StoreDbContext db, IDbContextTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        // Through the connection, not ExecuteSqlRaw, which would treat braces as placeholders.
+        await using DbCommand command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = transaction.GetDbTransaction();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using System.Data;
+using System.Globalization;
+using HoMM.Storage.Relational;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace HoMM.Storage.Sqlite;
+
+/// <summary>
+/// The store in one SQLite file (the default <c>homm.db</c>): any number of threads and
+/// processes on one machine may use it at once. WAL mode lets readers (the dashboard) run while
+/// a worker writes; writers queue on SQLite's lock for up to <see cref="SqliteStoreOptions.BusyTimeout"/>
+/// instead of failing with "database is locked". Open it with <see cref="OpenAsync"/>.
+/// </summary>
+public sealed class SqliteTrialStore : RelationalTrialStore
+{
+    /// <summary>
+    /// One queue of writers per database file and process. SQLite admits one writer at a time;
+    /// a writer that finds the lock taken sleeps in SQLite's busy handler (1, 2, 5, 10… ms) and
+    /// polls again, which wastes most of the time when threads of one process contend. Queued
+    /// here, the next writer starts the moment the previous one commits; the busy handler then
+    /// only arbitrates between processes.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> WriteGates = new(StringComparer.Ordinal);
+
+    private readonly string connectionString;
+    private readonly SemaphoreSlim writeGate;
+
+    private SqliteTrialStore(string path, string connectionString, DbContextOptions<StoreDbContext> options, TimeProvider timeProvider)
+        : base(options, timeProvider)
+    {
+        Path = path;
+        this.connectionString = connectionString;
+        writeGate = WriteGates.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
+    }
+
+    /// <summary>The database file's full path.</summary>
+    public string Path { get; }
+
+    private protected override string DatabaseDescription => $"SQLite database {Path}";
+
+    /// <summary>
+    /// Opens (creating it, and its folder, when missing) the database at <paramref name="path"/>,
+    /// switches it to WAL mode, and creates or checks its schema.
+    /// </summary>
+    /// <exception cref="StoreSchemaException">The file was written by a newer homm-search, or by another program.</exception>
+    public static async Task<SqliteTrialStore> OpenAsync(
+        string path,
+        SqliteStoreOptions? options = null,
+        TimeProvider? timeProvider = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        options ??= new SqliteStoreOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BusyTimeout, TimeSpan.FromMilliseconds(1), nameof(options));
+
+        var fullPath = System.IO.Path.GetFullPath(path);
+        if (System.IO.Path.GetDirectoryName(fullPath) is { Length: > 0 } dir)
+            Directory.CreateDirectory(dir);
+
+        var connectionString = ConnectionString(fullPath, options);
+        string[] pragmas =
+        [
+            string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}"),
+            $"PRAGMA synchronous = {options.Synchronous.ToString().ToUpperInvariant()}",
+        ];
+        var dbOptions = new DbContextOptionsBuilder<StoreDbContext>()
+            .UseSqlite(connectionString)
+            .AddInterceptors(new SqlitePragmaInterceptor(pragmas))
+            .Options;
+
+        await EnableWalAsync(fullPath, connectionString, pragmas, cancellationToken);
+        var store = new SqliteTrialStore(fullPath, connectionString, dbOptions, timeProvider ?? TimeProvider.System);
+        try
+        {
+            await store.InitializeAsync(cancellationToken);
+            return store;
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The connection string the store uses for <paramref name="path"/> (for tools that share the file).</summary>
+    public static string ConnectionString(string path, SqliteStoreOptions? options = null) =>
+        new SqliteConnectionStringBuilder
+        {
+            DataSource = System.IO.Path.GetFullPath(path),
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            // Microsoft.Data.Sqlite's own retry on SQLITE_BUSY, behind SQLite's busy_timeout.
+            DefaultTimeout = (int)Math.Ceiling((options ?? new SqliteStoreOptions()).BusyTimeout.TotalSeconds),
+        }.ToString();
+
+    private static async Task EnableWalAsync(string path, string connectionString, IReadOnlyList<string> pragmas, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        foreach (var pragma in pragmas)
+        {
+            // busy_timeout first: switching to WAL needs a moment of exclusive access.
+            await using var setup = connection.CreateCommand();
+            setup.CommandText = pragma;
+            await setup.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode = WAL;";
+        var mode = Convert.ToString(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException(
+                $"SQLite could not switch {path} to WAL mode (it stayed in '{mode}' mode), which parallel workers need. " +
+                "WAL does not work on network file systems: put the database on a local disk, or use PostgreSQL.");
+        }
+    }
+
+    private protected override async ValueTask<IDisposable?> EnterWriteGateAsync(CancellationToken cancellationToken)
+    {
+        await writeGate.WaitAsync(cancellationToken);
+        return new GateRelease(writeGate);
+    }
+
+    private sealed class GateRelease(SemaphoreSlim gate) : IDisposable
+    {
+        private int released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0)
+                gate.Release();
+        }
+    }
+
+    private protected override async Task<IDbContextTransaction> BeginWriteAsync(StoreDbContext db, CancellationToken cancellationToken) =>
+        // Serializable makes Microsoft.Data.Sqlite issue BEGIN IMMEDIATE: the write lock is taken
+        // (waiting up to busy_timeout) before the first read, so a transaction that reads then
+        // writes never fails halfway with SQLITE_BUSY.
+        await db.Database.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
+
+    private protected override async Task<IReadOnlySet<string>> GetTableNamesAsync(StoreDbContext db, CancellationToken cancellationToken)
+    {
+        var names = await db.Database
+            .SqlQueryRaw<string>("SELECT name AS \"Value\" FROM sqlite_master WHERE type = 'table'")
+            .ToListAsync(cancellationToken);
+        return names.ToHashSet(StringComparer.Ordinal);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            using var connection = new SqliteConnection(connectionString);
+            SqliteConnection.ClearPool(connection);
+        }
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,11 @@
+namespace HoMM.Storage;
+
+/// <summary>A study of that name is already in the store (use GetOrCreateStudyAsync to resume it).</summary>
+public sealed class StudyExistsException(string name, Exception? innerException = null)
+    : InvalidOperationException($"a study named '{name}' already exists in this database; resume it or choose another name", innerException)
+{
+    public string StudyName { get; } = name;
+}
+
+/// <summary>The database was made by a newer (or foreign) program, or its schema is damaged.</summary>
+public sealed class StoreSchemaException(string message) : InvalidOperationException(message);

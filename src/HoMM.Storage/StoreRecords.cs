@@ -1,0 +1,105 @@
+using System.Text.Json;
+using HoMM.Core.SearchSpace;
+using HoMM.Core.Trials;
+
+namespace HoMM.Storage;
+
+/// <summary>What a new study is made of. <see cref="ObjectiveMetric"/> names the reported metric
+/// (e.g. "val/acc") whose intermediate values pruners see and whose final value ranks trials.</summary>
+public sealed record NewStudy(
+    string Name,
+    StudyDirection Direction,
+    string ObjectiveMetric,
+    SearchSpaceDefinition SearchSpace,
+    IReadOnlyDictionary<string, JsonElement>? UserAttrs = null,
+    IReadOnlyDictionary<string, JsonElement>? SystemAttrs = null)
+{
+    public string Name { get; } = !string.IsNullOrWhiteSpace(Name)
+        ? Name
+        : throw new ArgumentException("a study needs a name", nameof(Name));
+
+    public string ObjectiveMetric { get; } = !string.IsNullOrWhiteSpace(ObjectiveMetric)
+        ? ObjectiveMetric
+        : throw new ArgumentException("a study needs an objective metric (e.g. \"val/acc\")", nameof(ObjectiveMetric));
+}
+
+/// <summary>A stored study. <see cref="SearchSpaceFingerprint"/> is <see cref="Serialization.SearchSpaceJson.Fingerprint"/>
+/// of the space it was created with.</summary>
+public sealed record StudyRecord(
+    long Id,
+    string Name,
+    StudyDirection Direction,
+    string ObjectiveMetric,
+    SearchSpaceDefinition SearchSpace,
+    string SearchSpaceJson,
+    string SearchSpaceFingerprint,
+    DateTimeOffset Created);
+
+/// <summary>A study with its trial counts, for listings (<c>status</c>, the dashboard's first page).</summary>
+public sealed record StudySummary(
+    StudyRecord Study,
+    IReadOnlyDictionary<TrialState, int> TrialCounts,
+    double? BestValue)
+{
+    public int TotalTrials => TrialCounts.Values.Sum();
+}
+
+/// <summary>Which trials <see cref="ITrialStore.GetTrialsAsync"/> returns.</summary>
+/// <param name="ChangedAfter">Only trials changed after this cursor (a <see cref="TrialPage.Cursor"/> from an
+/// earlier call; 0 = all). This is the dashboard's <c>?after=N</c>.</param>
+/// <param name="States">Only trials in these states (null = all).</param>
+/// <param name="IntermediateValues">Whether to load <see cref="FrozenTrial.IntermediateValues"/> (empty when false).</param>
+/// <param name="Metric">The metric whose values fill <see cref="FrozenTrial.IntermediateValues"/>
+/// (null = the study's objective metric).</param>
+public sealed record TrialQuery(
+    long ChangedAfter = 0,
+    IReadOnlySet<TrialState>? States = null,
+    bool IntermediateValues = true,
+    string? Metric = null);
+
+/// <summary>Trials in number order, and the cursor to pass as <see cref="TrialQuery.ChangedAfter"/> next time.</summary>
+public sealed record TrialPage(IReadOnlyList<FrozenTrial> Trials, long Cursor);
+
+/// <summary>One reported value of one metric at one step. NaN is a legitimate value (a diverged loss).</summary>
+public sealed record IntermediateValue(long Step, string Metric, double Value, DateTimeOffset Reported);
+
+/// <summary>Who and where a new attempt runs: the node (host name), the slot on it ("gpu0",
+/// "cpu1"), the worker process, and the trainer's process id and group when already known.</summary>
+public sealed record AttemptStart(string Node, string Slot, string? WorkerId = null, int? Pid = null, int? ProcessGroup = null);
+
+/// <summary>One dispatch of a trial to a trainer process. <see cref="Number"/> counts from 1 per trial.
+/// <see cref="Ended"/> is null while the attempt is open.</summary>
+public sealed record TrialAttempt(
+    long Id,
+    long TrialId,
+    int Number,
+    string Node,
+    string Slot,
+    string? WorkerId,
+    int? Pid,
+    int? ProcessGroup,
+    DateTimeOffset Started,
+    DateTimeOffset? Ended,
+    int? ExitCode,
+    string? Reason);
+
+/// <summary>What a worker says about itself in a heartbeat.</summary>
+public sealed record WorkerInfo(string WorkerId, string Node, int Pid, int Slots, string? Info = null);
+
+/// <summary>A worker as last heard of; times are the store's clock.</summary>
+public sealed record WorkerHeartbeat(
+    string WorkerId,
+    string Node,
+    int Pid,
+    int Slots,
+    string? Info,
+    DateTimeOffset FirstSeen,
+    DateTimeOffset LastSeen);
+
+/// <summary>User attributes are the user's (notes, tags from the study file); system attributes
+/// are ours (checkpoint path, log path, the study file's text).</summary>
+public enum AttrScope
+{
+    User,
+    System,
+}

@@ -1,0 +1,774 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using HoMM.Core.SearchSpace;
+using HoMM.Core.Trials;
+
+namespace HoMM.Storage.Tests;
+
+/// <summary>
+/// What every <see cref="ITrialStore"/> must do (its XML doc, as tests). A store implementation
+/// subclasses this and supplies <see cref="OpenAsync"/>; xunit creates a new instance per test,
+/// so each test gets a fresh, empty database.
+/// </summary>
+public abstract class TrialStoreContractTests : IAsyncLifetime
+{
+    private readonly List<ITrialStore> opened = [];
+
+    protected ManualClock Clock { get; } = new(new DateTimeOffset(2025, 3, 14, 21, 0, 0, TimeSpan.Zero));
+
+    /// <summary>
+    /// Opens a new store instance on this test's database (created on the first call). Two calls
+    /// give two independent instances, as two processes would have.
+    /// </summary>
+    protected abstract Task<ITrialStore> OpenAsync(TimeProvider clock);
+
+    /// <summary>Deletes this test's database.</summary>
+    protected abstract Task DeleteDatabaseAsync();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var store in opened)
+            await CloseAsync(store);
+        await DeleteDatabaseAsync();
+    }
+
+    protected async Task<ITrialStore> StoreAsync()
+    {
+        var store = await OpenAsync(Clock);
+        opened.Add(store);
+        return store;
+    }
+
+    protected static async Task CloseAsync(ITrialStore store)
+    {
+        switch (store)
+        {
+            case IAsyncDisposable d:
+                await d.DisposeAsync();
+                break;
+            case IDisposable d:
+                d.Dispose();
+                break;
+        }
+    }
+
+    protected static readonly FloatDistribution Lr = new(1e-5, 1e-1, log: true);
+    protected static readonly IntDistribution Order = new(1, 4);
+    protected static readonly CategoricalDistribution Mixed = new(["relu", 3L, 2.5, true, 4.0]);
+
+    protected static NewStudy Study(string name = "fmnist", StudyDirection direction = StudyDirection.Maximize) => new(
+        name,
+        direction,
+        "val/acc",
+        new SearchSpaceDefinition([new ParameterSpec("lr", Lr), new ParameterSpec("order", Order), new ParameterSpec("act", Mixed)]));
+
+    /// <summary>The study the child-process writer fills (see Program).</summary>
+    internal static NewStudy DurabilityStudy => Study("durability");
+
+    protected static (Dictionary<string, object> Params, Dictionary<string, Distribution> Distributions) Params(double lr = 1e-3, long order = 2, object? act = null) => (
+        new() { ["lr"] = lr, ["order"] = order, ["act"] = act ?? "relu" },
+        new() { ["lr"] = Lr, ["order"] = Order, ["act"] = Mixed });
+
+    private async Task<(ITrialStore Store, StudyRecord Study)> StudyAsync(StudyDirection direction = StudyDirection.Maximize)
+    {
+        var store = await StoreAsync();
+        return (store, await store.CreateStudyAsync(Study(direction: direction)));
+    }
+
+    private static async Task<FrozenTrial> RunningTrialAsync(ITrialStore store, long studyId)
+    {
+        var (p, d) = Params();
+        var trial = await store.CreateTrialAsync(studyId, p, d);
+        Assert.True(await store.TryStartAsync(trial.Id));
+        return trial;
+    }
+
+    // ------------------------------------------------------------------ studies
+
+    [Fact]
+    public async Task CreateStudy_ThenGet_ReturnsTheSameRecordByNameAndId()
+    {
+        var store = await StoreAsync();
+
+        var created = await store.CreateStudyAsync(Study());
+
+        var byName = await store.GetStudyAsync("fmnist");
+        var byId = await store.GetStudyAsync(created.Id);
+        Assert.NotNull(byName);
+        Assert.Equal(created.Id, byName.Id);
+        Assert.Equal(created.Id, byId?.Id);
+        Assert.Equal(StudyDirection.Maximize, byName.Direction);
+        Assert.Equal("val/acc", byName.ObjectiveMetric);
+        Assert.Equal(Study().SearchSpace.Parameters, byName.SearchSpace.Parameters);
+        Assert.Equal(HoMM.Storage.Serialization.SearchSpaceJson.Fingerprint(Study().SearchSpace), byName.SearchSpaceFingerprint);
+        Assert.Equal(created.SearchSpaceJson, byName.SearchSpaceJson);
+        Assert.Equal(Clock.GetUtcNow(), byName.Created);
+    }
+
+    [Fact]
+    public async Task GetStudy_Unknown_ReturnsNull()
+    {
+        var store = await StoreAsync();
+
+        Assert.Null(await store.GetStudyAsync("nope"));
+        Assert.Null(await store.GetStudyAsync(12345));
+    }
+
+    [Fact]
+    public async Task CreateStudy_NameTaken_ThrowsStudyExists()
+    {
+        var store = await StoreAsync();
+        await store.CreateStudyAsync(Study());
+
+        var ex = await Assert.ThrowsAsync<StudyExistsException>(() => store.CreateStudyAsync(Study()));
+
+        Assert.Equal("fmnist", ex.StudyName);
+    }
+
+    [Fact]
+    public async Task GetOrCreateStudy_RacingFromTwoInstances_CreatesOneStudy()
+    {
+        var a = await StoreAsync();
+        var b = await StoreAsync();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            Task.Run(() => (i % 2 == 0 ? a : b).GetOrCreateStudyAsync(Study()))));
+
+        Assert.Single(results, r => r.Created);
+        Assert.Single(results.Select(r => r.Study.Id).Distinct());
+        Assert.Single(await a.ListStudiesAsync());
+    }
+
+    [Fact]
+    public async Task StudyAttrs_SetAndReplace_RoundTripPerScope()
+    {
+        var store = await StoreAsync();
+        var study = await store.CreateStudyAsync(Study() with
+        {
+            UserAttrs = new Dictionary<string, JsonElement> { ["owner"] = JsonSerializer.SerializeToElement("ada") },
+        });
+
+        await store.SetStudyAttrAsync(study.Id, AttrScope.System, "file", JsonSerializer.SerializeToElement(new { path = "studies/x.yaml", lines = 12 }));
+        await store.SetStudyAttrAsync(study.Id, AttrScope.User, "owner", "grace");
+
+        var user = await store.GetStudyAttrsAsync(study.Id, AttrScope.User);
+        var system = await store.GetStudyAttrsAsync(study.Id, AttrScope.System);
+        Assert.Equal("grace", user["owner"].GetString());
+        Assert.Single(user);
+        Assert.Equal(12, system["file"].GetProperty("lines").GetInt32());
+        Assert.Equal("studies/x.yaml", system["file"].GetProperty("path").GetString());
+    }
+
+    [Fact]
+    public async Task ListStudies_GivesCountsAndBestValuePerStudy()
+    {
+        var store = await StoreAsync();
+        var max = await store.CreateStudyAsync(Study("b-max", StudyDirection.Maximize));
+        var min = await store.CreateStudyAsync(Study("a-min", StudyDirection.Minimize));
+        foreach (var (studyId, value) in new[] { (max.Id, 0.5), (max.Id, 0.9), (min.Id, 0.5), (min.Id, 0.2) })
+        {
+            var t = await RunningTrialAsync(store, studyId);
+            Assert.True(await store.TryCompleteAsync(t.Id, value));
+        }
+        await RunningTrialAsync(store, max.Id);
+        await store.CreateTrialAsync(max.Id);
+
+        var list = await store.ListStudiesAsync();
+
+        Assert.Equal(["a-min", "b-max"], list.Select(s => s.Study.Name));
+        Assert.Equal(0.2, list[0].BestValue);
+        Assert.Equal(0.9, list[1].BestValue);
+        Assert.Equal(4, list[1].TotalTrials);
+        Assert.Equal(2, list[1].TrialCounts[TrialState.Complete]);
+        Assert.Equal(1, list[1].TrialCounts[TrialState.Running]);
+        Assert.Equal(1, list[1].TrialCounts[TrialState.Waiting]);
+        Assert.Equal(0, list[1].TrialCounts[TrialState.Fail]);
+    }
+
+    // ------------------------------------------------------------------ trial creation
+
+    [Fact]
+    public async Task CreateTrial_StoresParamsAsExternalValuesWithTheirDistributions()
+    {
+        var (store, study) = await StudyAsync();
+        var (p, d) = Params(lr: 3e-4, order: 3, act: 4.0);
+
+        var created = await store.CreateTrialAsync(study.Id, p, d);
+        var read = await store.GetTrialAsync(created.Id);
+
+        foreach (var trial in new[] { created, read! })
+        {
+            Assert.Equal(0, trial.Number);
+            Assert.Equal(TrialState.Waiting, trial.State);
+            Assert.Equal(3e-4, trial.Params["lr"]);
+            Assert.Equal(3L, trial.Params["order"]);
+            Assert.IsType<double>(trial.Params["act"]);
+            Assert.Equal(4.0, trial.Params["act"]);
+            Assert.Equal(Lr, trial.Distributions["lr"]);
+            Assert.Equal(Order, trial.Distributions["order"]);
+            Assert.Equal(Mixed, trial.Distributions["act"]);
+            Assert.Null(trial.Value);
+            Assert.Null(trial.Started);
+            Assert.Empty(trial.IntermediateValues);
+        }
+    }
+
+    [Theory]
+    [InlineData("relu")]
+    [InlineData(3L)]
+    [InlineData(2.5)]
+    [InlineData(true)]
+    public async Task CreateTrial_MixedCategoricalChoice_RoundTripsWithItsType(object choice)
+    {
+        var (store, study) = await StudyAsync();
+        var (p, d) = Params(act: choice);
+
+        var trial = await store.CreateTrialAsync(study.Id, p, d);
+
+        var read = await store.GetTrialAsync(trial.Id);
+        Assert.Equal(choice, read!.Params["act"]);
+        Assert.Equal(choice.GetType(), read.Params["act"].GetType());
+    }
+
+    [Fact]
+    public async Task CreateTrial_ValueOutsideItsDistribution_ThrowsNamingTheParameterAndCreatesNothing()
+    {
+        var (store, study) = await StudyAsync();
+        var (p, d) = Params(lr: 0.5);
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => store.CreateTrialAsync(study.Id, p, d));
+
+        Assert.Contains("'lr'", ex.Message, StringComparison.Ordinal);
+        Assert.Empty((await store.GetTrialsAsync(study.Id)).Trials);
+        Assert.Equal(0, (await store.CreateTrialAsync(study.Id)).Number);
+    }
+
+    [Fact]
+    public async Task CreateTrial_ParamsWithoutDistribution_Throws()
+    {
+        var (store, study) = await StudyAsync();
+        var (p, d) = Params();
+        d.Remove("order");
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => store.CreateTrialAsync(study.Id, p, d));
+
+        Assert.Contains("order", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateTrial_ConcurrentlyFromThreadsAndTwoInstances_NumbersAreUniqueAndDense()
+    {
+        var a = await StoreAsync();
+        var b = await StoreAsync();
+        var study = await a.CreateStudyAsync(Study());
+        const int threads = 4, perThread = 25;
+
+        var numbers = await Task.WhenAll(Enumerable.Range(0, threads).Select(i => Task.Run(async () =>
+        {
+            var store = i % 2 == 0 ? a : b;
+            var mine = new List<int>();
+            for (var k = 0; k < perThread; k++)
+                mine.Add((await store.CreateTrialAsync(study.Id)).Number);
+            return mine;
+        })));
+
+        Assert.Equal(Enumerable.Range(0, threads * perThread), numbers.SelectMany(n => n).Order());
+        var stored = (await b.GetTrialsAsync(study.Id)).Trials;
+        Assert.Equal(Enumerable.Range(0, threads * perThread), stored.Select(t => t.Number));
+        Assert.Equal(threads * perThread, stored.Select(t => t.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task CreateTrial_NumbersArePerStudy()
+    {
+        var store = await StoreAsync();
+        var s1 = await store.CreateStudyAsync(Study("one"));
+        var s2 = await store.CreateStudyAsync(Study("two"));
+
+        await store.CreateTrialAsync(s1.Id);
+        await store.CreateTrialAsync(s1.Id);
+        var first = await store.CreateTrialAsync(s2.Id);
+
+        Assert.Equal(0, first.Number);
+        Assert.Equal(first.Id, (await store.GetTrialByNumberAsync(s2.Id, 0))?.Id);
+        Assert.Null(await store.GetTrialByNumberAsync(s2.Id, 1));
+    }
+
+    // ------------------------------------------------------------------ state transitions
+
+    [Fact]
+    public async Task TrySetState_TwoInstancesRaceForWaitingTrials_ExactlyOneWinsEach()
+    {
+        var a = await StoreAsync();
+        var b = await StoreAsync();
+        var study = await a.CreateStudyAsync(Study());
+        var trials = new List<FrozenTrial>();
+        for (var i = 0; i < 30; i++)
+            trials.Add(await a.CreateTrialAsync(study.Id));
+        var wins = new ConcurrentBag<(long TrialId, int Racer)>();
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(racer => Task.Run(async () =>
+        {
+            var store = racer % 2 == 0 ? a : b;
+            foreach (var t in trials)
+            {
+                if (await store.TryStartAsync(t.Id))
+                    wins.Add((t.Id, racer));
+            }
+        })));
+
+        Assert.Equal(trials.Select(t => t.Id).Order(), wins.Select(w => w.TrialId).Order());
+        Assert.All((await a.GetTrialsAsync(study.Id)).Trials, t => Assert.Equal(TrialState.Running, t.State));
+    }
+
+    [Fact]
+    public async Task TrySetState_RunningToFinishedRace_ExactlyOneOutcomeWins()
+    {
+        var a = await StoreAsync();
+        var b = await StoreAsync();
+        var study = await a.CreateStudyAsync(Study());
+        var trial = await RunningTrialAsync(a, study.Id);
+
+        var results = await Task.WhenAll(
+            Task.Run(() => a.TryCompleteAsync(trial.Id, 0.9)),
+            Task.Run(() => b.TryFailAsync(trial.Id, "worker lost")),
+            Task.Run(() => b.TryPruneAsync(trial.Id, 0.1, "asha")));
+
+        Assert.Single(results, r => r);
+        var final = await a.GetTrialAsync(trial.Id);
+        var winner = Array.IndexOf(results, true);
+        Assert.Equal(new[] { TrialState.Complete, TrialState.Fail, TrialState.Pruned }[winner], final!.State);
+    }
+
+    [Fact]
+    public async Task TrySetState_NotInExpectedState_ReturnsFalseAndChangesNothing()
+    {
+        var (store, study) = await StudyAsync();
+        var trial = await store.CreateTrialAsync(study.Id);
+
+        Assert.False(await store.TrySetStateAsync(trial.Id, TrialState.Complete, TrialState.Running, 1.0));
+
+        var read = await store.GetTrialAsync(trial.Id);
+        Assert.Equal(TrialState.Waiting, read!.State);
+        Assert.Null(read.Value);
+        Assert.Null(read.Finished);
+    }
+
+    [Fact]
+    public async Task TrySetState_ThroughTheLifeOfATrial_RecordsTimesValueAndReason()
+    {
+        var (store, study) = await StudyAsync();
+        var trial = await store.CreateTrialAsync(study.Id);
+        var start = Clock.GetUtcNow();
+
+        Clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(await store.TryStartAsync(trial.Id));
+        var running = await store.GetTrialAsync(trial.Id);
+        Clock.Advance(TimeSpan.FromMinutes(3) + TimeSpan.FromMilliseconds(7));
+        Assert.True(await store.TrySetStateAsync(trial.Id, TrialState.Complete, TrialState.Running, 0.875, "done"));
+        var complete = await store.GetTrialAsync(trial.Id);
+
+        Assert.Equal(TrialState.Running, running!.State);
+        Assert.Equal(start.AddSeconds(5), running.Started);
+        Assert.Null(running.Finished);
+        Assert.Equal(TrialState.Complete, complete!.State);
+        Assert.Equal(0.875, complete.Value);
+        Assert.Equal(start.AddSeconds(5), complete.Started);
+        Assert.Equal(start.AddSeconds(5).AddMinutes(3).AddMilliseconds(7), complete.Finished);
+        Assert.Equal("done", complete.FailReason);
+    }
+
+    [Fact]
+    public async Task TrySetState_FailAndPrune_KeepReasonAndOptionalValue()
+    {
+        var (store, study) = await StudyAsync();
+        var failed = await RunningTrialAsync(store, study.Id);
+        var pruned = await RunningTrialAsync(store, study.Id);
+        var cancelled = await store.CreateTrialAsync(study.Id);
+
+        Assert.True(await store.TryFailAsync(failed.Id, "exit 139 (segmentation fault)"));
+        Assert.True(await store.TryPruneAsync(pruned.Id, 0.31, "asha rung 1"));
+        Assert.True(await store.TryFailAsync(cancelled.Id, "study stopped", TrialState.Waiting));
+
+        var f = await store.GetTrialAsync(failed.Id);
+        var p = await store.GetTrialAsync(pruned.Id);
+        var c = await store.GetTrialAsync(cancelled.Id);
+        Assert.Equal((TrialState.Fail, (double?)null, "exit 139 (segmentation fault)"), (f!.State, f.Value, f.FailReason));
+        Assert.Equal((TrialState.Pruned, (double?)0.31, "asha rung 1"), (p!.State, p.Value, p.FailReason));
+        Assert.Equal((TrialState.Fail, (DateTimeOffset?)null), (c!.State, c.Started));
+    }
+
+    public static TheoryData<TrialState, TrialState, double?> InvalidTransitions() => new()
+    {
+        { TrialState.Waiting, TrialState.Running, null },
+        { TrialState.Running, TrialState.Running, null },
+        { TrialState.Running, TrialState.Complete, null },
+        { TrialState.Fail, TrialState.Complete, null },
+        { TrialState.Complete, TrialState.Running, null },
+        { TrialState.Complete, TrialState.Running, double.NaN },
+        { TrialState.Running, TrialState.Waiting, 1.0 },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidTransitions))]
+    public async Task TrySetState_TransitionATrialNeverMakes_ThrowsArgumentException(TrialState to, TrialState from, double? value)
+    {
+        var (store, study) = await StudyAsync();
+        var trial = await RunningTrialAsync(store, study.Id);
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.TrySetStateAsync(trial.Id, to, from, value));
+
+        Assert.Equal(TrialState.Running, (await store.GetTrialAsync(trial.Id))!.State);
+    }
+
+    [Fact]
+    public async Task FinishedTrial_EveryWrite_ReturnsFalseAndChangesNothing()
+    {
+        var (store, study) = await StudyAsync();
+        var trial = await RunningTrialAsync(store, study.Id);
+        await store.ReportAsync(trial.Id, 100, "val/acc", 0.5);
+        await store.SetTrialAttrAsync(trial.Id, AttrScope.System, "log", "a.log");
+        Assert.True(await store.TryCompleteAsync(trial.Id, 0.5));
+        var before = await store.GetTrialAsync(trial.Id);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.False(await store.TrySetStateAsync(trial.Id, TrialState.Fail, TrialState.Running, reason: "late"));
+        Assert.False(await store.TrySetStateAsync(trial.Id, TrialState.Running, TrialState.Waiting));
+        Assert.False(await store.ReportAsync(trial.Id, 200, "val/acc", 0.9));
+        Assert.False(await store.ReportAsync(trial.Id, 100, "val/acc", 0.9));
+        Assert.False(await store.SetParamAsync(trial.Id, "extra", Order, 1L));
+        Assert.False(await store.SetTrialAttrAsync(trial.Id, AttrScope.System, "log", "b.log"));
+        Assert.Null(await store.StartAttemptAsync(trial.Id, new AttemptStart("node", "cpu0")));
+
+        var after = await store.GetTrialAsync(trial.Id);
+        Assert.Equal(Describe(before!), Describe(after!));
+        Assert.Equal("a.log", (await store.GetTrialAttrsAsync(trial.Id, AttrScope.System))["log"].GetString());
+        Assert.Single(await store.GetIntermediateValuesAsync(trial.Id));
+        Assert.Empty(await store.GetAttemptsAsync(trial.Id));
+    }
+
+    // ------------------------------------------------------------------ snapshots
+
+    [Fact]
+    public async Task Snapshot_LaterWrites_DoNotShowInIt()
+    {
+        var (store, study) = await StudyAsync();
+        var trial = await RunningTrialAsync(store, study.Id);
+        await store.ReportAsync(trial.Id, 1, "val/acc", 0.1);
+        var snapshot = await store.GetTrialAsync(trial.Id);
+        var page = await store.GetTrialsAsync(study.Id);
+        var described = Describe(snapshot!);
+
+        await store.ReportAsync(trial.Id, 2, "val/acc", 0.2);
+        await store.ReportAsync(trial.Id, 1, "val/acc", 0.15);
+        await store.SetParamAsync(trial.Id, "late", Order, 4L);
+        await store.TryCompleteAsync(trial.Id, 0.2);
+
+        Assert.Equal(described, Describe(snapshot!));
+        Assert.Equal(described, Describe(page.Trials.Single()));
+        Assert.NotEqual(described, Describe((await store.GetTrialAsync(trial.Id))!));
+    }
+
+    [Fact]
+    public async Task Snapshot_Collections_CannotBeModified()
+    {
+        var (store, study) = await StudyAsync();
+        var trial = await RunningTrialAsync(store, study.Id);
+        await store.ReportAsync(trial.Id, 1, "val/acc", 0.1);
+        var snapshot = (await store.GetTrialAsync(trial.Id))!;
+
+        AssertReadOnly(snapshot.Params, "x", (object)1);
+        AssertReadOnly(snapshot.Distributions, "x", (Distribution)Order);
+        AssertReadOnly(snapshot.IntermediateValues, 99L, 1.0);
+        Assert.Equal(3, snapshot.Params.Count);
+        Assert.Single(snapshot.IntermediateValues);
+
+        static void AssertReadOnly<TKey, TValue>(IReadOnlyDictionary<TKey, TValue> map, TKey key, TValue value)
+        {
+            if (map is IDictionary<TKey, TValue> writable)
+                Assert.ThrowsAny<NotSupportedException>(() => writable[key] = value);
+        }
+    }
+
+    // ------------------------------------------------------------------ parameters
+
+    [Fact]
+    public async Task SetParam_OnceSet_SameIsHarmlessOtherThrows()
+    {
+        var (store, study) = await StudyAsync();
+        var trial = await store.CreateTrialAsync(study.Id);
+
+        Assert.True(await store.SetParamAsync(trial.Id, "lr", Lr, 1e-3));
+        Assert.True(await store.SetParamAsync(trial.Id, "lr", Lr, 1e-3));
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => store.SetParamAsync(trial.Id, "lr", Lr, 2e-3));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.SetParamAsync(trial.Id, "order", Order, 9L));
+
+        Assert.Contains("'lr'", ex.Message, StringComparison.Ordinal);
+        var read = await store.GetTrialAsync(trial.Id);
+        Assert.Equal(1e-3, read!.Params["lr"]);
+        Assert.Single(read.Params);
+    }
+
+    // ------------------------------------------------------------------ intermediate values
+
+    [Fact]
+    public async Task Report_SeveralMetricsPerStep_RoundTripWithObjectiveInTheTrial()
+    {
+        var (store, study) = await StudyAsync();
+        var trial = await RunningTrialAsync(store, study.Id);
+        var t0 = Clock.GetUtcNow();
+
+        Assert.True(await store.ReportAsync(trial.Id, 500, new Dictionary<string, double> { ["train/loss"] = 0.41, ["val/acc"] = 0.87 }));
+        Clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.True(await store.ReportAsync(trial.Id, 1000, new Dictionary<string, double>
+        {
+            ["train/loss"] = double.NaN,
+            ["val/acc"] = 0.9,
+            ["grad/max"] = double.PositiveInfinity,
+            ["grad/min"] = double.NegativeInfinity,
+        }));
+
+        var all = await store.GetIntermediateValuesAsync(trial.Id);
+        Assert.Equal(
+            [
+                new IntermediateValue(500, "train/loss", 0.41, t0),
+                new IntermediateValue(500, "val/acc", 0.87, t0),
+                new IntermediateValue(1000, "grad/max", double.PositiveInfinity, t0.AddSeconds(30)),
+                new IntermediateValue(1000, "grad/min", double.NegativeInfinity, t0.AddSeconds(30)),
+                new IntermediateValue(1000, "train/loss", double.NaN, t0.AddSeconds(30)),
+                new IntermediateValue(1000, "val/acc", 0.9, t0.AddSeconds(30)),
+            ],
+            all);
+        Assert.Equal([500L, 1000L], (await store.GetIntermediateValuesAsync(trial.Id, "val/acc")).Select(v => v.Step));
+
+        var frozen = await store.GetTrialAsync(trial.Id);
+        Assert.Equal(new Dictionary<long, double> { [500] = 0.87, [1000] = 0.9 }, frozen!.IntermediateValues);
+        Assert.Equal(1000, frozen.LastStep);
+
+        var byLoss = await store.GetTrialsAsync(study.Id, new TrialQuery(Metric: "train/loss"));
+        Assert.Equal(0.41, byLoss.Trials.Single().IntermediateValues[500]);
+        Assert.True(double.IsNaN(byLoss.Trials.Single().IntermediateValues[1000]));
+        var without = await store.GetTrialsAsync(study.Id, new TrialQuery(IntermediateValues: false));
+        Assert.Empty(without.Trials.Single().IntermediateValues);
+    }
+
+    [Fact]
+    public async Task Report_SameStepAgain_ReplacesTheValue()
+    {
+        var (store, study) = await StudyAsync();
+        var trial = await RunningTrialAsync(store, study.Id);
+        await store.ReportAsync(trial.Id, 600, "val/acc", 0.5);
+
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        await store.ReportAsync(trial.Id, 600, "val/acc", 0.55);
+
+        var values = await store.GetIntermediateValuesAsync(trial.Id);
+        Assert.Equal(new IntermediateValue(600, "val/acc", 0.55, Clock.GetUtcNow()), Assert.Single(values));
+    }
+
+    [Fact]
+    public async Task Report_WaitingTrial_ReturnsFalseAndRecordsNothing()
+    {
+        var (store, study) = await StudyAsync();
+        var trial = await store.CreateTrialAsync(study.Id);
+
+        Assert.False(await store.ReportAsync(trial.Id, 1, "val/acc", 0.5));
+
+        Assert.Empty(await store.GetIntermediateValuesAsync(trial.Id));
+    }
+
+    // ------------------------------------------------------------------ attrs, attempts
+
+    [Fact]
+    public async Task TrialAttrs_SetReplaceAndScopes_RoundTrip()
+    {
+        var (store, study) = await StudyAsync();
+        var trial = await RunningTrialAsync(store, study.Id);
+
+        Assert.True(await store.SetTrialAttrAsync(trial.Id, AttrScope.System, "checkpoint", "/runs/7/ckpt.bin"));
+        Assert.True(await store.SetTrialAttrAsync(trial.Id, AttrScope.System, "checkpoint", "/runs/7/ckpt-2.bin"));
+        Assert.True(await store.SetTrialAttrAsync(trial.Id, AttrScope.User, "tags", JsonSerializer.SerializeToElement(new[] { "a", "b" })));
+
+        var system = await store.GetTrialAttrsAsync(trial.Id, AttrScope.System);
+        var user = await store.GetTrialAttrsAsync(trial.Id, AttrScope.User);
+        Assert.Equal("/runs/7/ckpt-2.bin", Assert.Single(system).Value.GetString());
+        Assert.Equal(["a", "b"], user["tags"].EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task Attempts_StartProcessEnd_AreNumberedAndClosedOnce()
+    {
+        var (store, study) = await StudyAsync();
+        var trial = await RunningTrialAsync(store, study.Id);
+        var t0 = Clock.GetUtcNow();
+
+        var first = await store.StartAttemptAsync(trial.Id, new AttemptStart("gpu-host-1", "gpu0", "worker-a"));
+        Assert.True(await store.SetAttemptProcessAsync(first!.Id, 4242, 4242));
+        Clock.Advance(TimeSpan.FromSeconds(90));
+        Assert.True(await store.EndAttemptAsync(first.Id, 139, "exit 139"));
+        Assert.False(await store.EndAttemptAsync(first.Id, 0, "late duplicate"));
+        Assert.False(await store.SetAttemptProcessAsync(first.Id, 1, 1));
+        var second = await store.StartAttemptAsync(trial.Id, new AttemptStart("gpu-host-2", "gpu1", "worker-b", 777, 770));
+        Assert.True(await store.TryCompleteAsync(trial.Id, 0.9));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(await store.EndAttemptAsync(second!.Id, 0, "completed"));
+
+        var attempts = await store.GetAttemptsAsync(trial.Id);
+        Assert.Equal(
+            [
+                new TrialAttempt(first.Id, trial.Id, 1, "gpu-host-1", "gpu0", "worker-a", 4242, 4242, t0, t0.AddSeconds(90), 139, "exit 139"),
+                new TrialAttempt(second.Id, trial.Id, 2, "gpu-host-2", "gpu1", "worker-b", 777, 770, t0.AddSeconds(90), t0.AddSeconds(91), 0, "completed"),
+            ],
+            attempts);
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    [Fact]
+    public async Task GetTrials_ChangedAfterCursor_ReturnsOnlyTrialsChangedSince()
+    {
+        var (store, study) = await StudyAsync();
+        var t0 = await RunningTrialAsync(store, study.Id);
+        var t1 = await store.CreateTrialAsync(study.Id);
+        var t2 = await store.CreateTrialAsync(study.Id);
+        var first = await store.GetTrialsAsync(study.Id);
+        Assert.Equal(3, first.Trials.Count);
+
+        var none = await store.GetTrialsAsync(study.Id, new TrialQuery(ChangedAfter: first.Cursor));
+        await store.ReportAsync(t0.Id, 10, "val/acc", 0.3);
+        await store.TryStartAsync(t2.Id);
+        var t3 = await store.CreateTrialAsync(study.Id);
+        var changed = await store.GetTrialsAsync(study.Id, new TrialQuery(ChangedAfter: first.Cursor));
+        var again = await store.GetTrialsAsync(study.Id, new TrialQuery(ChangedAfter: changed.Cursor));
+
+        Assert.Empty(none.Trials);
+        Assert.Equal(first.Cursor, none.Cursor);
+        Assert.Equal([t0.Id, t2.Id, t3.Id], changed.Trials.Select(t => t.Id));
+        Assert.Equal(0.3, changed.Trials[0].IntermediateValues[10]);
+        Assert.True(changed.Cursor > first.Cursor);
+        Assert.Empty(again.Trials);
+        Assert.DoesNotContain(t1.Id, changed.Trials.Select(t => t.Id));
+    }
+
+    [Fact]
+    public async Task GetTrials_StatesFilter_ReturnsOnlyThoseStates()
+    {
+        var (store, study) = await StudyAsync();
+        var done = await RunningTrialAsync(store, study.Id);
+        await store.TryCompleteAsync(done.Id, 0.5);
+        await RunningTrialAsync(store, study.Id);
+        await store.CreateTrialAsync(study.Id);
+
+        var page = await store.GetTrialsAsync(study.Id, new TrialQuery(States: new HashSet<TrialState> { TrialState.Complete, TrialState.Waiting }));
+
+        Assert.Equal([TrialState.Complete, TrialState.Waiting], page.Trials.Select(t => t.State));
+    }
+
+    [Fact]
+    public async Task CountTrials_HasEveryState()
+    {
+        var (store, study) = await StudyAsync();
+        await RunningTrialAsync(store, study.Id);
+        await store.CreateTrialAsync(study.Id);
+        await store.CreateTrialAsync(study.Id);
+
+        var counts = await store.CountTrialsAsync(study.Id);
+
+        Assert.Equal(Enum.GetValues<TrialState>().Length, counts.Count);
+        Assert.Equal(2, counts[TrialState.Waiting]);
+        Assert.Equal(1, counts[TrialState.Running]);
+        Assert.Equal(0, counts[TrialState.Pruned]);
+    }
+
+    [Theory]
+    [InlineData(StudyDirection.Minimize, 1)]
+    [InlineData(StudyDirection.Maximize, 2)]
+    public async Task GetBestTrial_FollowsDirectionAndBreaksTiesByNumber(StudyDirection direction, int expectedNumber)
+    {
+        var (store, study) = await StudyAsync(direction);
+        Assert.Null(await store.GetBestTrialAsync(study.Id));
+        foreach (var value in new[] { 0.5, 0.1, 0.9, 0.1, 0.9 })
+        {
+            var t = await RunningTrialAsync(store, study.Id);
+            await store.TryCompleteAsync(t.Id, value);
+        }
+        var pruned = await RunningTrialAsync(store, study.Id);
+        await store.TryPruneAsync(pruned.Id, direction == StudyDirection.Minimize ? -5 : 5);
+
+        var best = await store.GetBestTrialAsync(study.Id);
+
+        Assert.Equal(expectedNumber, best!.Number);
+        Assert.Equal(TrialState.Complete, best.State);
+    }
+
+    [Fact]
+    public async Task UnknownIds_ThrowKeyNotFound()
+    {
+        var (store, study) = await StudyAsync();
+
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.CreateTrialAsync(study.Id + 1000));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.TryStartAsync(999_999));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.ReportAsync(999_999, 1, "val/acc", 1));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.EndAttemptAsync(999_999, 0, null));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.GetTrialsAsync(study.Id + 1000));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.CountTrialsAsync(study.Id + 1000));
+        Assert.Null(await store.GetTrialAsync(999_999));
+    }
+
+    // ------------------------------------------------------------------ workers
+
+    [Fact]
+    public async Task Heartbeat_KeepsFirstSeenAndMovesLastSeen()
+    {
+        var store = await StoreAsync();
+        var t0 = Clock.GetUtcNow();
+
+        await store.HeartbeatAsync(new WorkerInfo("host-a:123", "host-a", 123, 4));
+        Clock.Advance(TimeSpan.FromSeconds(2));
+        var beat = await store.HeartbeatAsync(new WorkerInfo("host-a:123", "host-a", 123, 4, "2 running"));
+        await store.HeartbeatAsync(new WorkerInfo("host-b:9", "host-b", 9, 1));
+
+        Assert.Equal(new WorkerHeartbeat("host-a:123", "host-a", 123, 4, "2 running", t0, t0.AddSeconds(2)), beat);
+        Assert.Equal(["host-a:123", "host-b:9"], (await store.GetWorkersAsync()).Select(w => w.WorkerId));
+        Assert.True(await store.RemoveWorkerAsync("host-a:123"));
+        Assert.False(await store.RemoveWorkerAsync("host-a:123"));
+        Assert.Equal(["host-b:9"], (await store.GetWorkersAsync()).Select(w => w.WorkerId));
+    }
+
+    // ------------------------------------------------------------------ durability
+
+    [Fact]
+    public async Task Everything_SurvivesClosingAndReopening()
+    {
+        var store = await OpenAsync(Clock);
+        var study = await store.CreateStudyAsync(Study());
+        var (p, d) = Params(act: true);
+        var trial = await store.CreateTrialAsync(study.Id, p, d);
+        await store.TryStartAsync(trial.Id);
+        var attempt = await store.StartAttemptAsync(trial.Id, new AttemptStart("n", "cpu0"));
+        await store.ReportAsync(trial.Id, 5, "val/acc", 0.7);
+        await store.SetTrialAttrAsync(trial.Id, AttrScope.System, "log", "trial-0.log");
+        await store.TryCompleteAsync(trial.Id, 0.7);
+        await store.HeartbeatAsync(new WorkerInfo("w", "n", 1, 1));
+        var before = Describe((await store.GetTrialAsync(trial.Id))!);
+        await CloseAsync(store);
+
+        var reopened = await StoreAsync();
+
+        Assert.Equal(study.SearchSpaceFingerprint, (await reopened.GetStudyAsync("fmnist"))!.SearchSpaceFingerprint);
+        Assert.Equal(before, Describe((await reopened.GetTrialAsync(trial.Id))!));
+        Assert.Equal(attempt!.Id, Assert.Single(await reopened.GetAttemptsAsync(trial.Id)).Id);
+        Assert.Equal("trial-0.log", (await reopened.GetTrialAttrsAsync(trial.Id, AttrScope.System))["log"].GetString());
+        Assert.Single(await reopened.GetWorkersAsync());
+        Assert.Equal(1, (await reopened.CreateTrialAsync(study.Id)).Number);
+    }
+
+    /// <summary>A trial as comparable text (records compare dictionaries by reference).</summary>
+    protected static string Describe(FrozenTrial t) => string.Join("|",
+        t.Id, t.Number, t.State, t.Value, t.Started, t.Finished, t.FailReason,
+        string.Join(",", t.Params.OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}:{p.Value.GetType().Name}")),
+        string.Join(",", t.Distributions.OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}")),
+        string.Join(",", t.IntermediateValues.OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}")));
+}
