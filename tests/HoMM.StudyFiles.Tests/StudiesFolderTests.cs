@@ -38,7 +38,7 @@ public class StudiesFolderTests
         Assert.True(study.Budget.MaxTrials >= 8);
         Assert.Equal(2, study.Resources.CpuSlots);
         Assert.False(study.Resources.UsesGpus);
-        var trainer = Assert.IsType<Trainer.HommTrainerDefinition>(study.Trainer);
+        var trainer = Assert.IsType<HoMM.StudyFiles.Trainer.HommTrainerDefinition>(study.Trainer);
         Assert.Equal("fashion-mnist", trainer.Fixed["dataset"]);
     }
 

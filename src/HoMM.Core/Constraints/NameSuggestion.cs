@@ -27,11 +27,12 @@ public static class NameSuggestion
         var allowed = Math.Clamp(Math.Max(name.Length, best?.Length ?? 0) / 3, 1, 3);
         if (best is not null && bestDistance <= allowed)
             return best;
-        // A shortened name ("n_startup" for "n_startup_trials") is far by edit distance but unambiguous.
+        // A shortened name ("n_startup" for "n_startup_trials", "mnist" for "fashion-mnist") is far
+        // by edit distance but unambiguous when only one candidate contains it.
         if (name.Length < 4)
             return null;
-        var extensions = candidates.Where(c => c.StartsWith(name, StringComparison.OrdinalIgnoreCase)).ToList();
-        return extensions.Count == 1 ? extensions[0] : null;
+        var containing = candidates.Where(c => c.Contains(name, StringComparison.OrdinalIgnoreCase)).ToList();
+        return containing.Count == 1 ? containing[0] : null;
     }
 
     /// <summary>Optimal-string-alignment distance: insertions, deletions, substitutions, adjacent swaps.</summary>

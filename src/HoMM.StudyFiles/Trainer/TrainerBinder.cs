@@ -154,11 +154,25 @@ internal static partial class TrainerBinder
             r.Error(node, path, $"{message}; {spec.Path} ({spec.Meaning}) must be {valid}");
         }
 
+        // Choices bound in order, so choice i is item i of the list as written.
+        void FailChoice(CategoricalDistribution c, object bad)
+        {
+            var list = p.Declaration as YSequence ?? (p.Declaration as YMapping)?["choices"] as YSequence;
+            var index = c.Choices.ToList().IndexOf(bad);
+            if (list is null || index < 0 || index >= list.Items.Count)
+            {
+                Fail("choices", $"the choice {SearchSpaceBinder.Show(bad)} is not valid");
+                return;
+            }
+            var listPath = p.Declaration is YSequence ? NodeReader.Child(searchSpacePath, p.Name) : NodeReader.Child(NodeReader.Child(searchSpacePath, p.Name), "choices");
+            r.Error(list.Items[index], NodeReader.Item(listPath, index), $"the choice {SearchSpaceBinder.Show(bad)} is not valid; {spec.Path} ({spec.Meaning}) must be {valid}");
+        }
+
         switch (spec.Type, d)
         {
             case (SettingType.Choice, CategoricalDistribution c):
                 foreach (var bad in c.Choices.Where(x => x is not string s || !spec.Choices!.Contains(s)))
-                    Fail("choices", $"the choice {SearchSpaceBinder.Show(bad)} is not valid");
+                    FailChoice(c, bad);
                 break;
             case (SettingType.Choice, _):
                 Fail("type", $"'{p.Name}' is a choice of words; use type: categorical with choices from {string.Join(", ", spec.Choices!)}");
@@ -171,7 +185,7 @@ internal static partial class TrainerBinder
                                                          || (spec.Type == SettingType.Int && x is double)
                                                          || !spec.InRange(Convert.ToDouble(x, CultureInfo.InvariantCulture))))
                 {
-                    Fail("choices", $"the choice {SearchSpaceBinder.Show(bad)} is not valid");
+                    FailChoice(c, bad);
                 }
                 break;
             case (_, FloatDistribution f):
@@ -223,6 +237,8 @@ internal static partial class TrainerBinder
         {
             if (fixedValues.ContainsKey(spec.Name) || spec.Name == "dataset")
                 continue;
+            if (spec.Section.Length > 0 && map[spec.Section] is { } node && node is not YMapping)
+                continue; // the section is not a mapping: already reported
             var section = spec.Section.Length == 0 ? map : map[spec.Section] as YMapping;
             if (section?[spec.Name] is not null)
                 continue; // given, but invalid: already reported

@@ -230,6 +230,8 @@ public class ConstraintExpressionTests
     [InlineData("ffw_", "ffw_expand")]
     [InlineData("orde", "order")]
     [InlineData("ord", null)]
+    [InlineData("expand", null)] // in two candidates: ambiguous
+    [InlineData("_expand", null)]
     [InlineData("completely_else", null)]
     public void NameSuggestion_Closest_FindsLikelyTypos(string typo, string? expected) =>
         Assert.Equal(expected, NameSuggestion.Closest(typo, ["order", "order_expand", "ffw_expand", "lr", "dim"]));
