@@ -1,0 +1,80 @@
+using HoMM.Core.Trials;
+using HoMM.Reports.Figures;
+using HoMM.Reports.Plots;
+
+namespace HoMM.Reports.Html;
+
+/// <summary>A figure of a report, or, when there is nothing to draw, a note that says why.</summary>
+public sealed record ReportFigure(string Id, string Title, Figure? Figure, string? Note = null);
+
+/// <summary>The figures of a study's report (and of the dashboard's study page), in reading order.</summary>
+public static class ReportFigures
+{
+    public static IReadOnlyList<ReportFigure> Build(StudyReport report, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var study = report.Study;
+        var complete = study.CompleteTrials.ToList();
+        var figures = new List<ReportFigure>();
+
+        figures.Add(complete.Count > 0 || study.Trials.Any(t => t.State.IsFinished())
+            ? new("history", "Optimization history", OptimizationHistoryPlot.Render(OptimizationHistoryPlot.Build(study)))
+            : new("history", "Optimization history", null, "no trial has finished yet"));
+
+        var paramNames = ParamAxis.ParamNames(complete);
+        var varying = paramNames.Where(n => complete.Select(t => t.Params.GetValueOrDefault(n)).Where(v => v is not null)
+            .Select(v => ParamAxis.Label(v!)).Distinct(StringComparer.Ordinal).Skip(1).Any()).ToList();
+
+        if (report.Importance is { Count: > 0 } importance)
+            figures.Add(new("importance", "Parameter importance", ImportancePlot.Render(ImportancePlot.Build(study, importance))));
+        else
+            figures.Add(new("importance", "Parameter importance", null, "no importance was computed for this study"));
+
+        figures.Add(complete.Count >= 2 && paramNames.Count > 0
+            ? new("parallel", "Parallel coordinates", ParallelCoordinatesPlot.Render(ParallelCoordinatesPlot.Build(study)))
+            : new("parallel", "Parallel coordinates", null, "needs two complete trials with parameters"));
+
+        figures.Add(complete.Count > 0 && paramNames.Count > 0
+            ? new("slice", "Slice", SlicePlot.Render(SlicePlot.Build(study)))
+            : new("slice", "Slice", null, "needs a complete trial with parameters"));
+
+        var contourParams = ContourParams(report, varying);
+        if (contourParams.Count < 2 || complete.Count < 3)
+        {
+            figures.Add(new("contour", "Contour", null, "needs two parameters that vary over three or more complete trials"));
+        }
+        else
+        {
+            for (var i = 0; i < contourParams.Count; i++)
+            {
+                for (var j = i + 1; j < contourParams.Count; j++)
+                {
+                    var info = ContourPlot.Build(study, contourParams[i], contourParams[j]);
+                    figures.Add(new($"contour-{i}-{j}", $"Contour: {contourParams[i]} × {contourParams[j]}", ContourPlot.Render(info)));
+                }
+            }
+        }
+
+        figures.Add(study.Trials.Any(t => t.IntermediateValues.Count > 0)
+            ? new("curves", "Intermediate values", LearningCurvesPlot.Render(LearningCurvesPlot.Build(study)))
+            : new("curves", "Intermediate values", null, "no trial reported intermediate values"));
+
+        figures.Add(study.Trials.Any(t => t.Started is not null)
+            ? new("timeline", "Timeline", TimelinePlot.Render(TimelinePlot.Build(study, now, report.SlotByTrial)))
+            : new("timeline", "Timeline", null, "no trial has started"));
+
+        figures.Add(complete.Count > 0
+            ? new("edf", "Empirical distribution", EdfPlot.Render(EdfPlot.Build(study)))
+            : new("edf", "Empirical distribution", null, "no complete trial"));
+        return figures;
+    }
+
+    /// <summary>The most important varying parameters (by importance when known, else in study order).</summary>
+    private static List<string> ContourParams(StudyReport report, IReadOnlyList<string> varying)
+    {
+        var ranked = report.Importance is { Count: > 0 } importance
+            ? varying.OrderByDescending(n => importance.GetValueOrDefault(n)).ToList()
+            : varying.ToList();
+        return ranked.Take(Math.Max(0, report.ContourParams)).ToList();
+    }
+}

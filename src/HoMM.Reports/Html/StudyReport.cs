@@ -1,0 +1,17 @@
+namespace HoMM.Reports.Html;
+
+/// <summary>What a report shows: the study and what is known about it beyond its trials.</summary>
+public sealed record StudyReport(StudySnapshot Study)
+{
+    /// <summary>Parameter → importance (e.g. fANOVA); no importance plot when null.</summary>
+    public IReadOnlyDictionary<string, double>? Importance { get; init; }
+
+    /// <summary>Trial number → slot that ran it; the timeline infers lanes when null.</summary>
+    public IReadOnlyDictionary<int, string>? SlotByTrial { get; init; }
+
+    /// <summary>Further lines of the summary (sampler, pruner, storage…), in order.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Details { get; init; } = [];
+
+    /// <summary>How many of the most important parameters get pairwise contours (3 → 3 plots).</summary>
+    public int ContourParams { get; init; } = 3;
+}
