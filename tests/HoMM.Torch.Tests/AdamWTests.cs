@@ -56,7 +56,7 @@ public sealed class AdamWTests
         var actual = p.ToArray<double>();
         for (var i = 0; i < expected.Length; i++)
         {
-            Assert.Equal(expected[i], actual[i], 12);
+            Assert.Equal(expected[i], actual[i], 1e-12);
         }
 
         Assert.Equal(3, opt.StepOf(p));
@@ -77,8 +77,8 @@ public sealed class AdamWTests
         SetGrad(plain, [0.0]);
         opt.step();
 
-        Assert.Equal(1.0 - (0.1 * 0.5), decayed.ToArray<double>()[0], 12);
-        Assert.Equal(1.0, plain.ToArray<double>()[0], 12);
+        Assert.Equal(1.0 - (0.1 * 0.5), decayed.ToArray<double>()[0], 1e-12);
+        Assert.Equal(1.0, plain.ToArray<double>()[0], 1e-12);
         Assert.Equal(0.5, opt.ParamGroups[0].Options.weight_decay);
     }
 

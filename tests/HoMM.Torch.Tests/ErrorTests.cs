@@ -84,3 +84,15 @@ internal static class ErrorTestExtensions
     // so use a device index that cannot exist.
     public static Tensor cuda_if_absent(this Tensor t) => cuda.is_available() ? t.to(DeviceType.CUDA, 999) : t.cuda();
 }
+
+public sealed class NativeAllocatorTests
+{
+    [Fact]
+    public void RetainFreedMemory_OnGlibc_IsAccepted()
+    {
+        Assert.True(Native.NativeAllocator.RetainFreedMemory());
+        using var scope = NewDisposeScope();
+        // Large blocks still allocate and free normally afterwards.
+        Assert.Equal(64L << 20, ones([64 << 20], uint8).sum([], type: int64).item<long>());
+    }
+}

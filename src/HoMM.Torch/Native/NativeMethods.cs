@@ -233,6 +233,9 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial IntPtr ht_mse_loss(TensorHandle a, TensorHandle b, long reduction);
     [LibraryImport(Lib)] internal static partial IntPtr ht_bce_with_logits(TensorHandle a, TensorHandle b, long reduction);
 
+    // ---- fused HoMM operations (homm_fused.cpp)
+    [LibraryImport(Lib)] internal static partial IntPtr ht_high_order_aggregation(TensorHandle h, long order, TensorHandle mask, int fused);
+
     // ---- optimisation
     [LibraryImport(Lib)] internal static partial int ht_adamw_step(ReadOnlySpan<IntPtr> parameters, ReadOnlySpan<IntPtr> expAvgs, ReadOnlySpan<IntPtr> expAvgSqs, ReadOnlySpan<IntPtr> maxExpAvgSqs, ReadOnlySpan<long> steps, int n, double lr, double beta1, double beta2, double eps, double weightDecay, int amsgrad, int maximize);
     [LibraryImport(Lib)] internal static partial int ht_clip_grad_norm(ReadOnlySpan<IntPtr> parameters, int n, double maxNorm, double normType, int errorIfNonfinite, out double total);
