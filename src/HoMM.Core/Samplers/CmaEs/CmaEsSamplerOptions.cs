@@ -16,8 +16,11 @@ public enum CmaEsRestartStrategy
 /// <summary>Settings of <see cref="CmaEsSampler"/>.</summary>
 public sealed record CmaEsSamplerOptions
 {
-    /// <summary>Initial step size in unit-cube coordinates (every dimension scaled to [0, 1]).</summary>
-    public double Sigma0 { get; init; } = 0.2;
+    /// <summary>
+    /// Initial step size in unit-cube coordinates (every dimension scaled to [0, 1]); the default
+    /// 1/6 is the usual "a sixth of the range", which Optuna also uses.
+    /// </summary>
+    public double Sigma0 { get; init; } = 1.0 / 6;
 
     /// <summary>Trials sampled by the independent sampler before CMA-ES takes over.</summary>
     public int NStartupTrials { get; init; } = 1;
@@ -48,7 +51,7 @@ public sealed record CmaEsSamplerOptions
     internal void Validate()
     {
         if (!(Sigma0 > 0 && Sigma0 <= 1))
-            throw new ArgumentOutOfRangeException(nameof(Sigma0), Sigma0, "sigma0 is in unit-cube coordinates and must be in (0, 1]; 0.2 spreads the first generation over most of the range");
+            throw new ArgumentOutOfRangeException(nameof(Sigma0), Sigma0, "sigma0 is in unit-cube coordinates and must be in (0, 1]; the default 1/6 spreads the first generation over most of the range");
         ArgumentOutOfRangeException.ThrowIfNegative(NStartupTrials, nameof(NStartupTrials));
         if (PopulationSize is { } p)
             ArgumentOutOfRangeException.ThrowIfLessThan(p, 2, nameof(PopulationSize));
