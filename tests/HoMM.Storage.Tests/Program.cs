@@ -7,8 +7,9 @@ namespace HoMM.Storage.Tests;
 /// <summary>
 /// Child-process modes for the process tests (the test runner never calls Main):
 /// <c>writer DB</c> commits trials forever and prints "done N VALUE" after each commit, to be
-/// killed with SIGKILL; <c>claimer DB STUDY</c> waits for "go" on stdin, then races to move every
-/// Waiting trial to Running and prints "won ID" for each it got.
+/// killed with SIGKILL; <c>claimer DB STUDY SEED</c> warms up, waits for "go T" on stdin and then
+/// until the instant T, then races to move every Waiting trial to Running and prints "won ID"
+/// for each it got.
 /// </summary>
 public static class Program
 {
@@ -19,11 +20,11 @@ public static class Program
             case ["writer", var db]:
                 await WriteForeverAsync(db);
                 return 0;
-            case ["claimer", var db, var study]:
-                await ClaimAsync(db, study);
+            case ["claimer", var db, var study, var seed]:
+                await ClaimAsync(db, study, int.Parse(seed, CultureInfo.InvariantCulture));
                 return 0;
             default:
-                await Console.Error.WriteLineAsync("usage: writer DB | claimer DB STUDY");
+                await Console.Error.WriteLineAsync("usage: writer DB | claimer DB STUDY SEED");
                 return 2;
         }
     }
@@ -45,13 +46,24 @@ public static class Program
         }
     }
 
-    private static async Task ClaimAsync(string db, string studyName)
+    private static async Task ClaimAsync(string db, string studyName, int seed)
     {
         using var store = await SqliteTrialStore.OpenAsync(db);
         var study = await store.GetStudyAsync(studyName) ?? throw new InvalidOperationException($"no study {studyName}");
-        var waiting = (await store.GetTrialsAsync(study.Id, new TrialQuery(States: new HashSet<TrialState> { TrialState.Waiting }))).Trials;
+        var waiting = (await store.GetTrialsAsync(study.Id, new TrialQuery(States: new HashSet<TrialState> { TrialState.Waiting }))).Trials.ToArray();
+        // Each racer takes the trials in its own order: in the same order, the one behind would
+        // only ever find trials the leader already took.
+        new Random(seed).Shuffle(waiting);
+        // Warm up (JIT, EF's compiled queries) on a trial of our own, so neither racer starts late.
+        var template = TrialStoreContractTests.DurabilityStudy;
+        var warmUp = await store.CreateStudyAsync(new NewStudy($"warm-up-{Environment.ProcessId}", template.Direction, template.ObjectiveMetric, template.SearchSpace));
+        await store.TryStartAsync((await store.CreateTrialAsync(warmUp.Id)).Id);
         Console.WriteLine("ready");
-        _ = Console.ReadLine();
+        // "go T": both racers wait for the same wall-clock instant T (Unix ms), then race.
+        var startAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(Console.ReadLine()!.Split(' ')[1], CultureInfo.InvariantCulture));
+        var wait = startAt - TimeProvider.System.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+            await Task.Delay(wait);
         foreach (var trial in waiting)
         {
             if (await store.TryStartAsync(trial.Id))

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -19,6 +20,10 @@ internal static class SchemaMigrator
 
     public static int CurrentVersion => 1 + Upgrades.Length;
 
+    // Generating the script runs EF's migrations SQL generator (tens of milliseconds); the
+    // script depends only on the provider.
+    private static readonly ConcurrentDictionary<string, string> CreateScripts = new(StringComparer.Ordinal);
+
     public static async Task MigrateAsync(
         StoreDbContext db,
         IDbContextTransaction transaction,
@@ -33,7 +38,8 @@ internal static class SchemaMigrator
         // Other tables (Quartz's, a user's) may share the file; only ours decide.
         if (!existingTables.Overlaps(ours))
         {
-            await ExecuteAsync(db, transaction, db.Database.GenerateCreateScript(), cancellationToken);
+            var script = CreateScripts.GetOrAdd(db.Database.ProviderName ?? "", _ => db.Database.GenerateCreateScript());
+            await ExecuteAsync(db, transaction, script, cancellationToken);
             db.SchemaVersions.Add(new SchemaVersionEntity { Version = CurrentVersion, AppliedAt = now, AppliedBy = AppliedBy });
             await db.SaveChangesAsync(cancellationToken);
             return;

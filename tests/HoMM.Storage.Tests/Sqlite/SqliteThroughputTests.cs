@@ -22,7 +22,7 @@ public sealed class SqliteThroughputTests(ITestOutputHelper output) : IDisposabl
     [InlineData(SqliteSynchronous.Normal)]
     public async Task TwoThreads_CreateAndCompleteTrials_ReportsTrialsPerSecond(SqliteSynchronous synchronous)
     {
-        var threads = int.Parse(Environment.GetEnvironmentVariable("BENCH_THREADS") ?? "2", System.Globalization.CultureInfo.InvariantCulture); const int perThread = 300;
+        const int threads = 2, perThread = 300;
         using var store = await SqliteTrialStore.OpenAsync(
             Path.Combine(directory, $"{synchronous}.db"), new SqliteStoreOptions { Synchronous = synchronous });
         var study = await store.CreateStudyAsync(TrialStoreContractTests.DurabilityStudy);
