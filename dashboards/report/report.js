@@ -35,14 +35,18 @@
   }
 
   let rendered = 0;
+  // Milliseconds each figure took, for benchmarks and for finding a slow plot.
+  const timings = window.hommReportTimings = [];
   function renderNext() {
     if (pending.length === 0) {
       document.body.dataset.plotsRendered = String(rendered);
       return;
     }
     const [div, fig] = pending.shift();
+    const t0 = performance.now();
     Plotly.newPlot(div, fig.data, fig.layout, config).then(() => {
       rendered++;
+      timings.push([div.parentElement.id, Math.round(performance.now() - t0)]);
       setTimeout(renderNext, 0);
     }, (err) => {
       console.error("figure " + div.parentElement.id + ": " + err);

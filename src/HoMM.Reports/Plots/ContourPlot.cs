@@ -200,7 +200,7 @@ public static class ContourPlot
         if (info.Grid is { } grid)
         {
             var colorBar = new ColorBar { Title = new Title(objective) };
-            var reverse = info.Direction == StudyDirection.Minimize;
+            var reverse = PlotStyle.ReverseObjectiveScale(info.Direction);
             var hover = $"{PlotStyle.Text(info.XParam.Name)}: %{{x}}<br>{PlotStyle.Text(info.YParam.Name)}: %{{y}}<br>estimated {objective}: %{{z}}<extra></extra>";
             traces.Add(info.XParam.Scale == ParamScale.Categorical && info.YParam.Scale == ParamScale.Categorical
                 ? new Heatmap
@@ -231,7 +231,7 @@ public static class ContourPlot
                 ? new Marker
                 {
                     Color = info.Values.ToArray(), ColorScale = PlotStyle.ObjectiveScale, Size = 7,
-                    ReverseScale = info.Direction == StudyDirection.Minimize, ShowScale = true,
+                    ReverseScale = PlotStyle.ReverseObjectiveScale(info.Direction), ShowScale = true,
                     ColorBar = new ColorBar { Title = new Title(objective) },
                     Line = new Line { Color = "#444", Width = 0.5 },
                 }

@@ -68,7 +68,7 @@ public static class ParallelCoordinatesPlot
             {
                 Color = info.ObjectiveValues.ToArray(),
                 ColorScale = PlotStyle.ObjectiveScale,
-                ReverseScale = info.Direction == StudyDirection.Minimize,
+                ReverseScale = PlotStyle.ReverseObjectiveScale(info.Direction),
                 ShowScale = true,
                 ColorBar = new ColorBar { Title = new Title(PlotStyle.Text(info.ObjectiveName)) },
             },
@@ -76,7 +76,7 @@ public static class ParallelCoordinatesPlot
         var title = info.SkippedTrials == 0
             ? "Parallel coordinates"
             : $"Parallel coordinates ({info.SkippedTrials} trials without every parameter left out)";
-        return new Figure([trace], new Layout { Title = new Title(title), Margin = new Margin { L = 70, R = 40, T = 90, B = 30 } });
+        return new Figure([trace], new Layout { Title = new Title(title), Margin = new Margin { L = 70, R = 90, T = 90, B = 30 } });
     }
 
     /// <summary>
@@ -114,7 +114,10 @@ public static class ParallelCoordinatesPlot
         }
     }
 
-    /// <summary>Tick positions (log10 units) over [lo, hi]: the powers of ten inside, or the ends and middle when fewer than two are.</summary>
+    /// <summary>
+    /// Tick positions (log10 units) over [lo, hi]: the powers of ten inside; when fewer than two,
+    /// the 1-2-5 steps inside; when still fewer than two, the ends and the middle.
+    /// </summary>
     internal static double[] LogTicks(double lo, double hi)
     {
         var powers = new List<double>();
@@ -122,6 +125,18 @@ public static class ParallelCoordinatesPlot
             powers.Add(p);
         if (powers.Count >= 2)
             return [.. powers];
+        var steps = new List<double>();
+        for (var p = Math.Floor(lo); p <= Math.Ceiling(hi); p++)
+        {
+            foreach (var m in (ReadOnlySpan<double>)[1, 2, 5])
+            {
+                var t = p + Math.Log10(m);
+                if (t >= lo - 1e-9 && t <= hi + 1e-9)
+                    steps.Add(t);
+            }
+        }
+        if (steps.Count >= 2)
+            return [.. steps];
         return lo == hi ? [lo] : [lo, (lo + hi) / 2, hi];
     }
 

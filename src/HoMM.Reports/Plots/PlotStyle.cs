@@ -13,8 +13,11 @@ public static class PlotStyle
     public const string Waiting = "#9d9d9d";
     public const string BestLine = "#222222";
 
-    /// <summary>The colour scale of objective values; reversed for minimisation so the best is darkest.</summary>
+    /// <summary>The colour scale of objective values: plotly's Blues runs from dark (low) to light grey (high).</summary>
     public const string ObjectiveScale = "Blues";
+
+    /// <summary>Reverse <see cref="ObjectiveScale"/> when maximizing, so the best trials are the darkest either way.</summary>
+    public static bool ReverseObjectiveScale(StudyDirection direction) => direction == StudyDirection.Maximize;
 
     /// <summary>
     /// From this many points on, a scatter is drawn with WebGL. Below it SVG is used: it looks

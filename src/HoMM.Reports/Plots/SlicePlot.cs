@@ -87,12 +87,13 @@ public static class SlicePlot
             var xAxis = PlotStyle.AxisFor(p.Param) with
             {
                 Title = null,
-                Domain = [x0, x0 + width],
+                Domain = [Math.Max(0, x0), Math.Min(1, x0 + width)],
                 Anchor = "y" + suffix,
             };
             var yAxis = new Axis
             {
-                Domain = [y1 - height, y1],
+                // Clamped: float rounding can put the bottom row a hair below 0, which plotly rejects.
+                Domain = [Math.Max(0, y1 - height), Math.Min(1, y1)],
                 Anchor = "x" + suffix,
                 // Every subplot shares the objective's range, so slices compare at a glance.
                 Matches = i == 0 ? null : "y",

@@ -73,7 +73,7 @@ public class TimelinePlotTests
         var json = JsonDocument.Parse(FigureJson.Serialize(TimelinePlot.Render(TimelinePlot.Build(study, Now)))).RootElement;
 
         var complete = json.GetProperty("data")[0];
-        Assert.Equal(["2026-01-05 08:00:00.000", "2026-01-05 09:30:00.000"], complete.GetProperty("x").EnumerateArray().Take(2).Select(x => x.GetString()));
+        Assert.Equal(["2026-01-05 08:00:00", "2026-01-05 09:30:00"], complete.GetProperty("x").EnumerateArray().Take(2).Select(x => x.GetString()));
         Assert.Equal(JsonValueKind.Null, complete.GetProperty("x")[2].ValueKind);
         Assert.Equal(PlotStyle.Complete, complete.GetProperty("line").GetProperty("color").GetString());
         Assert.Equal("trial 0 · complete · 1h 30m", complete.GetProperty("text")[0].GetString());

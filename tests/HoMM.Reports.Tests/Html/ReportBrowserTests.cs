@@ -1,0 +1,105 @@
+using System.Text.Json;
+using HoMM.Core.Trials;
+using HoMM.Reports.Html;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static HoMM.Reports.Tests.TrialFactory;
+
+namespace HoMM.Reports.Tests.Html;
+
+/// <summary>Opens written reports in Debian's Chromium: no console error, every plot drawn, valid plotly attributes, a working table.</summary>
+[Trait("Category", "Slow")]
+public class ReportBrowserTests(ITestOutputHelper output)
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    private static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
+    ];
+
+    private static string ResultsDir()
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "TestResults", "reports");
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    private static StudyReport Report(int trials, int steps)
+    {
+        var study = Synthetic(trials, steps);
+        return new StudyReport(study)
+        {
+            Importance = new Dictionary<string, double> { ["lr"] = 0.72, ["order"] = 0.14, ["wd"] = 0.09, ["batch"] = 0.05 },
+            SlotByTrial = study.Trials.ToDictionary(t => t.Number, t => $"gpu{t.Number % 4}"),
+            Details = [new("sampler", "tpe"), new("pruner", "asha")],
+        };
+    }
+
+    [Theory]
+    [InlineData(300, 30, "report-300.png")]
+    [InlineData(10_000, 100, "report-10000.png")]
+    public async Task Report_OpenedInChromium_RendersEveryFigureWithoutErrors(int trials, int steps, string screenshot)
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run scripts/bootstrap (it installs chromium)");
+        var report = Report(trials, steps);
+        var path = Path.Combine(ResultsDir(), $"report-{trials}.html");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        new ReportWriter(new FixedTimeProvider(T0.AddDays(30))).WriteFile(report, path);
+        output.WriteLine($"{trials} trials: written in {started.ElapsedMilliseconds} ms, {new FileInfo(path).Length / 1e6:0.0} MB");
+        var expected = ReportFigures.Build(report, T0.AddDays(30)).Count(f => f.Figure is not null);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var problems = new List<string>();
+        page.Console += (_, m) =>
+        {
+            // Warnings are kept for the log only: software WebGL reports its own slowness as warnings.
+            if (m.Type == "error")
+                problems.Add($"console error: {m.Text}");
+            else if (m.Type == "warning")
+                output.WriteLine($"console warning: {m.Text}");
+        };
+        page.PageError += (_, e) => problems.Add("page error: " + e);
+        page.RequestFailed += (_, r) => problems.Add("request failed: " + r.Url);
+        page.Request += (_, r) =>
+        {
+            if (!r.Url.StartsWith("file:", StringComparison.Ordinal) && !r.Url.StartsWith("data:", StringComparison.Ordinal)
+                && !r.Url.StartsWith("blob:", StringComparison.Ordinal))
+                problems.Add("network request: " + r.Url);
+        };
+
+        var opened = System.Diagnostics.Stopwatch.StartNew();
+        await page.GotoAsync(new Uri(path).AbsoluteUri, new() { Timeout = 300_000 });
+        await page.WaitForSelectorAsync("body[data-plots-rendered]", new() { Timeout = 300_000 });
+        output.WriteLine("per figure (ms): " + await page.EvaluateAsync<string>("() => JSON.stringify(window.hommReportTimings)"));
+        output.WriteLine($"all plots rendered {opened.ElapsedMilliseconds} ms after navigation");
+
+        Assert.Equal(expected.ToString(System.Globalization.CultureInfo.InvariantCulture), await page.GetAttributeAsync("body", "data-plots-rendered"));
+        Assert.Equal(expected, await page.Locator(".figure .plot .main-svg").First.EvaluateAsync<int>(
+            "_ => [...document.querySelectorAll('.figure .plot')].filter(p => p.querySelector('.main-svg')).length"));
+
+        // plotly's own schema check: every attribute we write is one plotly knows.
+        var invalid = await page.EvaluateAsync<string>(
+            "() => JSON.stringify(JSON.parse(document.getElementById('homm-report-data').textContent).figures" +
+            ".filter(f => f.figure).map(f => [f.id, Plotly.validate(f.figure.data, f.figure.layout) || []])" +
+            ".filter(p => p[1].length > 0).map(p => [p[0], p[1].map(e => e.msg)]))");
+        Assert.Equal("[]", invalid);
+
+        // The table: paged, sorts on a header click, filters as one types.
+        Assert.Equal(Math.Min(100, trials), await page.Locator("#trial-table tbody tr").CountAsync());
+        await page.ClickAsync("#trial-table th:nth-child(3)");
+        await page.ClickAsync("#trial-table th:nth-child(3)");
+        var best = report.Study.BestTrial()!;
+        Assert.Equal(best.Number.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            await page.Locator("#trial-table tbody tr:first-child td:first-child").TextContentAsync());
+        await page.FillAsync("#trial-filter", "pruned");
+        var pruned = report.Study.Trials.Count(t => t.State == TrialState.Pruned);
+        Assert.Equal($"{pruned} of {trials} trials", await page.Locator("#trial-count").TextContentAsync());
+        await page.FillAsync("#trial-filter", "");
+
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ResultsDir(), screenshot), FullPage = true });
+        Assert.Empty(problems);
+    }
+}
