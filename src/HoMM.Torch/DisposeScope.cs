@@ -19,7 +19,19 @@ public sealed class DisposeScope : IDisposable
     private DisposeScope(DisposeScope? outer) => OuterScope = outer;
 
     /// <summary>The scope new tensors of this thread go to, or null.</summary>
-    public static DisposeScope? Current => t_current;
+    public static DisposeScope? Current
+    {
+        get
+        {
+            // A scope disposed from another thread could not unlink itself from this one's chain.
+            while (t_current is { _disposed: true } stale)
+            {
+                t_current = stale.OuterScope;
+            }
+
+            return t_current;
+        }
+    }
 
     /// <summary>The scope that tensors moved out of this one go to (null: none, they are detached).</summary>
     public DisposeScope? OuterScope { get; private set; }
@@ -29,18 +41,14 @@ public sealed class DisposeScope : IDisposable
 
     internal static DisposeScope Push()
     {
-        var scope = new DisposeScope(t_current);
+        var scope = new DisposeScope(Current);
         t_current = scope;
         return scope;
     }
 
     internal static void Register(torch.Tensor tensor)
     {
-        var scope = t_current;
-        if (scope is not null)
-        {
-            scope.Include(tensor);
-        }
+        Current?.Include(tensor);
     }
 
     /// <summary>Makes this scope dispose the tensor (taking it from the scope that had it).</summary>

@@ -134,3 +134,22 @@ public sealed class DisposeScopeTests
         Assert.True(is_grad_enabled());
     }
 }
+
+public sealed class DisposeScopeThreadTests
+{
+    [Fact]
+    public void ScopeDisposedOnAnotherThread_NoLongerCollectsThisThreadsTensors()
+    {
+        var scope = torch.NewDisposeScope();
+        var inside = torch.ones([1]);
+
+        var worker = new Thread(scope.Dispose);
+        worker.Start();
+        worker.Join();
+
+        Assert.True(inside.IsInvalid);
+        Assert.Null(DisposeScope.Current);
+        using var after = torch.ones([1]);
+        Assert.Null(after.OwningDisposeScope);
+    }
+}
