@@ -737,6 +737,26 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
         Assert.Equal(["host-b:9"], (await store.GetWorkersAsync()).Select(w => w.WorkerId));
     }
 
+    [Fact]
+    public async Task Times_AreKeptToTheMillisecond_AndReturnedAsStored()
+    {
+        var (store, study) = await StudyAsync();
+        var trial = await RunningTrialAsync(store, study.Id);
+        Clock.Advance(TimeSpan.FromTicks(12_345_678)); // 1.2345678 s
+
+        var attempt = await store.StartAttemptAsync(trial.Id, new AttemptStart("n", "cpu0"));
+        var beat = await store.HeartbeatAsync(new WorkerInfo("w", "n", 1, 1));
+        await store.ReportAsync(trial.Id, 1, "val/acc", 0.5);
+
+        var expected = Clock.GetUtcNow().AddTicks(-5_678);
+        Assert.Equal(expected, attempt!.Started);
+        Assert.Equal(attempt, Assert.Single(await store.GetAttemptsAsync(trial.Id)));
+        Assert.Equal(expected, beat.LastSeen);
+        Assert.Equal(beat, Assert.Single(await store.GetWorkersAsync()));
+        Assert.Equal(expected, Assert.Single(await store.GetIntermediateValuesAsync(trial.Id)).Reported);
+        Assert.Equal(TimeSpan.Zero, expected.Offset);
+    }
+
     // ------------------------------------------------------------------ durability
 
     [Fact]

@@ -65,7 +65,7 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
         await using var db = contexts.CreateDbContext();
         await using var tx = await BeginWriteScopeAsync(db, cancellationToken);
         var tables = await GetTableNamesAsync(db, cancellationToken);
-        await SchemaMigrator.MigrateAsync(db, tx.Transaction, tables, DatabaseDescription, clock.GetUtcNow(), cancellationToken);
+        await SchemaMigrator.MigrateAsync(db, tx.Transaction, tables, DatabaseDescription, Now(), cancellationToken);
         await tx.CommitAsync(cancellationToken);
     }
 
@@ -81,7 +81,7 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
             ObjectiveMetric = study.ObjectiveMetric,
             SearchSpaceJson = SearchSpaceJson.Serialize(study.SearchSpace),
             SearchSpaceFingerprint = SearchSpaceJson.Fingerprint(study.SearchSpace),
-            CreatedAt = clock.GetUtcNow(),
+            CreatedAt = Now(),
         };
         var attrs = Attrs(study.UserAttrs, AttrScope.User).Concat(Attrs(study.SystemAttrs, AttrScope.System)).ToList();
 
@@ -210,7 +210,7 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
                 StudyId = studyId,
                 Number = counters.TrialNumber,
                 State = TrialState.Waiting,
-                CreatedAt = clock.GetUtcNow(),
+                CreatedAt = Now(),
                 ChangeSeq = counters.Revision,
             };
             db.Trials.Add(trial);
@@ -262,7 +262,7 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
         return await WriteInStudyAsync(studyId, async (db, counters) =>
         {
             var revision = counters.Revision;
-            var now = clock.GetUtcNow();
+            var now = Now();
             // Compare-and-set in one statement: atomic across processes whatever else holds.
             var changed = await db.Trials
                 .Where(t => t.Id == trialId && t.State == expectedFrom)
@@ -296,7 +296,7 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
         {
             if (trial.State != TrialState.Running)
                 return (false, false);
-            var now = clock.GetUtcNow();
+            var now = Now();
             var existing = await db.IntermediateValues
                 .Where(v => v.TrialId == trialId && v.Step == step)
                 .ToDictionaryAsync(v => v.Metric, StringComparer.Ordinal, cancellationToken);
@@ -449,7 +449,7 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
                 WorkerId = start.WorkerId,
                 Pid = start.Pid,
                 ProcessGroup = start.ProcessGroup,
-                StartedAt = clock.GetUtcNow(),
+                StartedAt = Now(),
             };
             db.Attempts.Add(attempt);
             trial.ChangeSeq = revision;
@@ -468,7 +468,7 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
     public Task<bool> EndAttemptAsync(long attemptId, int? exitCode, string? reason, CancellationToken cancellationToken = default) =>
         WriteInAttemptAsync(attemptId, attempt =>
         {
-            attempt.EndedAt = clock.GetUtcNow();
+            attempt.EndedAt = Now();
             attempt.ExitCode = exitCode;
             attempt.Reason = reason;
         }, cancellationToken);
@@ -493,7 +493,7 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
             {
                 await using var db = contexts.CreateDbContext();
                 await using var tx = await BeginWriteScopeAsync(db, cancellationToken);
-                var now = clock.GetUtcNow();
+                var now = Now();
                 var row = await db.Workers.SingleOrDefaultAsync(w => w.WorkerId == worker.WorkerId, cancellationToken);
                 if (row is null)
                 {
@@ -540,6 +540,14 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
     /// <summary>Releases pooled connections (so the database file is no longer held open).</summary>
     protected virtual void Dispose(bool disposing)
     {
+    }
+
+    /// <summary>The clock's time in UTC, cut to the millisecond: what a returned record says is
+    /// then exactly what a later read gives back (SQLite keeps milliseconds).</summary>
+    private DateTimeOffset Now()
+    {
+        var now = clock.GetUtcNow().ToUniversalTime();
+        return now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerMillisecond));
     }
 
     // ------------------------------------------------------------------ write helpers

@@ -27,12 +27,14 @@ public sealed class SqliteTrialStore : RelationalTrialStore
 
     private readonly string connectionString;
     private readonly SemaphoreSlim writeGate;
+    private readonly TimeSpan busyTimeout;
 
-    private SqliteTrialStore(string path, string connectionString, DbContextOptions<StoreDbContext> options, TimeProvider timeProvider)
+    private SqliteTrialStore(string path, string connectionString, TimeSpan busyTimeout, DbContextOptions<StoreDbContext> options, TimeProvider timeProvider)
         : base(options, timeProvider)
     {
         Path = path;
         this.connectionString = connectionString;
+        this.busyTimeout = busyTimeout;
         writeGate = WriteGates.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
     }
 
@@ -72,7 +74,7 @@ public sealed class SqliteTrialStore : RelationalTrialStore
             .Options;
 
         await EnableWalAsync(fullPath, connectionString, pragmas, cancellationToken);
-        var store = new SqliteTrialStore(fullPath, connectionString, dbOptions, timeProvider ?? TimeProvider.System);
+        var store = new SqliteTrialStore(fullPath, connectionString, options.BusyTimeout, dbOptions, timeProvider ?? TimeProvider.System);
         try
         {
             await store.InitializeAsync(cancellationToken);
@@ -120,7 +122,12 @@ public sealed class SqliteTrialStore : RelationalTrialStore
 
     private protected override async ValueTask<IDisposable?> EnterWriteGateAsync(CancellationToken cancellationToken)
     {
-        await writeGate.WaitAsync(cancellationToken);
+        if (!await writeGate.WaitAsync(busyTimeout, cancellationToken))
+        {
+            throw new TimeoutException(
+                $"another writer of this process has held {Path} for more than {busyTimeout.TotalSeconds:F0} s; " +
+                "a write is stuck (or a debugger paused it). Raise SqliteStoreOptions.BusyTimeout only if writes are legitimately that slow.");
+        }
         return new GateRelease(writeGate);
     }
 
