@@ -57,7 +57,7 @@ public static class ParameterImportance
         var counted = 0;
         for (var k = 0; k < options.Trees; k++)
         {
-            var sample = RegressionTree.Bootstrap(x.Length, Rng.Derive(options.Seed, k));
+            var sample = RegressionTree.Bootstrap(x.Length, Math.Min(x.Length, options.MaxSamplesPerTree), Rng.Derive(options.Seed, k));
             var tree = RegressionTree.Grow(x, y, sample, features, options.MaxDepth, options.MinSamplesLeaf);
             var treeShares = MarginalVarianceShares(tree, features);
             if (treeShares is null)

@@ -230,11 +230,11 @@ internal sealed class RegressionTree
 
     internal sealed record Leaf(double[] Low, double[] High, ulong[] Masks, double Value);
 
-    /// <summary>A bootstrap sample of n row indices.</summary>
-    public static int[] Bootstrap(int n, Rng rng)
+    /// <summary>A bootstrap sample: <paramref name="size"/> row indices drawn with replacement from n.</summary>
+    public static int[] Bootstrap(int n, int size, Rng rng)
     {
-        var rows = new int[n];
-        for (var i = 0; i < n; i++)
+        var rows = new int[size];
+        for (var i = 0; i < size; i++)
             rows[i] = rng.NextInt(n);
         return rows;
     }
