@@ -5,6 +5,7 @@ using FsCheck.Xunit;
 using HoMM.Core.Samplers;
 using HoMM.Core.Samplers.Grid;
 using HoMM.Core.Samplers.Sobol;
+using HoMM.Core.Samplers.Tpe;
 using HoMM.Core.SearchSpace;
 using HoMM.Core.Studies;
 using HoMM.Core.Trials;
@@ -78,16 +79,18 @@ public static class SpaceArbitraries
 }
 
 /// <summary>Invariants every sampler keeps, whatever the search space.</summary>
-[Properties(Arbitrary = [typeof(SpaceArbitraries)], MaxTest = 40)]
+[Properties(Arbitrary = [typeof(SpaceArbitraries)], MaxTest = 30)]
 public class SamplerPropertyTests
 {
-    private static readonly string[] Kinds = ["random", "sobol", "grid"];
+    private static readonly string[] Kinds = ["random", "sobol", "grid", "tpe", "tpe-grouped"];
 
     internal static ISampler Create(string kind, int seed) => kind switch
     {
         "random" => new RandomSampler(seed),
         "sobol" => new SobolSampler(new SobolSamplerOptions { Seed = seed }),
         "grid" => new GridSampler(new GridSamplerOptions { Seed = seed }),
+        "tpe" => new TpeSampler(new TpeSamplerOptions { Seed = seed, NStartupTrials = 5, ConstantLiar = true }),
+        "tpe-grouped" => new TpeSampler(new TpeSamplerOptions { Seed = seed, NStartupTrials = 5, Multivariate = true, Group = true }),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
