@@ -29,15 +29,18 @@ public sealed class SqliteThroughputTests(ITestOutputHelper output) : IDisposabl
         var lr = new FloatDistribution(1e-5, 1e-1, log: true);
         await RunAsync(20); // warm-up: JIT, EF model, connection pool
 
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, threads).Select(_ => Task.Run(() => RunAsync(perThread))));
         clock.Stop();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
 
         var counts = await store.CountTrialsAsync(study.Id);
         Assert.Equal(threads * perThread + 20, counts[Core.Trials.TrialState.Complete]);
         var rate = threads * perThread / clock.Elapsed.TotalSeconds;
         output.WriteLine($"synchronous={synchronous}: {threads * perThread} trials (create, start, 1 report, complete = 4 commits each) " +
-                         $"from {threads} threads in {clock.Elapsed.TotalSeconds:F2} s = {rate:F0} trials/s, {4 * rate:F0} commits/s");
+                         $"from {threads} threads in {clock.Elapsed.TotalSeconds:F2} s = {rate:F0} trials/s, {4 * rate:F0} commits/s; " +
+                         $"CPU {cpu.TotalMilliseconds / (threads * perThread):F2} ms per trial (this process, all threads; wall time depends on the machine's load)");
 
         async Task RunAsync(int n)
         {
