@@ -42,6 +42,10 @@ internal static class TrialFactory
         _ => new FloatDistribution(0, 1),
     };
 
+    /// <summary>The search space of <see cref="Synthetic"/>.</summary>
+    public static SearchSpaceDefinition SyntheticSpace { get; } = new(
+        new[] { "lr", "wd", "order", "batch" }.Select(n => new ParameterSpec(n, DistributionOf(n))));
+
     public static StudySnapshot Study(StudyDirection direction, params FrozenTrial[] trials) =>
         new("test-study", direction, "val/acc", trials);
 

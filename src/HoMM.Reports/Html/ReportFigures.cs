@@ -1,3 +1,4 @@
+using HoMM.Core.Importance;
 using HoMM.Core.Trials;
 using HoMM.Reports.Figures;
 using HoMM.Reports.Plots;
@@ -25,10 +26,14 @@ public static class ReportFigures
         var varying = paramNames.Where(n => complete.Select(t => t.Params.GetValueOrDefault(n)).Where(v => v is not null)
             .Select(v => ParamAxis.Label(v!)).Distinct(StringComparer.Ordinal).Skip(1).Any()).ToList();
 
-        if (report.Importance is { Count: > 0 } importance)
+        var importance = Importances(report, complete.Count);
+        if (importance is { Count: > 0 })
             figures.Add(new("importance", "Parameter importance", ImportancePlot.Render(ImportancePlot.Build(study, importance))));
         else
-            figures.Add(new("importance", "Parameter importance", null, "no importance was computed for this study"));
+            figures.Add(new("importance", "Parameter importance", null,
+                report.Importance is null && report.SearchSpace is null
+                    ? "no importance was computed for this study (the report was given no search space)"
+                    : "needs two complete trials and a parameter with more than one value"));
 
         figures.Add(complete.Count >= 2 && paramNames.Count > 0
             ? new("parallel", "Parallel coordinates", ParallelCoordinatesPlot.Render(ParallelCoordinatesPlot.Build(study)))
@@ -38,7 +43,7 @@ public static class ReportFigures
             ? new("slice", "Slice", SlicePlot.Render(SlicePlot.Build(study)))
             : new("slice", "Slice", null, "needs a complete trial with parameters"));
 
-        var contourParams = ContourParams(report, varying);
+        var contourParams = ContourParams(report.ContourParams, importance, varying);
         if (contourParams.Count < 2 || complete.Count < 3)
         {
             figures.Add(new("contour", "Contour", null, "needs two parameters that vary over three or more complete trials"));
@@ -69,12 +74,23 @@ public static class ReportFigures
         return figures;
     }
 
-    /// <summary>The most important varying parameters (by importance when known, else in study order).</summary>
-    private static List<string> ContourParams(StudyReport report, IReadOnlyList<string> varying)
+    /// <summary>The given importances, else evaluated from the search space when there is one.</summary>
+    private static IReadOnlyDictionary<string, double>? Importances(StudyReport report, int completeTrials)
     {
-        var ranked = report.Importance is { Count: > 0 } importance
+        if (report.Importance is not null)
+            return report.Importance;
+        if (report.SearchSpace is null || completeTrials < 2)
+            return null;
+        var evaluated = ParameterImportance.Evaluate(report.Study.Trials, report.SearchSpace);
+        return evaluated.Values.Any(v => v > 0) ? evaluated : null;
+    }
+
+    /// <summary>The most important varying parameters (by importance when known, else in study order).</summary>
+    private static List<string> ContourParams(int count, IReadOnlyDictionary<string, double>? importance, IReadOnlyList<string> varying)
+    {
+        var ranked = importance is { Count: > 0 }
             ? varying.OrderByDescending(n => importance.GetValueOrDefault(n)).ToList()
             : varying.ToList();
-        return ranked.Take(Math.Max(0, report.ContourParams)).ToList();
+        return ranked.Take(Math.Max(0, count)).ToList();
     }
 }

@@ -1,10 +1,19 @@
+using HoMM.Core.SearchSpace;
+
 namespace HoMM.Reports.Html;
 
 /// <summary>What a report shows: the study and what is known about it beyond its trials.</summary>
 public sealed record StudyReport(StudySnapshot Study)
 {
-    /// <summary>Parameter → importance (e.g. fANOVA); no importance plot when null.</summary>
+    /// <summary>
+    /// Parameter → importance, when already known. When null and <see cref="SearchSpace"/> is
+    /// given, the report evaluates fANOVA-style importances itself; with neither there is no
+    /// importance plot.
+    /// </summary>
     public IReadOnlyDictionary<string, double>? Importance { get; init; }
+
+    /// <summary>The study's search space: lets the report compute parameter importances.</summary>
+    public SearchSpaceDefinition? SearchSpace { get; init; }
 
     /// <summary>Trial number → slot that ran it; the timeline infers lanes when null.</summary>
     public IReadOnlyDictionary<int, string>? SlotByTrial { get; init; }

@@ -1,3 +1,5 @@
+using HoMM.Core.Importance;
+using HoMM.Core.SearchSpace;
 using HoMM.Reports.Figures;
 
 namespace HoMM.Reports.Plots;
@@ -11,6 +13,17 @@ public sealed record ImportanceInfo(string ObjectiveName, IReadOnlyList<ParamImp
 /// <summary>Parameter importance as horizontal bars, the most important on top.</summary>
 public static class ImportancePlot
 {
+    /// <summary>
+    /// Evaluates fANOVA-style importances (<see cref="ParameterImportance"/>) over the study's
+    /// complete trials; parameters of <paramref name="space"/> with a single value are left out.
+    /// </summary>
+    public static ImportanceInfo Build(StudySnapshot study, SearchSpaceDefinition space, ImportanceOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        ArgumentNullException.ThrowIfNull(space);
+        return Build(study, ParameterImportance.Evaluate(study.Trials, space, options));
+    }
+
     /// <summary>
     /// Sorts <paramref name="importances"/> (from an importance evaluator such as fANOVA) for the plot.
     /// </summary>

@@ -94,6 +94,17 @@ public partial class ReportWriterTests
     }
 
     [Fact]
+    public void Write_SearchSpaceWithoutImportances_EvaluatesThem()
+    {
+        var data = Payload(Render(new StudyReport(Synthetic(80)) { SearchSpace = SyntheticSpace }));
+
+        var importance = data.GetProperty("figures").EnumerateArray().Single(f => f.GetProperty("id").GetString() == "importance");
+        var names = importance.GetProperty("figure").GetProperty("data")[0].GetProperty("y").EnumerateArray().Select(y => y.GetString()).ToList();
+        // Bars are listed bottom-up: the synthetic objective is driven by lr.
+        Assert.Equal("lr", names[^1]);
+    }
+
+    [Fact]
     public void Write_EmptyStudy_ExplainsMissingFiguresInsteadOfFailing()
     {
         var data = Payload(Render(new StudyReport(Study(StudyDirection.Minimize, Trial(0, TrialState.Waiting)))));

@@ -18,6 +18,28 @@ public class ImportancePlotTests
         Assert.Equal(["lr", "order", "wd", "batch"], info.Params.Select(p => p.Name));
     }
 
+    [Fact]
+    public void Build_FromSearchSpace_OnlyLrMatters_RanksLrFirst()
+    {
+        // The objective depends on lr alone; wd, order and batch are noise-free bystanders.
+        var rng = new Random(7);
+        var trials = Enumerable.Range(0, 200).Select(i =>
+        {
+            var lr = Math.Pow(10, -5 + 4 * rng.NextDouble());
+            var p = new Dictionary<string, object>
+            {
+                ["lr"] = lr, ["wd"] = 0.1 * rng.NextDouble(), ["order"] = (long)rng.Next(1, 4), ["batch"] = (long)rng.Next(16, 513),
+            };
+            return Complete(i, -Math.Pow(Math.Log10(lr) + 3, 2), p);
+        }).ToArray();
+
+        var info = ImportancePlot.Build(Study(StudyDirection.Maximize, trials), SyntheticSpace);
+
+        Assert.Equal("lr", info.Params[0].Name);
+        Assert.True(info.Params[0].Importance > 0.8, $"lr explains {info.Params[0].Importance:P0}");
+        Assert.Equal(4, info.Params.Count);
+    }
+
     [Theory]
     [InlineData(-0.1)]
     [InlineData(double.NaN)]
