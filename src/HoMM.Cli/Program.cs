@@ -4,6 +4,7 @@ using HoMM.Cli.Doctor;
 var root = new RootCommand("HoMM Search: hyperparameter search for High-order Moment Models");
 
 root.Subcommands.Add(DoctorCommand.Create());
+root.Subcommands.Add(HoMM.Cli.Validate.ValidateCommand.Create());
 
 var run = new Command("run", "Run (or resume) the search a study file describes");
 var studyFile = new Argument<FileInfo>("study") { Description = "the study file (YAML), e.g. studies/quickstart.yaml" };

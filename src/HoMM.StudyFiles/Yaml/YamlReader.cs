@@ -111,7 +111,14 @@ internal sealed class YamlReader
         }
         catch (YamlException ex)
         {
-            _bag.Error(ToMark(ex.Start), CurrentPath(), SyntaxMessage(ex.Message));
+            var at = ToMark(ex.Start);
+            var message = SyntaxMessage(ex.Message);
+            // YamlDotNet places tab errors at the enclosing mapping (often 1:1); the tab itself is more useful.
+            if (ex.Message.Contains("tab", StringComparison.Ordinal) && FirstIndentationTab(text) is { } tab)
+                at = tab;
+            if (ex.Message.Contains("flow", StringComparison.Ordinal))
+                message += UnclosedFlowHint();
+            _bag.Error(at, CurrentPath(), message);
             return null;
         }
         catch (InvalidOperationException)
@@ -128,6 +135,19 @@ internal sealed class YamlReader
             return null;
         }
         return root;
+    }
+
+    private static SourceMark? FirstIndentationTab(string text)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t', StringComparison.Ordinal);
+            if (tab >= 0 && tab < indent)
+                return new SourceMark(i + 1, tab + 1);
+        }
+        return null;
     }
 
     private static SourceMark ToMark(Mark m) => new((int)Math.Min(m.Line, int.MaxValue), (int)Math.Min(m.Column, int.MaxValue));
@@ -303,6 +323,7 @@ internal sealed class YamlReader
             _ when message.Contains("flow sequence", StringComparison.Ordinal) => "a '[' list is not closed with ']' or lacks a ','",
             _ when message.Contains("flow mapping", StringComparison.Ordinal) => "a '{' mapping is not closed with '}' or lacks a ','",
             _ when message.Contains("quoted scalar", StringComparison.Ordinal) => "a quoted value is not closed, or contains an invalid escape",
+            _ when message.Contains("tab", StringComparison.Ordinal) => "indent with spaces; YAML does not allow tabs in indentation",
             _ when message.Contains("cannot start any token", StringComparison.Ordinal) =>
                 "characters such as '@', '`' and tabs cannot start a value or indentation; quote the value and indent with spaces",
             _ when message.Contains("anchor or alias", StringComparison.Ordinal) => "'&' and '*' start anchors and aliases; quote the value if it is text",

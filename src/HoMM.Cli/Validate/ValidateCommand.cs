@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Globalization;
+using HoMM.StudyFiles;
+using HoMM.StudyFiles.Diagnostics;
+
+namespace HoMM.Cli.Validate;
+
+/// <summary>
+/// <c>homm-search validate &lt;file&gt;</c>: checks a study file without running anything. Prints
+/// "ok" and a summary of the study, or every problem with the offending line; exit code 0 or 2.
+/// </summary>
+public static class ValidateCommand
+{
+    public const int ExitValid = 0;
+    public const int ExitInvalid = 2;
+
+    public static Command Create()
+    {
+        var command = new Command("validate", "Check a study file and summarise its search space (exit code 0: valid, 2: not)");
+        var file = new Argument<string>("study") { Description = "the study file (YAML), e.g. studies/quickstart.yaml" };
+        command.Arguments.Add(file);
+        command.SetAction(parse => Run(
+            parse.GetValue(file)!,
+            parse.InvocationConfiguration.Output,
+            parse.InvocationConfiguration.Error));
+        return command;
+    }
+
+    /// <summary>Validates <paramref name="path"/>; the summary goes to <paramref name="output"/>, diagnostics to <paramref name="error"/>.</summary>
+    public static int Run(string path, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        var result = StudyFile.Load(path);
+        var lines = SourceLines(path);
+        foreach (var d in result.Diagnostics)
+            WriteDiagnostic(error, d, lines);
+
+        if (result.Definition is not { } study)
+        {
+            var errors = result.Errors.Count;
+            var warnings = result.Warnings.Count;
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{path} is not valid: {errors} error{(errors == 1 ? "" : "s")}{(warnings > 0 ? $", {warnings} warning{(warnings == 1 ? "" : "s")}" : "")} (the format: docs/study-file.md)"));
+            return ExitInvalid;
+        }
+        output.WriteLine($"ok: {path}");
+        StudySummary.Write(output, study);
+        return ExitValid;
+    }
+
+    private static void WriteDiagnostic(TextWriter writer, StudyFileDiagnostic d, string[]? lines)
+    {
+        writer.WriteLine(d.ToString());
+        if (lines is null || d.Line < 1 || d.Line > lines.Length)
+            return;
+        // The offending line with a caret under the column, as compilers print it.
+        var text = lines[d.Line - 1].TrimEnd('\r');
+        var number = d.Line.ToString(CultureInfo.InvariantCulture);
+        writer.WriteLine($"  {number} | {text}");
+        var caretColumn = Math.Clamp(d.Column - 1, 0, text.Length);
+        var pad = new string(text[..caretColumn].Select(c => c == '\t' ? '\t' : ' ').ToArray());
+        writer.WriteLine($"  {new string(' ', number.Length)} | {pad}^");
+    }
+
+    private static string[]? SourceLines(string path)
+    {
+        try
+        {
+            return File.Exists(path) && new FileInfo(path).Length <= StudyFile.MaxBytes ? File.ReadAllLines(path) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
