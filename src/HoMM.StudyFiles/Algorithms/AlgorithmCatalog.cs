@@ -37,13 +37,13 @@ internal sealed record AlgorithmSpec(string Kind, IReadOnlyList<string> Aliases,
 /// </summary>
 internal static class AlgorithmCatalog
 {
-    private static readonly OptionSpec Seed = new("seed", OptionType.Int, "seed of the sampler's random choices", Min: 0);
+    private static readonly OptionSpec Seed = new("seed", OptionType.Int, "seed of the sampler's random choices", Min: 0, Max: int.MaxValue);
     private static readonly OptionSpec NStartup = new("n_startup_trials", OptionType.Int, "trials sampled at random before the model is used", Min: 0);
 
     public static readonly IReadOnlyList<AlgorithmSpec> Samplers =
     [
         new("random", [], [Seed], "independent uniform sampling"),
-        new("grid", [], [Seed], "every combination of a finite space, in random order"),
+        new("grid", [], [Seed, new("max_grid_points", OptionType.Int, "refuse grids larger than this", Min: 1)], "every combination of a finite space, in random order"),
         new("sobol", [], [Seed, new("scramble", OptionType.Bool, "scramble the Sobol sequence")], "scrambled Sobol quasi-random sequence"),
         new("tpe", [],
         [
@@ -62,7 +62,7 @@ internal static class AlgorithmCatalog
             Seed, NStartup,
             new("sigma0", OptionType.Float, "initial step size", Min: 0, MinExclusive: true),
             new("popsize", OptionType.Int, "population size", Min: 2),
-            new("inc_popsize", OptionType.Int, "factor by which a restart grows the population", Min: 1),
+            new("inc_popsize", OptionType.Float, "factor by which a restart grows the population", Min: 1),
             new("restart_strategy", OptionType.Choice, "restart strategy", Choices: ["none", "ipop", "bipop"]),
             new("use_separable_cma", OptionType.Bool, "diagonal covariance (faster in many dimensions)"),
             new("with_margin", OptionType.Bool, "keep integer dimensions from collapsing"),

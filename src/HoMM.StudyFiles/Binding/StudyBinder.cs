@@ -63,7 +63,7 @@ internal static partial class StudyBinder
             definition = new SearchSpaceDefinition(space.Parameters.Select(p => p.Spec!));
 
         if (definition is not null && sampler is not null)
-            CheckSamplerFits(r, sampler, space, definition);
+            CheckSamplerFits(r, sampler, space, definition, map["sampler"]!);
         if (constraints is not null && trainer is CommandTrainerDefinition && (constraints.MaxParams is not null || constraints.MaxFlops is not null))
         {
             var item = ((YSequence)map["constraints"]!).Items.First(i => i is YMapping);
@@ -227,16 +227,35 @@ internal static partial class StudyBinder
             r.Warning(resourcesNode, "resources.gpus", "trainer.device is cpu, so the GPUs listed in resources stay idle; use device: auto or cuda, or cpu_slots");
     }
 
-    /// <summary>A grid needs finitely many values per parameter.</summary>
-    private static void CheckSamplerFits(NodeReader r, SamplerDefinition sampler, BoundSearchSpace space, SearchSpaceDefinition definition)
+    /// <summary>The grid sampler's default refusal threshold (Core's GridSamplerOptions.MaxGridPoints).</summary>
+    private const long DefaultMaxGridPoints = 1_000_000;
+
+    /// <summary>A grid needs finitely many values per parameter, and not too many in all.</summary>
+    private static void CheckSamplerFits(NodeReader r, SamplerDefinition sampler, BoundSearchSpace space, SearchSpaceDefinition definition, YNode samplerNode)
     {
         if (sampler.Kind != "grid")
             return;
-        foreach (var p in definition.Parameters.Where(p => p.Distribution is FloatDistribution { Step: null } f && !f.IsSingle))
+        var continuous = definition.Parameters.Where(p => p.Distribution is FloatDistribution { Step: null } f && !f.IsSingle).ToList();
+        foreach (var p in continuous)
         {
             var bound = space.Find(p.Name)!;
             r.Error(bound.Key, NodeReader.Child("search_space", p.Name),
                 $"the grid sampler needs a finite set of values, but '{p.Name}' is a continuous range; give it a step, list choices, or use another sampler");
+        }
+        if (continuous.Count > 0)
+            return;
+        var points = definition.Parameters.Aggregate(1.0, (n, p) => n * p.Distribution switch
+        {
+            CategoricalDistribution c => c.Choices.Count,
+            IntDistribution i => ((double)(i.High - i.Low) / i.Step) + 1,
+            FloatDistribution { Step: { } s } f => Math.Floor(((f.High - f.Low) / s) + 1e-9) + 1,
+            _ => 1,
+        });
+        var max = sampler.Options.TryGetValue("max_grid_points", out var m) ? (long)m : DefaultMaxGridPoints;
+        if (points > max)
+        {
+            r.Error(samplerNode, "sampler.kind", string.Create(CultureInfo.InvariantCulture,
+                $"the grid has {(points < 1e9 ? points.ToString("N0", CultureInfo.InvariantCulture) : points.ToString("0.##e0", CultureInfo.InvariantCulture))} points, more than max_grid_points ({max}); coarsen the steps or choices, or use another sampler"));
         }
     }
 

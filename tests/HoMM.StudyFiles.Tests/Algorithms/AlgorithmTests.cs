@@ -71,6 +71,8 @@ public class AlgorithmTests
     [InlineData("sampler: {kind: tpe, group: true}", "sampler.group", "needs multivariate: true")]
     [InlineData("sampler: {kind: tpe, seed: -3}", "sampler.seed", "out of range")]
     [InlineData("sampler: {kind: tpe, seed: 1.5}", "sampler.seed", "expected an integer")]
+    [InlineData("sampler: {kind: tpe, seed: 4294967296}", "sampler.seed", "from 0 to 2147483647")]
+    [InlineData("sampler: {kind: cmaes, inc_popsize: 0.5}", "sampler.inc_popsize", "≥ 1")]
     [InlineData("sampler: {kind: tpe, prior_weight: 0}", "sampler.prior_weight", "> 0")]
     [InlineData("sampler: {kind: cmaes, restart_strategy: lpop}", "sampler.restart_strategy", "none, ipop, bipop")]
     [InlineData("pruner: {kind: percentile}", "pruner.percentile", "'percentile' is missing")]
@@ -101,6 +103,16 @@ public class AlgorithmTests
 
         Assert.Equal("search_space.lr", error.Path);
         Assert.Contains("finite set of values", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GridSampler_TooManyPoints_IsAnError()
+    {
+        var error = StudyYaml.SingleError(StudyYaml.With("sampler:", "sampler: {kind: grid, max_grid_points: 10}")
+            .Replace("lr: {type: float, low: 1.0e-4, high: 1.0e-2, log: true}", "lr: [1.0e-4, 1.0e-3, 1.0e-2]", StringComparison.Ordinal));
+
+        Assert.Equal("sampler.kind", error.Path);
+        Assert.Contains("the grid has 192 points, more than max_grid_points (10)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
