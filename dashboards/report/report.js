@@ -1,6 +1,6 @@
-// Renders the report from the JSON payload written by HoMM.Reports.ReportWriter:
-// figures (plotly.js JSON) one after another so the page shows at once, then a sortable,
-// filterable, paged trial table (10,000 rows stay responsive: only one page is in the DOM).
+// Renders the report from the JSON payload written by HoMM.Reports.ReportWriter: figures
+// (plotly.js JSON) drawn as they come near the screen, so the page shows at once, and a
+// sortable, filterable, paged trial table (10,000 rows stay responsive: one page is in the DOM).
 (function () {
   "use strict";
   const data = JSON.parse(document.getElementById("homm-report-data").textContent);
@@ -8,7 +8,12 @@
   const indexEl = document.getElementById("figure-index");
   const config = { responsive: true, displaylogo: false };
 
-  const pending = [];
+  // A page gets about 16 WebGL contexts from the browser, and each WebGL plot takes 2 (3 for
+  // parallel coordinates); past that the browser silently blanks the oldest plot. So figures
+  // are drawn when they come near the screen, and WebGL figures far from it are released again
+  // (redrawn when scrolled back), keeping the page within GL_CONTEXT_BUDGET at any time.
+  const GL_CONTEXT_BUDGET = 10;
+  const items = [];
   for (const f of data.figures) {
     const section = document.createElement("section");
     section.className = "figure";
@@ -23,8 +28,17 @@
     if (f.figure) {
       const plot = document.createElement("div");
       plot.className = "plot";
+      plot.style.height = (f.figure.layout.height || 450) + "px";
       section.appendChild(plot);
-      pending.push([plot, f.figure]);
+      items.push({
+        div: plot,
+        figure: f.figure,
+        contexts: glContexts(f.figure),
+        live: false,
+        drawnOnce: false,
+        visible: false,
+        lastVisible: 0,
+      });
     } else {
       const note = document.createElement("p");
       note.className = "note";
@@ -34,26 +48,81 @@
     figuresEl.appendChild(section);
   }
 
-  let rendered = 0;
-  // Milliseconds each figure took, for benchmarks and for finding a slow plot.
+  function glContexts(figure) {
+    const types = new Set(figure.data.map((t) => t.type));
+    return types.has("parcoords") ? 3 : types.has("scattergl") ? 2 : 0;
+  }
+
   const timings = window.hommReportTimings = [];
-  function renderNext() {
-    if (pending.length === 0) {
-      document.body.dataset.plotsRendered = String(rendered);
-      return;
+  const queue = [];
+  let busy = false;
+
+  function liveContexts() {
+    return items.reduce((n, it) => n + (it.live ? it.contexts : 0), 0);
+  }
+
+  function release(item) {
+    // Plotly.purge drops its WebGL state, but the browser frees a context only when it is
+    // garbage collected; losing it explicitly returns it to the page's budget at once.
+    const contexts = [];
+    const layout = item.div._fullLayout;
+    if (layout && layout._glcanvas) {
+      layout._glcanvas.each((d) => { if (d.regl && d.regl._gl) contexts.push(d.regl._gl); });
     }
-    const [div, fig] = pending.shift();
+    Plotly.purge(item.div);
+    for (const gl of contexts) {
+      const ext = gl.getExtension("WEBGL_lose_context");
+      if (ext) ext.loseContext();
+    }
+    item.live = false;
+  }
+
+  function makeRoom(needed) {
+    while (liveContexts() + needed > GL_CONTEXT_BUDGET) {
+      const idle = items.filter((it) => it.live && it.contexts > 0 && !it.visible)
+        .sort((a, b) => a.lastVisible - b.lastVisible)[0];
+      if (!idle) return;
+      release(idle);
+    }
+  }
+
+  function pump() {
+    if (busy) return;
+    const item = queue.shift();
+    if (!item) return;
+    if (item.live || !item.visible) { pump(); return; }
+    busy = true;
+    if (item.contexts > 0) makeRoom(item.contexts);
     const t0 = performance.now();
-    Plotly.newPlot(div, fig.data, fig.layout, config).then(() => {
-      rendered++;
-      timings.push([div.parentElement.id, Math.round(performance.now() - t0)]);
-      setTimeout(renderNext, 0);
+    Plotly.newPlot(item.div, item.figure.data, item.figure.layout, config).then(() => {
+      item.live = true;
+      item.div.on("plotly_webglcontextlost", () => console.error("WebGL context lost in " + item.div.parentElement.id));
+      if (!item.drawnOnce) {
+        item.drawnOnce = true;
+        timings.push([item.div.parentElement.id, Math.round(performance.now() - t0)]);
+        document.body.dataset.plotsDrawn = String(items.filter((it) => it.drawnOnce).length);
+        if (items.every((it) => it.drawnOnce)) document.body.dataset.plotsRendered = String(items.length);
+      }
     }, (err) => {
-      console.error("figure " + div.parentElement.id + ": " + err);
-      setTimeout(renderNext, 0);
+      console.error("figure " + item.div.parentElement.id + ": " + err);
+    }).finally(() => {
+      busy = false;
+      setTimeout(pump, 0);
     });
   }
-  setTimeout(renderNext, 0);
+
+  const observer = new IntersectionObserver((entries) => {
+    const now = performance.now();
+    for (const e of entries) {
+      const item = items.find((it) => it.div === e.target);
+      item.visible = e.isIntersecting;
+      item.lastVisible = now;
+      if (item.visible && !item.live) queue.push(item);
+    }
+    pump();
+  }, { rootMargin: "50% 0px" });
+  for (const it of items) observer.observe(it.div);
+  window.hommReportLiveGlContexts = liveContexts;
 
   // Trial table.
   const table = data.table;

@@ -56,17 +56,22 @@ public static class ParallelCoordinatesPlot
     public static Figure Render(ParallelCoordinatesInfo info)
     {
         ArgumentNullException.ThrowIfNull(info);
+        // Lines are drawn in row order: worst first, so the best trials lie on top and stay visible.
+        var order = Enumerable.Range(0, info.ObjectiveValues.Count)
+            .OrderBy(i => info.ObjectiveValues[i] * (info.Direction == StudyDirection.Maximize ? 1 : -1))
+            .ToArray();
+        var values = order.Select(i => info.ObjectiveValues[i]).ToArray();
         var dimensions = new List<ParCoordsDimension>
         {
-            new() { Label = PlotStyle.Text(info.ObjectiveName), Values = info.ObjectiveValues.ToArray() },
+            new() { Label = PlotStyle.Text(info.ObjectiveName), Values = values },
         };
-        dimensions.AddRange(info.Params.Select(Dimension));
+        dimensions.AddRange(info.Params.Select(d => Dimension(d with { Values = order.Select(i => d.Values[i]).ToArray() })));
         var trace = new ParCoords
         {
             Dimensions = dimensions,
             Line = new ParCoordsLine
             {
-                Color = info.ObjectiveValues.ToArray(),
+                Color = values,
                 ColorScale = PlotStyle.ObjectiveScale,
                 ReverseScale = PlotStyle.ReverseObjectiveScale(info.Direction),
                 ShowScale = true,

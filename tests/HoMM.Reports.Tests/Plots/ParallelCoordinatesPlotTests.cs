@@ -67,6 +67,8 @@ public class ParallelCoordinatesPlotTests
         var dims = trace.GetProperty("dimensions").EnumerateArray().ToList();
         Assert.Equal("val/acc", dims[0].GetProperty("label").GetString());
         var lr = dims.Single(d => d.GetProperty("label").GetString() == "lr");
+        // Minimizing: worst (0.3, lr 1e-4) first, best (0.2, lr 1e-2) last so it is drawn on top.
+        Assert.Equal([0.3, 0.2], dims[0].GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
         Assert.Equal([-4.0, -2.0], lr.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
         Assert.Equal(["1e-4", "0.001", "0.01"], lr.GetProperty("ticktext").EnumerateArray().Select(v => v.GetString()));
         var order = dims.Single(d => d.GetProperty("label").GetString() == "order");
@@ -75,6 +77,19 @@ public class ParallelCoordinatesPlotTests
         // Minimizing: plotly's Blues is dark at the low end already, so the best is darkest unreversed.
         Assert.False(line.GetProperty("reversescale").GetBoolean());
         Assert.Equal(2, line.GetProperty("color").GetArrayLength());
+    }
+
+    [Fact]
+    public void Render_Maximize_BestTrialsDrawnLastWithTheirParameters()
+    {
+        var study = Study(StudyDirection.Maximize, Complete(0, 0.9, P(1e-2, 1)), Complete(1, 0.1, P(1e-4, 2)), Complete(2, 0.5, P(1e-3, 3)));
+
+        var dims = JsonDocument.Parse(FigureJson.Serialize(ParallelCoordinatesPlot.Render(ParallelCoordinatesPlot.Build(study))))
+            .RootElement.GetProperty("data")[0].GetProperty("dimensions");
+
+        Assert.Equal([0.1, 0.5, 0.9], dims[0].GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal([-4.0, -3.0, -2.0], dims[1].GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal([1.0, 2.0, 0.0], dims[2].GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
     }
 
     [Theory]
