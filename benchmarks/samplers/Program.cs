@@ -7,6 +7,7 @@ using HoMM.Core.Numerics;
 using HoMM.Core.Samplers;
 using HoMM.Core.Samplers.CmaEs;
 using HoMM.Core.Samplers.Gp;
+using HoMM.Core.Samplers.Tpe;
 using HoMM.Core.SearchSpace;
 using HoMM.Core.Studies;
 using HoMM.Core.Trials;
@@ -43,7 +44,7 @@ var available = OurSamplers.Kinds.Where(k => OurSamplers.Create(k, 0) is not nul
 var missing = options.Samplers.Where(k => !available.Contains(k)).ToArray();
 Emit(string.Create(inv, $"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; {optunaVersion ?? "Optuna not run"}"));
 if (missing.Length > 0)
-    Emit($"Not in this build of HoMM.Core (left out): {string.Join(", ", missing)}");
+    Emit($"Unknown sampler kinds (left out): {string.Join(", ", missing)}");
 
 if (options.Suite)
     RunSuite();
@@ -346,19 +347,7 @@ internal static class OurSamplers
         "random" => new RandomSampler(seed),
         "cmaes" => new CmaEsSampler(new CmaEsSamplerOptions { Seed = seed }),
         "gp" => new GpSampler(new GpSamplerOptions { Seed = seed }),
-        "tpe" => Tpe(seed),
+        "tpe" => new TpeSampler(new TpeSamplerOptions { Seed = seed }),
         _ => null,
     };
-
-    // Our TPE is written alongside this benchmark; until HoMM.Core ships it, the kind is skipped.
-    private static ISampler? Tpe(int seed)
-    {
-        var type = typeof(ISampler).Assembly.GetType("HoMM.Core.Samplers.Tpe.TpeSampler");
-        var optionsType = typeof(ISampler).Assembly.GetType("HoMM.Core.Samplers.Tpe.TpeSamplerOptions");
-        if (type is null || optionsType is null)
-            return null;
-        var opts = Activator.CreateInstance(optionsType)!;
-        optionsType.GetProperty("Seed")!.SetValue(opts, (int?)seed);
-        return (ISampler)Activator.CreateInstance(type, opts)!;
-    }
 }
