@@ -88,10 +88,17 @@ internal sealed class NodeReader(DiagnosticBag bag)
     public YNode? Required(YMapping map, string key, string path, string what)
     {
         var node = map[key];
-        if (node is null)
+        if (node is null && !HasMisspelling(map, key))
             Error(map, Child(path, key), $"'{key}' is missing: {what}");
         return node;
     }
+
+    /// <summary>
+    /// True when <paramref name="map"/> has a key that is a misspelling of <paramref name="key"/>:
+    /// the unknown-key error already says "did you mean", so "missing" would only repeat it.
+    /// </summary>
+    public static bool HasMisspelling(YMapping map, string key) =>
+        map[key] is null && map.Entries.Any(e => e.Key.Value != key && NameSuggestion.Closest(e.Key.Value, [key]) == key);
 
     public string? String(YNode node, string path, string what)
     {

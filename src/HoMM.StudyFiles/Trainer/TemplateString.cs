@@ -110,11 +110,14 @@ public sealed class TemplateString
         return sb.ToString();
     }
 
-    /// <summary>Invariant culture, shortest round-trip form for reals (0.001, 1E-05), true/false for booleans.</summary>
+    /// <summary>
+    /// Invariant culture; reals in the shortest form that reads back to the same double, with a
+    /// lower-case exponent as Python writes them (0.001, 1e-05, 1e+20); true/false for booleans.
+    /// </summary>
     public static string Format(object value) => value switch
     {
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        double d => d.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant(),
+        float f => f.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant(),
         bool b => b ? "true" : "false",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value?.ToString() ?? "",

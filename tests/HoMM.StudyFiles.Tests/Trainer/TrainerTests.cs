@@ -88,6 +88,17 @@ public class TrainerTests
     }
 
     [Fact]
+    public void BuiltIn_MisspeltRequiredSetting_IsReportedOnceAsMisspelt()
+    {
+        var error = StudyYaml.SingleError(StudyYaml.With("model:", "  model: {dim: 32, layers: 2, patch: 4, order: 2, order_expnd: 2}")
+            .Replace("  order_expand: {type: int, low: 1, high: 8}\n", "", StringComparison.Ordinal)
+            .Replace("  - order * order_expand <= 16", "  - order <= 16", StringComparison.Ordinal));
+
+        Assert.Equal("trainer.model.order_expnd", error.Path);
+        Assert.Contains("did you mean 'order_expand'?", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BuiltIn_SearchingAnUnknownSetting_SuggestsTheSetting()
     {
         var error = StudyYaml.SingleError(StudyYaml.With("order_expand:", "  order_expnd: {type: int, low: 1, high: 8}")
@@ -183,7 +194,9 @@ public class TrainerTests
     }
 
     [Theory]
-    [InlineData(1e-5, "1E-05")]
+    [InlineData(1e-5, "1e-05")]
+    [InlineData(1e20, "1e+20")]
+    [InlineData(2.5, "2.5")]
     [InlineData(0.1, "0.1")]
     [InlineData(true, "true")]
     [InlineData(3L, "3")]
