@@ -87,10 +87,10 @@ public class LearningCurvesPlotTests
     [Fact]
     public void Lttb_SelectsRequestedCountAscending()
     {
-        var x = Enumerable.Range(0, 1000).Select(i => (double)i).ToArray();
-        var y = x.Select(v => Math.Sin(v / 50)).ToArray();
+        var x = Enumerable.Range(0, 1000).Select(i => (long)i).ToArray();
+        var y = x.Select(v => Math.Sin(v / 50.0)).ToArray();
 
-        var keep = Lttb.Select(x, y, 50);
+        var keep = Lttb.Select(x, y, x.Length, 50);
 
         Assert.Equal(50, keep.Length);
         Assert.Equal(0, keep[0]);
