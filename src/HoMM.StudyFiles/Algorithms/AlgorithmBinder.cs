@@ -90,7 +90,7 @@ internal static class AlgorithmBinder
             var p = NodeReader.Child(path, option.Name);
             if (map[option.Name] is not { } value)
             {
-                if (option.Required && !NodeReader.HasMisspelling(map, option.Name))
+                if (option.Required && !r.HasMisspelling(map, option.Name))
                 {
                     r.Error(map, p, $"'{option.Name}' is missing: the {spec.Kind} {role} needs it ({option.Meaning})");
                     ok = false;

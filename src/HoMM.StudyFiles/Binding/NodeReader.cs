@@ -19,6 +19,9 @@ internal sealed class NodeReader(DiagnosticBag bag)
 
     public DiagnosticBag Bag { get; } = bag;
 
+    /// <summary>The valid keys of each mapping checked so far, to tell misspellings from valid siblings.</summary>
+    private readonly Dictionary<YMapping, IReadOnlyCollection<string>> _allowedKeys = new(ReferenceEqualityComparer.Instance);
+
     public static string Child(string path, string key) => path.Length == 0 ? Printable(key) : $"{path}.{Printable(key)}";
 
     public static string Item(string path, int index) => string.Create(CultureInfo.InvariantCulture, $"{path}[{index}]");
@@ -48,6 +51,7 @@ internal sealed class NodeReader(DiagnosticBag bag)
     /// <summary>Reports keys that are not in <paramref name="allowed"/>, suggesting the closest valid one.</summary>
     public void CheckKeys(YMapping map, string path, IReadOnlyCollection<string> allowed, Func<string, string?>? explain = null)
     {
+        _allowedKeys[map] = allowed;
         foreach (var entry in map.Entries)
         {
             var key = entry.Key.Value;
@@ -94,11 +98,13 @@ internal sealed class NodeReader(DiagnosticBag bag)
     }
 
     /// <summary>
-    /// True when <paramref name="map"/> has a key that is a misspelling of <paramref name="key"/>:
-    /// the unknown-key error already says "did you mean", so "missing" would only repeat it.
+    /// True when <paramref name="map"/> (already checked by <see cref="CheckKeys"/>) has an unknown
+    /// key whose suggestion is <paramref name="key"/>: that error already says "did you mean",
+    /// so "missing" would only repeat it. ("log" next to a missing "low" is valid, not a misspelling.)
     /// </summary>
-    public static bool HasMisspelling(YMapping map, string key) =>
-        map[key] is null && map.Entries.Any(e => e.Key.Value != key && NameSuggestion.Closest(e.Key.Value, [key]) == key);
+    public bool HasMisspelling(YMapping map, string key) =>
+        map[key] is null && _allowedKeys.TryGetValue(map, out var allowed)
+        && map.Entries.Any(e => !allowed.Contains(e.Key.Value) && NameSuggestion.Closest(e.Key.Value, allowed) == key);
 
     public string? String(YNode node, string path, string what)
     {

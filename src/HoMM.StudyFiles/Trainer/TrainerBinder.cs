@@ -240,7 +240,7 @@ internal static partial class TrainerBinder
             if (spec.Section.Length > 0 && map[spec.Section] is { } node && node is not YMapping)
                 continue; // the section is not a mapping: already reported
             var section = spec.Section.Length == 0 ? map : map[spec.Section] as YMapping;
-            if (section?[spec.Name] is not null || (section is not null && NodeReader.HasMisspelling(section, spec.Name)))
+            if (section?[spec.Name] is not null || (section is not null && r.HasMisspelling(section, spec.Name)))
                 continue; // given but invalid, or misspelt: already reported
             var at = (YNode?)section ?? map;
             var param = space.Find(spec.Name);

@@ -56,6 +56,8 @@ public class SearchSpaceTests
     [InlineData("{type: float, low: 0.1, high: 0.5, step: -0.1}", "search_space.lr.step", "expected a number > 0")]
     [InlineData("{type: float, high: 0.5}", "search_space.lr.low", "'low' is missing")]
     [InlineData("{type: float, low: 0.1}", "search_space.lr.high", "'high' is missing")]
+    [InlineData("{type: float, high: 0.5, log: true}", "search_space.lr.low", "'low' is missing")]
+    [InlineData("{type: float, lwo: 0.1, high: 0.5}", "search_space.lr.lwo", "did you mean 'low'?")]
     [InlineData("{type: float, low: abc, high: 0.5}", "search_space.lr.low", "expected a number, found the string 'abc'")]
     [InlineData("{type: float, low: '0.1', high: 0.5}", "search_space.lr.low", "remove the quotes")]
     [InlineData("{type: float, low: .nan, high: 0.5}", "search_space.lr.low", "not a finite number")]
