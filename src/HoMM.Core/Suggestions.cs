@@ -19,7 +19,13 @@ internal static class Suggestions
         }
         // A third of the length (1 to 3 edits) separates typos from different words: "lr" is not "wd".
         var allowed = Math.Clamp(Math.Max(name.Length, best?.Length ?? 0) / 3, 1, 3);
-        return best is not null && bestDistance <= allowed ? best : null;
+        if (best is not null && bestDistance <= allowed)
+            return best;
+        // A truncated name ("n_startup" for "n_startup_trials") is no typo but still means one candidate.
+        var extensions = name.Length >= 3
+            ? candidates.Where(c => c.StartsWith(name, StringComparison.OrdinalIgnoreCase)).Take(2).ToList()
+            : [];
+        return extensions.Count == 1 ? extensions[0] : null;
     }
 
     /// <summary>Optimal string alignment distance (Levenshtein plus adjacent transpositions).</summary>
