@@ -20,6 +20,8 @@ namespace HoMM.Core.Studies;
 /// </remarks>
 public sealed class Study
 {
+    private const int MaxDuplicateRetries = 20;
+
     private readonly Lock _gate = new();
     private readonly List<FrozenTrial> _trials = [];
     private readonly Dictionary<int, int> _indexByNumber = [];
@@ -299,6 +301,7 @@ public sealed class Study
         var needsSampler = NeedsSampler(fixedInternal);
         Dictionary<string, object>? duplicate = null;
         var infeasible = 0;
+        var duplicates = 0;
         for (var attempt = 0; attempt < _options.MaxProposalAttempts; attempt++)
         {
             var chosen = ProposeOnce(pending, fixedInternal, needsSampler);
@@ -309,8 +312,12 @@ public sealed class Study
                     break;
                 continue;
             }
-            if (needsSampler && _options.AvoidDuplicatesOfRunningTrials && DuplicatesUnfinished(chosen, pending.Number))
+            if (needsSampler && _options.AvoidDuplicatesOfRunningTrials && duplicates < MaxDuplicateRetries
+                && DuplicatesUnfinished(chosen, pending.Number))
             {
+                // A tiny space may have no free point while trials run: give up on uniqueness
+                // after a few retries rather than spending every attempt on it.
+                duplicates++;
                 duplicate ??= chosen;
                 continue;
             }
