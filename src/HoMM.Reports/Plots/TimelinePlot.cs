@@ -135,7 +135,8 @@ public static class TimelinePlot
             },
             Height = height,
             HoverMode = "closest",
-            Legend = new Legend { Orientation = "h", Y = -0.15 },
+            // Above the plot: below it the legend would cover the date axis' second line.
+            Legend = new Legend { Orientation = "h", X = 1, XAnchor = "right", Y = 1, YAnchor = "bottom" },
             Margin = PlotStyle.CompactMargin,
         });
     }
