@@ -24,6 +24,20 @@ public partial class DocsExampleTests
         Assert.True(study.Resources.UsesGpus);
     }
 
+    [Fact]
+    public void StudyFileDoc_NamesEverySamplerAndPrunerKindAndOption()
+    {
+        var doc = File.ReadAllText(Path.Combine(StudiesFolderTests.RepoRoot(), "docs", "study-file.md"));
+        var specs = HoMM.Core.Samplers.SamplerCatalog.Kinds.Concat(HoMM.Core.Pruners.PrunerCatalog.Kinds);
+
+        var missing = specs.SelectMany(k => k.Names.Concat(k.Options.Select(o => o.Name)))
+            .Distinct()
+            .Where(name => !doc.Contains($"`{name}`", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.Empty(missing);
+    }
+
     [GeneratedRegex("```yaml\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex YamlBlock();
 }

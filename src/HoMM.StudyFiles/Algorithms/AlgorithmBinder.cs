@@ -1,4 +1,5 @@
 using System.Globalization;
+using HoMM.Core.Algorithms;
 using HoMM.Core.Constraints;
 using HoMM.StudyFiles.Binding;
 using HoMM.StudyFiles.Yaml;
@@ -22,7 +23,38 @@ internal static class AlgorithmBinder
             r.Error(((YMapping)node).Entry("group")!.Key, NodeReader.Child(path, "group"), "group: true needs multivariate: true; add it or remove group");
             return null;
         }
-        return new SamplerDefinition(kind, seed, options);
+        var sampler = new SamplerDefinition(kind, seed, options);
+        return Confirm(r, (YMapping)node, path, AlgorithmCatalog.ValidateSampler(sampler)) ? sampler : null;
+    }
+
+    /// <summary>
+    /// Core's catalog has the last word: what passes here is what the engine builds. Our own checks
+    /// came first to locate each problem; this catches rules across options we do not repeat.
+    /// </summary>
+    private static bool Confirm(NodeReader r, YMapping map, string path, IReadOnlyList<AlgorithmOptionError> errors)
+    {
+        foreach (var e in errors)
+        {
+            var (at, p) = e.Option is { } option && Locate(map, option) is { } node
+                ? (node, NodeReader.Child(path, option))
+                : ((YNode)map, path);
+            r.Error(at, p, e.Message);
+        }
+        return errors.Count == 0;
+    }
+
+    /// <summary>The node of "pruner.patience"-style option paths, following nested mappings.</summary>
+    private static YNode? Locate(YMapping map, string option)
+    {
+        var parts = option.Split('.');
+        var current = map;
+        for (var i = 0; i < parts.Length - 1; i++)
+        {
+            if (current.Entry(parts[i])?.Value is not YMapping next)
+                return null;
+            current = next;
+        }
+        return current.Entry(parts[^1])?.Key;
     }
 
     public static PrunerDefinition? BindPruner(NodeReader r, YNode node, string path, int depth = 0)
@@ -53,7 +85,8 @@ internal static class AlgorithmBinder
                 string.Create(CultureInfo.InvariantCulture, $"min_resource ({min}) must be ≤ max_resource ({max})"));
             return null;
         }
-        return new PrunerDefinition(kind, options, wrapped);
+        var pruner = new PrunerDefinition(kind, options, wrapped);
+        return depth > 0 || Confirm(r, map, path, AlgorithmCatalog.ValidatePruner(pruner)) ? pruner : null;
     }
 
     private static (string Kind, Dictionary<string, object> Options, PrunerDefinition? Wrapped)? Bind(
@@ -121,6 +154,38 @@ internal static class AlgorithmBinder
         return $"'{key}' is an option of the {string.Join("/", owners)} {role}, not of {spec.Kind} ({valid})";
     }
 
+    /// <summary>Parameter name → list of values (the grid's <c>search_space</c>); names and values are checked against the space later.</summary>
+    private static Dictionary<string, IReadOnlyList<object>>? ValueLists(NodeReader r, YNode value, string path)
+    {
+        if (r.Mapping(value, path, "{lr: [0.001, 0.01], order: [1, 2]}") is not { } map)
+            return null;
+        var result = new Dictionary<string, IReadOnlyList<object>>(StringComparer.Ordinal);
+        var ok = true;
+        foreach (var (key, node) in map.Entries)
+        {
+            var p = NodeReader.Child(path, key.Value);
+            if (r.Sequence(node, p, "[0.001, 0.01, 0.1]") is not { } seq)
+            {
+                ok = false;
+                continue;
+            }
+            if (seq.Items.Count == 0)
+            {
+                r.Error(seq, p, "the list is empty; give the values to try");
+                ok = false;
+                continue;
+            }
+            var values = seq.Items.Select((item, i) => r.Value(item, NodeReader.Item(p, i), "a value")).ToList();
+            if (values.Any(v => v is null))
+            {
+                ok = false;
+                continue;
+            }
+            result[key.Value] = values!;
+        }
+        return ok ? result : null;
+    }
+
     private static object? Option(NodeReader r, YNode value, string path, OptionSpec option)
     {
         switch (option.Type)
@@ -135,9 +200,11 @@ internal static class AlgorithmBinder
                 r.Error(value, path, $"expected an integer ≥ {option.Min} or auto, found {s.Describe()}");
                 return null;
             case OptionType.IntOrAuto:
-                return r.Integer(value, path, (long)option.Min, NodeReader.MaxExactInteger);
+                return r.Integer(value, path, (long)Math.Max(option.Min, -NodeReader.MaxExactInteger), (long)Math.Min(option.Max, NodeReader.MaxExactInteger));
             case OptionType.Float:
                 return r.Number(value, path, option.Min, option.MinExclusive, option.Max, false);
+            case OptionType.ValueLists:
+                return ValueLists(r, value, path);
             case OptionType.Choice:
                 var text = r.String(value, path, $"one of {string.Join(", ", option.Choices!)}");
                 if (text is null || option.Choices!.Contains(text))

@@ -235,17 +235,47 @@ internal static partial class StudyBinder
     {
         if (sampler.Kind != "grid")
             return;
-        var continuous = definition.Parameters.Where(p => p.Distribution is FloatDistribution { Step: null } f && !f.IsSingle).ToList();
+        // sampler.search_space lists the values to try for some parameters (Optuna's GridSampler argument).
+        var listed = sampler.Options.TryGetValue("search_space", out var lists)
+            ? (IReadOnlyDictionary<string, IReadOnlyList<object>>)lists
+            : new Dictionary<string, IReadOnlyList<object>>();
+        var listNode = (samplerNode as YMapping)?["search_space"] as YMapping;
+        var ok = true;
+        foreach (var (name, values) in listed)
+        {
+            var entry = listNode?.Entry(name);
+            var at = (YNode?)entry?.Key ?? samplerNode;
+            var path = NodeReader.Child("sampler.search_space", name);
+            if (definition.Find(name) is not { } spec)
+            {
+                var suggestion = NameSuggestion.Closest(name, definition.Parameters.Select(p => p.Name));
+                r.Error(at, path, $"'{NodeReader.Printable(name)}' is not a parameter of the search space" + (suggestion is null ? "" : $"; did you mean '{suggestion}'?"));
+                ok = false;
+                continue;
+            }
+            for (var i = 0; i < values.Count; i++)
+            {
+                if (!SearchSpaceBinder.InDomain(spec.Distribution, values[i]))
+                {
+                    var item = (entry?.Value as YSequence)?.Items.ElementAtOrDefault(i) ?? at;
+                    r.Error(item, NodeReader.Item(path, i), $"{SearchSpaceBinder.Show(values[i])} is not in the search space of '{name}' ({spec.Distribution})");
+                    ok = false;
+                }
+            }
+        }
+        var continuous = definition.Parameters.Where(p => p.Distribution is FloatDistribution { Step: null } f && !f.IsSingle && !listed.ContainsKey(p.Name)).ToList();
         foreach (var p in continuous)
         {
             var bound = space.Find(p.Name)!;
             r.Error(bound.Key, NodeReader.Child("search_space", p.Name),
-                $"the grid sampler needs a finite set of values, but '{p.Name}' is a continuous range; give it a step, list choices, or use another sampler");
+                $"the grid sampler needs a finite set of values, but '{p.Name}' is a continuous range; give it a step, list choices, " +
+                $"list the values to try in sampler.search_space (e.g. search_space: {{{p.Name}: [...]}}), or use another sampler");
         }
-        if (continuous.Count > 0)
+        if (continuous.Count > 0 || !ok)
             return;
         var points = definition.Parameters.Aggregate(1.0, (n, p) => n * p.Distribution switch
         {
+            _ when listed.TryGetValue(p.Name, out var values) => values.Count,
             CategoricalDistribution c => c.Choices.Count,
             IntDistribution i => ((double)(i.High - i.Low) / i.Step) + 1,
             FloatDistribution { Step: { } s } f => Math.Floor(((f.High - f.Low) / s) + 1e-9) + 1,

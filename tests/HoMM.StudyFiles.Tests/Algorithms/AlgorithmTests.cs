@@ -66,7 +66,7 @@ public class AlgorithmTests
     [InlineData("sampler: {kind: tpe, n_startup: 5}", "sampler.n_startup", "did you mean 'n_startup_trials'?")]
     [InlineData("sampler: {kind: random, multivariate: true}", "sampler.multivariate", "option of the tpe sampler, not of random")]
     [InlineData("sampler: {kind: tpe, n_startup_trials: -1}", "sampler.n_startup_trials", "out of range")]
-    [InlineData("sampler: {kind: tpe, n_ei_candidates: 0}", "sampler.n_ei_candidates", "≥ 1")]
+    [InlineData("sampler: {kind: tpe, n_ei_candidates: 0}", "sampler.n_ei_candidates", "from 1 to 100000")]
     [InlineData("sampler: {kind: tpe, multivariate: 1}", "sampler.multivariate", "expected true or false")]
     [InlineData("sampler: {kind: tpe, group: true}", "sampler.group", "needs multivariate: true")]
     [InlineData("sampler: {kind: tpe, seed: -3}", "sampler.seed", "out of range")]
@@ -78,7 +78,7 @@ public class AlgorithmTests
     [InlineData("pruner: {kind: percentile}", "pruner.percentile", "'percentile' is missing")]
     [InlineData("pruner: {kind: percentile, percentile: 101}", "pruner.percentile", "≤ 100")]
     [InlineData("pruner: {kind: median, percentile: 50}", "pruner.percentile", "option of the percentile pruner")]
-    [InlineData("pruner: {kind: asha, reduction_factor: 1}", "pruner.reduction_factor", "≥ 2")]
+    [InlineData("pruner: {kind: asha, reduction_factor: 1}", "pruner.reduction_factor", "from 2 to 1000")]
     [InlineData("pruner: {kind: asha, min_resource: some}", "pruner.min_resource", "or auto")]
     [InlineData("pruner: {kind: hyperband, min_resource: 10, max_resource: 5}", "pruner.min_resource", "≤ max_resource")]
     [InlineData("pruner: {kind: threshold}", "pruner", "needs lower, upper or both")]
@@ -113,6 +113,40 @@ public class AlgorithmTests
 
         Assert.Equal("sampler.kind", error.Path);
         Assert.Contains("the grid has 192 points, more than max_grid_points (10)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GridSampler_ValuesListedForAContinuousParameter_AreAccepted()
+    {
+        var s = WithSampler("{kind: grid, search_space: {lr: [1.0e-4, 1.0e-3]}}").Sampler;
+
+        var lists = Assert.IsAssignableFrom<IReadOnlyDictionary<string, IReadOnlyList<object>>>(s.Options["search_space"]);
+        Assert.Equal([1e-4, 1e-3], lists["lr"]);
+    }
+
+    [Theory]
+    [InlineData("{kind: grid, search_space: {lrr: [1.0e-4]}}", "sampler.search_space.lrr", "did you mean 'lr'?")]
+    [InlineData("{kind: grid, search_space: {lr: [1.0e-4, 5]}}", "sampler.search_space.lr[1]", "5 is not in the search space of 'lr'")]
+    [InlineData("{kind: grid, search_space: {lr: []}}", "sampler.search_space.lr", "empty")]
+    [InlineData("{kind: grid, search_space: {lr: 1.0e-4}}", "sampler.search_space.lr", "expected a list")]
+    public void GridSampler_BadSearchSpaceOption_IsLocated(string sampler, string path, string fragment)
+    {
+        var errors = StudyYaml.Parse(StudyYaml.With("sampler:", "sampler: " + sampler)).Errors;
+
+        Assert.Contains(errors, e => e.Path == path && e.Message.Contains(fragment, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void EveryKindInCoresCatalogs_IsAcceptedWithItsDefaults()
+    {
+        foreach (var kind in HoMM.Core.Samplers.SamplerCatalog.Kinds.SelectMany(k => k.Names).Where(k => k != "grid"))
+            Assert.Equal(HoMM.Core.Samplers.SamplerCatalog.Find(kind)!.Kind, WithSampler($"{{kind: {kind}}}").Sampler.Kind);
+        foreach (var spec in HoMM.Core.Pruners.PrunerCatalog.Kinds)
+        {
+            var required = string.Concat(spec.Options.Where(o => o.Required).Select(o => $", {o.Name}: 1"));
+            var extra = spec.Kind == "threshold" ? ", lower: 0.1" : "";
+            Assert.Equal(spec.Kind, WithPruner($"{{kind: {spec.Kind}{required}{extra}}}").Pruner.Kind);
+        }
     }
 
     [Fact]
