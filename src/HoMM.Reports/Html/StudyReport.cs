@@ -2,6 +2,9 @@ using HoMM.Core.SearchSpace;
 
 namespace HoMM.Reports.Html;
 
+/// <summary>A trained model's size: parameter count and FLOPs per example (either may be unknown).</summary>
+public sealed record ModelSize(double? Params, double? Flops);
+
 /// <summary>What a report shows: the study and what is known about it beyond its trials.</summary>
 public sealed record StudyReport(StudySnapshot Study)
 {
@@ -17,6 +20,10 @@ public sealed record StudyReport(StudySnapshot Study)
 
     /// <summary>Trial number → slot that ran it; the timeline infers lanes when null.</summary>
     public IReadOnlyDictionary<int, string>? SlotByTrial { get; init; }
+
+    /// <summary>Trial number → the model's size as its trainer reported it (<c>info/params</c>,
+    /// <c>info/flops</c>); the model-size plot shows a note when no trial has one.</summary>
+    public IReadOnlyDictionary<int, ModelSize>? ModelSizeByTrial { get; init; }
 
     /// <summary>Further lines of the summary (sampler, pruner, storage…), in order.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Details { get; init; } = [];
