@@ -9,3 +9,6 @@ public sealed class StudyExistsException(string name, Exception? innerException 
 
 /// <summary>The database was made by a newer (or foreign) program, or its schema is damaged.</summary>
 public sealed class StoreSchemaException(string message) : InvalidOperationException(message);
+
+/// <summary>The database server cannot be reached, refuses the login, or lacks the database; the message says what to do.</summary>
+public sealed class StoreConnectionException(string message, Exception? innerException = null) : InvalidOperationException(message, innerException);

@@ -1,5 +1,7 @@
 using System.Globalization;
 using HoMM.Core.Trials;
+using HoMM.Storage.Postgres;
+using HoMM.Storage.Relational;
 using HoMM.Storage.Sqlite;
 
 namespace HoMM.Storage.Tests;
@@ -7,7 +9,7 @@ namespace HoMM.Storage.Tests;
 /// <summary>
 /// Child-process modes for the process tests (the test runner never calls Main):
 /// <c>writer DB</c> commits trials forever and prints "done N VALUE" after each commit, to be
-/// killed with SIGKILL; <c>claimer DB STUDY SEED</c> warms up, waits for "go T" on stdin and then
+/// killed with SIGKILL; <c>claimer DB STUDY SEED</c> (DB: a SQLite file or a postgres:// URL) warms up, waits for "go T" on stdin and then
 /// until the instant T, then races to move every Waiting trial to Running and prints "won ID"
 /// for each it got.
 /// </summary>
@@ -48,7 +50,7 @@ public static class Program
 
     private static async Task ClaimAsync(string db, string studyName, int seed)
     {
-        using var store = await SqliteTrialStore.OpenAsync(db);
+        using var store = await OpenAsync(db);
         var study = await store.GetStudyAsync(studyName) ?? throw new InvalidOperationException($"no study {studyName}");
         var waiting = (await store.GetTrialsAsync(study.Id, new TrialQuery(States: new HashSet<TrialState> { TrialState.Waiting }))).Trials.ToArray();
         // Each racer takes the trials in its own order: in the same order, the one behind would
@@ -71,4 +73,7 @@ public static class Program
         }
         Console.WriteLine("end");
     }
+
+    private static async Task<RelationalTrialStore> OpenAsync(string db) =>
+        PostgresConnectionString.IsPostgres(db) ? await PostgresTrialStore.OpenAsync(db) : await SqliteTrialStore.OpenAsync(db);
 }

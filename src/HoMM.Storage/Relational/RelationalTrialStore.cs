@@ -11,8 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace HoMM.Storage.Relational;
 
 /// <summary>
-/// The <see cref="ITrialStore"/> logic shared by the relational stores (SQLite now, PostgreSQL
-/// later); a subclass supplies the connection and how to open a write transaction.
+/// The <see cref="ITrialStore"/> logic shared by the relational stores (SQLite and PostgreSQL); a subclass supplies the connection and how to open a write transaction.
 /// <para>
 /// How the guarantees are kept: every write to a study's trials runs in one transaction that
 /// first increments the study's <c>revision</c>. That single UPDATE (a) serialises the study's
@@ -54,6 +53,13 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
     private protected abstract Task<IReadOnlySet<string>> GetTableNamesAsync(StoreDbContext db, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Keeps other processes from creating or upgrading the schema until this transaction ends
+    /// (SQLite: the write lock already does; PostgreSQL: an advisory lock, since two servers'
+    /// CREATE TABLEs would otherwise both run and one fail on the duplicate).
+    /// </summary>
+    private protected virtual Task LockSchemaAsync(StoreDbContext db, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
     /// Lets a subclass queue this process's writers before they ask the database for its lock
     /// (null: no in-process queue). Returns what to dispose when the write is over.
     /// </summary>
@@ -64,6 +70,7 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
     {
         await using var db = contexts.CreateDbContext();
         await using var tx = await BeginWriteScopeAsync(db, cancellationToken);
+        await LockSchemaAsync(db, cancellationToken);
         var tables = await GetTableNamesAsync(db, cancellationToken);
         await SchemaMigrator.MigrateAsync(db, tx.Transaction, tables, DatabaseDescription, Now(), cancellationToken);
         await tx.CommitAsync(cancellationToken);
