@@ -12,3 +12,6 @@ public sealed class StoreSchemaException(string message) : InvalidOperationExcep
 
 /// <summary>The database server cannot be reached, refuses the login, or lacks the database; the message says what to do.</summary>
 public sealed class StoreConnectionException(string message, Exception? innerException = null) : InvalidOperationException(message, innerException);
+
+/// <summary>The database exists but holds no homm-search schema, and the caller asked not to create one.</summary>
+public sealed class StoreEmptyException(string message) : InvalidOperationException(message);

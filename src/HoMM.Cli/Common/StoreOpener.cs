@@ -1,8 +1,9 @@
 using System.CommandLine;
-using System.Text.RegularExpressions;
 using HoMM.Storage;
+using HoMM.Storage.Postgres;
 using HoMM.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace HoMM.Cli.Common;
 
@@ -57,7 +58,7 @@ public sealed class StoreOpenException(string message, Exception? innerException
 /// command that reads or writes a study takes its option from <see cref="CreateDbOption"/> and
 /// opens the store here, so all commands accept the same values.
 /// </summary>
-public static partial class StoreOpener
+public static class StoreOpener
 {
     public const string DefaultSqlitePath = "homm.db";
 
@@ -77,7 +78,7 @@ public static partial class StoreOpener
     public static StoreLocation Parse(string? db)
     {
         var value = string.IsNullOrWhiteSpace(db) ? DefaultSqlitePath : db.Trim();
-        if (IsPostgres(value))
+        if (PostgresConnectionString.IsPostgres(value))
             return new StoreLocation(StoreKind.PostgreSql, value);
         try
         {
@@ -138,34 +139,28 @@ public static partial class StoreOpener
         }
     }
 
-    // The one place to wire PostgreSQL: once helper "postgres" lands PostgresTrialStore in
-    // HoMM.Storage, open it here (honouring `access`: ExistingOnly must not create the schema
-    // in an empty database).
-    private static Task<ITrialStore> OpenPostgresAsync(StoreLocation location, StoreAccess access, TimeProvider? timeProvider, CancellationToken cancellationToken)
+    private static async Task<ITrialStore> OpenPostgresAsync(StoreLocation location, StoreAccess access, TimeProvider? timeProvider, CancellationToken cancellationToken)
     {
-        throw new StoreOpenException(
-            $"PostgreSQL store not available yet (--db {location.Display}); use a SQLite file for now, e.g. --db {DefaultSqlitePath}");
+        try
+        {
+            // ExistingOnly: an empty database is reported, not filled with empty tables.
+            var options = new PostgresStoreOptions { CreateSchema = access == StoreAccess.CreateIfMissing };
+            return await PostgresTrialStore.OpenAsync(location.Value, options, timeProvider, cancellationToken);
+        }
+        catch (StoreEmptyException e)
+        {
+            throw new StoreOpenException($"{e.Message}: run a study first (homm-search run <study.yaml> --db {location.Display}), or check the database name", e);
+        }
+        catch (StoreSchemaException e)
+        {
+            throw new StoreOpenException($"{location.Display} is not a HoMM Search database this version can read: {e.Message}", e);
+        }
+        catch (Exception e) when (e is StoreConnectionException or ArgumentException or NpgsqlException)
+        {
+            throw new StoreOpenException($"cannot open --db {location.Display}: {e.Message}", e);
+        }
     }
-
-    private static bool IsPostgres(string value) =>
-        value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
-        || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
-        || KeyValueHost().IsMatch(value);
 
     /// <summary>The connection with its password replaced by <c>***</c> (URI user-info or a Password= key).</summary>
-    internal static string HidePassword(string connection)
-    {
-        var uri = UriPassword().Replace(connection, "$1***@");
-        return KeyValuePassword().Replace(uri, "$1***");
-    }
-
-    // An Npgsql key/value string: a Host (or Server) key at the start or after a ';'.
-    [GeneratedRegex(@"(^|;)\s*(host|server)\s*=", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex KeyValueHost();
-
-    [GeneratedRegex(@"^(postgres(?:ql)?://[^:/@]*:)[^@]*@", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex UriPassword();
-
-    [GeneratedRegex(@"((?:^|;)\s*(?:password|pwd)\s*=)[^;]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex KeyValuePassword();
+    internal static string HidePassword(string connection) => PostgresConnectionString.Redact(connection);
 }

@@ -41,18 +41,24 @@ public sealed class PostgresTrialStore : RelationalTrialStore
     /// <exception cref="ArgumentException">The connection string is malformed.</exception>
     /// <exception cref="StoreConnectionException">The server cannot be reached, refuses the login, or has no such database.</exception>
     /// <exception cref="StoreSchemaException">The database was written by a newer homm-search, or by another program.</exception>
-    public static async Task<PostgresTrialStore> OpenAsync(string connection, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    /// <exception cref="StoreEmptyException"><see cref="PostgresStoreOptions.CreateSchema"/> is false and the database has no homm-search tables.</exception>
+    public static async Task<PostgresTrialStore> OpenAsync(
+        string connection,
+        PostgresStoreOptions? options = null,
+        TimeProvider? timeProvider = null,
+        CancellationToken cancellationToken = default)
     {
+        options ??= new PostgresStoreOptions();
         var builder = PostgresConnectionString.Parse(connection);
         var connectionString = builder.ConnectionString;
         var description = PostgresConnectionString.Describe(builder);
-        var options = new DbContextOptionsBuilder<StoreDbContext>()
+        var dbOptions = new DbContextOptionsBuilder<StoreDbContext>()
             .UseNpgsql(connectionString)
             .Options;
-        var store = new PostgresTrialStore(connectionString, description, options, timeProvider ?? TimeProvider.System);
+        var store = new PostgresTrialStore(connectionString, description, dbOptions, timeProvider ?? TimeProvider.System);
         try
         {
-            await store.InitializeAsync(cancellationToken);
+            await store.InitializeAsync(cancellationToken, options.CreateSchema);
             return store;
         }
         catch (Exception ex) when (Explain(ex, builder, description) is { } explained)

@@ -65,14 +65,15 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
     /// </summary>
     private protected virtual ValueTask<IDisposable?> EnterWriteGateAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
 
-    /// <summary>Creates the schema on first use, checks its version, applies upgrades.</summary>
-    private protected async Task InitializeAsync(CancellationToken cancellationToken)
+    /// <summary>Creates the schema on first use (unless <paramref name="createSchema"/> is false:
+    /// then an empty database is a <see cref="StoreEmptyException"/>), checks its version, applies upgrades.</summary>
+    private protected async Task InitializeAsync(CancellationToken cancellationToken, bool createSchema = true)
     {
         await using var db = contexts.CreateDbContext();
         await using var tx = await BeginWriteScopeAsync(db, cancellationToken);
         await LockSchemaAsync(db, cancellationToken);
         var tables = await GetTableNamesAsync(db, cancellationToken);
-        await SchemaMigrator.MigrateAsync(db, tx.Transaction, tables, DatabaseDescription, Now(), cancellationToken);
+        await SchemaMigrator.MigrateAsync(db, tx.Transaction, tables, DatabaseDescription, Now(), createSchema, cancellationToken);
         await tx.CommitAsync(cancellationToken);
     }
 

@@ -30,6 +30,7 @@ internal static class SchemaMigrator
         IReadOnlySet<string> existingTables,
         string databaseDescription,
         DateTimeOffset now,
+        bool createSchema,
         CancellationToken cancellationToken)
     {
         var ours = db.Model.GetEntityTypes().Select(e => e.GetTableName()!).ToHashSet(StringComparer.Ordinal);
@@ -38,6 +39,8 @@ internal static class SchemaMigrator
         // Other tables (Quartz's, a user's) may share the file; only ours decide.
         if (!existingTables.Overlaps(ours))
         {
+            if (!createSchema)
+                throw new StoreEmptyException($"{databaseDescription} has no homm-search tables: no study was ever run against it");
             var script = CreateScripts.GetOrAdd(db.Database.ProviderName ?? "", _ => db.Database.GenerateCreateScript());
             await ExecuteAsync(db, transaction, script, cancellationToken);
             db.SchemaVersions.Add(new SchemaVersionEntity { Version = CurrentVersion, AppliedAt = now, AppliedBy = AppliedBy });

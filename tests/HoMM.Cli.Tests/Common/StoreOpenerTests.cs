@@ -109,12 +109,18 @@ public sealed class StoreOpenerTests : IDisposable
     }
 
     [Fact]
-    public async Task OpenAsync_Postgres_SaysItIsNotAvailableYetWithoutThePassword()
+    public async Task OpenAsync_PostgresServerNotReachable_SaysSoWithoutThePassword()
     {
-        var e = await Assert.ThrowsAsync<StoreOpenException>(
-            () => StoreOpener.OpenAsync("postgres://homm:secret@db1/homm", StoreAccess.ExistingOnly));
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var closedPort = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
 
-        Assert.Contains("PostgreSQL store not available yet", e.Message, StringComparison.Ordinal);
+        var e = await Assert.ThrowsAsync<StoreOpenException>(
+            () => StoreOpener.OpenAsync($"postgres://homm:secret@127.0.0.1:{closedPort}/homm", StoreAccess.ExistingOnly));
+
+        Assert.Contains("cannot reach the PostgreSQL server", e.Message, StringComparison.Ordinal);
+        Assert.Contains("postgres://homm:***@", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", e.Message, StringComparison.Ordinal);
     }
 

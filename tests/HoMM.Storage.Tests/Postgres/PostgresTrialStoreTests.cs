@@ -25,7 +25,7 @@ public sealed class PostgresTrialStoreTests(PostgresServer server) : TrialStoreC
     }
 
     protected override async Task<ITrialStore> OpenAsync(TimeProvider clock) =>
-        await PostgresTrialStore.OpenAsync(server.Url(await DatabaseAsync()), clock);
+        await PostgresTrialStore.OpenAsync(server.Url(await DatabaseAsync()), timeProvider: clock);
 
     protected override async Task DeleteDatabaseAsync()
     {
@@ -62,7 +62,7 @@ public sealed class PostgresTrialStoreTests(PostgresServer server) : TrialStoreC
     {
         var url = server.Url(await DatabaseAsync());
 
-        var stores = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => PostgresTrialStore.OpenAsync(url, Clock))));
+        var stores = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => PostgresTrialStore.OpenAsync(url, timeProvider: Clock))));
         try
         {
             await stores[0].CreateStudyAsync(Study());
@@ -99,6 +99,17 @@ public sealed class PostgresTrialStoreTests(PostgresServer server) : TrialStoreC
         await store.CreateStudyAsync(Study());
 
         Assert.Equal(1L, await CountAsync("SELECT COUNT(*) FROM qrtz_locks"));
+    }
+
+    [Fact]
+    public async Task Open_EmptyDatabaseWithoutCreateSchema_ThrowsAndCreatesNothing()
+    {
+        var url = server.Url(await DatabaseAsync());
+
+        var ex = await Assert.ThrowsAsync<StoreEmptyException>(() => PostgresTrialStore.OpenAsync(url, new PostgresStoreOptions { CreateSchema = false }));
+
+        Assert.Contains("no homm-search tables", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0L, await CountAsync("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()"));
     }
 
     [Fact]
