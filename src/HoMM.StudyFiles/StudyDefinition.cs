@@ -36,9 +36,19 @@ public sealed record ObjectiveDefinition(string Metric, StudyDirection Direction
 /// <summary>
 /// When the study stops: after <see cref="MaxTrials"/> finished trials or after <see cref="Timeout"/>
 /// of wall time, whichever comes first (at least one is set). <see cref="MaxParallel"/> trials run at
-/// a time; null means one per slot of <see cref="ResourcesDefinition"/>.
+/// a time; null means one per slot of <see cref="ResourcesDefinition"/>. <see cref="TrialTimeout"/>
+/// limits each attempt of a trial (null: no limit); <see cref="Retries"/> is how many times a crashed
+/// attempt is retried, resuming from the trial's last checkpoint.
 /// </summary>
-public sealed record BudgetDefinition(int? MaxTrials, int? MaxParallel, TimeSpan? Timeout);
+public sealed record BudgetDefinition(int? MaxTrials, int? MaxParallel, TimeSpan? Timeout)
+{
+    /// <summary>A crashed attempt is retried once unless the study says otherwise.</summary>
+    public const int DefaultRetries = 1;
+
+    public TimeSpan? TrialTimeout { get; init; }
+
+    public int Retries { get; init; } = DefaultRetries;
+}
 
 /// <summary>
 /// Where trials run. With GPUs, one slot per GPU (<see cref="GpuIds"/>, or every GPU found when

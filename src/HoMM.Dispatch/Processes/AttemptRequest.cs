@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using HoMM.Core.Trials;
 using HoMM.Dispatch.Protocol;
 
 namespace HoMM.Dispatch.Processes;

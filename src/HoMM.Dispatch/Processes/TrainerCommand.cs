@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using HoMM.Core.Trials;
 
 namespace HoMM.Dispatch.Processes;
 
@@ -239,48 +239,3 @@ public sealed class TrainerCommand
 
 /// <summary>A command cannot be built for this trial; the attempt fails with this message.</summary>
 public sealed class TrainerCommandException(string message) : Exception(message);
-
-/// <summary>Text of a parameter value as a trainer's argument parser expects it.</summary>
-public static class ParamFormatter
-{
-    /// <summary>
-    /// Floats in the shortest form that reads back to the same double, with a lower-case exponent
-    /// like Python's repr (1e-05, 0.001, 3.5); integers plainly; booleans as true/false; strings
-    /// unchanged. Always culture-invariant: a German locale must not turn 0.001 into "0,001".
-    /// </summary>
-    public static string Format(object value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        return value switch
-        {
-            string s => s,
-            bool b => b ? "true" : "false",
-            double d => FormatDouble(d),
-            float f => FormatDouble(f),
-            decimal m => m.ToString(CultureInfo.InvariantCulture),
-            JsonElement e => FormatJson(e),
-            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-            _ => value.ToString() ?? "",
-        };
-    }
-
-    private static string FormatDouble(double d)
-    {
-        if (double.IsNaN(d))
-            return "nan";
-        if (double.IsInfinity(d))
-            return d > 0 ? "inf" : "-inf";
-        // "R" gives the shortest round-trip text; .NET writes 1E-05, Python and C's strtod read either case.
-        return d.ToString("R", CultureInfo.InvariantCulture).Replace('E', 'e');
-    }
-
-    private static string FormatJson(JsonElement e) => e.ValueKind switch
-    {
-        JsonValueKind.String => e.GetString()!,
-        JsonValueKind.True => "true",
-        JsonValueKind.False => "false",
-        JsonValueKind.Number when e.TryGetInt64(out var l) => l.ToString(CultureInfo.InvariantCulture),
-        JsonValueKind.Number => FormatDouble(e.GetDouble()),
-        _ => e.GetRawText(),
-    };
-}

@@ -20,6 +20,7 @@ internal static partial class StudyBinder
     public const int MaxTrials = 10_000_000;
     public const int MaxParallel = 10_000;
     public const int MaxSlots = 1024;
+    public const int MaxRetries = 100;
 
     public static readonly IReadOnlyList<string> TopLevelKeys =
         ["version", "name", "description", "objective", "search_space", "constraints", "sampler", "pruner", "budget", "trainer", "resources", "enqueue"];
@@ -144,16 +145,20 @@ internal static partial class StudyBinder
     {
         if (r.Mapping(node, "budget", "{max_trials: 200, max_parallel: 4, timeout: 10h}") is not { } map)
             return null;
-        r.CheckKeys(map, "budget", ["max_trials", "max_parallel", "timeout"]);
+        r.CheckKeys(map, "budget", ["max_trials", "max_parallel", "timeout", "trial_timeout", "retries"]);
         var ok = true;
-        long? trials = null, parallel = null;
-        TimeSpan? timeout = null;
+        long? trials = null, parallel = null, retries = BudgetDefinition.DefaultRetries;
+        TimeSpan? timeout = null, trialTimeout = null;
         if (map["max_trials"] is { } t)
             ok &= (trials = r.Integer(t, "budget.max_trials", 1, MaxTrials)) is not null;
         if (map["max_parallel"] is { } p)
             ok &= (parallel = r.Integer(p, "budget.max_parallel", 1, MaxParallel)) is not null;
         if (map["timeout"] is { } to)
             ok &= (timeout = Quantities.Duration(r, to, "budget.timeout")) is not null;
+        if (map["trial_timeout"] is { } tt)
+            ok &= (trialTimeout = Quantities.Duration(r, tt, "budget.trial_timeout")) is not null;
+        if (map["retries"] is { } re)
+            ok &= (retries = r.Integer(re, "budget.retries", 0, MaxRetries)) is not null;
         if (map["max_trials"] is null && map["timeout"] is null)
         {
             r.Error(map, "budget.max_trials", "the budget needs max_trials, timeout or both, or the study would never end (e.g. max_trials: 200, timeout: 10h)");
@@ -164,7 +169,7 @@ internal static partial class StudyBinder
             r.Warning(map["max_parallel"]!, "budget.max_parallel", string.Create(CultureInfo.InvariantCulture,
                 $"max_parallel ({k}) is more than max_trials ({n}); at most {n} trials will run at a time"));
         }
-        return ok ? new BudgetDefinition((int?)trials, (int?)parallel, timeout) : null;
+        return ok ? new BudgetDefinition((int?)trials, (int?)parallel, timeout) { TrialTimeout = trialTimeout, Retries = (int)retries!.Value } : null;
     }
 
     private static ResourcesDefinition? Resources(NodeReader r, YNode node)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using HoMM.Core.Trials;
 
 namespace HoMM.StudyFiles.Trainer;
 
@@ -110,18 +111,8 @@ public sealed class TemplateString
         return sb.ToString();
     }
 
-    /// <summary>
-    /// Invariant culture; reals in the shortest form that reads back to the same double, with a
-    /// lower-case exponent as Python writes them (0.001, 1e-05, 1e+20); true/false for booleans.
-    /// </summary>
-    public static string Format(object value) => value switch
-    {
-        double d => d.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant(),
-        float f => f.ToString("R", CultureInfo.InvariantCulture).ToLowerInvariant(),
-        bool b => b ? "true" : "false",
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value?.ToString() ?? "",
-    };
+    /// <summary>A value as the trainer gets it (<see cref="ParamFormatter"/>: Python-style floats, invariant culture).</summary>
+    public static string Format(object value) => ParamFormatter.Format(value);
 
     public override string ToString() => Text;
 }

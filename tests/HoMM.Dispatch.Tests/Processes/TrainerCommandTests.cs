@@ -8,34 +8,6 @@ public class TrainerCommandTests
     private static TrainerCommandContext Context(Dictionary<string, object> parameters, bool resume = false, string? studyDir = null) =>
         new(parameters, "/runs/s/trial-3", "/runs/s/trial-3/trial.json", 3, resume, "fmnist", studyDir);
 
-    [Theory]
-    [InlineData(0.001, "0.001")]
-    [InlineData(1e-5, "1e-05")]
-    [InlineData(3e-4, "0.0003")]
-    [InlineData(2.5, "2.5")]
-    [InlineData(1e20, "1e+20")]
-    [InlineData(0.1 + 0.2, "0.30000000000000004")]
-    [InlineData(double.NaN, "nan")]
-    public void Format_Double_IsShortestRoundTripWithLowerCaseExponent(double value, string expected)
-    {
-        Assert.Equal(expected, ParamFormatter.Format(value));
-        if (double.IsFinite(value))
-            Assert.Equal(value, double.Parse(expected, System.Globalization.CultureInfo.InvariantCulture));
-    }
-
-    [Fact]
-    public void Format_OtherTypes_AreInvariantAndUnquoted()
-    {
-        Assert.Equal("4", ParamFormatter.Format(4));
-        Assert.Equal("-9000000000", ParamFormatter.Format(-9_000_000_000L));
-        Assert.Equal("true", ParamFormatter.Format(true));
-        Assert.Equal("a b'c", ParamFormatter.Format("a b'c"));
-        using var doc = JsonDocument.Parse("""{"i":8,"d":1e-3,"s":"adamw"}""");
-        Assert.Equal("8", ParamFormatter.Format(doc.RootElement.GetProperty("i")));
-        Assert.Equal("0.001", ParamFormatter.Format(doc.RootElement.GetProperty("d")));
-        Assert.Equal("adamw", ParamFormatter.Format(doc.RootElement.GetProperty("s")));
-    }
-
     [Fact]
     public void Render_Custom_SubstitutesInsideArgumentsAndUnescapesBraces()
     {

@@ -1,0 +1,21 @@
+namespace HoMM.Dispatch.Driver;
+
+/// <summary>
+/// The reasons written to attempt records. Retries are decided from them after a restart, so the
+/// prefixes are part of the database format: an attempt counts as a crash when its reason starts
+/// with <see cref="Crashed"/> or <see cref="Killed"/> (the classifier's words for a non-zero exit
+/// or a fatal signal).
+/// </summary>
+internal static class AttemptReasons
+{
+    public const string Completed = "completed";
+    public const string Crashed = "crashed";
+    public const string Killed = "killed (";
+    public const string Interrupted = "interrupted";
+
+    /// <summary>An attempt whose dispatcher died while it ran; found open by the next dispatcher.</summary>
+    public const string Lost = "lost: the dispatcher stopped (killed or crashed) while this attempt ran; its trainer was cleaned up before the next attempt";
+
+    public static bool IsCrash(string? reason) =>
+        reason is not null && (reason.StartsWith(Crashed, StringComparison.Ordinal) || reason.StartsWith(Killed, StringComparison.Ordinal));
+}

@@ -1,0 +1,52 @@
+using HoMM.Dispatch.Processes;
+using HoMM.Dispatch.Scheduling;
+using HoMM.StudyFiles.Trainer;
+
+namespace HoMM.Dispatch.Driver;
+
+/// <summary>A model's size as the study constraints <c>max_params</c> / <c>max_flops</c> see it.</summary>
+/// <param name="Parameters">Trainable parameters.</param>
+/// <param name="Flops">FLOPs of one forward pass of one example.</param>
+public readonly record struct ModelSize(long Parameters, double Flops);
+
+/// <summary>How a worker runs a study here: where trial folders go, what it is called, how it is tuned.</summary>
+public sealed record DispatchOptions
+{
+    /// <summary>The queue (Quartz job store) of the study's attempts.</summary>
+    public required JobStoreOptions JobStore { get; init; }
+
+    /// <summary>Parent folder of the trial folders: a trial's folder is <c>&lt;RunsDirectory&gt;/&lt;study&gt;/trial-&lt;number&gt;</c>.</summary>
+    public required string RunsDirectory { get; init; }
+
+    /// <summary>The built-in trainer's executable (homm-train); needed only by studies that use it.</summary>
+    public string? HommTrainExecutable { get; init; }
+
+    /// <summary>
+    /// Counts a built-in trainer's model for the <c>max_params</c> / <c>max_flops</c> constraints
+    /// (HoMM.Model's HommComplexity, wired by the CLI). A study with those limits and no counter is refused.
+    /// </summary>
+    public Func<HommTrainerSettings, ModelSize>? ModelSize { get; init; }
+
+    /// <summary>This machine's name, recorded with each attempt (a stale trainer is killed only on its own node).</summary>
+    public string Node { get; init; } = Environment.MachineName;
+
+    /// <summary>This worker's id in the heartbeat table.</summary>
+    public string WorkerId { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    /// <summary>CPU cores to share between CPU slots.</summary>
+    public int ProcessorCount { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Lists GPU ids for <c>gpus: auto</c>; null: nvidia-smi -L.</summary>
+    public Func<IReadOnlyList<int>>? DetectGpus { get; init; }
+
+    /// <summary>How often the driver and the running attempts look for dashboard actions (pause, stop a trial).</summary>
+    public TimeSpan ControlPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the worker records that it is alive.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Stop escalation and output limits of trainer processes.</summary>
+    public AttemptRunnerOptions Runner { get; init; } = new();
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,381 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using HoMM.Core.Pruners;
+using HoMM.Core.Studies;
+using HoMM.Core.Trials;
+using HoMM.Dispatch.Processes;
+using HoMM.Dispatch.Protocol;
+using HoMM.Dispatch.Scheduling;
+using HoMM.Dispatch.Slots;
+using HoMM.Storage;
+using HoMM.StudyFiles;
+using HoMM.StudyFiles.Trainer;
+
+namespace HoMM.Dispatch.Driver;
+
+/// <summary>
+/// What a fired trial job does: takes the trial (Waiting → Running, or over from a dead dispatcher
+/// after killing its stale trainer), holds a slot, and runs attempts until the trial is finished —
+/// retrying crashed attempts from the last checkpoint — or the dispatcher shuts down.
+/// <para>
+/// At-least-once: the job stays in the queue until this returns, and a trial is finished in the
+/// store (compare-and-set) before that, so a kill at any moment either leaves the job to be
+/// recovered or the trial finished; a finished trial is never run again.
+/// </para>
+/// </summary>
+internal sealed class TrialRunner : ITrialJobHandler
+{
+    /// <summary>Trial attrs (System scope) this runner writes besides contracts' info/*, trial_dir and slot.</summary>
+    public const string ProcessAttr = "process";
+    public const string StopAttr = "control/stop";
+
+    private readonly ITrialStore _store;
+    private readonly StudyRecord _study;
+    private readonly StudyDefinition _definition;
+    private readonly IPruner _pruner;
+    private readonly string _prunerName;
+    private readonly SlotPool _slots;
+    private readonly StudyTrials _trials;
+    private readonly DispatchOptions _options;
+    private readonly AttemptRunner _runner;
+    private readonly StaleTrainerKiller _killer;
+    private readonly ConcurrentDictionary<long, byte> _active = new();
+    private readonly ConcurrentDictionary<long, int> _dispatcherErrors = new();
+
+    public TrialRunner(ITrialStore store, StudyRecord study, StudyDefinition definition, IPruner pruner, SlotPool slots,
+        StudyTrials trials, DispatchOptions options)
+    {
+        _store = store;
+        _study = study;
+        _definition = definition;
+        _pruner = pruner;
+        _prunerName = definition.Pruner.Kind;
+        _slots = slots;
+        _trials = trials;
+        _options = options;
+        _runner = new AttemptRunner(options.Runner, options.TimeProvider);
+        _killer = new StaleTrainerKiller(options.TimeProvider, options.Runner.TerminateGracePeriod);
+    }
+
+    /// <summary>Raised when a trial's job returns (finished, interrupted or failed in the dispatcher).</summary>
+    public event Action<long>? TrialLeft;
+
+    /// <summary>The folder of trial <paramref name="number"/>.</summary>
+    public string TrialDirectory(int number) =>
+        Path.Combine(_options.RunsDirectory, _study.Name, string.Create(CultureInfo.InvariantCulture, $"trial-{number}"));
+
+    public async ValueTask RunTrialAsync(long trialId, bool recovering, CancellationToken cancellationToken)
+    {
+        if (!_active.TryAdd(trialId, 0))
+            return; // already running in this process (a recovery racing a re-schedule)
+        try
+        {
+            await RunAsync(trialId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw; // shutdown: Quartz keeps the firing for recovery
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The dispatcher itself failed (database unavailable, disk full): the trial stays
+            // unfinished and the driver schedules it again; a trial that keeps failing here is failed.
+            var errors = _dispatcherErrors.AddOrUpdate(trialId, 1, (_, n) => n + 1);
+            if (errors >= 3)
+            {
+                await TryFailAnyAsync(trialId, $"dispatcher error (3 times): {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _active.TryRemove(trialId, out _);
+            TrialLeft?.Invoke(trialId);
+        }
+    }
+
+    private async Task TryFailAnyAsync(long trialId, string reason)
+    {
+        try
+        {
+            if (await _store.GetTrialAsync(trialId).ConfigureAwait(false) is { State: TrialState.Waiting or TrialState.Running } t)
+                await _store.TryFailAsync(trialId, reason, t.State).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Nothing more can be done from here; the driver will see the trial unfinished again.
+        }
+    }
+
+    private async Task RunAsync(long trialId, CancellationToken cancellationToken)
+    {
+        var trial = await _store.GetTrialAsync(trialId, cancellationToken).ConfigureAwait(false);
+        if (trial is null || trial.State is not (TrialState.Waiting or TrialState.Running))
+            return;
+        var dir = TrialDirectory(trial.Number);
+        var log = Path.Combine(dir, "trainer.log");
+        var attrs = await _store.GetTrialAttrsAsync(trialId, AttrScope.System, cancellationToken).ConfigureAwait(false);
+
+        if (trial.State == TrialState.Running)
+        {
+            // Taken over from a dispatcher that died: its trainer may still run.
+            await KillStaleAsync(attrs, log, cancellationToken).ConfigureAwait(false);
+            await CloseOpenAttemptsAsync(trialId, cancellationToken).ConfigureAwait(false);
+        }
+        if (attrs.TryGetValue(StopAttr, out var stop))
+        {
+            await _store.TryFailAsync(trialId, $"stopped by user: {StopText(stop)}", trial.State, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        using var lease = await _slots.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        if (trial.State == TrialState.Waiting && !await _store.TryStartAsync(trialId, cancellationToken).ConfigureAwait(false))
+        {
+            trial = await _store.GetTrialAsync(trialId, cancellationToken).ConfigureAwait(false);
+            if (trial is not { State: TrialState.Running })
+                return; // finished (or failed by a user) meanwhile
+        }
+        Directory.CreateDirectory(dir);
+        await _store.SetTrialAttrAsync(trialId, AttrScope.System, "trial_dir", dir, cancellationToken).ConfigureAwait(false);
+        await _store.SetTrialAttrAsync(trialId, AttrScope.System, "slot", lease.Slot.Id, cancellationToken).ConfigureAwait(false);
+
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var previous = await _store.GetAttemptsAsync(trialId, cancellationToken).ConfigureAwait(false);
+            var attempt = await _store.StartAttemptAsync(trialId, new AttemptStart(_options.Node, lease.Slot.Id, _options.WorkerId), cancellationToken).ConfigureAwait(false);
+            if (attempt is null)
+                return; // finished meanwhile
+            var request = BuildRequest(trial, attempt.Number, dir, lease.Slot, resume: previous.Count > 0);
+            var observer = new AttemptRecorder(this, trial, attempt);
+            AttemptResult result;
+            try
+            {
+                result = await _runner.RunAsync(request, observer, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await observer.DisposeAsync().ConfigureAwait(false);
+            }
+
+            var exit = result.Exit?.ExitCode;
+            switch (result.Outcome)
+            {
+                case AttemptOutcome.Completed c:
+                    await _store.SetTrialAttrAsync(trialId, AttrScope.System, "final", JsonSerializer.SerializeToElement(c.FinalMetrics), CancellationToken.None).ConfigureAwait(false);
+                    // Commit the result before closing the attempt: a kill in between re-runs nothing.
+                    await _store.TryCompleteAsync(trialId, c.FinalMetrics[_study.ObjectiveMetric], CancellationToken.None).ConfigureAwait(false);
+                    await _store.EndAttemptAsync(attempt.Id, exit, AttemptReasons.Completed, CancellationToken.None).ConfigureAwait(false);
+                    return;
+                case AttemptOutcome.Pruned p:
+                    var last = await LastObjectiveAsync(trialId).ConfigureAwait(false);
+                    var reason = p.LastStep is { } s
+                        ? string.Create(CultureInfo.InvariantCulture, $"pruned by {_prunerName} at step {s}")
+                        : $"pruned by {_prunerName}";
+                    await _store.TryPruneAsync(trialId, last, reason, CancellationToken.None).ConfigureAwait(false);
+                    await _store.EndAttemptAsync(attempt.Id, exit, reason, CancellationToken.None).ConfigureAwait(false);
+                    return;
+                case AttemptOutcome.Interrupted i:
+                    await _store.EndAttemptAsync(attempt.Id, exit, $"{AttemptReasons.Interrupted}: {i.Reason}", CancellationToken.None).ConfigureAwait(false);
+                    // Shutdown: the trial stays Running; the recovered job resumes it next time.
+                    throw new OperationCanceledException("the dispatcher is shutting down", cancellationToken);
+                case AttemptOutcome.Failed { Kind: FailureKind.Stopped }:
+                    var why = $"stopped by user: {observer.UserStopReason ?? "no reason given"}";
+                    await _store.TryFailAsync(trialId, why, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+                    await _store.EndAttemptAsync(attempt.Id, exit, why, CancellationToken.None).ConfigureAwait(false);
+                    return;
+                case AttemptOutcome.Failed f:
+                    await _store.EndAttemptAsync(attempt.Id, exit, f.Reason, CancellationToken.None).ConfigureAwait(false);
+                    var crashes = previous.Count(a => AttemptReasons.IsCrash(a.Reason)) + 1;
+                    if (f.Kind == FailureKind.Crashed && crashes <= _definition.Budget.Retries)
+                        continue; // retry, resuming from the last checkpoint
+                    var attempts = f.Kind == FailureKind.Crashed && crashes > 1 ? $" (after {crashes} attempts)" : "";
+                    await _store.TryFailAsync(trialId, f.Reason + attempts, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+                    return;
+            }
+        }
+    }
+
+    private async Task<double?> LastObjectiveAsync(long trialId)
+    {
+        var values = await _store.GetIntermediateValuesAsync(trialId, _study.ObjectiveMetric, CancellationToken.None).ConfigureAwait(false);
+        return values.Count == 0 ? null : values[^1].Value;
+    }
+
+    private AttemptRequest BuildRequest(FrozenTrial trial, int attempt, string dir, TrainerSlot slot, bool resume)
+    {
+        var studyDir = _definition.SourcePath is { } src ? Path.GetDirectoryName(src) : null;
+        var request = new AttemptRequest
+        {
+            TrialId = trial.Id,
+            TrialNumber = trial.Number,
+            Attempt = attempt,
+            Params = trial.Params,
+            Command = TrainerCommand.HommTrain("homm-train"),
+            TrialDirectory = dir,
+            Slot = slot,
+            Timeout = _definition.Budget.TrialTimeout,
+            Resume = resume,
+            StudyName = _study.Name,
+            StudyDirectory = studyDir,
+            Objective = _study.ObjectiveMetric,
+        };
+        switch (_definition.Trainer)
+        {
+            case HommTrainerDefinition homm:
+                var exe = _options.HommTrainExecutable
+                    ?? throw new InvalidOperationException("this study uses the built-in trainer, but no homm-train executable was given");
+                return request with
+                {
+                    Command = TrainerCommand.HommTrain(exe),
+                    Settings = HommTrainerSettingsJson.ToJson(homm.Resolve(trial.Params)),
+                };
+            case CommandTrainerDefinition command:
+                var values = new Dictionary<string, object>(trial.Params, StringComparer.Ordinal)
+                {
+                    ["trial_number"] = (long)trial.Number,
+                    ["trial_dir"] = dir,
+                    ["params_file"] = request.TrialJsonPath,
+                    ["study"] = _study.Name,
+                };
+                var workingDir = command.WorkingDirectory is { } wd
+                    ? Path.GetFullPath(wd, studyDir ?? Directory.GetCurrentDirectory())
+                    : studyDir;
+                return request with
+                {
+                    Command = TrainerCommand.Custom(command.Command.Select(c => c.Text)),
+                    Environment = command.RenderEnvironment(values),
+                    WorkingDirectory = workingDir,
+                };
+            default:
+                throw new InvalidOperationException($"unknown trainer kind {_definition.Trainer.GetType().Name}");
+        }
+    }
+
+    private async Task KillStaleAsync(IReadOnlyDictionary<string, JsonElement> attrs, string logPath, CancellationToken cancellationToken)
+    {
+        if (!attrs.TryGetValue(ProcessAttr, out var p) || p.ValueKind != JsonValueKind.Object)
+            return;
+        var node = p.TryGetProperty("node", out var n) ? n.GetString() : null;
+        var pid = p.GetProperty("pid").GetInt32();
+        using var log = new TrainerLog(logPath);
+        if (node != _options.Node)
+        {
+            log.Note($"the previous attempt ran on node {node} (pid {pid}); it cannot be checked from {_options.Node}");
+            return;
+        }
+        var identity = new ProcessIdentity(
+            pid,
+            p.GetProperty("pgid").GetInt32(),
+            p.TryGetProperty("start_time", out var st) && st.ValueKind == JsonValueKind.Number ? st.GetUInt64() : null,
+            p.TryGetProperty("boot_id", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString() : null);
+        var report = await _killer.KillAsync(identity, cancellationToken).ConfigureAwait(false);
+        log.Note($"recovering the trial: {report.Message}");
+    }
+
+    private async Task CloseOpenAttemptsAsync(long trialId, CancellationToken cancellationToken)
+    {
+        foreach (var a in await _store.GetAttemptsAsync(trialId, cancellationToken).ConfigureAwait(false))
+        {
+            if (a.Ended is null)
+                await _store.EndAttemptAsync(a.Id, null, AttemptReasons.Lost, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static string StopText(JsonElement stop) =>
+        stop.ValueKind == JsonValueKind.String ? stop.GetString() ?? "" : stop.GetRawText();
+
+    /// <summary>
+    /// Records one attempt as it runs: its process (for a later recovery), metrics (and the
+    /// pruner's verdict), info, checkpoints, the final result; polls for a user's stop.
+    /// </summary>
+    private sealed class AttemptRecorder(TrialRunner owner, FrozenTrial trial, TrialAttempt attempt) : IAttemptObserver, IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _done = new();
+        private Task _poll = Task.CompletedTask;
+
+        public string? UserStopReason { get; private set; }
+
+        public async ValueTask OnStartedAsync(IAttemptControl control)
+        {
+            var p = control.Process;
+            var store = owner._store;
+            await store.SetAttemptProcessAsync(attempt.Id, p.Pid, p.ProcessGroupId).ConfigureAwait(false);
+            var process = JsonSerializer.SerializeToElement(new Dictionary<string, object?>
+            {
+                ["attempt"] = attempt.Number,
+                ["node"] = owner._options.Node,
+                ["pid"] = p.Pid,
+                ["pgid"] = p.ProcessGroupId,
+                ["start_time"] = p.StartTime,
+                ["boot_id"] = p.BootId,
+            });
+            await store.SetTrialAttrAsync(trial.Id, AttrScope.System, ProcessAttr, process).ConfigureAwait(false);
+            _poll = PollForStopAsync(control);
+        }
+
+        public async ValueTask OnEventAsync(TrainerEvent trainerEvent, IAttemptControl control)
+        {
+            var store = owner._store;
+            switch (trainerEvent)
+            {
+                case MetricsReported m:
+                    await store.ReportAsync(trial.Id, m.Step, m.Metrics).ConfigureAwait(false);
+                    if (m.Metrics.ContainsKey(owner._study.ObjectiveMetric) && await ShouldPruneAsync().ConfigureAwait(false))
+                        control.Stop(StopReason.Pruned);
+                    break;
+                case InfoReported info:
+                    foreach (var (key, value) in info.Values)
+                        await store.SetTrialAttrAsync(trial.Id, AttrScope.System, "info/" + key, value).ConfigureAwait(false);
+                    break;
+                case CheckpointReported c:
+                    await store.SetTrialAttrAsync(trial.Id, AttrScope.System, "checkpoint",
+                        JsonSerializer.SerializeToElement(new { path = c.Path, step = c.Step })).ConfigureAwait(false);
+                    break;
+            }
+        }
+
+        private async Task<bool> ShouldPruneAsync()
+        {
+            var trials = await owner._trials.RefreshAsync().ConfigureAwait(false);
+            var self = trials.FirstOrDefault(t => t.Id == trial.Id);
+            if (self is not { State: TrialState.Running })
+                return false;
+            return owner._pruner.ShouldPrune(new StudySnapshot(owner._study.Direction, owner._study.SearchSpace, trials), self);
+        }
+
+        private async Task PollForStopAsync(IAttemptControl control)
+        {
+            var time = owner._options.TimeProvider;
+            try
+            {
+                while (!_done.IsCancellationRequested)
+                {
+                    await Task.Delay(owner._options.ControlPollInterval, time, _done.Token).ConfigureAwait(false);
+                    var attrs = await owner._store.GetTrialAttrsAsync(trial.Id, AttrScope.System, _done.Token).ConfigureAwait(false);
+                    if (attrs.TryGetValue(StopAttr, out var stop))
+                    {
+                        UserStopReason = StopText(stop);
+                        control.Stop(StopReason.User);
+                        return;
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The attempt ended.
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A failed poll must not take the attempt down; the next attempt polls again.
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _done.CancelAsync().ConfigureAwait(false);
+            await _poll.ConfigureAwait(false);
+            _done.Dispose();
+        }
+    }
+}
