@@ -5,6 +5,10 @@ var root = new RootCommand("HoMM Search: hyperparameter search for High-order Mo
 
 root.Subcommands.Add(DoctorCommand.Create());
 root.Subcommands.Add(HoMM.Cli.Validate.ValidateCommand.Create());
+root.Subcommands.Add(HoMM.Cli.Status.StatusCommand.Create());
+root.Subcommands.Add(HoMM.Cli.Trials.TrialsCommand.Create());
+root.Subcommands.Add(HoMM.Cli.Export.ExportCommand.Create());
+root.Subcommands.Add(HoMM.Cli.Report.ReportCommand.Create());
 
 var run = new Command("run", "Run (or resume) the search a study file describes");
 var studyFile = new Argument<FileInfo>("study") { Description = "the study file (YAML), e.g. studies/quickstart.yaml" };

@@ -147,7 +147,8 @@ public static class TimelinePlot
     /// </summary>
     internal static string Date(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
-    internal static string Duration(TimeSpan d) => d.TotalHours >= 1
+    /// <summary>A duration as people read it: "2h 05m", "3m 07s", "4.2s".</summary>
+    public static string Duration(TimeSpan d) => d.TotalHours >= 1
         ? string.Create(CultureInfo.InvariantCulture, $"{(int)d.TotalHours}h {d.Minutes:00}m")
         : d.TotalMinutes >= 1
             ? string.Create(CultureInfo.InvariantCulture, $"{(int)d.TotalMinutes}m {d.Seconds:00}s")

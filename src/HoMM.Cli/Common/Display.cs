@@ -1,0 +1,32 @@
+using System.Globalization;
+using HoMM.Core.Trials;
+using HoMM.Reports.Plots;
+
+namespace HoMM.Cli.Common;
+
+/// <summary>How the commands write values for people (export writes full precision instead).</summary>
+internal static class Display
+{
+    public static string Value(double? value) => value is { } v ? v.ToString("G6", CultureInfo.InvariantCulture) : "";
+
+    public static string Param(object? value) => value is null ? "" : ParamAxis.Label(value);
+
+    public static string Duration(TimeSpan? duration) => duration is { } d ? TimelinePlot.Duration(d) : "";
+
+    public static string Time(DateTimeOffset? time) =>
+        time is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : "";
+
+    public static string Count(int n) => n.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The state's name as the commands accept it in <c>--state</c> ("failed" for Fail, as the reports say).</summary>
+    public static string State(TrialState state) => PlotStyle.NameOf(state);
+
+    public static string Direction(StudyDirection direction) => direction == StudyDirection.Minimize ? "minimize" : "maximize";
+
+    /// <summary>How long a trial ran (a running one: up to <paramref name="now"/>); null when it never started.</summary>
+    public static TimeSpan? RunTime(FrozenTrial trial, DateTimeOffset now) =>
+        trial.Started is not { } s ? null
+        : trial.Finished is { } f ? f - s
+        : trial.State.IsFinished() ? null
+        : now - s;
+}

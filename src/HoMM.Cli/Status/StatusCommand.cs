@@ -1,0 +1,164 @@
+using System.CommandLine;
+using System.Globalization;
+using HoMM.Cli.Common;
+using HoMM.Core.Trials;
+using HoMM.Reports;
+using HoMM.Storage;
+
+namespace HoMM.Cli.Status;
+
+/// <summary>
+/// <c>homm-search status [study] [--db]</c>: without a study, one line per study (trials by state,
+/// best value, progress); with one, its details: best trial and parameters, compute used, the
+/// running trials with their slots, and the latest failures with their reasons.
+/// </summary>
+public static class StatusCommand
+{
+    private const int RecentFailures = 5;
+
+    public static Command Create()
+    {
+        var command = new Command("status", "Show the studies in a database, or one study's progress, best trial and running trials");
+        var study = new Argument<string?>("study") { Description = "a study name (all studies when left out)", Arity = ArgumentArity.ZeroOrOne };
+        var db = StoreOpener.CreateDbOption();
+        command.Arguments.Add(study);
+        command.Options.Add(db);
+        command.SetAction((parse, ct) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            return RunAsync(parse.GetValue(db), parse.GetValue(study), output, parse.InvocationConfiguration.Error,
+                TextTable.IsTerminal(output), TimeProvider.System, ct);
+        });
+        return command;
+    }
+
+    public static Task<int> RunAsync(
+        string? db, string? studyName, TextWriter output, TextWriter error, bool terminal, TimeProvider time, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(time);
+        return studyName is null
+            ? StoreCommand.RunAsync(db, error, opened => AllStudiesAsync(opened, output, terminal, cancellationToken), cancellationToken)
+            : StoreCommand.RunWithStudyAsync(db, studyName, error,
+                (opened, study) => OneStudyAsync(opened, study, output, terminal, time.GetUtcNow(), cancellationToken), cancellationToken);
+    }
+
+    private static async Task<int> AllStudiesAsync(OpenedStore opened, TextWriter output, bool terminal, CancellationToken cancellationToken)
+    {
+        var studies = await opened.Store.ListStudiesAsync(cancellationToken);
+        if (studies.Count == 0)
+        {
+            await output.WriteLineAsync($"no studies in {opened.Location.Display} yet (homm-search run <study.yaml> creates one)");
+            return StoreCommand.ExitSuccess;
+        }
+        var table = new TextTable([
+            new("study"), new("objective"), new("trials", true), new("complete", true), new("pruned", true), new("failed", true),
+            new("running", true), new("waiting", true), new("best", true), new("progress"),
+        ]);
+        foreach (var s in studies)
+        {
+            var counts = s.TrialCounts;
+            var finished = counts.Where(c => c.Key.IsFinished()).Sum(c => c.Value);
+            var progress = await StudyProgress.ReadAsync(opened.Store, s.Study.Id, finished, cancellationToken);
+            table.AddRow(
+                s.Study.Name,
+                $"{Display.Direction(s.Study.Direction)} {s.Study.ObjectiveMetric}",
+                Display.Count(s.TotalTrials),
+                Display.Count(counts.GetValueOrDefault(TrialState.Complete)),
+                Display.Count(counts.GetValueOrDefault(TrialState.Pruned)),
+                Display.Count(counts.GetValueOrDefault(TrialState.Fail)),
+                Display.Count(counts.GetValueOrDefault(TrialState.Running)),
+                Display.Count(counts.GetValueOrDefault(TrialState.Waiting)),
+                Display.Value(s.BestValue),
+                progress.ToString());
+        }
+        await output.WriteLineAsync($"database {opened.Location.Display}");
+        table.Write(output, terminal);
+        return StoreCommand.ExitSuccess;
+    }
+
+    private static async Task<int> OneStudyAsync(
+        OpenedStore opened, StudyRecord study, TextWriter output, bool terminal, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var store = opened.Store;
+        var all = (await store.GetTrialsAsync(study.Id, new TrialQuery(IntermediateValues: false), cancellationToken)).Trials;
+        var snapshot = new StudySnapshot(study.Name, study.Direction, study.ObjectiveMetric, all);
+        var summary = new Reports.Html.StudySummary(snapshot, now);
+        var finished = all.Count(t => t.State.IsFinished());
+        var progress = await StudyProgress.ReadAsync(store, study.Id, finished, cancellationToken);
+
+        void Row(string label, string value) => output.WriteLine($"{label,-11}{value}");
+        Row("study", study.Name);
+        Row("objective", $"{Display.Direction(study.Direction)} {study.ObjectiveMetric}");
+        Row("database", opened.Location.Display);
+        Row("created", Display.Time(study.Created) + " UTC");
+        Row("trials", all.Count == 0
+            ? "none yet"
+            : $"{all.Count}: " + string.Join(", ", summary.CountByState.Select(c => $"{c.Value} {Display.State(c.Key)}")));
+        Row("progress", progress.ToString());
+        if (snapshot.BestTrial() is { } best)
+        {
+            Row("best", $"trial {best.Number}: {study.ObjectiveMetric} = {Display.Value(best.Value)}");
+            foreach (var (name, value) in best.Params.OrderBy(p => p.Key, StringComparer.Ordinal))
+                Row("", $"{name} = {Display.Param(value)}");
+        }
+        else
+        {
+            Row("best", "no trial has completed yet");
+        }
+        Row("compute", $"{Display.Duration(summary.TotalCompute)} over all trials");
+        if (summary.FirstStart is { } first && summary.LastEnd is { } last)
+            Row("ran", $"{Display.Time(first)} → {Display.Time(last)} UTC");
+
+        await RunningTrialsAsync(store, study, output, terminal, now, cancellationToken);
+
+        var failures = all.Where(t => t.State == TrialState.Fail).OrderByDescending(t => t.Number).Take(RecentFailures).ToList();
+        if (failures.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine(failures.Count == 1 ? "latest failure" : $"latest {failures.Count} failures");
+            var table = new TextTable([new("#", true), new("finished (UTC)"), new("reason")]);
+            foreach (var t in failures)
+                table.AddRow(Display.Count(t.Number), Display.Time(t.Finished), t.FailReason ?? "(no reason recorded)");
+            table.Write(output, terminal);
+        }
+        return StoreCommand.ExitSuccess;
+    }
+
+    private static async Task RunningTrialsAsync(
+        ITrialStore store, StudyRecord study, TextWriter output, bool terminal, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // Read again with the objective's values: only the running trials, so this stays cheap.
+        var running = (await store.GetTrialsAsync(study.Id, new TrialQuery(States: new HashSet<TrialState> { TrialState.Running }), cancellationToken)).Trials;
+        output.WriteLine();
+        if (running.Count == 0)
+        {
+            output.WriteLine("running    none");
+            return;
+        }
+        output.WriteLine($"running trials ({running.Count})");
+        var table = new TextTable([
+            new("#", true), new("slot"), new("node"), new("pid", true), new("attempt", true), new("started (UTC)"), new("elapsed", true),
+            new("step", true), new($"last {study.ObjectiveMetric}", true),
+        ]);
+        foreach (var t in running)
+        {
+            var attempt = (await store.GetAttemptsAsync(t.Id, cancellationToken)).LastOrDefault();
+            var attrs = await store.GetTrialAttrsAsync(t.Id, AttrScope.System, cancellationToken);
+            var slot = new Reports.Loading.TrialExtras(t.Number, attrs, attempt is null ? [] : [attempt]).Slot;
+            var step = t.LastStep;
+            table.AddRow(
+                Display.Count(t.Number),
+                slot ?? "",
+                attempt?.Node ?? "",
+                attempt?.Pid?.ToString(CultureInfo.InvariantCulture) ?? "",
+                attempt is null ? "" : Display.Count(attempt.Number),
+                Display.Time(t.Started),
+                Display.Duration(Display.RunTime(t, now)),
+                step?.ToString(CultureInfo.InvariantCulture) ?? "",
+                step is { } s ? Display.Value(t.IntermediateValues[s]) : "");
+        }
+        table.Write(output, terminal);
+    }
+}

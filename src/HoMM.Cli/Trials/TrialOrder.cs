@@ -1,0 +1,32 @@
+using HoMM.Core.Trials;
+
+namespace HoMM.Cli.Trials;
+
+/// <summary>The orders <c>trials --sort</c> accepts.</summary>
+public enum TrialOrder
+{
+    /// <summary>By trial number (the order they were created in).</summary>
+    Number,
+
+    /// <summary>Best value first, for the study's direction; trials without a value last.</summary>
+    Value,
+
+    /// <summary>Longest run first; trials that never started last.</summary>
+    Duration,
+
+    /// <summary>Latest start first; trials that never started last.</summary>
+    Started,
+}
+
+internal static class TrialOrdering
+{
+    public static IEnumerable<FrozenTrial> Sort(IEnumerable<FrozenTrial> trials, TrialOrder order, StudyDirection direction, DateTimeOffset now) => order switch
+    {
+        TrialOrder.Value => direction == StudyDirection.Minimize
+            ? trials.OrderBy(t => t.Value is null).ThenBy(t => t.Value).ThenBy(t => t.Number)
+            : trials.OrderBy(t => t.Value is null).ThenByDescending(t => t.Value).ThenBy(t => t.Number),
+        TrialOrder.Duration => trials.OrderByDescending(t => Common.Display.RunTime(t, now) ?? TimeSpan.MinValue).ThenBy(t => t.Number),
+        TrialOrder.Started => trials.OrderByDescending(t => t.Started ?? DateTimeOffset.MinValue).ThenBy(t => t.Number),
+        _ => trials.OrderBy(t => t.Number),
+    };
+}

@@ -1,0 +1,143 @@
+using System.CommandLine;
+using HoMM.Cli.Common;
+using HoMM.Core.Trials;
+using HoMM.Reports.Plots;
+using HoMM.Storage;
+
+namespace HoMM.Cli.Trials;
+
+/// <summary>
+/// <c>homm-search trials &lt;study&gt; [--db] [--state ...] [--sort ...] [--limit N]</c>: the study's
+/// trials as a table (number, state, value, duration, start, parameters, fail reason).
+/// </summary>
+public static class TrialsCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("trials", "List a study's trials as a table");
+        var study = new Argument<string>("study") { Description = "the study's name (homm-search status lists them)" };
+        var db = StoreOpener.CreateDbOption();
+        var states = new Option<string[]>("--state")
+        {
+            Description = "only trials in these states: waiting, running, complete, pruned, failed (repeat the option or separate with commas)",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var sort = new Option<string>("--sort")
+        {
+            Description = "number (default), value (best first), duration (longest first) or started (latest first)",
+            DefaultValueFactory = _ => "number",
+        };
+        sort.AcceptOnlyFromAmong("number", "value", "duration", "started");
+        var limit = new Option<int?>("--limit") { Description = "show at most this many trials (after sorting)" };
+        limit.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 1)
+                r.AddError("--limit must be at least 1");
+        });
+        command.Arguments.Add(study);
+        command.Options.Add(db);
+        command.Options.Add(states);
+        command.Options.Add(sort);
+        command.Options.Add(limit);
+        command.SetAction((parse, ct) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var options = new TrialsOptions(parse.GetValue(states) ?? [], Enum.Parse<TrialOrder>(parse.GetValue(sort)!, ignoreCase: true), parse.GetValue(limit));
+            return RunAsync(parse.GetValue(db), parse.GetValue(study)!, options, output, parse.InvocationConfiguration.Error,
+                TextTable.IsTerminal(output), TimeProvider.System, ct);
+        });
+        return command;
+    }
+
+    public static Task<int> RunAsync(
+        string? db, string studyName, TrialsOptions options, TextWriter output, TextWriter error, bool terminal, TimeProvider time,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(time);
+        if (!TryParseStates(options.States, out var states, out var problem))
+        {
+            error.WriteLine($"error: {problem}");
+            return Task.FromResult(StoreCommand.ExitFailure);
+        }
+        return StoreCommand.RunWithStudyAsync(db, studyName, error, async (opened, study) =>
+        {
+            var page = await opened.Store.GetTrialsAsync(study.Id, new TrialQuery(States: states, IntermediateValues: false), cancellationToken);
+            var now = time.GetUtcNow();
+            IEnumerable<FrozenTrial> trials = TrialOrdering.Sort(page.Trials, options.Sort, study.Direction, now);
+            if (options.Limit is { } limit)
+                trials = trials.Take(limit);
+            var shown = trials.ToList();
+            if (shown.Count == 0)
+            {
+                await output.WriteLineAsync(states is null
+                    ? $"study '{study.Name}' has no trials yet"
+                    : $"study '{study.Name}' has no {string.Join(" or ", states.Select(Display.State))} trials");
+                return StoreCommand.ExitSuccess;
+            }
+            Table(study, shown, now).Write(output, terminal);
+            if (shown.Count < page.Trials.Count)
+                await output.WriteLineAsync($"{shown.Count} of {page.Trials.Count} trials shown (--limit)");
+            return StoreCommand.ExitSuccess;
+        }, cancellationToken);
+    }
+
+    private static TextTable Table(StudyRecord study, IReadOnlyList<FrozenTrial> trials, DateTimeOffset now)
+    {
+        var paramNames = ParamAxis.ParamNames(trials);
+        var withReason = trials.Any(t => t.FailReason is not null);
+        var columns = new List<TextColumn> { new("#", true), new("state"), new(study.ObjectiveMetric, true), new("duration", true), new("started (UTC)") };
+        columns.AddRange(paramNames.Select(n => new TextColumn(n, true)));
+        if (withReason)
+            columns.Add(new("reason"));
+        var table = new TextTable(columns);
+        foreach (var t in trials)
+        {
+            var cells = new List<string>
+            {
+                Display.Count(t.Number), Display.State(t.State), Display.Value(t.Value), Display.Duration(Display.RunTime(t, now)), Display.Time(t.Started),
+            };
+            cells.AddRange(paramNames.Select(n => Display.Param(t.Params.GetValueOrDefault(n))));
+            if (withReason)
+                cells.Add(t.FailReason ?? "");
+            table.AddRow([.. cells]);
+        }
+        return table;
+    }
+
+    /// <summary>State names as the reports write them ("failed"), with "fail" accepted too; commas separate several.</summary>
+    internal static bool TryParseStates(IReadOnlyList<string> values, out IReadOnlySet<TrialState>? states, out string? problem)
+    {
+        states = null;
+        problem = null;
+        var names = values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        if (names.Count == 0)
+            return true;
+        var set = new HashSet<TrialState>();
+        foreach (var name in names)
+        {
+            TrialState? state = name.ToLowerInvariant() switch
+            {
+                "waiting" => TrialState.Waiting,
+                "running" => TrialState.Running,
+                "complete" or "completed" => TrialState.Complete,
+                "pruned" => TrialState.Pruned,
+                "fail" or "failed" => TrialState.Fail,
+                _ => null,
+            };
+            if (state is null)
+            {
+                problem = $"--state {name}: unknown state; use waiting, running, complete, pruned or failed";
+                return false;
+            }
+            set.Add(state.Value);
+        }
+        states = set;
+        return true;
+    }
+}
+
+/// <summary>What <c>trials</c> shows: the states to keep (empty: all), the order, and how many.</summary>
+public sealed record TrialsOptions(IReadOnlyList<string> States, TrialOrder Sort = TrialOrder.Number, int? Limit = null);

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using HoMM.Cli.Tests.Common;
+
+namespace HoMM.Cli.Tests.Export;
+
+public sealed class ExportCommandTests : IAsyncLifetime
+{
+    private readonly SeededStore _db = new();
+
+    public Task InitializeAsync() => _db.SeedAsync();
+
+    public Task DisposeAsync()
+    {
+        _db.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Export_Csv_EveryTrialWithRfc4180Quoting()
+    {
+        var (exit, output, error) = await SeededStore.RunAsync("export", "fmnist", "--format", "csv", "--db", _db.DbPath);
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        var records = ParseCsv(output);
+        Assert.Equal(["number", "state", "value", "started", "finished", "duration_s", "fail_reason", "params.lr", "params.pooling"], records[0]);
+        Assert.Equal(7, records.Count);
+        Assert.Equal(["1", "complete", "0.87", "2026-03-02T21:10:00.000Z", "2026-03-02T21:20:00.000Z", "600", "", "0.0025", "mean"], records[2]);
+        Assert.Equal("a \"b\", c", records[3][8]);
+        Assert.Equal("diverged: loss is NaN\nat step 40", records[4][6]);
+        Assert.Equal(["4", "running", "", "2026-03-02T21:40:00.000Z", "", "", "", "0.005", "mean"], records[5]);
+        Assert.Equal(["5", "waiting", "", "", "", "", "", "0.001", "cls"], records[6]);
+        // The raw text quotes exactly the fields that need it.
+        Assert.Contains(",\"a \"\"b\"\", c\"\r\n", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Export_JsonToFile_WritesEveryTrialWithTypedParameters()
+    {
+        var path = Path.Combine(_db.Dir, "out", "fmnist.json");
+
+        var (exit, output, error) = await SeededStore.RunAsync("export", "fmnist", "--format", "json", "-o", path, "--db", _db.DbPath);
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", output);
+        Assert.Equal($"wrote 6 trials of 'fmnist' to {path}", error.Trim());
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(path));
+        var root = doc.RootElement;
+        Assert.Equal("maximize", root.GetProperty("study").GetProperty("direction").GetString());
+        Assert.Equal("val/acc", root.GetProperty("study").GetProperty("objective").GetString());
+        var trials = root.GetProperty("trials").EnumerateArray().ToList();
+        Assert.Equal(6, trials.Count);
+        Assert.Equal(0.87, trials[1].GetProperty("value").GetDouble());
+        Assert.Equal(0.0025, trials[1].GetProperty("params").GetProperty("lr").GetDouble());
+        Assert.Equal(600, trials[1].GetProperty("duration_s").GetDouble());
+        Assert.Equal("fail", trials[3].GetProperty("state").GetString());
+        Assert.Equal(JsonValueKind.Null, trials[3].GetProperty("value").ValueKind);
+        Assert.Equal("diverged: loss is NaN\nat step 40", trials[3].GetProperty("fail_reason").GetString());
+        Assert.Equal(JsonValueKind.Null, trials[5].GetProperty("started").ValueKind);
+        Assert.False(File.Exists(path + ".tmp"));
+    }
+
+    [Fact]
+    public async Task Export_UnknownFormat_SaysWhichExist()
+    {
+        var (exit, _, error) = await SeededStore.RunAsync("export", "fmnist", "--format", "xlsx", "--db", _db.DbPath);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("Argument 'xlsx' not recognized", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Export_UnknownStudy_ListsTheKnownOnes()
+    {
+        var (exit, output, error) = await SeededStore.RunAsync("export", "nope", "--format", "csv", "--db", _db.DbPath);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.Contains("its studies: cifar, fmnist", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>An RFC 4180 reader, independent of the writer: quoted fields may hold commas, quotes ("") and line breaks.</summary>
+    private static List<List<string>> ParseCsv(string text)
+    {
+        var records = new List<List<string>>();
+        var record = new List<string>();
+        var field = new System.Text.StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    field.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == ',')
+            {
+                record.Add(field.ToString());
+                field.Clear();
+            }
+            else if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+            {
+                record.Add(field.ToString());
+                field.Clear();
+                records.Add(record);
+                record = [];
+                i++;
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+        Assert.False(quoted, "unterminated quoted field");
+        Assert.Empty(record);
+        return records;
+    }
+}

@@ -1,0 +1,97 @@
+using HoMM.Cli.Common;
+using HoMM.Cli.Status;
+using HoMM.Cli.Tests.Common;
+
+namespace HoMM.Cli.Tests.Status;
+
+public sealed class StatusCommandTests : IAsyncLifetime
+{
+    private readonly SeededStore _db = new();
+
+    public Task InitializeAsync() => _db.SeedAsync();
+
+    public Task DisposeAsync()
+    {
+        _db.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Status_AllStudies_OneLinePerStudyWithCountsBestAndProgress()
+    {
+        var (exit, output, error) = await SeededStore.RunAsync("status", "--db", _db.DbPath);
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal($"database {_db.DbPath}", lines[0]);
+        Assert.Matches(@"^study\s+objective\s+trials\s+complete\s+pruned\s+failed\s+running\s+waiting\s+best\s+progress$", lines[1]);
+        // Listed by name; fmnist's budget comes from its study file (max_trials 10).
+        Assert.Matches(@"^cifar\s+minimize val/loss\s+1\s+1\s+0\s+0\s+0\s+0\s+0\.42\s+1 finished, paused$", lines[2]);
+        Assert.Matches(@"^fmnist\s+maximize val/acc\s+6\s+2\s+1\s+1\s+1\s+1\s+0\.87\s+4/10 \(40%\)$", lines[3]);
+        Assert.Equal(4, lines.Length);
+    }
+
+    [Fact]
+    public async Task Status_OneStudy_ShowsBestParametersComputeRunningTrialsAndFailures()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var now = SeededStore.T0.AddHours(1);
+
+        var exit = await StatusCommand.RunAsync(_db.DbPath, "fmnist", output, error, terminal: false, new FixedClock(now));
+
+        Assert.Equal(0, exit);
+        var text = output.ToString();
+        Assert.Contains("trials     6: 1 waiting, 1 running, 2 complete, 1 pruned, 1 failed", text, StringComparison.Ordinal);
+        Assert.Contains("progress   4/10 (40%)", text, StringComparison.Ordinal);
+        Assert.Contains("best       trial 1: val/acc = 0.87", text, StringComparison.Ordinal);
+        Assert.Contains("           lr = 0.0025", text, StringComparison.Ordinal);
+        Assert.Contains("           pooling = mean", text, StringComparison.Ordinal);
+        // Four finished trials of 10 minutes, and the running one for 20 minutes up to now.
+        Assert.Contains("compute    1h 00m over all trials", text, StringComparison.Ordinal);
+        Assert.Contains("running trials (1)", text, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^\s*4\s+cpu1\s+node-a\s+777\s+1\s+2026-03-02 21:40:00\s+20m 00s\s+20\s+0\.5$", text);
+        Assert.Contains("latest failure", text, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^3\s+2026-03-02 21:40:00\s+diverged: loss is NaN at step 40$", text);
+    }
+
+    [Fact]
+    public async Task Status_UnknownStudy_ListsTheKnownOnes()
+    {
+        var (exit, output, error) = await SeededStore.RunAsync("status", "fmnst", "--db", _db.DbPath);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.Equal($"error: no study 'fmnst' in {_db.DbPath}; its studies: cifar, fmnist", error.Trim());
+    }
+
+    [Fact]
+    public async Task Status_MissingDatabase_SaysSoAndCreatesNothing()
+    {
+        var path = Path.Combine(_db.Dir, "elsewhere.db");
+
+        var (exit, _, error) = await SeededStore.RunAsync("status", "--db", path);
+
+        Assert.Equal(StoreOpener.ExitStoreError, exit);
+        Assert.StartsWith($"error: no database at {path}", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public async Task Status_EmptyDatabase_SaysThereAreNoStudies()
+    {
+        var path = Path.Combine(_db.Dir, "empty.db");
+        (await StoreOpener.OpenAsync(path, StoreAccess.CreateIfMissing)).Dispose();
+
+        var (exit, output, _) = await SeededStore.RunAsync("status", "--db", path);
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith($"no studies in {path} yet", output, StringComparison.Ordinal);
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
