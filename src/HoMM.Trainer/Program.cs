@@ -1,0 +1,73 @@
+using HoMM.Torch;
+using HoMM.Torch.Native;
+using HoMM.Trainer.Config;
+using HoMM.Trainer.Data;
+using HoMM.Trainer.Protocol;
+using HoMM.Trainer.Training;
+
+namespace HoMM.Trainer;
+
+/// <summary>homm-train's entry point: exit 0 when the run completed or was stopped, 1 on a training error, 2 on a bad command line or config.</summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var protocol = new ProtocolWriter(Console.Out);
+        TrainerArguments? arguments;
+        try
+        {
+            arguments = TrainerArguments.Parse(args, Environment.GetEnvironmentVariable);
+        }
+        catch (ConfigException e)
+        {
+            return Fail(protocol, e.Message, "config", 2);
+        }
+
+        if (arguments is null)
+        {
+            Console.Error.WriteLine(TrainerArguments.Usage);
+            return 0;
+        }
+
+        // Activations above glibc's mmap threshold would otherwise be mapped and unmapped every step.
+        NativeAllocator.RetainFreedMemory();
+        var control = ControlReader.Start(Console.In);
+        try
+        {
+            var threads = arguments.Settings.Threads
+                ?? (int.TryParse(Environment.GetEnvironmentVariable("OMP_NUM_THREADS"), out var t) && t > 0 ? t : Environment.ProcessorCount);
+            torch.set_num_threads(threads);
+            Directory.CreateDirectory(arguments.TrialDirectory);
+            var (train, test) = FashionMnist.Load(arguments.DataPath);
+            var run = new TrainingRun(arguments.Settings, train, test, arguments.TrialDirectory, protocol, control, Console.Error, TimeProvider.System)
+            {
+                ShowProgress = !Console.IsErrorRedirected,
+            };
+            var result = run.Run(arguments.Resume);
+            return result.Outcome == RunOutcome.Diverged ? 1 : 0;
+        }
+        catch (DataException e)
+        {
+            return Fail(protocol, e.Message, "data", 1);
+        }
+        catch (TorchException e) when (e.IsOutOfMemory)
+        {
+            return Fail(protocol, $"out of memory: {e.Message}; lower optim.batch or the model size", "oom", 1);
+        }
+        catch (TorchException e)
+        {
+            return Fail(protocol, $"libtorch: {e.Message}", "torch", 1);
+        }
+        catch (Exception e) when (e is InvalidOperationException or InvalidDataException or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            return Fail(protocol, e.Message, "error", 1);
+        }
+    }
+
+    private static int Fail(ProtocolWriter protocol, string message, string reason, int exitCode)
+    {
+        Console.Error.WriteLine($"homm-train: error: {message}");
+        protocol.Error(message, reason);
+        return exitCode;
+    }
+}

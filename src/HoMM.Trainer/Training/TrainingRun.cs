@@ -1,0 +1,270 @@
+using System.Globalization;
+using HoMM.Model;
+using HoMM.Model.Complexity;
+using HoMM.StudyFiles.Trainer;
+using HoMM.Torch;
+using HoMM.Trainer.Data;
+using HoMM.Trainer.Protocol;
+using static HoMM.Torch.torch;
+
+namespace HoMM.Trainer.Training;
+
+/// <summary>How a run ended.</summary>
+public enum RunOutcome
+{
+    /// <summary>All steps done; the final line was written.</summary>
+    Completed,
+
+    /// <summary>Stopped by a control line or the end of stdin (checkpoint written unless pruned).</summary>
+    Stopped,
+
+    /// <summary>The loss became NaN or infinite; an error line with reason "diverged" was written.</summary>
+    Diverged,
+}
+
+/// <summary>What a finished run measured (also written as protocol lines).</summary>
+public sealed record RunResult(RunOutcome Outcome, long Step, IReadOnlyDictionary<string, double> Metrics, double MillisecondsPerStep, long PeakResidentBytes);
+
+/// <summary>
+/// One training run of HoMVision: AdamW with decoupled weight decay, linear warm-up + cosine decay,
+/// gradient-norm clipping, evaluation on the test set every <c>eval_every</c> steps and at the end,
+/// an atomic checkpoint after each evaluation, resumable at any checkpoint with the same result as
+/// an uninterrupted run (batches and dropout masks depend only on the seed and the step).
+/// </summary>
+public sealed class TrainingRun
+{
+    private readonly HommTrainerSettings _settings;
+    private readonly ImageDataset _train;
+    private readonly ImageDataset _test;
+    private readonly string _trialDirectory;
+    private readonly ProtocolWriter _protocol;
+    private readonly ControlReader _control;
+    private readonly TextWriter _log;
+    private readonly TimeProvider _time;
+
+    public TrainingRun(HommTrainerSettings settings, ImageDataset train, ImageDataset test, string trialDirectory,
+        ProtocolWriter protocol, ControlReader control, TextWriter log, TimeProvider time)
+    {
+        _settings = settings ?? throw new ArgumentNullException(nameof(settings));
+        _train = train ?? throw new ArgumentNullException(nameof(train));
+        _test = test ?? throw new ArgumentNullException(nameof(test));
+        _trialDirectory = trialDirectory ?? throw new ArgumentNullException(nameof(trialDirectory));
+        _protocol = protocol ?? throw new ArgumentNullException(nameof(protocol));
+        _control = control ?? throw new ArgumentNullException(nameof(control));
+        _log = log ?? throw new ArgumentNullException(nameof(log));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+    }
+
+    /// <summary>Shows a progress line on the log (for a person at a terminal).</summary>
+    public bool ShowProgress { get; init; }
+
+    /// <summary>Called after each training step with the number of steps done (observers: tests, benchmarks).</summary>
+    public Action<long>? AfterStep { get; init; }
+
+    /// <summary>The model's shape for these settings and data.</summary>
+    public static HommShape ShapeOf(HommModelSettings m, ImageDataset data)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        ArgumentNullException.ThrowIfNull(data);
+        return new HommShape(m.Dim, m.Layers, m.Patch, m.Order, m.OrderExpand, m.FfwExpand, data.Side, data.Channels, data.Classes);
+    }
+
+    public RunResult Run(bool resume)
+    {
+        var o = _settings.Optim;
+        var device = ResolveDevice(_settings.Device);
+        var shape = ShapeOf(_settings.Model, _train);
+        var pooling = _settings.Model.Pooling == "mean" ? Pooling.Mean : Pooling.Cls;
+
+        manual_seed(_settings.Seed);
+        using var model = new HoMVision(shape, _settings.Model.Dropout, pooling).to(device);
+        using var optimizer = optim.AdamW(model.parameters(), lr: o.Lr, weight_decay: o.Wd);
+        var modelKey = HommTrainerSettingsJson.ToJson(_settings).GetProperty("model").GetRawText();
+
+        var checkpointPath = Checkpoint.PathIn(_trialDirectory);
+        var state = new CheckpointState(0, modelKey, 0, 0, 0, 0, 0);
+        if (resume && File.Exists(checkpointPath))
+        {
+            state = Checkpoint.Load(checkpointPath, model, optimizer);
+            if (state.Model != modelKey)
+                throw new InvalidOperationException($"{checkpointPath} was written for the model {state.Model}, not {modelKey}; delete it to start this trial afresh");
+            _log.WriteLine($"homm-train: resumed from {checkpointPath} at step {state.Step}");
+        }
+        else if (resume)
+        {
+            _log.WriteLine($"homm-train: asked to resume but {checkpointPath} does not exist; starting from step 0");
+        }
+
+        var parameters = model.parameters().Sum(p => p.numel());
+        _protocol.Info(new Dictionary<string, object>
+        {
+            ["params"] = parameters,
+            ["flops"] = HommComplexity.Flops(shape),
+            ["device"] = device.ToString(),
+            ["threads"] = get_num_threads(),
+            ["torch"] = __version__,
+            ["tokens"] = shape.Tokens,
+            ["resumed_from_step"] = state.Step,
+        });
+        _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"homm-train: {parameters:N0} parameters, {HommComplexity.Flops(shape) / 1e6:F1} MFLOPs/image, device {device}, {get_num_threads()} thread(s), libtorch {__version__}"));
+
+        var order = new BatchOrder(_train.Count, o.Batch, _settings.Seed);
+        var batchCapacity = Math.Min(o.Batch, _train.Count);
+        var images = new float[batchCapacity * _train.ImageSize];
+        var labels = new long[batchCapacity];
+        var lossSum = state.TrainLossSum;
+        var correct = state.TrainCorrect;
+        var seen = state.TrainSeen;
+        var windowSteps = state.TrainSteps;
+        var trainSeconds = state.TrainSeconds;
+        var stepsThisRun = 0L;
+        var secondsThisRun = 0.0;
+        var lastProgress = _time.GetTimestamp();
+        IReadOnlyDictionary<string, double> lastMetrics = new Dictionary<string, double>();
+        var step = state.Step;
+
+        for (; step < o.Steps; step++)
+        {
+            if (_control.StopReason is { } reason)
+                return Stop(reason);
+
+            var started = _time.GetTimestamp();
+            double lossValue;
+            using (var scope = NewDisposeScope())
+            {
+                model.train();
+                optimizer.ParamGroups[0].LearningRate = LearningRateSchedule.At(step, o.Lr, o.Warmup, o.Steps);
+                if (_settings.Model.Dropout > 0)
+                    manual_seed(StepSeed(_settings.Seed, step));   // dropout masks depend on (seed, step) only
+                var batch = order.Batch(step);
+                var n = batch.Length;
+                _train.Fill(batch, images, labels);
+                var x = tensor(images.AsSpan(0, n * _train.ImageSize), [n, _train.Channels, _train.Side, _train.Side]).to(device);
+                var y = tensor(labels.AsSpan(0, n), [n]).to(device);
+                optimizer.zero_grad();
+                var logits = model.call(x);
+                var loss = nn.functional.cross_entropy(logits, y);
+                lossValue = loss.item<float>();
+                if (!double.IsFinite(lossValue))
+                {
+                    _protocol.Error(string.Create(CultureInfo.InvariantCulture,
+                        $"the training loss is {lossValue} at step {step + 1} (lr {optimizer.ParamGroups[0].LearningRate:G4}); lower lr or lengthen the warm-up"), "diverged");
+                    return new RunResult(RunOutcome.Diverged, step, lastMetrics, 0, ProcessMemory.PeakResidentBytes());
+                }
+
+                loss.backward();
+                if (o.Clip > 0)
+                    nn.utils.clip_grad_norm_(model.parameters(), o.Clip);
+                optimizer.step();
+                correct += logits.argmax(1).eq(y).sum().item<long>();
+                seen += n;
+            }
+
+            lossSum += lossValue;
+            windowSteps++;
+            var seconds = _time.GetElapsedTime(started).TotalSeconds;
+            trainSeconds += seconds;
+            secondsThisRun += seconds;
+            stepsThisRun++;
+
+            var done = step + 1;
+            AfterStep?.Invoke(done);
+            if (ShowProgress && _time.GetElapsedTime(lastProgress).TotalSeconds >= 0.5)
+            {
+                lastProgress = _time.GetTimestamp();
+                _log.Write(string.Create(CultureInfo.InvariantCulture,
+                    $"\rstep {done}/{o.Steps}  loss {lossSum / windowSteps:F4}  {1000 * secondsThisRun / stepsThisRun:F1} ms/step   "));
+            }
+
+            if (done % _settings.EvalEvery == 0 || done == o.Steps)
+            {
+                if (ShowProgress)
+                    _log.WriteLine();
+                var (valLoss, valAcc) = Evaluate(model, device);
+                lastMetrics = new Dictionary<string, double>
+                {
+                    ["train/loss"] = lossSum / windowSteps,
+                    ["train/acc"] = (double)correct / seen,
+                    ["val/loss"] = valLoss,
+                    ["val/acc"] = valAcc,
+                    ["lr"] = optimizer.ParamGroups[0].LearningRate,
+                };
+                _protocol.Metrics(done, lastMetrics);
+                (lossSum, correct, seen, windowSteps) = (0, 0, 0, 0);
+                Save(done);
+            }
+        }
+
+        var msPerStep = stepsThisRun > 0 ? 1000 * secondsThisRun / stepsThisRun : 0;
+        var peak = ProcessMemory.PeakResidentBytes();
+        _protocol.Info(new Dictionary<string, object>
+        {
+            ["peak_memory"] = peak,
+            ["ms_per_step"] = msPerStep,
+            ["steps_per_s"] = msPerStep > 0 ? 1000 / msPerStep : 0,
+            ["throughput"] = msPerStep > 0 ? 1000 * batchCapacity / msPerStep : 0,
+        });
+        _protocol.Final(lastMetrics, step);
+        _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"homm-train: done, {step} steps, {msPerStep:F1} ms/step ({(msPerStep > 0 ? 1000 / msPerStep : 0):F2} steps/s), peak RSS {peak / 1048576.0:F0} MiB"));
+        return new RunResult(RunOutcome.Completed, step, lastMetrics, msPerStep, peak);
+
+        void Save(long doneSteps)
+        {
+            Checkpoint.Save(checkpointPath, new CheckpointState(doneSteps, modelKey, lossSum, correct, seen, windowSteps, trainSeconds), model, optimizer);
+            _protocol.Checkpoint(checkpointPath, doneSteps);
+        }
+
+        RunResult Stop(string reason)
+        {
+            if (ShowProgress)
+                _log.WriteLine();
+            _log.WriteLine($"homm-train: stopping at step {step} ({reason})");
+            if (reason != "pruned" && step > state.Step)
+                Save(step);
+            return new RunResult(RunOutcome.Stopped, step, lastMetrics, stepsThisRun > 0 ? 1000 * secondsThisRun / stepsThisRun : 0, ProcessMemory.PeakResidentBytes());
+        }
+    }
+
+    private (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, Device device)
+    {
+        model.eval();
+        using var _ = no_grad();
+        var batch = Math.Max(1, Math.Min(Math.Max(_settings.Optim.Batch, 256), _test.Count));
+        var images = new float[batch * _test.ImageSize];
+        var labels = new long[batch];
+        var indices = new int[batch];
+        double lossSum = 0;
+        long correct = 0;
+        for (var start = 0; start < _test.Count; start += batch)
+        {
+            using var scope = NewDisposeScope();
+            var n = Math.Min(batch, _test.Count - start);
+            for (var i = 0; i < n; i++)
+                indices[i] = start + i;
+            _test.Fill(indices.AsSpan(0, n), images, labels);
+            var x = tensor(images.AsSpan(0, n * _test.ImageSize), [n, _test.Channels, _test.Side, _test.Side]).to(device);
+            var y = tensor(labels.AsSpan(0, n), [n]).to(device);
+            var logits = model.call(x);
+            lossSum += nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).item<float>();
+            correct += logits.argmax(1).eq(y).sum().item<long>();
+        }
+
+        model.train();
+        return (lossSum / _test.Count, (double)correct / _test.Count);
+    }
+
+    /// <summary>auto → cuda when libtorch sees a GPU, else cpu.</summary>
+    public static Device ResolveDevice(string device) => device switch
+    {
+        "cpu" => CPU,
+        "cuda" when !cuda.is_available() => throw new InvalidOperationException("device: cuda was asked for, but libtorch sees no CUDA device (a CPU build of libtorch, or CUDA_VISIBLE_DEVICES is empty); build HoMM.Torch with Torch_DIR pointing to a CUDA libtorch, or use device: cpu"),
+        "cuda" => CUDA,
+        "auto" => cuda.is_available() ? CUDA : CPU,
+        _ => throw new ArgumentException($"device '{device}' is not one of auto, cpu, cuda"),
+    };
+
+    private static long StepSeed(long seed, long step) =>
+        (long)(SplitMix64.Mix(unchecked(((ulong)seed * 0x9E3779B97F4A7C15UL) + (ulong)step)) >> 1);
+}

@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text.Json;
+using HoMM.Dispatch.Protocol;
+using HoMM.StudyFiles.Trainer;
+
+namespace HoMM.Trainer.Tests;
+
+public sealed class HommTrainProcessTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
+
+    private static string[] SmallFlags(string trialDir, int steps, int evalEvery) =>
+    [
+        "--dim", "16", "--layers", "1", "--patch", "7", "--order", "2", "--order-expand", "2", "--ffw-expand", "2",
+        "--batch", "32", "--steps", steps.ToString(CultureInfo.InvariantCulture), "--eval-every", evalEvery.ToString(CultureInfo.InvariantCulture),
+        "--threads", "1", "--device", "cpu", "--trial-dir", trialDir,
+    ];
+
+    private static string WriteTrialJson(string dir, HommTrainerSettings settings, bool resume)
+    {
+        var path = Path.Combine(dir, "trial.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(new
+        {
+            study = "test",
+            trial_id = 1,
+            trial_number = 0,
+            attempt = resume ? 2 : 1,
+            resume,
+            trial_dir = dir,
+            @params = new { },
+            settings = HommTrainerSettingsJson.ToJson(settings),
+        }));
+        return path;
+    }
+
+    [Fact]
+    public void Run_EveryStdoutLine_IsAProtocolMessageTheDispatcherParses()
+    {
+        var dir = TestData.TempDirectory();
+        using var p = TrainerProcess.Start(SmallFlags(dir, steps: 40, evalEvery: 20));
+
+        var exit = p.WaitForExit(Timeout);
+
+        Assert.True(exit == 0, $"exit {exit}; stderr:\n{p.Stderr}");
+        var events = p.Lines.Select(l => TrainerProtocol.ParseLine(l)).ToList();
+        Assert.All(events, e => Assert.False(e is LogLine or ProtocolWarning, $"not a protocol message: {e}"));
+        var info = Assert.IsType<InfoReported>(events[0]);
+        Assert.True(info.Values["params"].GetInt64() > 0);
+        Assert.True(info.Values["flops"].GetDouble() > 0);
+        Assert.Equal("cpu", info.Values["device"].GetString());
+        Assert.Equal([20L, 40L], events.OfType<MetricsReported>().Select(m => m.Step));
+        Assert.Equal([20L, 40L], events.OfType<CheckpointReported>().Select(c => c.Step));
+        Assert.True(File.Exists(events.OfType<CheckpointReported>().Last().Path));
+        var final = Assert.IsType<FinalResultReported>(events[^1]);
+        Assert.InRange(final.Metrics["val/acc"], 0.0, 1.0);
+        Assert.Contains(events.OfType<InfoReported>(), i => i.Values.ContainsKey("peak_memory") && i.Values.ContainsKey("steps_per_s"));
+    }
+
+    [Fact]
+    public void Run_StopLine_CheckpointsAndExitsWithoutFinal()
+    {
+        var dir = TestData.TempDirectory();
+        using var p = TrainerProcess.Start(SmallFlags(dir, steps: 100_000, evalEvery: 50));
+        Assert.NotNull(p.ReadUntil(l => l.Contains("\"checkpoint\"", StringComparison.Ordinal), Timeout));
+
+        p.Send("""{"cmd":"stop","reason":"shutdown"}""");
+        var exit = p.WaitForExit(Timeout);
+
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain(p.Lines, l => l.Contains("\"final\"", StringComparison.Ordinal));
+        var last = Assert.IsType<CheckpointReported>(TrainerProtocol.ParseLine(p.Lines[^1]));
+        Assert.True(last.Step > 50);
+        Assert.Contains("(shutdown)", p.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_StdinClosed_Exits()
+    {
+        var dir = TestData.TempDirectory();
+        using var p = TrainerProcess.Start(SmallFlags(dir, steps: 100_000, evalEvery: 1000));
+        Assert.NotNull(p.ReadUntil(l => l.Contains("\"info\"", StringComparison.Ordinal), Timeout));
+
+        p.CloseInput();
+
+        Assert.Equal(0, p.WaitForExit(Timeout));
+        Assert.Contains("stdin closed", p.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_MissingData_ReportsDataErrorThatSaysWhatToDo()
+    {
+        using var p = TrainerProcess.Start([.. SmallFlags(TestData.TempDirectory(), 10, 10), "--data", "/nonexistent/fmnist"]);
+
+        var exit = p.WaitForExit(Timeout);
+
+        Assert.Equal(1, exit);
+        var error = Assert.IsType<TrainerErrorReported>(TrainerProtocol.ParseLine(p.Lines.Single()));
+        Assert.Equal("data", error.Reason);
+        Assert.Contains("'/nonexistent/fmnist' does not exist; install it (apt-get install dataset-fashion-mnist)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_BadFlag_ExitsWith2AndAConfigError()
+    {
+        using var p = TrainerProcess.Start("--layrs", "2");
+
+        Assert.Equal(2, p.WaitForExit(Timeout));
+        var error = Assert.IsType<TrainerErrorReported>(TrainerProtocol.ParseLine(p.Lines.Single()));
+        Assert.Equal("config", error.Reason);
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Resume_KilledAt200_FinishesAt400WithTheLossOfAStraightRun()
+    {
+        var settings = TestData.Small(steps: 400, evalEvery: 100, dropout: 0.1);
+        var straightDir = TestData.TempDirectory();
+        IReadOnlyDictionary<string, double> expected;
+        using (var straight = TrainerProcess.Start("--config", WriteTrialJson(straightDir, settings, resume: false)))
+        {
+            Assert.Equal(0, straight.WaitForExit(Timeout));
+            expected = FinalFromLines(straight.Lines);
+        }
+
+        var dir = TestData.TempDirectory();
+        using (var first = TrainerProcess.Start("--config", WriteTrialJson(dir, settings, resume: false)))
+        {
+            Assert.NotNull(first.ReadUntil(l => l.StartsWith("{\"checkpoint\"", StringComparison.Ordinal) && l.Contains("\"step\":200", StringComparison.Ordinal), Timeout));
+            first.KillHard();
+        }
+
+        using var second = TrainerProcess.Start("--config", WriteTrialJson(dir, settings, resume: true));
+        Assert.Equal(0, second.WaitForExit(Timeout));
+        var resumed = FinalFromLines(second.Lines);
+
+        var info = Assert.IsType<InfoReported>(TrainerProtocol.ParseLine(second.Lines[0]));
+        Assert.True(info.Values["resumed_from_step"].GetInt64() >= 200);
+        Assert.Equal(expected["train/loss"], resumed["train/loss"], 1e-4);
+        Assert.Equal(expected["val/loss"], resumed["val/loss"], 1e-4);
+        Assert.Equal(expected["val/acc"], resumed["val/acc"], 1e-4);
+    }
+
+    private static IReadOnlyDictionary<string, double> FinalFromLines(IEnumerable<string> lines) =>
+        lines.Select(l => TrainerProtocol.ParseLine(l)).OfType<FinalResultReported>().Single().Metrics;
+}

@@ -1,0 +1,30 @@
+using HoMM.StudyFiles.Trainer;
+using HoMM.Trainer.Data;
+
+namespace HoMM.Trainer.Tests;
+
+/// <summary>Fashion-MNIST (installed on every machine that runs the suite, as libtorch is) and small settings.</summary>
+internal static class TestData
+{
+    private static readonly Lazy<(ImageDataset Train, ImageDataset Test)> Data = new(() => FashionMnist.Load(FashionMnist.DefaultPath));
+
+    public static ImageDataset Train => Data.Value.Train;
+
+    public static ImageDataset Test => Data.Value.Test;
+
+    public static HommTrainerSettings Small(int steps, int evalEvery, int batch = 32, double lr = 1e-3, int warmup = 0, int dim = 16, int layers = 1, double dropout = 0) => new(
+        new HommModelSettings(dim, layers, Patch: 7, Order: 2, OrderExpand: 2, FfwExpand: 2, dropout, "cls"),
+        new HommOptimSettings(lr, Wd: 0.01, warmup, steps, batch, Clip: 1.0),
+        new HommDataSettings("fashion-mnist", FashionMnist.DefaultPath, 28),
+        evalEvery,
+        Seed: 0,
+        Threads: 1,
+        Device: "cpu");
+
+    public static string TempDirectory()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "homm-train-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+}
