@@ -289,7 +289,8 @@ public sealed class StudyDriver
     private static Dictionary<string, object?> Options(IReadOnlyDictionary<string, object> options) =>
         options.ToDictionary(kv => kv.Key, kv => (object?)kv.Value, StringComparer.Ordinal);
 
-    internal static string Describe(DriverEnd end) => end switch
+    /// <summary>A sentence for the end of a run.</summary>
+    public static string Describe(DriverEnd end) => end switch
     {
         DriverEnd.BudgetSpent => "the budget is spent",
         DriverEnd.TimedOut => "the study's timeout has passed",

@@ -328,6 +328,14 @@ internal sealed class TrialRunner : ITrialJobHandler
                     foreach (var (key, value) in info.Values)
                         await store.SetTrialAttrAsync(trial.Id, AttrScope.System, "info/" + key, value).ConfigureAwait(false);
                     break;
+                case FinalResultReported final when control.StopRequested is null
+                                                    && final.Metrics.TryGetValue(owner._study.ObjectiveMetric, out var value)
+                                                    && double.IsFinite(value):
+                    // Commit the result the moment it arrives, not when the process has exited: a
+                    // dispatcher killed in between would otherwise run the trial to completion again.
+                    await store.SetTrialAttrAsync(trial.Id, AttrScope.System, "final", JsonSerializer.SerializeToElement(final.Metrics)).ConfigureAwait(false);
+                    await store.TryCompleteAsync(trial.Id, value).ConfigureAwait(false);
+                    break;
                 case CheckpointReported c:
                     await store.SetTrialAttrAsync(trial.Id, AttrScope.System, "checkpoint",
                         JsonSerializer.SerializeToElement(new { path = c.Path, step = c.Step })).ConfigureAwait(false);

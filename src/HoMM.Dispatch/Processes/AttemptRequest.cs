@@ -110,6 +110,9 @@ public interface IAttemptControl
     /// <summary>The step of the last metrics line, or null.</summary>
     long? LastStep { get; }
 
+    /// <summary>The first stop reason sent to the trainer, or null while none was.</summary>
+    StopReason? StopRequested { get; }
+
     /// <summary>
     /// Asks the trainer to stop: writes the stop line, closes its stdin, and if it has not exited
     /// after <see cref="AttemptRunnerOptions.StopGracePeriod"/> sends SIGTERM to its group, then SIGKILL

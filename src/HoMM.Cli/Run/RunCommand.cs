@@ -1,0 +1,202 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using HoMM.Cli.Common;
+using HoMM.Cli.Validate;
+using HoMM.Dispatch.Driver;
+using HoMM.Dispatch.Scheduling;
+using HoMM.Dispatch.Slots;
+using HoMM.Storage;
+using HoMM.StudyFiles;
+using HoMM.StudyFiles.Trainer;
+using Spectre.Console;
+
+namespace HoMM.Cli.Run;
+
+/// <summary>
+/// <c>homm-search run &lt;study.yaml&gt; [--db &lt;path|conn&gt;] [--fork &lt;new-name&gt;]</c>: validates
+/// the study file, creates the study or resumes it, and runs it on this machine until its budget is
+/// spent, with live progress. Ctrl-C (or SIGTERM) stops gracefully: running trainers get a stop
+/// line, checkpoint and exit; the next <c>run</c> resumes them. A second Ctrl-C exits at once
+/// (trainers see their stdin close and exit; the next run kills any that did not).
+/// </summary>
+public static class RunCommand
+{
+    public const int ExitDone = 0;
+    public const int ExitError = 1;
+    public const int ExitInvalid = 2;
+    public const int ExitCannotRun = 3;
+    public const int ExitStore = StoreOpener.ExitStoreError;
+    public const int ExitConflict = 5;
+    public const int ExitInterrupted = 130;
+
+    public static Command Create()
+    {
+        var command = new Command("run", "Run (or resume) the search a study file describes. Exit codes: 0 done, 1 unexpected error, " +
+            "2 invalid study file, 3 cannot run here (trainer or resources missing), 4 database error, " +
+            "5 study conflict (search space changed, or already running), 130 stopped by Ctrl-C (run again to resume)");
+        var file = new Argument<string>("study") { Description = "the study file (YAML), e.g. studies/quickstart.yaml" };
+        var db = StoreOpener.CreateDbOption();
+        var fork = new Option<string?>("--fork")
+        {
+            Description = "start a new study with this name from the study file (when the stored study's search space differs)",
+            HelpName = "new-name",
+        };
+        var runs = new Option<string?>("--runs")
+        {
+            Description = "folder of the trial folders (default: runs/ next to a SQLite database, else in the current directory)",
+            HelpName = "dir",
+        };
+        command.Arguments.Add(file);
+        command.Options.Add(db);
+        command.Options.Add(fork);
+        command.Options.Add(runs);
+        // Synchronous on purpose: System.CommandLine's own Ctrl-C handling for async actions ends
+        // the process after a short timeout, too soon for trainers to checkpoint.
+        command.SetAction(parse => RunWithSignals(
+            new RunRequest(parse.GetValue(file)!, parse.GetValue(db), parse.GetValue(fork), parse.GetValue(runs)),
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        return command;
+    }
+
+    private static int RunWithSignals(RunRequest request, TextWriter output, TextWriter error)
+    {
+        using var stop = new CancellationTokenSource();
+        void OnSignal(PosixSignalContext context)
+        {
+            if (stop.IsCancellationRequested)
+                return; // a second Ctrl-C: let it end the process
+            context.Cancel = true;
+            error.WriteLine("homm-search run: stopping: running trials checkpoint and resume at the next run (Ctrl-C again to quit at once)");
+            stop.Cancel();
+        }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        return RunAsync(request, output, error, TimeProvider.System, stop.Token).GetAwaiter().GetResult();
+    }
+
+    /// <summary>What <c>run</c> was asked to do.</summary>
+    internal sealed record RunRequest(string StudyPath, string? Db, string? Fork, string? RunsDirectory);
+
+    internal static async Task<int> RunAsync(RunRequest request, TextWriter output, TextWriter error, TimeProvider time, CancellationToken stop)
+    {
+        var loaded = StudyFile.Load(request.StudyPath);
+        if (loaded.Definition is not { } definition)
+            return ValidateCommand.Run(request.StudyPath, output, error) == ValidateCommand.ExitValid ? ExitError : ExitInvalid;
+        foreach (var warning in loaded.Warnings)
+            error.WriteLine(warning.ToString());
+
+        OpenedStore opened;
+        try
+        {
+            opened = await StoreOpener.OpenAsync(request.Db, StoreAccess.CreateIfMissing, time, stop);
+        }
+        catch (StoreOpenException e)
+        {
+            error.WriteLine($"homm-search run: {e.Message}");
+            return ExitStore;
+        }
+        using (opened)
+        {
+            if (opened.Kind != StoreKind.Sqlite)
+            {
+                error.WriteLine("homm-search run: a PostgreSQL database is run by `homm-search worker` on each machine (its queue is clustered); " +
+                    "`run` uses a SQLite database (--db path/to/homm.db)");
+                return ExitCannotRun;
+            }
+            StudyRecord study;
+            bool created;
+            try
+            {
+                (study, created) = await StudyOpener.OpenOrCreateAsync(opened.Store, definition, request.Fork, stop);
+            }
+            catch (SearchSpaceChangedException e)
+            {
+                error.WriteLine($"homm-search run: {e.Message}");
+                return ExitConflict;
+            }
+
+            var dbDir = Path.GetDirectoryName(opened.Location.Value)!;
+            var options = new DispatchOptions
+            {
+                JobStore = JobStoreOptions.SqliteBeside(opened.Location.Value),
+                RunsDirectory = Path.GetFullPath(request.RunsDirectory ?? Path.Combine(dbDir, "runs")),
+                HommTrainExecutable = definition.Trainer is HommTrainerDefinition ? TrainerLocator.FindHommTrain() : null,
+                ModelSize = TrainerLocator.CountModel,
+                TimeProvider = time,
+            };
+            if (definition.Trainer is HommTrainerDefinition && options.HommTrainExecutable is null)
+            {
+                error.WriteLine("homm-search run: the built-in trainer homm-train was not found: run through ./homm-search (it builds it), " +
+                    $"or set {TrainerLocator.EnvironmentVariable} to its path");
+                return ExitCannotRun;
+            }
+
+            StudyDriver driver;
+            try
+            {
+                driver = new StudyDriver(opened.Store, study, definition, options);
+            }
+            catch (SlotPlanException e)
+            {
+                error.WriteLine($"homm-search run: {e.Message}");
+                return ExitCannotRun;
+            }
+            output.WriteLine($"{(created ? "created" : "resuming")} study '{study.Name}' in {opened.Location.Display}; " +
+                $"{driver.Slots.Count} slot{(driver.Slots.Count == 1 ? "" : "s")} ({string.Join(", ", driver.Slots.Select(s => $"{s.Id}: {s.Threads} thread{(s.Threads == 1 ? "" : "s")}"))}), " +
+                $"{driver.MaxParallel} at a time; trial folders in {options.RunsDirectory}");
+
+            var progress = new RunProgress(opened.Store, study, definition.Budget.MaxTrials, definition.Budget.Timeout, time);
+            DriverEnd end;
+            try
+            {
+                end = await RunWithProgressAsync(driver, progress, output, stop);
+            }
+            catch (DispatchLockedException e)
+            {
+                error.WriteLine($"homm-search run: {e.Message}");
+                return ExitConflict;
+            }
+            var final = await progress.ReadAsync(driver.State, CancellationToken.None);
+            output.WriteLine(progress.Line(final));
+            output.WriteLine($"{StudyDriver.Describe(end)}.");
+            if (final.Best is { } best)
+                output.WriteLine($"best trial {best.Number}: {study.ObjectiveMetric} = {best.Value} with {string.Join(", ", best.Params.Select(kv => $"{kv.Key}={HoMM.Core.Trials.ParamFormatter.Format(kv.Value)}"))}");
+            return end == DriverEnd.Stopped ? ExitInterrupted : ExitDone;
+        }
+    }
+
+    private static async Task<DriverEnd> RunWithProgressAsync(StudyDriver driver, RunProgress progress, TextWriter output, CancellationToken stop)
+    {
+        var running = driver.RunAsync(stop);
+        var live = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        if (live)
+        {
+            await AnsiConsole.Live(new Text("starting...")).AutoClear(true).StartAsync(async ctx =>
+            {
+                while (!running.IsCompleted)
+                {
+                    ctx.UpdateTarget(progress.Render(await progress.ReadAsync(driver.State, CancellationToken.None)));
+                    await Task.WhenAny(running, Task.Delay(1000, CancellationToken.None));
+                }
+            });
+            return await running;
+        }
+        string? last = null;
+        var lastPrinted = long.MinValue;
+        var time = TimeProvider.System;
+        while (!running.IsCompleted)
+        {
+            var snapshot = await progress.ReadAsync(driver.State, CancellationToken.None);
+            var line = progress.Line(snapshot);
+            var changed = last is null || !string.Equals(line[line.IndexOf(']', StringComparison.Ordinal)..], last[last.IndexOf(']', StringComparison.Ordinal)..], StringComparison.Ordinal);
+            if (changed || time.GetElapsedTime(lastPrinted) >= TimeSpan.FromSeconds(30))
+            {
+                output.WriteLine(line);
+                last = line;
+                lastPrinted = time.GetTimestamp();
+            }
+            await Task.WhenAny(running, Task.Delay(2000, CancellationToken.None));
+        }
+        return await running;
+    }
+}

@@ -1,0 +1,54 @@
+using HoMM.Dispatch.Driver;
+using HoMM.Model.Complexity;
+using HoMM.StudyFiles.Trainer;
+
+namespace HoMM.Cli.Run;
+
+/// <summary>Finds the built-in trainer and counts its models for the study constraints.</summary>
+internal static class TrainerLocator
+{
+    /// <summary>The environment variable that names the homm-train executable explicitly.</summary>
+    public const string EnvironmentVariable = "HOMM_TRAIN";
+
+    /// <summary>
+    /// homm-train: <c>$HOMM_TRAIN</c>; else next to this CLI (a build that copies it along); else
+    /// <c>../trainer/homm-train</c> from the CLI's folder (<c>./homm-search</c> builds the CLI into
+    /// <c>.build/cli</c> and the trainer into <c>.build/trainer</c>); else on PATH. Null when none exists.
+    /// </summary>
+    public static string? FindHommTrain()
+    {
+        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } explicitPath)
+            return File.Exists(explicitPath) ? Path.GetFullPath(explicitPath) : null;
+        var here = AppContext.BaseDirectory;
+        foreach (var candidate in new[] { Path.Combine(here, "homm-train"), Path.Combine(here, "..", "trainer", "homm-train") })
+        {
+            if (File.Exists(candidate))
+                return Path.GetFullPath(candidate);
+        }
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, "homm-train");
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        return null;
+    }
+
+    /// <summary>HommComplexity for the model a trial's settings describe (constraints max_params / max_flops).</summary>
+    public static ModelSize CountModel(HommTrainerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var m = settings.Model;
+        var fashion = settings.Data.Dataset == "fashion-mnist";
+        var shape = new HommShape(m.Dim, m.Layers, m.Patch, m.Order, m.OrderExpand, m.FfwExpand, settings.Data.ImageSize,
+            Channels: fashion ? 1 : 3, Classes: fashion ? 10 : CountClasses(settings.Data.Path));
+        return new ModelSize(HommComplexity.Parameters(shape), HommComplexity.Flops(shape));
+    }
+
+    /// <summary>An image folder has one sub-folder per class (under train/ when it is split); 1000 (ImageNet) when it is not here.</summary>
+    private static int CountClasses(string path)
+    {
+        var root = Directory.Exists(Path.Combine(path, "train")) ? Path.Combine(path, "train") : path;
+        return Directory.Exists(root) && Directory.GetDirectories(root).Length is > 0 and var n ? n : 1000;
+    }
+}

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+
+namespace HoMM.Cli.Tests.Run;
+
+/// <summary>A folder with a study and a python trainer, and `homm-search run` started as a real child process.</summary>
+internal sealed class RunFolder : IDisposable
+{
+    /// <summary>
+    /// Reports x·s/steps at each step (0.1 s apart), checkpoints each step, resumes from it, stops on
+    /// a stop line or end of stdin; appends "start|final|exit &lt;trial&gt; &lt;pid&gt;" lines to $EVENTS.
+    /// </summary>
+    public const string Trainer = """
+        import json, os, sys, threading, time
+        x = float(sys.argv[1])
+        steps = int(os.environ.get("STEPS", "8"))
+        trial_dir = os.environ["HOMM_TRIAL_DIR"]
+        number = os.environ["HOMM_TRIAL_NUMBER"]
+        def event(kind):
+            with open(os.environ["EVENTS"], "a") as f:
+                f.write(f"{kind} {number} {os.getpid()}\n")
+        stop = threading.Event()
+        def watch():
+            for line in sys.stdin:
+                if '"stop"' in line:
+                    break
+            stop.set()
+        threading.Thread(target=watch, daemon=True).start()
+        ckpt = os.path.join(trial_dir, "ckpt")
+        start = 1
+        if os.environ.get("HOMM_RESUME") == "1" and os.path.exists(ckpt):
+            start = int(open(ckpt).read()) + 1
+        event("start")
+        for s in range(start, steps + 1):
+            if stop.wait(0.1):
+                event("exit")
+                sys.exit(0)
+            with open(ckpt + ".tmp", "w") as f:
+                f.write(str(s))
+            os.replace(ckpt + ".tmp", ckpt)
+            print(json.dumps({"step": s, "metrics": {"val/acc": x * s / steps}}), flush=True)
+        print(json.dumps({"final": {"val/acc": x}}), flush=True)
+        event("final")
+        """;
+
+    public RunFolder()
+    {
+        Dir = Path.Combine(Path.GetTempPath(), "homm-run-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Dir);
+        File.WriteAllText(Path.Combine(Dir, "train.py"), Trainer);
+    }
+
+    public string Dir { get; }
+
+    public string Db => Path.Combine(Dir, "homm.db");
+
+    public string EventsPath => Path.Combine(Dir, "events.log");
+
+    public string WriteStudy(int maxTrials, int slots, string name = "chaos")
+    {
+        var path = Path.Combine(Dir, name + ".yaml");
+        File.WriteAllText(path, $$"""
+            name: {{name}}
+            objective: {metric: val/acc, direction: maximize}
+            search_space:
+              x: {type: float, low: 0.0, high: 1.0}
+            sampler: {kind: tpe, seed: 5, n_startup_trials: 3, constant_liar: true}
+            pruner: {kind: nop}
+            budget: {max_trials: {{maxTrials}}, max_parallel: {{slots}}}
+            trainer:
+              command: [python3, train.py, "{x}"]
+              env: {EVENTS: "{{EventsPath}}"}
+            resources: {cpu_slots: {{slots}}}
+            """);
+        return path;
+    }
+
+    /// <summary>Starts <c>homm-search run</c> (the built CLI next to the tests) on the study.</summary>
+    public Process StartRun(string study, params string[] extra)
+    {
+        var cli = Path.Combine(AppContext.BaseDirectory, "homm-search.dll");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Dir };
+        foreach (var a in new[] { cli, "run", study, "--db", Db }.Concat(extra))
+            info.ArgumentList.Add(a);
+        var process = Process.Start(info)!;
+        // Drain the pipes so the child never blocks on a full one.
+        process.OutputDataReceived += (_, e) => Output.Add(e.Data ?? "");
+        process.ErrorDataReceived += (_, e) => Output.Add(e.Data ?? "");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    public System.Collections.Concurrent.ConcurrentBag<string> Output { get; } = [];
+
+    /// <summary>The trainers' event lines: (kind, trial number, pid).</summary>
+    public IReadOnlyList<(string Kind, int Trial, int Pid)> Events() =>
+        File.Exists(EventsPath)
+            ? File.ReadAllLines(EventsPath).Where(l => l.Length > 0).Select(l => l.Split(' '))
+                .Select(f => (f[0], int.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture), int.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture))).ToList()
+            : [];
+
+    public static bool IsAlive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
