@@ -1,128 +1,20 @@
 // Renders the report from the JSON payload written by HoMM.Reports.ReportWriter: figures
-// (plotly.js JSON) drawn as they come near the screen, so the page shows at once, and a
+// (plotly.js JSON, drawn by figures.js as they come near the screen) and a
 // sortable, filterable, paged trial table (10,000 rows stay responsive: one page is in the DOM).
 (function () {
   "use strict";
   const data = JSON.parse(document.getElementById("homm-report-data").textContent);
-  const figuresEl = document.getElementById("figures");
-  const indexEl = document.getElementById("figure-index");
-  const config = { responsive: true, displaylogo: false };
-
-  // A page gets about 16 WebGL contexts from the browser, and each WebGL plot takes 2 (3 for
-  // parallel coordinates); past that the browser silently blanks the oldest plot. So figures
-  // are drawn when they come near the screen, and WebGL figures far from it are released again
-  // (redrawn when scrolled back), keeping the page within GL_CONTEXT_BUDGET at any time.
-  const GL_CONTEXT_BUDGET = 10;
-  const items = [];
-  for (const f of data.figures) {
-    const section = document.createElement("section");
-    section.className = "figure";
-    section.id = "figure-" + f.id;
-    const h = document.createElement("h2");
-    h.textContent = f.title;
-    section.appendChild(h);
-    const link = document.createElement("a");
-    link.href = "#" + section.id;
-    link.textContent = f.title;
-    indexEl.appendChild(link);
-    if (f.figure) {
-      const plot = document.createElement("div");
-      plot.className = "plot";
-      plot.style.height = (f.figure.layout.height || 450) + "px";
-      section.appendChild(plot);
-      items.push({
-        div: plot,
-        figure: f.figure,
-        contexts: glContexts(f.figure),
-        live: false,
-        drawnOnce: false,
-        visible: false,
-        lastVisible: 0,
-      });
-    } else {
-      const note = document.createElement("p");
-      note.className = "note";
-      note.textContent = f.note || "nothing to show";
-      section.appendChild(note);
-    }
-    figuresEl.appendChild(section);
-  }
-
-  function glContexts(figure) {
-    const types = new Set(figure.data.map((t) => t.type));
-    return types.has("parcoords") ? 3 : types.has("scattergl") ? 2 : 0;
-  }
-
-  const timings = window.hommReportTimings = [];
-  const queue = [];
-  let busy = false;
-
-  function liveContexts() {
-    return items.reduce((n, it) => n + (it.live ? it.contexts : 0), 0);
-  }
-
-  function release(item) {
-    // Plotly.purge drops its WebGL state, but the browser frees a context only when it is
-    // garbage collected; losing it explicitly returns it to the page's budget at once.
-    const contexts = [];
-    const layout = item.div._fullLayout;
-    if (layout && layout._glcanvas) {
-      layout._glcanvas.each((d) => { if (d.regl && d.regl._gl) contexts.push(d.regl._gl); });
-    }
-    Plotly.purge(item.div);
-    for (const gl of contexts) {
-      const ext = gl.getExtension("WEBGL_lose_context");
-      if (ext) ext.loseContext();
-    }
-    item.live = false;
-  }
-
-  function makeRoom(needed) {
-    while (liveContexts() + needed > GL_CONTEXT_BUDGET) {
-      const idle = items.filter((it) => it.live && it.contexts > 0 && !it.visible)
-        .sort((a, b) => a.lastVisible - b.lastVisible)[0];
-      if (!idle) return;
-      release(idle);
-    }
-  }
-
-  function pump() {
-    if (busy) return;
-    const item = queue.shift();
-    if (!item) return;
-    if (item.live || !item.visible) { pump(); return; }
-    busy = true;
-    if (item.contexts > 0) makeRoom(item.contexts);
-    const t0 = performance.now();
-    Plotly.newPlot(item.div, item.figure.data, item.figure.layout, config).then(() => {
-      item.live = true;
-      item.div.on("plotly_webglcontextlost", () => console.error("WebGL context lost in " + item.div.parentElement.id));
-      if (!item.drawnOnce) {
-        item.drawnOnce = true;
-        timings.push([item.div.parentElement.id, Math.round(performance.now() - t0)]);
-        document.body.dataset.plotsDrawn = String(items.filter((it) => it.drawnOnce).length);
-        if (items.every((it) => it.drawnOnce)) document.body.dataset.plotsRendered = String(items.length);
-      }
-    }, (err) => {
-      console.error("figure " + item.div.parentElement.id + ": " + err);
-    }).finally(() => {
-      busy = false;
-      setTimeout(pump, 0);
-    });
-  }
-
-  const observer = new IntersectionObserver((entries) => {
-    const now = performance.now();
-    for (const e of entries) {
-      const item = items.find((it) => it.div === e.target);
-      item.visible = e.isIntersecting;
-      item.lastVisible = now;
-      if (item.visible && !item.live) queue.push(item);
-    }
-    pump();
-  }, { rootMargin: "50% 0px" });
-  for (const it of items) observer.observe(it.div);
-  window.hommReportLiveGlContexts = liveContexts;
+  // Figures: drawn by figures.js (inlined just before this script).
+  const panel = HommFigures.create(document.getElementById("figures"), {
+    index: document.getElementById("figure-index"),
+    onDrawn: (drawn, total) => {
+      if (drawn > 0) document.body.dataset.plotsDrawn = String(drawn);
+      if (drawn === total) document.body.dataset.plotsRendered = String(total);
+    },
+  });
+  panel.set(data.figures);
+  window.hommReportTimings = panel.timings;
+  window.hommReportLiveGlContexts = panel.liveContexts;
 
   // Trial table.
   const table = data.table;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using HoMM.Core.Importance;
 using HoMM.Core.Trials;
 using HoMM.Reports.Figures;
@@ -72,6 +73,30 @@ public static class ReportFigures
             ? new("edf", "Empirical distribution", EdfPlot.Render(EdfPlot.Build(study)))
             : new("edf", "Empirical distribution", null, "no complete trial"));
         return figures;
+    }
+
+    /// <summary>Writes figures as the pages read them: an array of <c>{id, title, figure?, note?}</c>
+    /// (the report's payload and the dashboard's figures endpoint).</summary>
+    public static void WriteJson(Utf8JsonWriter json, IEnumerable<ReportFigure> figures)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(figures);
+        json.WriteStartArray();
+        foreach (var f in figures)
+        {
+            json.WriteStartObject();
+            json.WriteString("id", f.Id);
+            json.WriteString("title", f.Title);
+            if (f.Figure is { } figure)
+            {
+                json.WritePropertyName("figure");
+                FigureJson.Serialize(json, figure);
+            }
+            if (f.Note is { } note)
+                json.WriteString("note", note);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
     }
 
     /// <summary>The given importances, else evaluated from the search space when there is one.</summary>

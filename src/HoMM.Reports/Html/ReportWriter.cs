@@ -67,7 +67,13 @@ public sealed partial class ReportWriter(TimeProvider time, ReportOptions? optio
                 $"Written by homm-search on {now.UtcDateTime:yyyy-MM-dd HH:mm} UTC. Plots by plotly.js (MIT licence), inlined."))),
             ["data"] = () => writer.Write(Data(report, now)),
             ["plotly"] = () => WritePlotly(plotlyPath, writer),
-            ["script"] = () => writer.Write(Resource("report.js")),
+            ["script"] = () =>
+            {
+                // figures.js draws the figures (the dashboard serves the same file); report.js the rest.
+                writer.Write(Resource("figures.js"));
+                writer.Write('\n');
+                writer.Write(Resource("report.js"));
+            },
         };
         // The template is split at its placeholders and streamed: inlined content (plotly.js is
         // 4.8 MB) is never searched for placeholders itself.
@@ -165,22 +171,8 @@ public sealed partial class ReportWriter(TimeProvider time, ReportOptions? optio
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
-            json.WriteStartArray("figures");
-            foreach (var f in ReportFigures.Build(report, now))
-            {
-                json.WriteStartObject();
-                json.WriteString("id", f.Id);
-                json.WriteString("title", f.Title);
-                if (f.Figure is { } figure)
-                {
-                    json.WritePropertyName("figure");
-                    FigureJson.Serialize(json, figure);
-                }
-                if (f.Note is { } note)
-                    json.WriteString("note", note);
-                json.WriteEndObject();
-            }
-            json.WriteEndArray();
+            json.WritePropertyName("figures");
+            ReportFigures.WriteJson(json, ReportFigures.Build(report, now));
             json.WritePropertyName("table");
             TrialTable(json, report.Study, now);
             json.WriteEndObject();

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using HoMM.Core.SearchSpace;
+using HoMM.Core.Trials;
+using HoMM.Reports.Plots;
+using HoMM.Storage;
+
+namespace HoMM.Dashboard.Api;
+
+// What the API answers, as the pages read it (camelCase JSON). Times are Unix milliseconds, so
+// the browser formats them in the user's zone; states use the report's names ("failed" for Fail).
+
+public sealed record StateCounts(int Waiting, int Running, int Complete, int Pruned, int Failed)
+{
+    public int Total => Waiting + Running + Complete + Pruned + Failed;
+    public int Finished => Complete + Pruned + Failed;
+
+    public static StateCounts From(IReadOnlyDictionary<TrialState, int> counts) => new(
+        counts.GetValueOrDefault(TrialState.Waiting), counts.GetValueOrDefault(TrialState.Running),
+        counts.GetValueOrDefault(TrialState.Complete), counts.GetValueOrDefault(TrialState.Pruned),
+        counts.GetValueOrDefault(TrialState.Fail));
+}
+
+/// <summary>A row of the study list. <c>State</c> is "paused" (control/paused), "running" (a trial
+/// runs), "waiting" (trials queued, none running), "finished" (every trial finished) or "empty".</summary>
+public sealed record StudyListItem(
+    long Id, string Name, string Direction, string Objective, StateCounts Counts, double? Best, string State, bool Paused, long Created);
+
+public sealed record ParameterInfo(
+    string Name, string Kind, double? Low, double? High, bool Log, double? Step, IReadOnlyList<object>? Choices,
+    string Description, string? WhenParent, IReadOnlyList<object>? WhenValues)
+{
+    public static ParameterInfo From(ParameterSpec spec) => spec.Distribution switch
+    {
+        FloatDistribution f => new(spec.Name, "float", f.Low, f.High, f.Log, f.Step, null, f.ToString(), spec.When?.Parent, spec.When?.Values),
+        IntDistribution i => new(spec.Name, "int", i.Low, i.High, i.Log, i.Step, null, i.ToString(), spec.When?.Parent, spec.When?.Values),
+        CategoricalDistribution c => new(spec.Name, "categorical", null, null, false, null, c.Choices, c.ToString(), spec.When?.Parent, spec.When?.Values),
+        var d => new(spec.Name, d.GetType().Name, null, null, false, null, null, d.ToString(), spec.When?.Parent, spec.When?.Values),
+    };
+}
+
+/// <summary>The study page's header: the study, its counts and best trial, and its search space (for the enqueue form).</summary>
+public sealed record StudyDetail(
+    StudyListItem Summary,
+    int? BestTrial,
+    IReadOnlyList<ParameterInfo> SearchSpace,
+    IReadOnlyDictionary<string, JsonElement> UserAttrs,
+    bool ActionsAllowed,
+    string? ActionsRefusal);
+
+/// <summary>A row of the trial table.</summary>
+public sealed record TrialRow(
+    int Number, long Id, string State, double? Value, long? Started, long? Finished,
+    IReadOnlyDictionary<string, object> Params, string? Reason)
+{
+    public static TrialRow From(FrozenTrial t) => new(
+        t.Number, t.Id, PlotStyle.NameOf(t.State), t.Value is { } v && double.IsFinite(v) ? v : null,
+        t.Started?.ToUnixTimeMilliseconds(), t.Finished?.ToUnixTimeMilliseconds(), t.Params, t.FailReason);
+}
+
+/// <summary>Trials changed since <c>?after=</c> (all when 0) and the cursor to ask with next.</summary>
+public sealed record TrialsResponse(long Cursor, long Now, IReadOnlyList<TrialRow> Trials);
+
+public sealed record AttemptInfo(int Number, string Node, string Slot, int? Pid, long Started, long? Ended, int? ExitCode, string? Reason)
+{
+    public static AttemptInfo From(TrialAttempt a) => new(
+        a.Number, a.Node, a.Slot, a.Pid, a.Started.ToUnixTimeMilliseconds(), a.Ended?.ToUnixTimeMilliseconds(), a.ExitCode, a.Reason);
+}
+
+public sealed record ParamValue(string Name, object Value, string Distribution);
+
+public sealed record FileInfoItem(string Path, long Size, long Modified);
+
+/// <summary>The trial page: everything the store knows about one trial, and what its folder holds.</summary>
+public sealed record TrialDetail(
+    TrialRow Trial,
+    IReadOnlyList<ParamValue> Params,
+    IReadOnlyList<string> Metrics,
+    IReadOnlyList<AttemptInfo> Attempts,
+    IReadOnlyDictionary<string, JsonElement> UserAttrs,
+    IReadOnlyDictionary<string, JsonElement> SystemAttrs,
+    string? TrialDir,
+    IReadOnlyList<FileInfoItem> Files,
+    CheckpointInfo? Checkpoint,
+    bool StopRequested,
+    long Now,
+    JsonElement Figures);
+
+/// <summary>Two or more trials side by side: their details and one figure per metric with a line per trial.</summary>
+public sealed record CompareResponse(IReadOnlyList<TrialDetail> Trials, IReadOnlyList<string> ParamNames, JsonElement Figures);
+
+/// <summary>The newest checkpoint: the path the trainer reported (system attrs) or found in the trial's folder.</summary>
+public sealed record CheckpointInfo(string Path, bool Exists, long? Size, long? Modified, long? Step, string Source);
+
+public sealed record LogTail(string? Path, bool Exists, long Size, string Text, bool Truncated, string? Note);
+
+public sealed record StopRequest(string? Reason);
+
+public sealed record PauseRequest(bool Paused);
+
+public sealed record EnqueueRequest(JsonElement Params);
+
+public sealed record ActionResult(string Message, int? Trial = null);

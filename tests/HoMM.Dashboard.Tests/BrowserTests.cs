@@ -1,0 +1,253 @@
+using System.Globalization;
+using System.Text.Json;
+using HoMM.Core.SearchSpace;
+using HoMM.Core.Trials;
+using HoMM.Storage;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace HoMM.Dashboard.Tests;
+
+/// <summary>The pages in Debian's Chromium (headless) against a real dashboard: no console error,
+/// plots drawn, the table sorts, filters and follows the store, actions work, user text stays text.</summary>
+[Trait("Category", "Slow")]
+public sealed class BrowserTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    private static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
+    ];
+
+    private IPlaywright playwright = null!;
+    private IBrowser browser = null!;
+    private readonly List<string> problems = [];
+
+    public async Task InitializeAsync()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run scripts/bootstrap (it installs chromium)");
+        playwright = await Playwright.CreateAsync();
+        browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await browser.DisposeAsync();
+        playwright.Dispose();
+    }
+
+    private static string ResultsDir()
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "TestResults", "dashboard");
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    private async Task<IPage> OpenAsync(TestDashboard d, string path)
+    {
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, BaseURL = d.Address.ToString() });
+        page.Console += (_, m) =>
+        {
+            if (m.Type == "error")
+                problems.Add($"{path}: console {m.Type}: {m.Text}");
+        };
+        page.PageError += (_, e) => problems.Add($"{path}: page error: {e}");
+        page.RequestFailed += (_, r) => problems.Add($"{path}: request failed: {r.Url}");
+        page.Response += (_, r) =>
+        {
+            if (r.Status >= 400)
+                problems.Add($"{path}: HTTP {r.Status} for {r.Url}");
+        };
+        await page.GotoAsync(path);
+        return page;
+    }
+
+    private async Task Screenshot(IPage page, string name)
+    {
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ResultsDir(), name), FullPage = true });
+    }
+
+    /// <summary>Waits until the first plot of the page has its SVG (plotly has drawn it).</summary>
+    private static Task PlotDrawn(IPage page) =>
+        page.WaitForSelectorAsync(".figure .plot .main-svg", new() { Timeout = 60_000 });
+
+    [Fact]
+    public async Task EveryPage_OpenedInChromium_RendersWithoutErrors()
+    {
+        await using var d = await TestDashboard.StartAsync();
+        var name = TestDashboard.StudyName;
+
+        var index = await OpenAsync(d, "/");
+        await index.WaitForSelectorAsync("body[data-ready]");
+        Assert.Equal(name, await index.Locator("#studies tbody tr td:first-child a").TextContentAsync());
+        await Screenshot(index, "studies.png");
+
+        var study = await OpenAsync(d, $"/studies/{name}");
+        await study.WaitForSelectorAsync("body[data-table-ready]");
+        await PlotDrawn(study);
+        // Every figure with data gets drawn as it is scrolled to.
+        var plots = study.Locator(".figure .plot");
+        var count = await plots.CountAsync();
+        Assert.True(count >= 6, $"only {count} figures on the study page");
+        for (var i = 0; i < count; i++)
+        {
+            await plots.Nth(i).ScrollIntoViewIfNeededAsync();
+            await study.WaitForFunctionAsync("i => document.querySelectorAll('.figure .plot')[i].querySelector('.main-svg') !== null", i, new() { Timeout = 60_000 });
+        }
+        await Screenshot(study, "study.png");
+
+        var trial = await OpenAsync(d, $"/studies/{name}/trials/{d.Study.RunningTrial}");
+        await trial.WaitForSelectorAsync("body[data-ready]");
+        await PlotDrawn(trial);
+        Assert.Equal(3, await trial.Locator(".figure .plot").CountAsync());
+        Assert.Contains("step 2000: loss 0.0050", await trial.Locator("#log-text").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await trial.Locator("#attempts-table tbody tr").CountAsync());
+        Assert.Contains("checkpoint.pt", await trial.Locator("#checkpoint-body").TextContentAsync(), StringComparison.Ordinal);
+        await Screenshot(trial, "trial.png");
+
+        var compare = await OpenAsync(d, $"/studies/{name}/compare?trials=0,1,2");
+        await compare.WaitForSelectorAsync("body[data-ready]");
+        await PlotDrawn(compare);
+        Assert.Equal(4, await compare.Locator("#compare-table thead th").CountAsync());
+        await Screenshot(compare, "compare.png");
+
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public async Task TrialTable_HeaderClicksAndFilter_SortsAndFilters()
+    {
+        await using var d = await TestDashboard.StartAsync();
+        var page = await OpenAsync(d, $"/studies/{TestDashboard.StudyName}");
+        await page.WaitForSelectorAsync("body[data-table-ready]");
+        var firstNumber = page.Locator("#trial-table tbody tr[data-trial]").First;
+
+        // The value column, twice: descending, best first.
+        await page.ClickAsync("#trial-table th[data-key='value']");
+        await page.ClickAsync("#trial-table th[data-key='value']");
+        var best = d.Study.Trials.Where(t => t.State == TrialState.Complete).MaxBy(t => t.Value)!;
+        Assert.Equal(best.Number.ToString(CultureInfo.InvariantCulture), await firstNumber.GetAttributeAsync("data-trial"));
+        Assert.Equal("descending", await page.GetAttributeAsync("#trial-table th[data-key='value']", "aria-sort"));
+
+        await page.ClickAsync("#trial-table th[data-key='number']");
+        await page.ClickAsync("#trial-table th[data-key='number']");
+        Assert.Equal((d.Study.Trials.Count - 1).ToString(CultureInfo.InvariantCulture), await firstNumber.GetAttributeAsync("data-trial"));
+
+        await page.FillAsync("#trial-filter", "pruned");
+        var pruned = d.Study.Trials.Count(t => t.State == TrialState.Pruned);
+        Assert.Equal($"{pruned} of {d.Study.Trials.Count} trials", await page.Locator("#trial-count").TextContentAsync());
+        Assert.Equal(pruned, await page.Locator("#trial-table tbody tr[data-trial]").CountAsync());
+        await page.FillAsync("#trial-filter", "failed diverged");
+        Assert.Equal(d.Study.Trials.Count(t => t.State == TrialState.Fail), await page.Locator("#trial-table tbody tr[data-trial]").CountAsync());
+        await page.FillAsync("#trial-filter", "");
+        Assert.Equal($"{d.Study.Trials.Count} trials", await page.Locator("#trial-count").TextContentAsync());
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public async Task StudyPage_TrialToldDuringTheTest_AppearsWithoutReload()
+    {
+        await using var d = await TestDashboard.StartAsync();
+        var page = await OpenAsync(d, $"/studies/{TestDashboard.StudyName}");
+        await page.WaitForSelectorAsync("body[data-table-ready]");
+        await page.FillAsync("#trial-filter", "0.987654");
+        Assert.Equal(0, await page.Locator("#trial-table tbody tr[data-trial]").CountAsync());
+        var navigations = 0;
+        page.FrameNavigated += (_, _) => navigations++;
+
+        var trial = await d.Store.CreateTrialAsync(d.Study.Record.Id,
+            new Dictionary<string, object> { ["lr"] = 0.001, ["order"] = 3L, ["act"] = "gelu" },
+            Seed.Space.Parameters.Where(p => p.Name != "dropout").ToDictionary(p => p.Name, p => p.Distribution));
+        await d.Store.TryStartAsync(trial.Id);
+        await d.Store.TryCompleteAsync(trial.Id, 0.987654);
+
+        var row = page.Locator($"#trial-table tbody tr[data-trial='{trial.Number}']");
+        await row.WaitForAsync(new() { Timeout = 15_000 });
+        Assert.Contains("complete", await row.TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, navigations);
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public async Task Actions_FromThePages_PauseEnqueueAndStopReachTheStore()
+    {
+        await using var d = await TestDashboard.StartAsync();
+        var page = await OpenAsync(d, $"/studies/{TestDashboard.StudyName}");
+        await page.WaitForSelectorAsync("body[data-table-ready]");
+
+        await page.ClickAsync("#pause");
+        await page.Locator("#pause", new() { HasText = "Resume" }).WaitForAsync();
+        Assert.Equal(JsonValueKind.True, (await d.Store.GetStudyAttrsAsync(d.Study.Record.Id, AttrScope.System))["control/paused"].ValueKind);
+
+        await page.ClickAsync("#enqueue-toggle");
+        await page.FillAsync("#enqueue input[name='lr']", "0.002");
+        await page.FillAsync("#enqueue input[name='order']", "2");
+        await page.SelectOptionAsync("#enqueue select[name='act']", new SelectOptionValue { Label = "relu" });
+        await page.FillAsync("#enqueue input[name='dropout']", "0.3");
+        await page.ClickAsync("#enqueue button[type='submit']");
+        await page.Locator("#enqueue-result.ok").WaitForAsync();
+        var enqueued = (await d.Store.GetTrialsAsync(d.Study.Record.Id)).Trials.MaxBy(t => t.Number)!;
+        Assert.Equal(TrialState.Waiting, enqueued.State);
+        Assert.Equal(0.3, enqueued.Params["dropout"]);
+        Assert.Equal(2L, enqueued.Params["order"]);
+
+        // Out of range: the form shows the server's message next to the field; nothing is created.
+        await page.FillAsync("#enqueue input[name='lr']", "3");
+        await page.ClickAsync("#enqueue button[type='submit']");
+        await page.Locator("#enqueue-result.error").WaitForAsync();
+        Assert.Contains("is not in", await page.Locator(".field[data-param='lr'] .error").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal(enqueued.Number, (await d.Store.GetTrialsAsync(d.Study.Record.Id)).Trials.Max(t => t.Number));
+        // The refused enqueue, on purpose (Chromium also logs the 400 on the console).
+        problems.RemoveAll(p => p.Contains("HTTP 400", StringComparison.Ordinal) || p.Contains("status of 400", StringComparison.Ordinal));
+
+        var trialPage = await OpenAsync(d, $"/studies/{TestDashboard.StudyName}/trials/{d.Study.RunningTrial}");
+        await trialPage.WaitForSelectorAsync("body[data-ready]");
+        await trialPage.FillAsync("#stop-reason", "wrong learning rate");
+        await trialPage.ClickAsync("#stop");
+        await trialPage.Locator("#stop", new() { HasText = "Stop requested" }).WaitForAsync();
+        var running = d.Study.Trials.Single(t => t.Number == d.Study.RunningTrial);
+        Assert.Equal("wrong learning rate", (await d.Store.GetTrialAttrsAsync(running.Id, AttrScope.System))["control/stop"].GetString());
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public async Task UserText_ScriptInStudyNameAndParameters_ShownEscaped()
+    {
+        await using var d = await TestDashboard.StartAsync(trials: 4);
+        const string evilName = "<script>window.pwned=1</script>";
+        const string evilChoice = "<img src=x onerror=\"window.pwned=2\">";
+        var space = new SearchSpaceDefinition(
+        [
+            new ParameterSpec("<b>lr</b>", new FloatDistribution(1e-4, 1e-1, log: true)),
+            new ParameterSpec("act", new CategoricalDistribution([evilChoice, "relu"])),
+        ]);
+        var seeded = await Seed.StudyAsync(d.Store, evilName, 6, Path.Combine(d.Folder, "evil-runs"), space);
+
+        var index = await OpenAsync(d, "/");
+        await index.WaitForSelectorAsync("body[data-ready]");
+        Assert.Equal(evilName, await index.Locator($"#studies tr[data-study='{evilName.Replace("'", "\\'", StringComparison.Ordinal)}'] a").TextContentAsync());
+
+        var study = await OpenAsync(d, $"/studies/{Uri.EscapeDataString(evilName)}");
+        await study.WaitForSelectorAsync("body[data-table-ready]");
+        await PlotDrawn(study);
+        Assert.Equal(evilName, await study.Locator("#study-name").TextContentAsync());
+        Assert.Equal("<b>lr</b>", await study.Locator("#trial-table th[data-key='p:<b>lr</b>']").TextContentAsync());
+        await study.FillAsync("#trial-filter", "onerror");
+        Assert.True(await study.Locator("#trial-table tbody tr[data-trial]").CountAsync() > 0);
+        Assert.Contains(evilChoice, await study.Locator("#trial-table tbody").TextContentAsync(), StringComparison.Ordinal);
+        await Screenshot(study, "study-escaped.png");
+
+        var trial = await OpenAsync(d, $"/studies/{Uri.EscapeDataString(evilName)}/trials/{seeded.CompleteTrial}");
+        await trial.WaitForSelectorAsync("body[data-ready]");
+
+        foreach (var page in new[] { index, study, trial })
+        {
+            Assert.Equal("undefined", await page.EvaluateAsync<string>("() => typeof window.pwned"));
+            Assert.Equal(0, await page.Locator("main script, main img").CountAsync());
+        }
+        output.WriteLine(string.Join("\n", problems));
+        Assert.Empty(problems);
+    }
+}
