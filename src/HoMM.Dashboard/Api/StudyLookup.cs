@@ -11,7 +11,6 @@ internal static class StudyLookup
 {
     public const string PausedAttr = "control/paused";
     public const string StopAttr = "control/stop";
-    public const string TrialDirAttr = "trial_dir";
 
     /// <summary>
     /// The study a route's <c>{name}</c> names. Kestrel decodes a path but keeps <c>%2F</c> as it
@@ -46,7 +45,4 @@ internal static class StudyLookup
     }
 
     public static string Direction(StudyDirection direction) => direction == StudyDirection.Minimize ? "minimize" : "maximize";
-
-    public static string? StringAttr(IReadOnlyDictionary<string, JsonElement> attrs, string key) =>
-        attrs.TryGetValue(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using HoMM.Core.Trials;
 using HoMM.Dashboard.Security;
 using HoMM.Reports.Html;
+using HoMM.Reports.Loading;
 using HoMM.Reports.Plots;
 using HoMM.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -83,7 +84,7 @@ public static class TrialEndpoints
             return StudyLookup.NotFound($"no study named '{name}' in this database");
         if (await store.GetTrialByNumberAsync(study.Id, number, cancellationToken) is not { } trial)
             return StudyLookup.NotFound($"study '{name}' has no trial {number}");
-        var dir = StudyLookup.StringAttr(await store.GetTrialAttrsAsync(trial.Id, AttrScope.System, cancellationToken), StudyLookup.TrialDirAttr);
+        var dir = new TrialExtras(number, await store.GetTrialAttrsAsync(trial.Id, AttrScope.System, cancellationToken), []).TrialDir;
         if (dir is null)
             return TypedResults.Ok(new LogTail(null, false, 0, "", false, "this trial has no folder yet (no trial_dir attribute): it has not been started"));
         var path = Path.Combine(dir, LogFileName);
@@ -99,7 +100,7 @@ public static class TrialEndpoints
             return StudyLookup.NotFound($"no study named '{name}' in this database");
         if (await store.GetTrialByNumberAsync(study.Id, number, cancellationToken) is not { } trial)
             return StudyLookup.NotFound($"study '{name}' has no trial {number}");
-        var dir = StudyLookup.StringAttr(await store.GetTrialAttrsAsync(trial.Id, AttrScope.System, cancellationToken), StudyLookup.TrialDirAttr);
+        var dir = new TrialExtras(number, await store.GetTrialAttrsAsync(trial.Id, AttrScope.System, cancellationToken), []).TrialDir;
         if (dir is null)
             return StudyLookup.NotFound($"trial {number} has no folder (no trial_dir attribute)");
         if (SafePath.Resolve(dir, path, out var refusal) is not { } full)
@@ -124,7 +125,7 @@ public static class TrialEndpoints
         var attempts = await store.GetAttemptsAsync(trial.Id, cancellationToken);
         var user = await store.GetTrialAttrsAsync(trial.Id, AttrScope.User, cancellationToken);
         var system = await store.GetTrialAttrsAsync(trial.Id, AttrScope.System, cancellationToken);
-        var dir = StudyLookup.StringAttr(system, StudyLookup.TrialDirAttr);
+        var dir = new TrialExtras(trial.Number, system, attempts).TrialDir;
         var files = dir is not null && Directory.Exists(dir) ? ListFiles(dir) : [];
         var parameters = trial.Params.OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => new ParamValue(p.Key, p.Value, trial.Distributions.TryGetValue(p.Key, out var d) ? d.ToString() : ""))

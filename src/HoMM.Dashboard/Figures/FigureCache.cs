@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using HoMM.Reports;
 using HoMM.Reports.Html;
+using HoMM.Reports.Loading;
 using HoMM.Storage;
 
 namespace HoMM.Dashboard.Figures;
@@ -10,12 +10,13 @@ namespace HoMM.Dashboard.Figures;
 public sealed record FigureSet(long Cursor, DateTimeOffset Computed, byte[] Json);
 
 /// <summary>
-/// The study page's figures, computed from the store and kept per study. A 10,000-trial study
-/// takes a second or more to load and plot, and a running study changes every few seconds, so
-/// figures are recomputed when the study changed, but at most once per
-/// <see cref="DashboardOptions.FigureRefreshInterval"/>, and by one request at a time (the others wait for it).
+/// The study page's figures, computed from a <see cref="StudyReader"/> kept per study (so each
+/// refresh reads only the trials changed since the last one). Plotting a 10,000-trial study takes
+/// a second or more and a running study changes every few seconds, so figures are recomputed
+/// when the study changed, at most once per <see cref="DashboardOptions.FigureRefreshInterval"/>,
+/// and by one request at a time (the others wait for it and share its result).
 /// </summary>
-internal sealed class FigureCache(ITrialStore store, TimeProvider time, DashboardOptions options)
+internal sealed class FigureCache(ITrialStore store, TimeProvider time, DashboardOptions options) : IDisposable
 {
     private readonly ConcurrentDictionary<long, Entry> entries = new();
 
@@ -25,27 +26,32 @@ internal sealed class FigureCache(ITrialStore store, TimeProvider time, Dashboar
         await entry.Gate.WaitAsync(cancellationToken);
         try
         {
-            if (entry.Current is { } current)
+            if (entry.Reader is null)
             {
-                var fresh = time.GetUtcNow() - current.Computed < options.FigureRefreshInterval;
-                // A cheap look at the change cursor: nothing changed means nothing to redraw.
-                if (fresh || (await store.GetTrialsAsync(study.Id, new TrialQuery(current.Cursor, IntermediateValues: false), cancellationToken)).Trials.Count == 0)
-                    return current;
+                entry.Reader = await StudyReader.OpenAsync(store, study.Name, cancellationToken)
+                    ?? throw new KeyNotFoundException($"study '{study.Name}' disappeared from the store");
             }
-            var page = await store.GetTrialsAsync(study.Id, cancellationToken: cancellationToken);
-            var snapshot = new StudySnapshot(study.Name, study.Direction, study.ObjectiveMetric, page.Trials);
+            else
+            {
+                await entry.Reader.RefreshAsync(cancellationToken);
+            }
+            var loaded = entry.Reader.Current;
+            if (entry.Current is { } current
+                && (current.Cursor == loaded.Cursor || time.GetUtcNow() - current.Computed < options.FigureRefreshInterval))
+                return current;
+
             var now = time.GetUtcNow();
-            var figures = ReportFigures.Build(new StudyReport(snapshot) { SearchSpace = study.SearchSpace }, now);
+            var figures = ReportFigures.Build(loaded.ToReport(), now);
             using var buffer = new MemoryStream();
             using (var json = new Utf8JsonWriter(buffer))
             {
                 json.WriteStartObject();
-                json.WriteNumber("cursor", page.Cursor);
+                json.WriteNumber("cursor", loaded.Cursor);
                 json.WritePropertyName("figures");
                 ReportFigures.WriteJson(json, figures);
                 json.WriteEndObject();
             }
-            entry.Current = new FigureSet(page.Cursor, now, buffer.ToArray());
+            entry.Current = new FigureSet(loaded.Cursor, now, buffer.ToArray());
             return entry.Current;
         }
         finally
@@ -54,9 +60,19 @@ internal sealed class FigureCache(ITrialStore store, TimeProvider time, Dashboar
         }
     }
 
+    public void Dispose()
+    {
+        foreach (var entry in entries.Values)
+        {
+            entry.Reader?.Dispose();
+            entry.Gate.Dispose();
+        }
+    }
+
     private sealed class Entry
     {
         public SemaphoreSlim Gate { get; } = new(1, 1);
+        public StudyReader? Reader { get; set; }
         public FigureSet? Current { get; set; }
     }
 }
