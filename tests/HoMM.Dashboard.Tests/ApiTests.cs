@@ -69,6 +69,22 @@ public class ApiTests
     }
 
     [Fact]
+    public async Task Trial_CheckpointReportedByTheTrainer_PathInTheFolderAndStep()
+    {
+        await using var d = await TestDashboard.StartAsync(trials: 4);
+        var running = d.Study.Trials.Single(t => t.Number == d.Study.RunningTrial);
+        // As the dispatcher records a trainer's {"checkpoint": "checkpoint.pt", "step": 500} line.
+        await d.Store.SetTrialAttrAsync(running.Id, AttrScope.System, "checkpoint", Seed.Json("""{"path": "checkpoint.pt", "step": 500}"""));
+
+        var checkpoint = (await Get(d, $"/api/studies/{TestDashboard.StudyName}/trials/{d.Study.RunningTrial}")).GetProperty("checkpoint");
+
+        Assert.Equal(Path.Combine(d.Study.TrialDir, "checkpoint.pt"), checkpoint.GetProperty("path").GetString());
+        Assert.Equal(500, checkpoint.GetProperty("step").GetInt64());
+        Assert.True(checkpoint.GetProperty("exists").GetBoolean());
+        Assert.Equal("reported by the trainer", checkpoint.GetProperty("source").GetString());
+    }
+
+    [Fact]
     public async Task Log_LongLog_TailStartsAtAWholeLineAndEndsWithTheLast()
     {
         await using var d = await TestDashboard.StartAsync();
