@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HoMM.Dispatch.Driver;
 using HoMM.Storage;
 using HoMM.StudyFiles;
 
@@ -7,19 +8,13 @@ namespace HoMM.Cli.Status;
 /// <summary>How far a study is: finished trials against its budget, and whether it is paused.</summary>
 internal sealed record StudyProgress(int Finished, int? MaxTrials, bool Paused)
 {
-    /// <summary>The study attr holding the study file's text (written by <c>run</c>).</summary>
-    public const string StudyFileAttr = "study_file";
-
-    /// <summary>The study attr the dashboard sets to pause a study (contracts.md §4).</summary>
-    public const string PausedAttr = "control/paused";
-
     public static async Task<StudyProgress> ReadAsync(ITrialStore store, long studyId, int finished, CancellationToken cancellationToken)
     {
         var attrs = await store.GetStudyAttrsAsync(studyId, AttrScope.System, cancellationToken);
-        var paused = attrs.TryGetValue(PausedAttr, out var p) && p.ValueKind == JsonValueKind.True;
+        var paused = attrs.TryGetValue(StudyDriver.PausedAttr, out var p) && p.ValueKind == JsonValueKind.True;
         int? max = null;
-        // The budget is the study file's: a study created by hand (or by an older run) has none.
-        if (attrs.TryGetValue(StudyFileAttr, out var file) && file.ValueKind == JsonValueKind.String
+        // The budget is the study file's (run stores its text in the study); a study created by hand (or by an older run) has none.
+        if (attrs.TryGetValue(StudyOpener.StudyFileAttr, out var file) && file.ValueKind == JsonValueKind.String
             && StudyFile.Parse(file.GetString()!).Definition is { } definition)
             max = definition.Budget.MaxTrials;
         return new StudyProgress(finished, max, paused);

@@ -44,6 +44,11 @@ public static class ReportFigures
             ? new("slice", "Slice", SlicePlot.Render(SlicePlot.Build(study)))
             : new("slice", "Slice", null, "needs a complete trial with parameters"));
 
+        var sizes = ModelSizePlot.Build(study, report.ModelSizeByTrial);
+        figures.Add(sizes.HasData
+            ? new("model-size", "Objective vs model size", ModelSizePlot.Render(sizes))
+            : new("model-size", "Objective vs model size", null, ModelSizePlot.NoSizesNote));
+
         var contourParams = ContourParams(report.ContourParams, importance, varying);
         if (contourParams.Count < 2 || complete.Count < 3)
         {

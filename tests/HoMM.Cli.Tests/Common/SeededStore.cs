@@ -3,6 +3,7 @@ using System.Text.Json;
 using HoMM.Cli.Export;
 using HoMM.Cli.Report;
 using HoMM.Cli.Status;
+using HoMM.Dispatch.Driver;
 using HoMM.Cli.Tests.Validate;
 using HoMM.Cli.Trials;
 using HoMM.Core.SearchSpace;
@@ -42,7 +43,7 @@ public sealed class SeededStore : IDisposable
         using var store = await SqliteTrialStore.OpenAsync(DbPath, timeProvider: clock);
         var space = new SearchSpaceDefinition([new ParameterSpec("lr", Lr), new ParameterSpec("pooling", Pooling)]);
         var study = await store.CreateStudyAsync(new NewStudy("fmnist", StudyDirection.Maximize, "val/acc", space));
-        await store.SetStudyAttrAsync(study.Id, AttrScope.System, StudyProgress.StudyFileAttr, BrokenStudyCorpus.Valid);
+        await store.SetStudyAttrAsync(study.Id, AttrScope.System, StudyOpener.StudyFileAttr, BrokenStudyCorpus.Valid);
 
         await FinishedAsync(store, study.Id, 1e-3, "cls", "cpu0", TrialState.Complete, 0.81, null, clock);
         var best = await FinishedAsync(store, study.Id, 2.5e-3, "mean", "cpu1", TrialState.Complete, 0.87, null, clock, info: true);
@@ -58,7 +59,7 @@ public sealed class SeededStore : IDisposable
 
         var other = await store.CreateStudyAsync(new NewStudy("cifar", StudyDirection.Minimize, "val/loss",
             new SearchSpaceDefinition([new ParameterSpec("lr", Lr)])));
-        await store.SetStudyAttrAsync(other.Id, AttrScope.System, StudyProgress.PausedAttr, JsonSerializer.SerializeToElement(true));
+        await store.SetStudyAttrAsync(other.Id, AttrScope.System, StudyDriver.PausedAttr, JsonSerializer.SerializeToElement(true));
         var t = await store.CreateTrialAsync(other.Id, new Dictionary<string, object> { ["lr"] = 1e-3 }, new Dictionary<string, Distribution> { ["lr"] = Lr });
         Assert.True(await store.TryStartAsync(t.Id));
         Assert.True(await store.TryCompleteAsync(t.Id, 0.42));

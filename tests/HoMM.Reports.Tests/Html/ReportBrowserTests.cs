@@ -32,6 +32,9 @@ public class ReportBrowserTests(ITestOutputHelper output)
         {
             Importance = new Dictionary<string, double> { ["lr"] = 0.72, ["order"] = 0.14, ["wd"] = 0.09, ["batch"] = 0.05 },
             SlotByTrial = study.Trials.ToDictionary(t => t.Number, t => $"gpu{t.Number % 4}"),
+            // Every fifth trial's trainer reported no size: the plot notes them.
+            ModelSizeByTrial = study.Trials.Where(t => t.Number % 5 != 0).ToDictionary(
+                t => t.Number, t => new ModelSize(2e6 * Convert.ToDouble(t.Params["order"]), 4e8 * Convert.ToDouble(t.Params["batch"]) / 16)),
             Details = [new("sampler", "tpe"), new("pruner", "asha")],
         };
     }

@@ -30,11 +30,16 @@ public partial class ReportWriterTests
     [GeneratedRegex("<(script|link|img|iframe)\\b[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex ResourceTag();
 
-    private static StudyReport Small() => new(Synthetic(60))
+    private static StudyReport Small()
     {
-        Importance = new Dictionary<string, double> { ["lr"] = 0.7, ["wd"] = 0.1, ["order"] = 0.15, ["batch"] = 0.05 },
-        Details = [new("sampler", "tpe"), new("pruner", "asha")],
-    };
+        var study = Synthetic(60);
+        return new(study)
+        {
+            Importance = new Dictionary<string, double> { ["lr"] = 0.7, ["wd"] = 0.1, ["order"] = 0.15, ["batch"] = 0.05 },
+            ModelSizeByTrial = study.Trials.ToDictionary(t => t.Number, t => new ModelSize(1e6 * Convert.ToDouble(t.Params["order"]), null)),
+            Details = [new("sampler", "tpe"), new("pruner", "asha")],
+        };
+    }
 
     [Fact]
     public void Write_InlinesPlotly_AndLoadsNothingFromOutside()
@@ -80,12 +85,12 @@ public partial class ReportWriterTests
         var data = Payload(Render(report));
 
         var ids = data.GetProperty("figures").EnumerateArray().Select(f => f.GetProperty("id").GetString()).ToList();
-        Assert.Equal(["history", "importance", "parallel", "slice", "contour-0-1", "contour-0-2", "contour-1-2", "curves", "timeline", "edf"], ids);
+        Assert.Equal(["history", "importance", "parallel", "slice", "model-size", "contour-0-1", "contour-0-2", "contour-1-2", "curves", "timeline", "edf"], ids);
         Assert.All(data.GetProperty("figures").EnumerateArray(), f => Assert.True(f.TryGetProperty("figure", out _), f.GetProperty("id").GetString()));
         var importance = data.GetProperty("figures")[1].GetProperty("figure");
         Assert.Equal("bar", importance.GetProperty("data")[0].GetProperty("type").GetString());
         // Contours go to the most important parameters first.
-        Assert.Equal("Contour: lr × order", data.GetProperty("figures")[4].GetProperty("title").GetString());
+        Assert.Equal("Contour: lr × order", data.GetProperty("figures")[5].GetProperty("title").GetString());
         var table = data.GetProperty("table");
         Assert.Equal(60, table.GetProperty("rows").GetArrayLength());
         Assert.Equal(report.Study.BestTrial()!.Number, table.GetProperty("best").GetInt32());
