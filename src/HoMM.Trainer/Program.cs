@@ -42,6 +42,7 @@ public static class Program
             var run = new TrainingRun(arguments.Settings, train, test, arguments.TrialDirectory, protocol, control, Console.Error, TimeProvider.System)
             {
                 ShowProgress = !Console.IsErrorRedirected,
+                BenchmarkSteps = arguments.BenchmarkSteps,
             };
             var result = run.Run(arguments.Resume);
             return result.Outcome == RunOutcome.Diverged ? 1 : 0;

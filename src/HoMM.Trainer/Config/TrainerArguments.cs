@@ -14,7 +14,7 @@ public sealed class ConfigException(string message) : Exception(message);
 /// object is <see cref="HommTrainerSettings"/> as <see cref="HommTrainerSettingsJson"/> writes it)
 /// and/or one flag per setting (<c>--dim 64 --lr 1e-3 …</c>, by hand), which override the config.
 /// </summary>
-public sealed record TrainerArguments(HommTrainerSettings Settings, string TrialDirectory, bool Resume)
+public sealed record TrainerArguments(HommTrainerSettings Settings, string TrialDirectory, bool Resume, int? BenchmarkSteps = null)
 {
     public const string Usage = """
         usage: homm-train --config <trial.json> [--resume] [--<setting> <value>...]
@@ -30,6 +30,8 @@ public sealed record TrainerArguments(HommTrainerSettings Settings, string Trial
           --resume            continue from <trial-dir>/checkpoint.homm (also: env HOMM_RESUME=1)
           --trial-dir <dir>   where the checkpoint is written (default: the config's folder, else .)
           --data <dir>        the data folder (same as --path)
+          --benchmark-steps N time N training steps from the start (no evaluation, no checkpoint)
+                              and report ms_per_step (steps after the first 2) and peak_memory
 
         settings (flags accept - or _):
           model: --dim (64) --layers (2) --patch (7) --order (2) --order-expand (4) --ffw-expand (4)
@@ -65,6 +67,8 @@ public sealed record TrainerArguments(HommTrainerSettings Settings, string Trial
         ["device"] = ("", false, true),
     };
 
+    private const int TrainingRunWarmup = Training.TrainingRun.WarmupSteps;
+
     /// <summary>Settings when neither a config nor a flag gives them: a small model that trains in seconds.</summary>
     private const string Defaults = """
         {"model":{"dim":64,"layers":2,"patch":7,"order":2,"order_expand":4,"ffw_expand":4,"dropout":0.0,"pooling":"cls"},
@@ -80,6 +84,7 @@ public sealed record TrainerArguments(HommTrainerSettings Settings, string Trial
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
         string? configPath = null, trialDirectory = null;
+        int? benchmarkSteps = null;
         var resume = environment("HOMM_RESUME") == "1";
         var overrides = new List<(string Name, string Value)>();
         for (var i = 0; i < args.Count; i++)
@@ -98,6 +103,12 @@ public sealed record TrainerArguments(HommTrainerSettings Settings, string Trial
                     break;
                 case "--trial-dir" or "--trial_dir":
                     trialDirectory = Value();
+                    break;
+                case "--benchmark-steps" or "--benchmark_steps":
+                    var text = Value();
+                    benchmarkSteps = int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > TrainingRunWarmup
+                        ? n
+                        : throw new ConfigException($"--benchmark-steps takes a whole number above {TrainingRunWarmup}, not '{text}'");
                     break;
                 case "--data":
                     overrides.Add(("path", Value()));
@@ -145,7 +156,7 @@ public sealed record TrainerArguments(HommTrainerSettings Settings, string Trial
         var errors = Validate(parsed);
         if (errors.Count > 0)
             throw new ConfigException($"invalid settings{(configPath is null ? "" : $" in {configPath}")}: {string.Join("; ", errors)}");
-        return new TrainerArguments(parsed, Path.GetFullPath(trialDirectory ?? "."), resume);
+        return new TrainerArguments(parsed, Path.GetFullPath(trialDirectory ?? "."), resume, benchmarkSteps);
     }
 
     private static (JsonObject Settings, bool Resume, string? TrialDirectory) ReadConfig(string path)

@@ -58,6 +58,16 @@ public sealed class TrainingRun
     /// <summary>Shows a progress line on the log (for a person at a terminal).</summary>
     public bool ShowProgress { get; init; }
 
+    /// <summary>
+    /// Benchmark mode: train this many steps from the start, without evaluation or checkpoint, then
+    /// report the mean step time over the steps after the first <see cref="WarmupSteps"/> (first
+    /// touches of memory, lazy initialisation) in the closing info line; no final line.
+    /// </summary>
+    public int? BenchmarkSteps { get; init; }
+
+    /// <summary>Steps left out of the benchmark mean.</summary>
+    public const int WarmupSteps = 2;
+
     /// <summary>Called after each training step with the number of steps done (observers: tests, benchmarks).</summary>
     public Action<long>? AfterStep { get; init; }
 
@@ -124,7 +134,10 @@ public sealed class TrainingRun
         IReadOnlyDictionary<string, double> lastMetrics = new Dictionary<string, double>();
         var step = state.Step;
 
-        for (; step < o.Steps; step++)
+        var lastStep = BenchmarkSteps is { } b ? Math.Min(o.Steps, step + b) : o.Steps;
+        var timedSeconds = 0.0;
+        var timedSteps = 0;
+        for (; step < lastStep; step++)
         {
             if (_control.StopReason is { } reason)
                 return Stop(reason);
@@ -166,6 +179,11 @@ public sealed class TrainingRun
             var seconds = _time.GetElapsedTime(started).TotalSeconds;
             trainSeconds += seconds;
             secondsThisRun += seconds;
+            if (stepsThisRun >= WarmupSteps)
+            {
+                timedSeconds += seconds;
+                timedSteps++;
+            }
             stepsThisRun++;
 
             var done = step + 1;
@@ -177,7 +195,7 @@ public sealed class TrainingRun
                     $"\rstep {done}/{o.Steps}  loss {lossSum / windowSteps:F4}  {1000 * secondsThisRun / stepsThisRun:F1} ms/step   "));
             }
 
-            if (done % _settings.EvalEvery == 0 || done == o.Steps)
+            if (BenchmarkSteps is null && (done % _settings.EvalEvery == 0 || done == o.Steps))
             {
                 if (ShowProgress)
                     _log.WriteLine();
@@ -196,7 +214,9 @@ public sealed class TrainingRun
             }
         }
 
-        var msPerStep = stepsThisRun > 0 ? 1000 * secondsThisRun / stepsThisRun : 0;
+        var msPerStep = BenchmarkSteps is null
+            ? (stepsThisRun > 0 ? 1000 * secondsThisRun / stepsThisRun : 0)
+            : (timedSteps > 0 ? 1000 * timedSeconds / timedSteps : 0);
         var peak = ProcessMemory.PeakResidentBytes();
         _protocol.Info(new Dictionary<string, object>
         {
@@ -205,6 +225,12 @@ public sealed class TrainingRun
             ["steps_per_s"] = msPerStep > 0 ? 1000 / msPerStep : 0,
             ["throughput"] = msPerStep > 0 ? 1000 * batchCapacity / msPerStep : 0,
         });
+        if (BenchmarkSteps is not null)
+        {
+            _log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"homm-train: benchmark, {timedSteps} timed steps, {msPerStep:F1} ms/step, peak RSS {peak / 1048576.0:F0} MiB"));
+            return new RunResult(RunOutcome.Completed, step, lastMetrics, msPerStep, peak);
+        }
+
         _protocol.Final(lastMetrics, step);
         _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"homm-train: done, {step} steps, {msPerStep:F1} ms/step ({(msPerStep > 0 ? 1000 / msPerStep : 0):F2} steps/s), peak RSS {peak / 1048576.0:F0} MiB"));
