@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using HoMM.Cli.Common;
 using HoMM.Cli.Validate;
@@ -187,12 +188,13 @@ public static class RunCommand
         while (!running.IsCompleted)
         {
             var snapshot = await progress.ReadAsync(driver.State, CancellationToken.None);
-            var line = progress.Line(snapshot);
-            var changed = last is null || !string.Equals(line[line.IndexOf(']', StringComparison.Ordinal)..], last[last.IndexOf(']', StringComparison.Ordinal)..], StringComparison.Ordinal);
-            if (changed || time.GetElapsedTime(lastPrinted) >= TimeSpan.FromSeconds(30))
+            // Print when the counts, the best trial or the pause state change (not the clock or the ETA).
+            var key = string.Create(CultureInfo.InvariantCulture,
+                $"{snapshot.Complete} {snapshot.Pruned} {snapshot.Failed} {snapshot.Running} {snapshot.Best?.Number} {snapshot.State.Paused}");
+            if (key != last || time.GetElapsedTime(lastPrinted) >= TimeSpan.FromSeconds(30))
             {
-                output.WriteLine(line);
-                last = line;
+                output.WriteLine(progress.Line(snapshot));
+                last = key;
                 lastPrinted = time.GetTimestamp();
             }
             await Task.WhenAny(running, Task.Delay(2000, CancellationToken.None));

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Quartz;
 
 namespace HoMM.Dispatch.Scheduling;
@@ -38,13 +39,29 @@ public sealed record JobStoreOptions(
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path);
-        // Pooling off: Quartz opens a connection per operation, and a pooled SQLite connection would
-        // keep the file open after the scheduler shut down (tests delete the folder).
-        var connection = $"Data Source={full};Pooling=False;Default Timeout=30";
+        var connection = $"Data Source={full};Default Timeout=30";
         return new($"SQLite file {full}", store =>
         {
+            UseWriteAheadLog(full);
             store.UseSqlite(connection);
             store.ProvisionSchema();
         }, Clustered: false, ExclusiveLockPath: full + ".lock");
+    }
+
+    /// <summary>
+    /// Switches the queue file to WAL before Quartz opens it (the mode is stored in the file): in the
+    /// default rollback-journal mode each of the several commits a trial's job makes costs three
+    /// fsyncs instead of one, a large part of the per-trial dispatch overhead.
+    /// </summary>
+    private static void UseWriteAheadLog(string path)
+    {
+        var dir = Path.GetDirectoryName(path);
+        if (dir is not null)
+            Directory.CreateDirectory(dir);
+        using var connection = new SqliteConnection($"Data Source={path};Default Timeout=30");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL";
+        command.ExecuteNonQuery();
     }
 }

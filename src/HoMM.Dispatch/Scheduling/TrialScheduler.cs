@@ -102,8 +102,6 @@ public sealed class TrialScheduler : IAsyncDisposable
     public async Task<bool> ScheduleAsync(long trialId, int trialNumber, CancellationToken cancellationToken = default)
     {
         var key = KeyOf(trialId);
-        if (await _scheduler.GetJobDetail(key, cancellationToken).ConfigureAwait(false) is not null)
-            return false;
         var job = JobBuilder.Create<TrialJob>()
             .WithIdentity(key)
             .WithDescription(string.Create(CultureInfo.InvariantCulture, $"trial {trialNumber}"))
