@@ -107,7 +107,8 @@ public static class SamplerCatalog
                 [
                     Seed, NStartup(10),
                     new("n_ei_candidates", OptionType.Int, 24L, "candidates scored by l(x)/g(x) per proposal", Min: 1, Max: 100_000),
-                    new("multivariate", OptionType.Bool, false, "model parameters jointly"),
+                    new("multivariate", OptionType.Bool, true, "model parameters jointly (Optuna's default: false)"),
+                    new("bandwidth_factor", OptionType.Float, 0.1, "multivariate kernel width as a fraction of the range (Optuna: 0.2)", Min: 0, MinExclusive: true, Max: 1),
                     new("group", OptionType.Bool, false, "with multivariate: also model each conditional branch jointly"),
                     new("constant_liar", OptionType.Bool, false, "count running trials as bad so parallel asks spread out"),
                     new("consider_prior", OptionType.Bool, true, "add a broad prior kernel to both densities"),
@@ -122,6 +123,7 @@ public static class SamplerCatalog
                     NStartupTrials = (int)(r.Int("n_startup_trials") ?? 10),
                     NEiCandidates = (int)(r.Int("n_ei_candidates") ?? 24),
                     Multivariate = r.Bool("multivariate"),
+                    BandwidthFactor = r.Float("bandwidth_factor") ?? 0.1,
                     Group = r.Bool("group"),
                     ConstantLiar = r.Bool("constant_liar"),
                     ConsiderPrior = r.Bool("consider_prior"),

@@ -38,10 +38,10 @@ public class SamplerCatalogTests
     {
         var tpe = (TpeSampler)SamplerCatalog.Create("tpe", Options(
             ("n_startup_trials", 5L), ("multivariate", true), ("group", true), ("constant_liar", true),
-            ("prior_weight", 2L), ("n_ei_candidates", 48.0), ("seed", 7L)));
+            ("prior_weight", 2L), ("n_ei_candidates", 48.0), ("seed", 7L), ("bandwidth_factor", 0.3)));
 
-        Assert.Equal((5, 48, true, true, true, 2.0, 7), (tpe.Options.NStartupTrials, tpe.Options.NEiCandidates, tpe.Options.Multivariate,
-            tpe.Options.Group, tpe.Options.ConstantLiar, tpe.Options.PriorWeight, tpe.Seed));
+        Assert.Equal((5, 48, true, true, true, 2.0, 7, 0.3), (tpe.Options.NStartupTrials, tpe.Options.NEiCandidates, tpe.Options.Multivariate,
+            tpe.Options.Group, tpe.Options.ConstantLiar, tpe.Options.PriorWeight, tpe.Seed, tpe.Options.BandwidthFactor));
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public class SamplerCatalogTests
     [Fact]
     public void Validate_GroupWithoutMultivariate_IsAnError()
     {
-        var error = Assert.Single(SamplerCatalog.Validate("tpe", Options(("group", true))));
+        var error = Assert.Single(SamplerCatalog.Validate("tpe", Options(("multivariate", false), ("group", true))));
 
         Assert.Equal("TPE: group needs multivariate: true", error.Message);
     }

@@ -108,6 +108,14 @@ internal sealed class ParzenEstimator
     public double[] LogPdf(double[][] points)
     {
         var result = new double[points.Length];
+        // Discrete and categorical values repeat across candidates even when whole points do not
+        // (multivariate draws): each distinct value's kernel terms are computed once per call.
+        var discreteTerms = new Dictionary<double, double[]>?[_dims.Length];
+        for (var j = 0; j < _dims.Length; j++)
+        {
+            if (_dims[j].IsCategorical || _dims[j].IsDiscrete)
+                discreteTerms[j] = [];
+        }
         // One kernel row at a time: a points × kernels matrix would be a large-object allocation per call.
         var buffer = ArrayPool<double>.Shared.Rent(_kernels);
         try
@@ -124,7 +132,21 @@ internal sealed class ParzenEstimator
                 }
                 _logWeights.CopyTo(row);
                 for (var j = 0; j < _dims.Length; j++)
-                    AddLogTerms(j, points[i][j], row);
+                {
+                    var x = points[i][j];
+                    if (discreteTerms[j] is not { } cache)
+                    {
+                        AddLogTerms(j, x, row);
+                        continue;
+                    }
+                    if (!cache.TryGetValue(x, out var terms))
+                    {
+                        terms = new double[_kernels];
+                        AddLogTerms(j, x, terms);
+                        cache[x] = terms;
+                    }
+                    AddInPlace(row, terms);
+                }
                 result[i] = LogSumExp(row);
             }
         }
@@ -170,6 +192,21 @@ internal sealed class ParzenEstimator
         }
     }
 
+    private static void AddInPlace(Span<double> row, double[] terms)
+    {
+        var k = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var vRow = MemoryMarshal.Cast<double, Vector<double>>(row);
+            var vTerms = MemoryMarshal.Cast<double, Vector<double>>(terms.AsSpan(0, row.Length));
+            for (var v = 0; v < vRow.Length; v++)
+                vRow[v] += vTerms[v];
+            k = vRow.Length * Vector<double>.Count;
+        }
+        for (; k < row.Length; k++)
+            row[k] += terms[k];
+    }
+
     /// <summary>row[k] += norm[k] − ½((x − μ[k])/σ[k])², vectorised: the hot loop of every ask.</summary>
     private static void AddGaussianLogTerms(Span<double> row, double x, double[] mu, double[] inv, double[] norm)
     {
@@ -210,7 +247,7 @@ internal sealed class ParzenEstimator
         if (multivariate)
         {
             // One width per dimension, shrinking with the number of observations like Scott's rule.
-            var s = 0.2 * Math.Pow(Math.Max(n, 1), -1.0 / (_dims.Length + 4)) * range;
+            var s = options.BandwidthFactor * Math.Pow(Math.Max(n, 1), -1.0 / (_dims.Length + 4)) * range;
             Array.Fill(sigma, s, 0, n);
         }
         else

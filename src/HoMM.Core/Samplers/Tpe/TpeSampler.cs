@@ -12,9 +12,9 @@ namespace HoMM.Core.Samplers.Tpe;
 /// which is proportional to expected improvement, is proposed.
 /// </summary>
 /// <remarks>
-/// Univariate mode (the default) models each parameter on its own, over the trials that have it,
-/// so conditional parameters need nothing special. Multivariate mode models the unconditional
-/// parameters jointly; with <see cref="TpeSamplerOptions.Group"/> also each conditional branch.
+/// Multivariate mode (the default) models the unconditional parameters jointly; conditional ones
+/// are sampled one at a time, or with <see cref="TpeSamplerOptions.Group"/> each conditional branch
+/// jointly too. Univariate mode models each parameter on its own, over the trials that have it.
 /// Pruned trials rank after complete ones (the further they got, the better); failed trials are
 /// ignored; with constant liar, running trials join the "above" side.
 /// Cost per ask is O(n · candidates · parameters) kernel evaluations: no pairwise work over trials.
@@ -38,6 +38,8 @@ public sealed class TpeSampler : ISampler
         ArgumentOutOfRangeException.ThrowIfNegative(Options.NStartupTrials, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.NEiCandidates, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(Options.PriorWeight, nameof(options));
+        if (!(Options.BandwidthFactor > 0 && Options.BandwidthFactor <= 1))
+            throw new ArgumentOutOfRangeException(nameof(options), Options.BandwidthFactor, "TPE: bandwidth_factor must be in (0, 1] (a fraction of each parameter's range); the default is 0.1");
         ArgumentNullException.ThrowIfNull(Options.Gamma, nameof(options));
         ArgumentNullException.ThrowIfNull(Options.Weights, nameof(options));
         if (Options.Group && !Options.Multivariate)

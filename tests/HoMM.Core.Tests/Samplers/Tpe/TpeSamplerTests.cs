@@ -165,10 +165,81 @@ public class TpeSamplerTests
     }
 
     [Fact]
-    public void DefaultGamma_IsTenPercentRoundedUpCappedAt25()
+    public void DefaultGamma_IsFifteenPercentRoundedUpCappedAt25()
     {
-        Assert.Equal([0, 1, 1, 2, 10, 25, 25], new[] { 0, 1, 10, 11, 100, 250, 1000 }.Select(TpeSamplerOptions.DefaultGamma));
+        Assert.Equal([0, 1, 2, 3, 4, 15, 25, 25, 25], new[] { 0, 1, 10, 20, 21, 100, 166, 167, 1000 }.Select(TpeSamplerOptions.DefaultGamma));
     }
+
+    /// <summary>
+    /// Good trials around (3, 3) and (−3, −3), equally many, and poor ones scattered point-symmetrically
+    /// (so one parameter alone favours neither sign): x and y are only good together.
+    /// </summary>
+    private static List<FrozenTrial> TwoDiagonalBasins()
+    {
+        var rng = new Random(11);
+        var distributions = new Dictionary<string, Distribution> { ["x"] = new FloatDistribution(-5, 5), ["y"] = new FloatDistribution(-5, 5) };
+        var history = new List<FrozenTrial>();
+        void Add(double x, double y, double value) => history.Add(new FrozenTrial(history.Count, history.Count, TrialState.Complete, value,
+            new Dictionary<string, object> { ["x"] = x, ["y"] = y }, distributions, new Dictionary<long, double>()));
+        for (var i = 0; i < 40; i++)
+        {
+            var sign = i % 2 == 0 ? 1 : -1;
+            if (i < 8)
+                Add(sign * (3 + 0.4 * (rng.NextDouble() - 0.5)), sign * (3 + 0.4 * (rng.NextDouble() - 0.5)), 0.1 * rng.NextDouble());
+            else if (i % 2 == 0)
+                Add(10 * rng.NextDouble() - 5, 10 * rng.NextDouble() - 5, 5 + rng.NextDouble());
+            else
+                Add(-(double)history[^1].Params["x"], -(double)history[^1].Params["y"], 5 + rng.NextDouble());
+        }
+        return history;
+    }
+
+    private static SearchSpaceDefinition Square() =>
+        Spaces.Of(new ParameterSpec("x", new FloatDistribution(-5, 5)), new ParameterSpec("y", new FloatDistribution(-5, 5)));
+
+    private static List<IReadOnlyDictionary<string, object>> Proposals(TpeSamplerOptions options, List<FrozenTrial> history) =>
+        Enumerable.Range(0, 60).Select(seed =>
+            new Study(Square(), StudyDirection.Minimize, new TpeSampler(options with { Seed = seed, Gamma = _ => 8 }), trials: history).Ask().Params).ToList();
+
+    private static double ShareOnTheDiagonalBasins(TpeSamplerOptions options)
+    {
+        var proposals = Proposals(options, TwoDiagonalBasins());
+        return proposals.Count(p => Math.Sign((double)p["x"]) == Math.Sign((double)p["y"])) / (double)proposals.Count;
+    }
+
+    [Fact]
+    public void Ask_Defaults_ModelParametersJointly()
+    {
+        // One at a time, x and y each look good at ±3, so about half the proposals pair +3 with −3;
+        // the default (multivariate) model keeps the pairs that were good together.
+        var joint = ShareOnTheDiagonalBasins(new TpeSamplerOptions());
+        var independent = ShareOnTheDiagonalBasins(new TpeSamplerOptions { Multivariate = false });
+
+        Assert.True(joint >= 0.9, $"default TPE: {joint:P0} of proposals in a good quadrant");
+        Assert.True(independent < joint - 0.15, $"univariate {independent:P0}, multivariate {joint:P0}");
+    }
+
+    [Fact]
+    public void Ask_SmallerBandwidthFactor_ProposesCloserToTheGoodTrials()
+    {
+        var history = TwoDiagonalBasins();
+        var good = history.Where(t => t.Value < 1).ToList();
+        double MedianDistance(double factor) => Median(Proposals(new TpeSamplerOptions { BandwidthFactor = factor }, history).Select(p =>
+            good.Min(t => Math.Sqrt(Math.Pow((double)p["x"] - (double)t.Params["x"], 2) + Math.Pow((double)p["y"] - (double)t.Params["y"], 2)))));
+
+        var narrow = MedianDistance(0.05);
+        var wide = MedianDistance(0.4);
+
+        Assert.True(narrow < 0.5 * wide, $"median distance to the nearest good trial: factor 0.05 → {narrow:F3}, 0.4 → {wide:F3}");
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-0.1)]
+    [InlineData(1.5)]
+    [InlineData(double.NaN)]
+    public void Constructor_BandwidthFactorOutsideZeroToOne_Throws(double factor) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TpeSampler(new TpeSamplerOptions { BandwidthFactor = factor }));
 
     [Fact]
     public void DefaultWeights_FadeOldTrialsLinearlyAndKeepNewest25AtOne()
@@ -183,5 +254,5 @@ public class TpeSamplerTests
 
     [Fact]
     public void Constructor_GroupWithoutMultivariate_Throws() =>
-        Assert.Throws<ArgumentException>(() => new TpeSampler(new TpeSamplerOptions { Group = true }));
+        Assert.Throws<ArgumentException>(() => new TpeSampler(new TpeSamplerOptions { Multivariate = false, Group = true }));
 }
