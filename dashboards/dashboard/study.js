@@ -280,6 +280,7 @@
   const panel = HommFigures.create(document.getElementById("figures"), {
     index: document.getElementById("figure-index"),
     onDrawn: (drawn, total) => {
+      if (drawn > 0 && performance.getEntriesByName("homm-first-plot").length === 0) performance.mark("homm-first-plot");
       document.body.dataset.plotsDrawn = String(drawn);
       if (drawn === total) document.body.dataset.plotsRendered = String(total);
     },
@@ -303,6 +304,7 @@
     if (first || t.trials.length > 0) refreshView();
     else render(); // running durations move on
     document.body.dataset.cursor = String(cursor);
+    if (first) performance.mark("homm-table-ready"); // read by benchmarks/dashboard
     document.body.dataset.tableReady = "1";
     if (first || (cursor !== figuresCursor && Date.now() - lastFigures > 10000)) {
       refreshFigures().catch((e) => status("figures: " + e.message, "error"));

@@ -65,6 +65,8 @@ window.HommFigures = (function () {
 
     function pump() {
       if (busy) return;
+      // The dashboard loads plotly.js (4.8 MB) asynchronously so its table does not wait for it.
+      if (!window.Plotly) { setTimeout(pump, 50); return; }
       const item = queue.shift();
       if (!item) return;
       if (!item.figure || !item.div || !item.visible || (item.live && !item.stale)) { pump(); return; }
