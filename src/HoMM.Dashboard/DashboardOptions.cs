@@ -30,6 +30,10 @@ public sealed record DashboardOptions
     /// (figures of a large study take a second or more to compute).</summary>
     public TimeSpan FigureRefreshInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Whether to read the running and newest studies into the caches as soon as the
+    /// server starts (see <see cref="DashboardServer"/>); benchmarks turn it off to time a cold read.</summary>
+    public bool Prewarm { get; init; } = true;
+
     /// <summary>True when <see cref="Host"/> is a loopback address (127.0.0.0/8, ::1, localhost).</summary>
     public bool IsLoopback => IsLoopbackHost(Host);
 

@@ -42,6 +42,7 @@ public static class DashboardServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<AccessControl>();
         builder.Services.AddSingleton<FigureCache>();
+        builder.Services.AddSingleton<TrialRowCache>();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -65,7 +66,40 @@ public static class DashboardServer
         app.MapTrialEndpoints();
         app.MapActionEndpoints();
         app.MapPageEndpoints(assets);
+        if (options.Prewarm)
+            app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => PrewarmAsync(app)));
         return app;
+    }
+
+    /// <summary>
+    /// Reads the studies a user is likely to open first (those running, and the newest) into the
+    /// row and figure caches in the background: plotting a 10,000-trial study for the first time
+    /// takes many seconds, better spent before anyone waits for it.
+    /// </summary>
+    private static async Task PrewarmAsync(WebApplication app)
+    {
+        var stopping = app.Lifetime.ApplicationStopping;
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DashboardServer));
+        try
+        {
+            var store = app.Services.GetRequiredService<ITrialStore>();
+            var studies = await store.ListStudiesAsync(stopping);
+            var newest = studies.MaxBy(s => s.Study.Created);
+            foreach (var s in studies.Where(s => s == newest || s.TrialCounts.GetValueOrDefault(Core.Trials.TrialState.Running) > 0))
+            {
+                await app.Services.GetRequiredService<TrialRowCache>().AllAsync(s.Study, stopping);
+                await app.Services.GetRequiredService<FigureCache>().GetAsync(s.Study, stopping);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException || stopping.IsCancellationRequested)
+        {
+            // Shutting down: the caches are not needed any more.
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or KeyNotFoundException or System.Data.Common.DbException)
+        {
+            // Only a head start: the pages compute what they need when asked.
+            logger.LogWarning(e, "could not read the studies ahead of the first page");
+        }
     }
 
     /// <summary>The address the started application listens on, e.g. <c>http://127.0.0.1:5080</c> (the real port when 0 was asked).</summary>

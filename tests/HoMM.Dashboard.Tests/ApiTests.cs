@@ -54,6 +54,23 @@ public class ApiTests
     }
 
     [Fact]
+    public async Task Trials_AllAgainAfterChanges_KeptRowsUpdatedAndNewOnesAdded()
+    {
+        await using var d = await TestDashboard.StartAsync(trials: 6);
+        var path = $"/api/studies/{TestDashboard.StudyName}/trials";
+        Assert.Equal(6, (await Get(d, path)).GetProperty("trials").GetArrayLength());
+
+        var running = d.Study.Trials.Single(t => t.Number == d.Study.RunningTrial);
+        await d.Store.TryCompleteAsync(running.Id, 0.75);
+        await d.Store.CreateTrialAsync(d.Study.Record.Id);
+
+        var rows = (await Get(d, path)).GetProperty("trials").EnumerateArray().ToList();
+        Assert.Equal(Enumerable.Range(0, 7), rows.Select(r => r.GetProperty("number").GetInt32()));
+        Assert.Equal("complete", rows[d.Study.RunningTrial].GetProperty("state").GetString());
+        Assert.Equal(0.75, rows[d.Study.RunningTrial].GetProperty("value").GetDouble());
+    }
+
+    [Fact]
     public async Task Trial_RunningTrialWithFolder_DetailHasCurvesAttemptsFilesAndCheckpoint()
     {
         await using var d = await TestDashboard.StartAsync();

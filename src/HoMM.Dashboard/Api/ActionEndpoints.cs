@@ -29,10 +29,9 @@ public static class ActionEndpoints
     private static async Task<Results<Ok<ActionResult>, ProblemHttpResult>> StopTrial(
         string name, int number, StopRequest request, ITrialStore store, CancellationToken cancellationToken)
     {
-        if (await StudyLookup.FindAsync(store, name, cancellationToken) is not { } study)
-            return StudyLookup.NotFound($"no study named '{name}' in this database");
-        if (await store.GetTrialByNumberAsync(study.Id, number, cancellationToken) is not { } trial)
-            return StudyLookup.NotFound($"study '{name}' has no trial {number}");
+        var (_, trial, problem) = await StudyLookup.FindTrialAsync(store, name, number, cancellationToken);
+        if (trial is null)
+            return problem!;
         var reason = string.IsNullOrWhiteSpace(request.Reason) ? "stopped from the dashboard" : request.Reason.Trim();
         if (reason.Length > 500)
             return Problem(StatusCodes.Status400BadRequest, $"the reason is {reason.Length} characters long; keep it under 500");

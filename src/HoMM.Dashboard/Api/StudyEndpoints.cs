@@ -49,15 +49,21 @@ public static class StudyEndpoints
     }
 
     private static async Task<Results<Ok<TrialsResponse>, ProblemHttpResult>> GetTrials(
-        string name, long? after, ITrialStore store, TimeProvider time, CancellationToken cancellationToken)
+        string name, long? after, ITrialStore store, TrialRowCache rows, TimeProvider time, CancellationToken cancellationToken)
     {
         if (after < 0)
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request", detail: $"after must be a cursor ≥ 0 from an earlier answer, not {after}");
         if (await StudyLookup.FindAsync(store, name, cancellationToken) is not { } study)
             return StudyLookup.NotFound($"no study named '{name}' in this database");
-        // The table needs no curves: leaving intermediate values out keeps 10,000 trials fast.
-        var page = await store.GetTrialsAsync(study.Id, new TrialQuery(after ?? 0, IntermediateValues: false), cancellationToken);
-        return TypedResults.Ok(new TrialsResponse(page.Cursor, time.GetUtcNow().ToUnixTimeMilliseconds(), page.Trials.Select(TrialRow.From).ToList()));
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (after is null or 0)
+        {
+            var (cursor, all) = await rows.AllAsync(study, cancellationToken);
+            return TypedResults.Ok(new TrialsResponse(cursor, now, all));
+        }
+        // The table needs no curves: leaving intermediate values out keeps the read small.
+        var page = await store.GetTrialsAsync(study.Id, new TrialQuery(after.Value, IntermediateValues: false), cancellationToken);
+        return TypedResults.Ok(new TrialsResponse(page.Cursor, now, page.Trials.Select(TrialRow.From).ToList()));
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetFigures(

@@ -19,6 +19,17 @@ internal static class StudyLookup
     public static Task<StudyRecord?> FindAsync(ITrialStore store, string name, CancellationToken cancellationToken) =>
         store.GetStudyAsync(name.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase), cancellationToken);
 
+    /// <summary>The trial <paramref name="number"/> of the study <paramref name="name"/>, or the 404 that says which is missing.</summary>
+    public static async Task<(StudyRecord? Study, FrozenTrial? Trial, ProblemHttpResult? Problem)> FindTrialAsync(
+        ITrialStore store, string name, int number, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(store, name, cancellationToken) is not { } study)
+            return (null, null, NotFound($"no study named '{name}' in this database"));
+        if (await store.GetTrialByNumberAsync(study.Id, number, cancellationToken) is not { } trial)
+            return (study, null, NotFound($"study '{name}' has no trial {number}"));
+        return (study, trial, null);
+    }
+
     public static ProblemHttpResult NotFound(string what) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: what);
 

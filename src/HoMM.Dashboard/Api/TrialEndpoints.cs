@@ -35,10 +35,9 @@ public static class TrialEndpoints
     private static async Task<Results<Ok<TrialDetail>, ProblemHttpResult>> GetTrial(
         string name, int number, ITrialStore store, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (await StudyLookup.FindAsync(store, name, cancellationToken) is not { } study)
-            return StudyLookup.NotFound($"no study named '{name}' in this database");
-        if (await store.GetTrialByNumberAsync(study.Id, number, cancellationToken) is not { } trial)
-            return StudyLookup.NotFound($"study '{name}' has no trial {number}");
+        var (_, trial, problem) = await StudyLookup.FindTrialAsync(store, name, number, cancellationToken);
+        if (trial is null)
+            return problem!;
         var (detail, _) = await DetailAsync(store, trial, time, cancellationToken);
         return TypedResults.Ok(detail);
     }
@@ -80,11 +79,10 @@ public static class TrialEndpoints
         var want = bytes ?? 64 * 1024;
         if (want is < 1 or > 4 * 1024 * 1024)
             return BadRequest($"bytes must be between 1 and 4194304 (4 MiB), not {want}");
-        if (await StudyLookup.FindAsync(store, name, cancellationToken) is not { } study)
-            return StudyLookup.NotFound($"no study named '{name}' in this database");
-        if (await store.GetTrialByNumberAsync(study.Id, number, cancellationToken) is not { } trial)
-            return StudyLookup.NotFound($"study '{name}' has no trial {number}");
-        var dir = new TrialExtras(number, await store.GetTrialAttrsAsync(trial.Id, AttrScope.System, cancellationToken), []).TrialDir;
+        var (_, trial, problem) = await StudyLookup.FindTrialAsync(store, name, number, cancellationToken);
+        if (trial is null)
+            return problem!;
+        var dir = await TrialDirAsync(store, trial, cancellationToken);
         if (dir is null)
             return TypedResults.Ok(new LogTail(null, false, 0, "", false, "this trial has no folder yet (no trial_dir attribute): it has not been started"));
         var path = Path.Combine(dir, LogFileName);
@@ -96,12 +94,10 @@ public static class TrialEndpoints
     private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetFile(
         string name, int number, string path, ITrialStore store, HttpResponse response, CancellationToken cancellationToken)
     {
-        if (await StudyLookup.FindAsync(store, name, cancellationToken) is not { } study)
-            return StudyLookup.NotFound($"no study named '{name}' in this database");
-        if (await store.GetTrialByNumberAsync(study.Id, number, cancellationToken) is not { } trial)
-            return StudyLookup.NotFound($"study '{name}' has no trial {number}");
-        var dir = new TrialExtras(number, await store.GetTrialAttrsAsync(trial.Id, AttrScope.System, cancellationToken), []).TrialDir;
-        if (dir is null)
+        var (_, trial, problem) = await StudyLookup.FindTrialAsync(store, name, number, cancellationToken);
+        if (trial is null)
+            return problem!;
+        if (await TrialDirAsync(store, trial, cancellationToken) is not { } dir)
             return StudyLookup.NotFound($"trial {number} has no folder (no trial_dir attribute)");
         if (SafePath.Resolve(dir, path, out var refusal) is not { } full)
             return BadRequest(refusal!);
@@ -114,6 +110,10 @@ public static class TrialEndpoints
         return TypedResults.PhysicalFile(full, text ? "text/plain; charset=utf-8" : "application/octet-stream",
             fileDownloadName: text ? null : Path.GetFileName(full));
     }
+
+    /// <summary>The trial's folder (contracts.md §3: system attr <c>trial_dir</c>), or null before its first attempt.</summary>
+    private static async Task<string?> TrialDirAsync(ITrialStore store, FrozenTrial trial, CancellationToken cancellationToken) =>
+        new TrialExtras(trial.Number, await store.GetTrialAttrsAsync(trial.Id, AttrScope.System, cancellationToken), []).TrialDir;
 
     private static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request", detail: detail);
