@@ -8,7 +8,8 @@ public enum TrialOrder
     /// <summary>By trial number (the order they were created in).</summary>
     Number,
 
-    /// <summary>Best value first, for the study's direction; trials without a value last.</summary>
+    /// <summary>Complete trials best value first, for the study's direction; then pruned trials by
+    /// their last value (not comparable with a final one); trials without a value last.</summary>
     Value,
 
     /// <summary>Longest run first; trials that never started last.</summary>
@@ -23,10 +24,12 @@ internal static class TrialOrdering
     public static IEnumerable<FrozenTrial> Sort(IEnumerable<FrozenTrial> trials, TrialOrder order, StudyDirection direction, DateTimeOffset now) => order switch
     {
         TrialOrder.Value => direction == StudyDirection.Minimize
-            ? trials.OrderBy(t => t.Value is null).ThenBy(t => t.Value).ThenBy(t => t.Number)
-            : trials.OrderBy(t => t.Value is null).ThenByDescending(t => t.Value).ThenBy(t => t.Number),
+            ? trials.OrderBy(ValueGroup).ThenBy(t => t.Value).ThenBy(t => t.Number)
+            : trials.OrderBy(ValueGroup).ThenByDescending(t => t.Value).ThenBy(t => t.Number),
         TrialOrder.Duration => trials.OrderByDescending(t => Common.Display.RunTime(t, now) ?? TimeSpan.MinValue).ThenBy(t => t.Number),
         TrialOrder.Started => trials.OrderByDescending(t => t.Started ?? DateTimeOffset.MinValue).ThenBy(t => t.Number),
         _ => trials.OrderBy(t => t.Number),
     };
+
+    private static int ValueGroup(FrozenTrial t) => t.Value is null ? 2 : t.State == TrialState.Complete ? 0 : 1;
 }

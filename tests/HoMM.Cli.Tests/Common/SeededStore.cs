@@ -47,7 +47,7 @@ public sealed class SeededStore : IDisposable
 
         await FinishedAsync(store, study.Id, 1e-3, "cls", "cpu0", TrialState.Complete, 0.81, null, clock);
         var best = await FinishedAsync(store, study.Id, 2.5e-3, "mean", "cpu1", TrialState.Complete, 0.87, null, clock, info: true);
-        await FinishedAsync(store, study.Id, 1e-4, "a \"b\", c", "cpu0", TrialState.Pruned, 0.2, "pruned at step 10", clock);
+        await FinishedAsync(store, study.Id, 1e-4, "a \"b\", c", "cpu0", TrialState.Pruned, 0.84, "pruned at step 10", clock);
         await FinishedAsync(store, study.Id, 9e-3, "cls", "cpu1", TrialState.Fail, null, "diverged: loss is NaN\nat step 40", clock);
         var running = await CreateAsync(store, study.Id, 5e-3, "mean");
         Assert.True(await store.TryStartAsync(running.Id));

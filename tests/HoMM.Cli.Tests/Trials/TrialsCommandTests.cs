@@ -27,7 +27,7 @@ public sealed class TrialsCommandTests : IAsyncLifetime
         var lines = Lines(output);
         Assert.Matches(@"^#\s+state\s+val/acc\s+duration\s+started \(UTC\)\s+lr\s+pooling\s+reason$", lines[0]);
         Assert.Matches(@"^0\s+complete\s+0\.81\s+10m 00s\s+2026-03-02 21:00:00\s+0\.001\s+cls$", lines[1]);
-        Assert.Matches(@"^2\s+pruned\s+0\.2\s+10m 00s\s+2026-03-02 21:20:00\s+0\.0001\s+a ""b"", c\s+pruned at step 10$", lines[3]);
+        Assert.Matches(@"^2\s+pruned\s+0\.84\s+10m 00s\s+2026-03-02 21:20:00\s+0\.0001\s+a ""b"", c\s+pruned at step 10$", lines[3]);
         Assert.Matches(@"^3\s+failed\s+10m 00s\s+2026-03-02 21:30:00\s+0\.009\s+cls\s+diverged: loss is NaN at step 40$", lines[4]);
         Assert.Matches(@"^5\s+waiting\s+0\.001\s+cls$", lines[6]);
         Assert.Equal(7, lines.Length);
@@ -42,7 +42,8 @@ public sealed class TrialsCommandTests : IAsyncLifetime
 
         Assert.Equal(0, exit);
         var numbers = Lines(output).Skip(1).Take(3).Select(l => l.Split(' ')[0]);
-        // Best first for a maximized objective; the failed trial (no value) would come last.
+        // Complete trials best first (maximize), then the pruned one although its last value (0.84)
+        // beats trial 0's 0.81; the failed trial (no value) would come last.
         Assert.Equal(["1", "0", "2"], numbers);
         Assert.EndsWith("3 of 4 trials shown (--limit)", output.Trim(), StringComparison.Ordinal);
     }
