@@ -100,35 +100,29 @@ public static class ModelSizePlot
             var s = series[i];
             var suffix = i == 0 ? "" : "2";
             var x0 = i * (width + gap);
-            traces.Add(PlotStyle.XY(s.Points.Count) with
+            XYTrace Trace(IReadOnlyList<SizedPoint> points, string name, string what) => PlotStyle.XY(points.Count) with
             {
-                Name = "complete",
-                LegendGroup = "complete",
+                Name = name,
+                LegendGroup = name,
                 ShowLegend = i == 0,
-                Mode = ScatterModes.Markers,
-                X = s.Points.Select(p => p.Size).ToArray(),
-                Y = s.Points.Select(p => p.Value).ToArray(),
-                Text = s.Points.Select(p => (double)p.Number).ToArray(),
+                X = points.Select(p => p.Size).ToArray(),
+                Y = points.Select(p => p.Value).ToArray(),
+                Text = points.Select(p => (double)p.Number).ToArray(),
                 XAxisId = "x" + suffix,
                 YAxisId = "y" + suffix,
-                Marker = new Marker { Color = PlotStyle.Complete, Size = 6, Opacity = s.Points.Count > 1000 ? 0.5 : 0.8 },
                 // %{x:.3s}: SI prefixes, 26.0M parameters, 1.20G FLOPs.
-                HoverTemplate = $"trial %{{text}}<br>{s.Measure}: %{{x:.3s}}<br>{objective}: %{{y}}<extra></extra>",
-            });
-            traces.Add(PlotStyle.XY(s.Front.Count) with
+                HoverTemplate = $"trial %{{text}}{what}<br>{s.Measure}: %{{x:.3s}}<br>{objective}: %{{y}}<extra></extra>",
+            };
+            traces.Add(Trace(s.Points, "complete", "") with
             {
-                Name = "best at this size or smaller",
-                LegendGroup = "front",
-                ShowLegend = i == 0,
+                Mode = ScatterModes.Markers,
+                Marker = new Marker { Color = PlotStyle.Complete, Size = 6, Opacity = s.Points.Count > 1000 ? 0.5 : 0.8 },
+            });
+            traces.Add(Trace(s.Front, "best at this size or smaller", " (front)") with
+            {
                 Mode = ScatterModes.LinesAndMarkers,
-                X = s.Front.Select(p => p.Size).ToArray(),
-                Y = s.Front.Select(p => p.Value).ToArray(),
-                Text = s.Front.Select(p => (double)p.Number).ToArray(),
-                XAxisId = "x" + suffix,
-                YAxisId = "y" + suffix,
                 Line = new Line { Color = PlotStyle.BestLine, Width = 2, Shape = LineShape.Hv },
                 Marker = new Marker { Color = PlotStyle.BestLine, Size = 7 },
-                HoverTemplate = $"trial %{{text}} (front)<br>{s.Measure}: %{{x:.3s}}<br>{objective}: %{{y}}<extra></extra>",
             });
             var xAxis = new Axis
             {

@@ -112,3 +112,17 @@ public sealed class SeededStore : IDisposable
         public void Advance(TimeSpan by) => now += by;
     }
 }
+
+/// <summary>A test class on its own freshly seeded database (xunit makes one instance per test).</summary>
+public abstract class SeededStoreTest : IAsyncLifetime
+{
+    protected SeededStore Db { get; } = new();
+
+    public Task InitializeAsync() => Db.SeedAsync();
+
+    public Task DisposeAsync()
+    {
+        Db.Dispose();
+        return Task.CompletedTask;
+    }
+}

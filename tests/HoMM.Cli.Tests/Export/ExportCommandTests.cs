@@ -3,22 +3,12 @@ using HoMM.Cli.Tests.Common;
 
 namespace HoMM.Cli.Tests.Export;
 
-public sealed class ExportCommandTests : IAsyncLifetime
+public sealed class ExportCommandTests : SeededStoreTest
 {
-    private readonly SeededStore _db = new();
-
-    public Task InitializeAsync() => _db.SeedAsync();
-
-    public Task DisposeAsync()
-    {
-        _db.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Fact]
     public async Task Export_Csv_EveryTrialWithRfc4180Quoting()
     {
-        var (exit, output, error) = await SeededStore.RunAsync("export", "fmnist", "--format", "csv", "--db", _db.DbPath);
+        var (exit, output, error) = await SeededStore.RunAsync("export", "fmnist", "--format", "csv", "--db", Db.DbPath);
 
         Assert.Equal(0, exit);
         Assert.Equal("", error);
@@ -37,9 +27,9 @@ public sealed class ExportCommandTests : IAsyncLifetime
     [Fact]
     public async Task Export_JsonToFile_WritesEveryTrialWithTypedParameters()
     {
-        var path = Path.Combine(_db.Dir, "out", "fmnist.json");
+        var path = Path.Combine(Db.Dir, "out", "fmnist.json");
 
-        var (exit, output, error) = await SeededStore.RunAsync("export", "fmnist", "--format", "json", "-o", path, "--db", _db.DbPath);
+        var (exit, output, error) = await SeededStore.RunAsync("export", "fmnist", "--format", "json", "-o", path, "--db", Db.DbPath);
 
         Assert.Equal(0, exit);
         Assert.Equal("", output);
@@ -63,7 +53,7 @@ public sealed class ExportCommandTests : IAsyncLifetime
     [Fact]
     public async Task Export_UnknownFormat_SaysWhichExist()
     {
-        var (exit, _, error) = await SeededStore.RunAsync("export", "fmnist", "--format", "xlsx", "--db", _db.DbPath);
+        var (exit, _, error) = await SeededStore.RunAsync("export", "fmnist", "--format", "xlsx", "--db", Db.DbPath);
 
         Assert.Equal(1, exit);
         Assert.Contains("Argument 'xlsx' not recognized", error, StringComparison.Ordinal);
@@ -72,7 +62,7 @@ public sealed class ExportCommandTests : IAsyncLifetime
     [Fact]
     public async Task Export_UnknownStudy_ListsTheKnownOnes()
     {
-        var (exit, output, error) = await SeededStore.RunAsync("export", "nope", "--format", "csv", "--db", _db.DbPath);
+        var (exit, output, error) = await SeededStore.RunAsync("export", "nope", "--format", "csv", "--db", Db.DbPath);
 
         Assert.Equal(1, exit);
         Assert.Equal("", output);

@@ -3,24 +3,14 @@ using HoMM.Cli.Tests.Common;
 
 namespace HoMM.Cli.Tests.Report;
 
-public sealed class ReportCommandTests : IAsyncLifetime
+public sealed class ReportCommandTests : SeededStoreTest
 {
-    private readonly SeededStore _db = new();
-
-    public Task InitializeAsync() => _db.SeedAsync();
-
-    public Task DisposeAsync()
-    {
-        _db.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Fact]
     public async Task Report_SeededStudy_WritesOneSelfContainedFileWithSummaryAndFigures()
     {
-        var path = Path.Combine(_db.Dir, "reports", "fmnist.html");
+        var path = Path.Combine(Db.Dir, "reports", "fmnist.html");
 
-        var (exit, output, error) = await SeededStore.RunAsync("report", "fmnist", "--db", _db.DbPath, "-o", path);
+        var (exit, output, error) = await SeededStore.RunAsync("report", "fmnist", "--db", Db.DbPath, "-o", path);
 
         Assert.Equal(0, exit);
         Assert.Equal("", error);
@@ -32,7 +22,7 @@ public sealed class ReportCommandTests : IAsyncLifetime
         Assert.Contains("<h1>fmnist</h1>", html, StringComparison.Ordinal);
         Assert.Contains("<tr><th>trial</th><td>1</td></tr>", html, StringComparison.Ordinal);
         Assert.Contains("<tr><th>lr</th><td>0.0025</td></tr>", html, StringComparison.Ordinal);
-        Assert.Contains("<tr><th>database</th><td>" + _db.DbPath + "</td></tr>", html, StringComparison.Ordinal);
+        Assert.Contains("<tr><th>database</th><td>" + Db.DbPath + "</td></tr>", html, StringComparison.Ordinal);
         Assert.Contains("2 complete", html, StringComparison.Ordinal);
         // The slots recorded by the dispatcher label the timeline's rows.
         Assert.Contains("Timeline per slot", html, StringComparison.Ordinal);
@@ -42,22 +32,22 @@ public sealed class ReportCommandTests : IAsyncLifetime
     public async Task Report_PlotlyMissing_SaysHowToInstallIt()
     {
         var (exit, _, error) = await SeededStore.RunAsync(
-            "report", "fmnist", "--db", _db.DbPath, "-o", Path.Combine(_db.Dir, "r.html"), "--plotly", Path.Combine(_db.Dir, "none.js"));
+            "report", "fmnist", "--db", Db.DbPath, "-o", Path.Combine(Db.Dir, "r.html"), "--plotly", Path.Combine(Db.Dir, "none.js"));
 
         Assert.Equal(1, exit);
         Assert.Contains("plotly.js not found", error, StringComparison.Ordinal);
         Assert.Contains("scripts/bootstrap", error, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(_db.Dir, "r.html")));
+        Assert.False(File.Exists(Path.Combine(Db.Dir, "r.html")));
     }
 
     [Fact]
     public async Task Report_UnknownStudy_ListsTheKnownOnesAndWritesNothing()
     {
-        var (exit, _, error) = await SeededStore.RunAsync("report", "mnist", "--db", _db.DbPath, "-o", Path.Combine(_db.Dir, "r.html"));
+        var (exit, _, error) = await SeededStore.RunAsync("report", "mnist", "--db", Db.DbPath, "-o", Path.Combine(Db.Dir, "r.html"));
 
         Assert.Equal(1, exit);
         Assert.Contains("its studies: cifar, fmnist", error, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(_db.Dir, "r.html")));
+        Assert.False(File.Exists(Path.Combine(Db.Dir, "r.html")));
     }
 
     [Theory]

@@ -4,27 +4,17 @@ using HoMM.Cli.Tests.Common;
 
 namespace HoMM.Cli.Tests.Status;
 
-public sealed class StatusCommandTests : IAsyncLifetime
+public sealed class StatusCommandTests : SeededStoreTest
 {
-    private readonly SeededStore _db = new();
-
-    public Task InitializeAsync() => _db.SeedAsync();
-
-    public Task DisposeAsync()
-    {
-        _db.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Fact]
     public async Task Status_AllStudies_OneLinePerStudyWithCountsBestAndProgress()
     {
-        var (exit, output, error) = await SeededStore.RunAsync("status", "--db", _db.DbPath);
+        var (exit, output, error) = await SeededStore.RunAsync("status", "--db", Db.DbPath);
 
         Assert.Equal(0, exit);
         Assert.Equal("", error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Equal($"database {_db.DbPath}", lines[0]);
+        Assert.Equal($"database {Db.DbPath}", lines[0]);
         Assert.Matches(@"^study\s+objective\s+trials\s+complete\s+pruned\s+failed\s+running\s+waiting\s+best\s+progress$", lines[1]);
         // Listed by name; fmnist's budget comes from its study file (max_trials 10).
         Assert.Matches(@"^cifar\s+minimize val/loss\s+1\s+1\s+0\s+0\s+0\s+0\s+0\.42\s+1 finished, paused$", lines[2]);
@@ -39,7 +29,7 @@ public sealed class StatusCommandTests : IAsyncLifetime
         using var error = new StringWriter();
         var now = SeededStore.T0.AddHours(1);
 
-        var exit = await StatusCommand.RunAsync(_db.DbPath, "fmnist", output, error, terminal: false, new FixedClock(now));
+        var exit = await StatusCommand.RunAsync(Db.DbPath, "fmnist", output, error, terminal: false, new FixedClock(now));
 
         Assert.Equal(0, exit);
         var text = output.ToString();
@@ -59,17 +49,17 @@ public sealed class StatusCommandTests : IAsyncLifetime
     [Fact]
     public async Task Status_UnknownStudy_ListsTheKnownOnes()
     {
-        var (exit, output, error) = await SeededStore.RunAsync("status", "fmnst", "--db", _db.DbPath);
+        var (exit, output, error) = await SeededStore.RunAsync("status", "fmnst", "--db", Db.DbPath);
 
         Assert.Equal(1, exit);
         Assert.Equal("", output);
-        Assert.Equal($"error: no study 'fmnst' in {_db.DbPath}; its studies: cifar, fmnist", error.Trim());
+        Assert.Equal($"error: no study 'fmnst' in {Db.DbPath}; its studies: cifar, fmnist", error.Trim());
     }
 
     [Fact]
     public async Task Status_MissingDatabase_SaysSoAndCreatesNothing()
     {
-        var path = Path.Combine(_db.Dir, "elsewhere.db");
+        var path = Path.Combine(Db.Dir, "elsewhere.db");
 
         var (exit, _, error) = await SeededStore.RunAsync("status", "--db", path);
 
@@ -81,7 +71,7 @@ public sealed class StatusCommandTests : IAsyncLifetime
     [Fact]
     public async Task Status_EmptyDatabase_SaysThereAreNoStudies()
     {
-        var path = Path.Combine(_db.Dir, "empty.db");
+        var path = Path.Combine(Db.Dir, "empty.db");
         (await StoreOpener.OpenAsync(path, StoreAccess.CreateIfMissing)).Dispose();
 
         var (exit, output, _) = await SeededStore.RunAsync("status", "--db", path);

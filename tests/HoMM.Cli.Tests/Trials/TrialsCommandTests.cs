@@ -3,24 +3,14 @@ using HoMM.Cli.Trials;
 
 namespace HoMM.Cli.Tests.Trials;
 
-public sealed class TrialsCommandTests : IAsyncLifetime
+public sealed class TrialsCommandTests : SeededStoreTest
 {
-    private readonly SeededStore _db = new();
-
-    public Task InitializeAsync() => _db.SeedAsync();
-
-    public Task DisposeAsync()
-    {
-        _db.Dispose();
-        return Task.CompletedTask;
-    }
-
     private static string[] Lines(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     [Fact]
     public async Task Trials_NotATerminal_PlainColumnsOneLinePerTrialByNumber()
     {
-        var (exit, output, error) = await SeededStore.RunAsync("trials", "fmnist", "--db", _db.DbPath);
+        var (exit, output, error) = await SeededStore.RunAsync("trials", "fmnist", "--db", Db.DbPath);
 
         Assert.Equal(0, exit);
         Assert.Equal("", error);
@@ -38,7 +28,7 @@ public sealed class TrialsCommandTests : IAsyncLifetime
     public async Task Trials_StateSortAndLimit_FilterOrderAndCut()
     {
         var (exit, output, _) = await SeededStore.RunAsync(
-            "trials", "fmnist", "--db", _db.DbPath, "--state", "complete,pruned", "--state", "failed", "--sort", "value", "--limit", "3");
+            "trials", "fmnist", "--db", Db.DbPath, "--state", "complete,pruned", "--state", "failed", "--sort", "value", "--limit", "3");
 
         Assert.Equal(0, exit);
         var numbers = Lines(output).Skip(1).Take(3).Select(l => l.Split(' ')[0]);
@@ -51,7 +41,7 @@ public sealed class TrialsCommandTests : IAsyncLifetime
     [Fact]
     public async Task Trials_NoTrialInTheState_SaysSo()
     {
-        var (exit, output, _) = await SeededStore.RunAsync("trials", "cifar", "--db", _db.DbPath, "--state", "running");
+        var (exit, output, _) = await SeededStore.RunAsync("trials", "cifar", "--db", Db.DbPath, "--state", "running");
 
         Assert.Equal(0, exit);
         Assert.Equal("study 'cifar' has no running trials", output.Trim());
@@ -63,7 +53,7 @@ public sealed class TrialsCommandTests : IAsyncLifetime
     [InlineData("--limit", "0", "--limit must be at least 1")]
     public async Task Trials_BadOption_ExplainsWhatIsAccepted(string option, string value, string message)
     {
-        var (exit, _, error) = await SeededStore.RunAsync("trials", "fmnist", "--db", _db.DbPath, option, value);
+        var (exit, _, error) = await SeededStore.RunAsync("trials", "fmnist", "--db", Db.DbPath, option, value);
 
         Assert.Equal(1, exit);
         Assert.Contains(message, error, StringComparison.Ordinal);
@@ -72,7 +62,7 @@ public sealed class TrialsCommandTests : IAsyncLifetime
     [Fact]
     public async Task Trials_UnknownStudy_ListsTheKnownOnes()
     {
-        var (exit, _, error) = await SeededStore.RunAsync("trials", "mnist", "--db", _db.DbPath);
+        var (exit, _, error) = await SeededStore.RunAsync("trials", "mnist", "--db", Db.DbPath);
 
         Assert.Equal(1, exit);
         Assert.Contains("no study 'mnist'", error, StringComparison.Ordinal);
@@ -85,7 +75,7 @@ public sealed class TrialsCommandTests : IAsyncLifetime
         using var output = new StringWriter();
         using var error = new StringWriter();
 
-        var exit = await TrialsCommand.RunAsync(_db.DbPath, "fmnist", new TrialsOptions(["pruned"]), output, error, terminal: true, TimeProvider.System);
+        var exit = await TrialsCommand.RunAsync(Db.DbPath, "fmnist", new TrialsOptions(["pruned"]), output, error, terminal: true, TimeProvider.System);
 
         Assert.Equal(0, exit);
         var text = output.ToString();
