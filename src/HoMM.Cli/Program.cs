@@ -10,6 +10,7 @@ root.Subcommands.Add(HoMM.Cli.Trials.TrialsCommand.Create());
 root.Subcommands.Add(HoMM.Cli.Export.ExportCommand.Create());
 root.Subcommands.Add(HoMM.Cli.Report.ReportCommand.Create());
 root.Subcommands.Add(HoMM.Cli.Dashboard.DashboardCommand.Create());
+root.Subcommands.Add(HoMM.Cli.Worker.WorkerCommand.Create());
 
 root.Subcommands.Add(HoMM.Cli.Run.RunCommand.Create());
 

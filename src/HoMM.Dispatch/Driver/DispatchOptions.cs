@@ -42,6 +42,13 @@ public sealed record DispatchOptions
     /// <summary>How often the driver and the running attempts look for dashboard actions (pause, stop a trial).</summary>
     public TimeSpan ControlPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// True (the default): the driver's process also runs trials, on <see cref="JobStore"/>'s queue.
+    /// False (a clustered store, <c>run --no-local-worker</c>): it only queues them for the
+    /// cluster's workers (<see cref="Cluster.ClusterWorker"/>).
+    /// </summary>
+    public bool LocalWorker { get; init; } = true;
+
     /// <summary>How often the worker records that it is alive.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -107,7 +107,10 @@ public sealed class StudyDriver
 
         await using var scheduler = await TrialScheduler.CreateAsync(_options.JobStore, _study.Id, runner, Slots.Count, _time, stop).ConfigureAwait(false);
         await ReconcileAsync(scheduler, trials, stop).ConfigureAwait(false);
-        await scheduler.StartAsync(stop).ConfigureAwait(false);
+        // Without a local worker the scheduler only queues jobs (a standby Quartz scheduler still
+        // writes to its store); the cluster's workers fire them.
+        if (_options.LocalWorker)
+            await scheduler.StartAsync(stop).ConfigureAwait(false);
 
         var worker = new WorkerInfo(_options.WorkerId, _options.Node, Environment.ProcessId, Slots.Count, _study.Name);
         long lastHeartbeat = 0, lastControl = 0;
@@ -283,7 +286,7 @@ public sealed class StudyDriver
         return attrs.TryGetValue(PausedAttr, out var p) && p.ValueKind == JsonValueKind.True;
     }
 
-    private static IPruner CreatePruner(PrunerDefinition definition) =>
+    internal static IPruner CreatePruner(PrunerDefinition definition) =>
         PrunerCatalog.Create(definition.Kind, Options(definition.Options), definition.Wrapped is { } w ? CreatePruner(w) : null);
 
     private static Dictionary<string, object?> Options(IReadOnlyDictionary<string, object> options) =>

@@ -21,6 +21,13 @@ public sealed record JobStoreOptions(
     bool Clustered,
     string? ExclusiveLockPath)
 {
+    /// <summary>
+    /// This process's id in a clustered store (Quartz's InstanceId): stable per node across restarts,
+    /// unique among the nodes (a node restarted under the same id recovers its own firings at once;
+    /// the others recover a dead node's firings after its check-in lapses). Null: Quartz's default.
+    /// </summary>
+    public string? InstanceId { get; init; }
+
     /// <summary>The file name suffix of the SQLite queue beside a study database.</summary>
     public const string SqliteSuffix = ".quartz";
 

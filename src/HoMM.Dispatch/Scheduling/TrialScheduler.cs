@@ -62,6 +62,8 @@ public sealed class TrialScheduler : IAsyncDisposable
                 q.ConfigureScheduler(s =>
                 {
                     s.InstanceName = name;
+                    if (store.InstanceId is { } instanceId)
+                        s.InstanceId = instanceId;
                     s.IdleWaitTime = TimeSpan.FromSeconds(1);
                     s.ShutdownJobInterruption = ShutdownJobInterruption.Always;
                 });

@@ -1,0 +1,278 @@
+using System.Diagnostics;
+using System.Globalization;
+using HoMM.Cli.Tests.Common;
+using HoMM.Core.Trials;
+using HoMM.Dispatch.Cluster;
+using HoMM.Dispatch.Driver;
+using HoMM.Storage;
+using HoMM.Storage.Postgres;
+using HoMM.StudyFiles;
+using HoMM.Testing;
+using Xunit.Abstractions;
+
+namespace HoMM.Cli.Tests.Worker;
+
+/// <summary>
+/// A cluster on the throwaway PostgreSQL server: <c>homm-search worker</c> processes on two
+/// "nodes" (two names on this machine) and a study driver in the test process that runs no
+/// trials itself (<see cref="DispatchOptions.LocalWorker"/> false). The trainer is a bash script
+/// that writes a line per start to events.log.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+[Trait("Category", "Slow")]
+public sealed class ClusterTests(PostgresServer server, ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string Trainer = """
+        x="$1"
+        echo "start $HOMM_TRIAL_NUMBER $HOMM_ATTEMPT $HOMM_RESUME $$" >> "$EVENTS"
+        echo '{"info":{"params":1234,"device":"cpu"}}'
+        steps="$STEPS"
+        # The first attempt of the first $SLOW_TRIALS trials runs long (a worker is killed meanwhile).
+        [ "$HOMM_ATTEMPT" = 1 ] && [ "$HOMM_TRIAL_NUMBER" -lt "${SLOW_TRIALS:-0}" ] && steps=1000
+        for s in $(seq 1 "$steps"); do
+          # A step's work is a wait on stdin: a control line (stop) ends the trainer, and so does
+          # the end of stdin, as the protocol asks (the dispatcher is gone: no orphan stays).
+          read -t "$STEP_SECONDS" line; rc=$?
+          [ "$rc" -le 128 ] && exit 0
+          echo "{\"step\":$s,\"metrics\":{\"val/acc\":$x}}"
+        done
+        echo "{\"final\":{\"val/acc\":$x}}"
+        """;
+
+    private readonly string dir = Directory.CreateTempSubdirectory("homm-cluster-").FullName;
+    private readonly List<Process> workers = [];
+    private readonly System.Collections.Concurrent.ConcurrentBag<string> serving = [];
+    private string database = "";
+
+    private string Url => server.Url(database);
+
+    private string EventsPath => Path.Combine(dir, "events.log");
+
+    public async Task InitializeAsync()
+    {
+        database = await server.CreateDatabaseAsync("cluster");
+        await File.WriteAllTextAsync(Path.Combine(dir, "trainer.sh"), Trainer);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var w in workers)
+        {
+            if (!w.HasExited)
+                w.Kill(entireProcessTree: true);
+            await w.WaitForExitAsync();
+            output.WriteLine($"--- worker {w.Id} stderr:\n{await w.StandardError.ReadToEndAsync()}");
+            w.Dispose();
+        }
+        await server.DropDatabaseAsync(database);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task TwoWorkersAndADriver_AttemptsSpreadOverBothWorkers_NoneRunsTwice()
+    {
+        var definition = StudyFileFor(maxTrials: 8, maxParallel: 4, steps: 3, stepSeconds: 0.2);
+        await StartWorkerAsync("node-a", slots: 2);
+        await StartWorkerAsync("node-b", slots: 2);
+
+        using var store = await PostgresTrialStore.OpenAsync(Url);
+        var (study, end) = await DriveAsync(store, definition);
+
+        Assert.Equal(DriverEnd.BudgetSpent, end);
+        var trials = (await store.GetTrialsAsync(study.Id)).Trials;
+        Assert.Equal(8, trials.Count);
+        Assert.All(trials, t => Assert.Equal(TrialState.Complete, t.State));
+        var attempts = new List<TrialAttempt>();
+        foreach (var t in trials)
+            attempts.Add(Assert.Single(await store.GetAttemptsAsync(t.Id)));
+        output.WriteLine(string.Join(", ", attempts.Select(a => $"{a.Node}/{a.Slot}")));
+        Assert.Equal(["node-a", "node-b"], attempts.Select(a => a.Node).Distinct().Order());
+        // The trainers' own record: every trial started exactly once.
+        Assert.Equal(Enumerable.Range(0, 8), Starts().Select(s => s.Trial).Order());
+    }
+
+    [Fact]
+    public async Task KillDashNineAWorkerMidTrial_ItsTrialResumesOnTheOtherWithinTenSeconds_AndTheStudyCompletes()
+    {
+        var definition = StudyFileFor(maxTrials: 4, maxParallel: 2, steps: 5, stepSeconds: 0.3, slowTrials: 2);
+        // node-a alone first, so it takes the first two trials, whose first attempts run until it
+        // is killed; node-b joins before the kill.
+        var a = await StartWorkerAsync("node-a", slots: 2);
+        using var store = await PostgresTrialStore.OpenAsync(Url);
+        using var guard = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var drive = DriveAsync(store, definition, guard.Token);
+
+        // node-b joins once node-a runs both trials; then pick a trial node-a runs that has reported
+        // a step (its trainer is busy).
+        var study = await WaitForAsync(() => store.GetStudyAsync("cluster"), s => s is not null, "the study to exist");
+        await WaitForAsync(async () => (await store.CountTrialsAsync(study!.Id))[TrialState.Running], n => n == 2, "node-a to run two trials");
+        await StartWorkerAsync("node-b", slots: 2);
+        await WaitForAsync(() => Task.FromResult(serving.Contains("node-b")), x => x, "node-b to serve the study");
+        var (victim, stale) = await WaitForAsync(async () =>
+        {
+            foreach (var t in (await store.GetTrialsAsync(study!.Id)).Trials.Where(t => t.State == TrialState.Running && t.IntermediateValues.Count > 0))
+            {
+                if ((await store.GetAttemptsAsync(t.Id)).SingleOrDefault(x => x.Node == "node-a" && x.Ended is null && x.Pid is not null) is { } attempt)
+                    return ((FrozenTrial?)t, (TrialAttempt?)attempt);
+            }
+            return (null, null);
+        }, r => r.Item1 is not null, "node-a to run a trial");
+
+        a.Kill(); // SIGKILL: no shutdown, no checkpoint, its trainer is left behind
+        var killed = Stopwatch.StartNew();
+        var killedAt = TimeProvider.System.GetUtcNow();
+
+        TrialAttempt? resumed;
+        try
+        {
+            resumed = await WaitForAsync(async () => (await store.GetAttemptsAsync(victim!.Id)).FirstOrDefault(x => x.Number == 2),
+                x => x is not null, "the trial's second attempt", TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            await DumpQueueAsync();
+            throw;
+        }
+        var delay = killed.Elapsed;
+        var lostClosed = (await store.GetAttemptsAsync(victim!.Id))[0].Ended;
+        output.WriteLine($"trial {victim.Number}: second attempt on {resumed!.Node} {delay.TotalSeconds:F1} s after the kill " +
+                         $"(the cluster fired the recovered job after {(lostClosed - killedAt)?.TotalSeconds:F1} s)");
+        Assert.Equal("node-b", resumed.Node);
+        Assert.True(delay < TimeSpan.FromSeconds(10), $"the attempt restarted {delay.TotalSeconds:F1} s after the kill (limit 10 s)");
+        Assert.False(IsAlive(stale!.Pid!.Value), $"the stale trainer (pid {stale.Pid}) still runs");
+
+        var (_, end) = await drive;
+        Assert.Equal(DriverEnd.BudgetSpent, end);
+        var trials = (await store.GetTrialsAsync(study!.Id)).Trials;
+        Assert.Equal(4, trials.Count);
+        Assert.All(trials, t => Assert.Equal(TrialState.Complete, t.State));
+        // Every trial node-a was running is re-run once, resuming; every other trial ran once.
+        var starts = Starts();
+        foreach (var t in trials)
+        {
+            var attempts = await store.GetAttemptsAsync(t.Id);
+            var mine = starts.Where(s => s.Trial == t.Number).ToList();
+            if (attempts.Count == 1)
+            {
+                Assert.Equal("completed", attempts[0].Reason);
+                Assert.Single(mine);
+                continue;
+            }
+            Assert.Equal(2, attempts.Count);
+            Assert.Equal("node-a", attempts[0].Node);
+            Assert.StartsWith("lost", attempts[0].Reason, StringComparison.Ordinal);
+            Assert.Equal(("node-b", "completed"), (attempts[1].Node, attempts[1].Reason));
+            Assert.Equal([(t.Number, 1, false), (t.Number, 2, true)], mine);
+        }
+        Assert.Equal(2, (await store.GetAttemptsAsync(victim.Id)).Count);
+    }
+
+    private StudyDefinition StudyFileFor(int maxTrials, int maxParallel, int steps, double stepSeconds, int slowTrials = 0)
+    {
+        var yaml = $$"""
+            name: cluster
+            objective: {metric: val/acc, direction: maximize}
+            search_space:
+              x: {type: float, low: 0.0, high: 1.0}
+            sampler: {kind: random, seed: 5}
+            budget: {max_trials: {{maxTrials}}, max_parallel: {{maxParallel}}}
+            trainer:
+              command: [bash, trainer.sh, "{x}"]
+              env: {EVENTS: "{{EventsPath}}", STEPS: "{{steps}}", STEP_SECONDS: "{{stepSeconds.ToString(CultureInfo.InvariantCulture)}}", SLOW_TRIALS: "{{slowTrials}}"}
+            resources: {cpu_slots: {{maxParallel}}}
+            """;
+        var path = Path.Combine(dir, "cluster.yaml");
+        File.WriteAllText(path, yaml);
+        return StudyFile.LoadOrThrow(path);
+    }
+
+    private async Task<(StudyRecord Study, DriverEnd End)> DriveAsync(ITrialStore store, StudyDefinition definition, CancellationToken cancellationToken = default)
+    {
+        var (study, _) = await StudyOpener.OpenOrCreateAsync(store, definition, cancellationToken: cancellationToken);
+        var options = new DispatchOptions
+        {
+            JobStore = await ClusterQueue.PostgresAsync(Url, "driver", cancellationToken),
+            RunsDirectory = Path.Combine(dir, "runs"),
+            LocalWorker = false,
+            Node = "driver",
+        };
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        guard.CancelAfter(TimeSpan.FromMinutes(4)); // a hung cluster stops instead of hanging CI
+        return (study, await new StudyDriver(store, study, definition, options).RunAsync(guard.Token));
+    }
+
+    private async Task<Process> StartWorkerAsync(string node, int slots)
+    {
+        var cli = Path.Combine(AppContext.BaseDirectory, "homm-search.dll");
+        var info = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = dir,
+        };
+        foreach (var arg in new[] { cli, "worker", "--db", Url, "--slots", slots.ToString(CultureInfo.InvariantCulture), "--node", node, "--runs", Path.Combine(dir, "runs") })
+            info.ArgumentList.Add(arg);
+        var process = Process.Start(info)!;
+        workers.Add(process);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+        Assert.True(line?.StartsWith("worker ", StringComparison.Ordinal) == true, $"worker {node} said: {line} {(line is null ? await process.StandardError.ReadToEndAsync() : "")}");
+        // Keep reading its output so it never blocks on a full pipe.
+        _ = Task.Run(async () =>
+        {
+            while (await process.StandardOutput.ReadLineAsync() is { } l)
+            {
+                output.WriteLine($"[{node}] {l}");
+                if (l.StartsWith("serving study", StringComparison.Ordinal))
+                    serving.Add(node);
+            }
+        });
+        return process;
+    }
+
+    /// <summary>Quartz's view of the cluster, for a failure's output.</summary>
+    private async Task DumpQueueAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(server.KeywordConnectionString(database));
+        await connection.OpenAsync();
+        foreach (var sql in new[]
+        {
+            "SELECT sched_name, instance_name, last_checkin_time, checkin_interval FROM qrtz_scheduler_state",
+            "SELECT sched_name, trigger_name, instance_name, state, job_name, requests_recovery FROM qrtz_fired_triggers",
+            "SELECT sched_name, trigger_name, trigger_state, next_fire_time FROM qrtz_triggers",
+            "SELECT sched_name, job_name, requests_recovery, is_nonconcurrent FROM qrtz_job_details",
+        })
+        {
+            output.WriteLine(sql);
+            await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                output.WriteLine("  " + string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetValue(i))));
+        }
+        output.WriteLine($"now {TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds()}");
+    }
+
+    private List<(int Trial, int Attempt, bool Resume)> Starts() =>
+        File.ReadAllLines(EventsPath).Select(l => l.Split(' ')).Select(f => (
+            int.Parse(f[1], CultureInfo.InvariantCulture), int.Parse(f[2], CultureInfo.InvariantCulture), f[3] == "1")).ToList();
+
+    private static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what, TimeSpan? patience = null)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var value = await read();
+            if (done(value))
+                return value;
+            if (clock.Elapsed > (patience ?? TimeSpan.FromSeconds(90)))
+                throw new TimeoutException($"gave up waiting for {what}");
+            await Task.Delay(100);
+        }
+    }
+
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+}
