@@ -100,6 +100,22 @@ public sealed class HommTrainProcessTests
     }
 
     [Fact]
+    public void Run_BenchmarkSteps_ReportsStepTimeWithoutEvaluationOrCheckpoint()
+    {
+        var dir = TestData.TempDirectory();
+        using var p = TrainerProcess.Start([.. SmallFlags(dir, steps: 1000, evalEvery: 2), "--benchmark-steps", "5"]);
+
+        Assert.Equal(0, p.WaitForExit(Timeout));
+
+        var events = p.Lines.Select(l => TrainerProtocol.ParseLine(l)).ToList();
+        Assert.Equal(2, events.Count);
+        Assert.All(events, e => Assert.IsType<InfoReported>(e));
+        Assert.True(((InfoReported)events[1]).Values["ms_per_step"].GetDouble() > 0);
+        Assert.False(File.Exists(Path.Combine(dir, "checkpoint.homm")));
+        Assert.Contains("benchmark, 3 timed steps", p.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_BadFlag_ExitsWith2AndAConfigError()
     {
         using var p = TrainerProcess.Start("--layrs", "2");
