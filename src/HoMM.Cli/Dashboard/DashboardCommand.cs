@@ -121,9 +121,12 @@ public static class DashboardCommand
             output.WriteLine("  Ctrl-C to stop");
             output.Flush();
             started?.Invoke(link);
+            // Ctrl-C or SIGTERM reaches either the command line's token or the web host's own
+            // console lifetime (which takes the signal and stops the application): wait for both.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
             try
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
+                await Task.Delay(Timeout.Infinite, stop.Token);
             }
             catch (OperationCanceledException)
             {
