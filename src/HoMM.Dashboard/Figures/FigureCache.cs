@@ -7,7 +7,7 @@ using HoMM.Storage;
 namespace HoMM.Dashboard.Figures;
 
 /// <summary>The study page's figures as JSON, and the change cursor they were computed at.</summary>
-public sealed record FigureSet(long Cursor, DateTimeOffset Computed, byte[] Json);
+internal sealed record FigureSet(long Cursor, DateTimeOffset Computed, byte[] Json);
 
 /// <summary>
 /// The study page's figures, computed from a <see cref="StudyReader"/> kept per study (so each
