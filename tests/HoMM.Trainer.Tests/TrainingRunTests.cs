@@ -10,11 +10,12 @@ namespace HoMM.Trainer.Tests;
 
 public sealed class TrainingRunTests
 {
-    private static (TrainingRun Run, StringWriter Stdout) Create(StudyFiles.Trainer.HommTrainerSettings settings, ImageDataset train, ImageDataset test, Action<long>? afterStep = null)
+    private static (TrainingRun Run, StringWriter Stdout) Create(StudyFiles.Trainer.HommTrainerSettings settings, ImageDataset train, ImageDataset test,
+        Action<long>? afterStep = null, string? trialDirectory = null)
     {
         set_num_threads(1);
         var stdout = new StringWriter();
-        var run = new TrainingRun(settings, train, test, TestData.TempDirectory(), new ProtocolWriter(stdout), ControlReader.None(), TextWriter.Null, TimeProvider.System)
+        var run = new TrainingRun(settings, train, test, trialDirectory ?? TestData.TempDirectory(), new ProtocolWriter(stdout), ControlReader.None(), TextWriter.Null, TimeProvider.System)
         {
             AfterStep = afterStep,
         };
@@ -40,6 +41,22 @@ public sealed class TrainingRunTests
         Assert.Equal(liveAt100, liveAt600);
         Assert.True(rssAt600 - rssAt100 < 24L << 20, $"RSS grew by {(rssAt600 - rssAt100) / 1048576.0:F1} MiB over 500 steps");
         Assert.Equal(before, Tensor.LiveCount);
+    }
+
+    [Fact]
+    public void Run_ResumedFromFinalCheckpoint_ReportsTheLastEvaluationAsFinal()
+    {
+        var dir = TestData.TempDirectory();
+        var settings = TestData.Small(steps: 20, evalEvery: 10);
+        var first = Create(settings, TestData.Train.Take(640), TestData.Test.Take(100), trialDirectory: dir).Run.Run(resume: false);
+        var (again, stdout) = Create(settings, TestData.Train.Take(640), TestData.Test.Take(100), trialDirectory: dir);
+
+        var second = again.Run(resume: true);
+
+        Assert.Equal(20, second.Step);
+        Assert.Equal(first.Metrics, second.Metrics);
+        Assert.DoesNotContain("\"metrics\"", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\"final\":{\"train/loss\"", stdout.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -65,8 +65,10 @@ public static class Checkpoint
 
 /// <summary>
 /// What a resumed run needs besides the tensors: the number of steps done, the running training
-/// metrics since the last evaluation, and the model settings it was written for (a checkpoint of
-/// another model is refused with a clear message instead of a shape error).
+/// metrics since the last evaluation, the metrics of the last evaluation (a run resumed from its
+/// final checkpoint reports them as its result), the training time so far, and the model settings
+/// it was written for (a checkpoint of another model is refused with a clear message instead of a
+/// shape error).
 /// </summary>
 public sealed record CheckpointState(
     long Step,
@@ -75,4 +77,5 @@ public sealed record CheckpointState(
     long TrainCorrect,
     long TrainSeen,
     long TrainSteps,
-    double TrainSeconds);
+    double TrainSeconds,
+    IReadOnlyDictionary<string, double>? LastMetrics = null);

@@ -131,7 +131,7 @@ public sealed class TrainingRun
         var stepsThisRun = 0L;
         var secondsThisRun = 0.0;
         var lastProgress = _time.GetTimestamp();
-        IReadOnlyDictionary<string, double> lastMetrics = new Dictionary<string, double>();
+        var lastMetrics = state.LastMetrics ?? new Dictionary<string, double>();
         var step = state.Step;
 
         var lastStep = BenchmarkSteps is { } b ? Math.Min(o.Steps, step + b) : o.Steps;
@@ -224,6 +224,7 @@ public sealed class TrainingRun
             ["ms_per_step"] = msPerStep,
             ["steps_per_s"] = msPerStep > 0 ? 1000 / msPerStep : 0,
             ["throughput"] = msPerStep > 0 ? 1000 * batchCapacity / msPerStep : 0,
+            ["train_seconds"] = trainSeconds,
         });
         if (BenchmarkSteps is not null)
         {
@@ -238,7 +239,7 @@ public sealed class TrainingRun
 
         void Save(long doneSteps)
         {
-            Checkpoint.Save(checkpointPath, new CheckpointState(doneSteps, modelKey, lossSum, correct, seen, windowSteps, trainSeconds), model, optimizer);
+            Checkpoint.Save(checkpointPath, new CheckpointState(doneSteps, modelKey, lossSum, correct, seen, windowSteps, trainSeconds, lastMetrics), model, optimizer);
             _protocol.Checkpoint(checkpointPath, doneSteps);
         }
 
