@@ -47,14 +47,20 @@ public static class RunCommand
             Description = "folder of the trial folders (default: runs/ next to a SQLite database, else in the current directory)",
             HelpName = "dir",
         };
+        // PostgreSQL only (docs/cluster.md): the queue is the cluster's; this process may run no trials.
+        var noLocalWorker = new Option<bool>("--no-local-worker")
+        {
+            Description = "with a PostgreSQL --db: only drive the study (ask, queue, stop); the cluster's `homm-search worker`s run the trials",
+        };
         command.Arguments.Add(file);
         command.Options.Add(db);
         command.Options.Add(fork);
         command.Options.Add(runs);
+        command.Options.Add(noLocalWorker);
         // Synchronous on purpose: System.CommandLine's own Ctrl-C handling for async actions ends
         // the process after a short timeout, too soon for trainers to checkpoint.
         command.SetAction(parse => RunWithSignals(
-            new RunRequest(parse.GetValue(file)!, parse.GetValue(db), parse.GetValue(fork), parse.GetValue(runs)),
+            new RunRequest(parse.GetValue(file)!, parse.GetValue(db), parse.GetValue(fork), parse.GetValue(runs), parse.GetValue(noLocalWorker)),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
     }
@@ -76,7 +82,7 @@ public static class RunCommand
     }
 
     /// <summary>What <c>run</c> was asked to do.</summary>
-    internal sealed record RunRequest(string StudyPath, string? Db, string? Fork, string? RunsDirectory);
+    internal sealed record RunRequest(string StudyPath, string? Db, string? Fork, string? RunsDirectory, bool NoLocalWorker = false);
 
     internal static async Task<int> RunAsync(RunRequest request, TextWriter output, TextWriter error, TimeProvider time, CancellationToken stop)
     {
@@ -98,10 +104,10 @@ public static class RunCommand
         }
         using (opened)
         {
-            if (opened.Kind != StoreKind.Sqlite)
+            if (request.NoLocalWorker && opened.Kind == StoreKind.Sqlite)
             {
-                error.WriteLine("homm-search run: a PostgreSQL database is run by `homm-search worker` on each machine (its queue is clustered); " +
-                    "`run` uses a SQLite database (--db path/to/homm.db)");
+                error.WriteLine("homm-search run: --no-local-worker needs a PostgreSQL --db, whose workers (homm-search worker) run the trials; " +
+                    "with a SQLite database run runs them itself (see docs/cluster.md)");
                 return ExitCannotRun;
             }
             StudyRecord study;
@@ -116,10 +122,16 @@ public static class RunCommand
                 return ExitConflict;
             }
 
-            var dbDir = Path.GetDirectoryName(opened.Location.Value)!;
+            var sqlite = opened.Kind == StoreKind.Sqlite;
+            var dbDir = sqlite ? Path.GetDirectoryName(opened.Location.Value)! : Directory.GetCurrentDirectory();
             var options = new DispatchOptions
             {
-                JobStore = JobStoreOptions.SqliteBeside(opened.Location.Value),
+                // PostgreSQL: the cluster's queue (docs/cluster.md). This process is a node of its
+                // own, named apart from a `worker` on the same host (Quartz ids must be unique).
+                JobStore = sqlite
+                    ? JobStoreOptions.SqliteBeside(opened.Location.Value)
+                    : await HoMM.Dispatch.Cluster.ClusterQueue.PostgresAsync(opened.Location.Value, $"{Environment.MachineName}/run", stop),
+                LocalWorker = !request.NoLocalWorker,
                 RunsDirectory = Path.GetFullPath(request.RunsDirectory ?? Path.Combine(dbDir, "runs")),
                 HommTrainExecutable = definition.Trainer is HommTrainerDefinition ? TrainerLocator.FindHommTrain() : null,
                 ModelSize = TrainerLocator.CountModel,

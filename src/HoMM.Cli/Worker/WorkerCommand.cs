@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using HoMM.Cli.Common;
+using HoMM.Cli.Run;
 using HoMM.Dispatch.Cluster;
 using HoMM.Dispatch.Driver;
 using HoMM.Dispatch.Processes;
@@ -89,7 +90,8 @@ public static class WorkerCommand
             {
                 JobStore = await ClusterQueue.PostgresAsync(location.Value, nodeName, stop),
                 RunsDirectory = Path.GetFullPath(runs),
-                HommTrainExecutable = HommTrain(),
+                HommTrainExecutable = TrainerLocator.FindHommTrain(),
+                ModelSize = TrainerLocator.CountModel,
                 Node = nodeName,
                 WorkerId = string.Create(CultureInfo.InvariantCulture, $"{nodeName}:{Environment.ProcessId}"),
             };
@@ -121,12 +123,5 @@ public static class WorkerCommand
         return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var cpu) && cpu > 0
             ? new ResourcesDefinition([], false, cpu)
             : throw new FormatException("expected a number of CPU slots (e.g. 4), gpus, or gpu:0,1");
-    }
-
-    /// <summary>homm-train next to this program (the layout of a build and of a release), or null.</summary>
-    private static string? HommTrain()
-    {
-        var beside = Path.Combine(AppContext.BaseDirectory, "homm-train");
-        return File.Exists(beside) ? beside : null;
     }
 }

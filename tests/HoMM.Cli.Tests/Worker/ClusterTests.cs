@@ -14,9 +14,10 @@ namespace HoMM.Cli.Tests.Worker;
 
 /// <summary>
 /// A cluster on the throwaway PostgreSQL server: <c>homm-search worker</c> processes on two
-/// "nodes" (two names on this machine) and a study driver in the test process that runs no
-/// trials itself (<see cref="DispatchOptions.LocalWorker"/> false). The trainer is a bash script
-/// that writes a line per start to events.log.
+/// "nodes" (two names on this machine) and a study driver that runs no trials itself
+/// (<c>homm-search run --no-local-worker</c>, or the driver in the test process with
+/// <see cref="DispatchOptions.LocalWorker"/> false). The trainer is a bash script that writes a
+/// line per start to events.log.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 [Trait("Category", "Slow")]
@@ -69,16 +70,23 @@ public sealed class ClusterTests(PostgresServer server, ITestOutputHelper output
     }
 
     [Fact]
-    public async Task TwoWorkersAndADriver_AttemptsSpreadOverBothWorkers_NoneRunsTwice()
+    public async Task TwoWorkersAndRunWithoutLocalWorker_AttemptsSpreadOverBothWorkers_NoneRunsTwice()
     {
         var definition = StudyFileFor(maxTrials: 8, maxParallel: 4, steps: 3, stepSeconds: 0.2);
         await StartWorkerAsync("node-a", slots: 2);
         await StartWorkerAsync("node-b", slots: 2);
 
-        using var store = await PostgresTrialStore.OpenAsync(Url);
-        var (study, end) = await DriveAsync(store, definition);
+        // The driver: `homm-search run --no-local-worker`, which runs no trial itself.
+        using var run = StartCli("run", definition.SourcePath!, "--db", Url, "--no-local-worker", "--runs", Path.Combine(dir, "runs"));
+        var runOutput = run.StandardOutput.ReadToEndAsync();
+        var runError = run.StandardError.ReadToEndAsync();
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4)))
+            await run.WaitForExitAsync(timeout.Token);
+        output.WriteLine($"run: {await runOutput}{await runError}");
+        Assert.Equal(0, run.ExitCode);
 
-        Assert.Equal(DriverEnd.BudgetSpent, end);
+        using var store = await PostgresTrialStore.OpenAsync(Url);
+        var study = (await store.GetStudyAsync("cluster"))!;
         var trials = (await store.GetTrialsAsync(study.Id)).Trials;
         Assert.Equal(8, trials.Count);
         Assert.All(trials, t => Assert.Equal(TrialState.Complete, t.State));
@@ -201,9 +209,8 @@ public sealed class ClusterTests(PostgresServer server, ITestOutputHelper output
         return (study, await new StudyDriver(store, study, definition, options).RunAsync(guard.Token));
     }
 
-    private async Task<Process> StartWorkerAsync(string node, int slots)
+    private Process StartCli(params string[] args)
     {
-        var cli = Path.Combine(AppContext.BaseDirectory, "homm-search.dll");
         var info = new ProcessStartInfo(DotnetHost())
         {
             RedirectStandardOutput = true,
@@ -211,9 +218,15 @@ public sealed class ClusterTests(PostgresServer server, ITestOutputHelper output
             UseShellExecute = false,
             WorkingDirectory = dir,
         };
-        foreach (var arg in new[] { cli, "worker", "--db", Url, "--slots", slots.ToString(CultureInfo.InvariantCulture), "--node", node, "--runs", Path.Combine(dir, "runs") })
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "homm-search.dll"));
+        foreach (var arg in args)
             info.ArgumentList.Add(arg);
-        var process = Process.Start(info)!;
+        return Process.Start(info)!;
+    }
+
+    private async Task<Process> StartWorkerAsync(string node, int slots)
+    {
+        var process = StartCli("worker", "--db", Url, "--slots", slots.ToString(CultureInfo.InvariantCulture), "--node", node, "--runs", Path.Combine(dir, "runs"));
         workers.Add(process);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
