@@ -15,8 +15,6 @@ internal sealed class TextTable(IReadOnlyList<TextColumn> columns)
 {
     private readonly List<string[]> rows = [];
 
-    public int RowCount => rows.Count;
-
     public void AddRow(params string[] cells)
     {
         if (cells.Length != columns.Count)

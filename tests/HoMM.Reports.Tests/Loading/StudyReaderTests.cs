@@ -61,6 +61,7 @@ public sealed class StudyReaderTests : IAsyncLifetime
         await SetAttrAsync(done, "info/params", 26_000_000L);
         await SetAttrAsync(done, "info/flops", "1.5e9");
         await SetAttrAsync(done, "info/device", "cpu");
+        await SetAttrAsync(done, "trial_dir", "/runs/fmnist/trial-0");
         await _store.ReportAsync(done.Id, 100, "val/acc", 0.8);
         await _store.ReportAsync(done.Id, 200, "val/acc", 0.85);
         Assert.True(await _store.TryCompleteAsync(done.Id, 0.85));
@@ -79,6 +80,8 @@ public sealed class StudyReaderTests : IAsyncLifetime
         Assert.Equal(1.5e9, first.Flops);
         Assert.Equal("cpu", first.Info["device"].GetString());
         Assert.Equal("cpu0", first.Slot);
+        Assert.Equal("/runs/fmnist/trial-0", first.TrialDir);
+        Assert.Null(loaded.Extras[1].TrialDir);
         Assert.Equal("gpu1", loaded.Extras[1].Slot);
         Assert.Equal(4242, loaded.Extras[1].LastAttempt!.Pid);
         Assert.Null(loaded.Extras[1].ModelParams);
