@@ -282,10 +282,11 @@
     onDrawn: (drawn, total) => {
       if (drawn > 0 && performance.getEntriesByName("homm-first-plot").length === 0) performance.mark("homm-first-plot");
       document.body.dataset.plotsDrawn = String(drawn);
-      if (drawn === total) document.body.dataset.plotsRendered = String(total);
+      if (total > 0 && drawn === total) document.body.dataset.plotsRendered = String(total);
     },
   });
-  window.hommFigurePanel = panel;
+  // A study the server has not read yet takes a while to plot (seconds for 10,000 trials).
+  panel.set([{ id: "loading", title: "Plots", note: "computing the plots…" }]);
 
   async function refreshFigures() {
     lastFigures = Date.now();

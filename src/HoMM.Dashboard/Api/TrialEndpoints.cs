@@ -147,7 +147,7 @@ public static class TrialEndpoints
         return (detail, values);
     }
 
-    private static readonly JsonElement EmptyArray = JsonDocument.Parse("[]").RootElement;
+    private static readonly JsonElement EmptyArray = JsonSerializer.Deserialize<JsonElement>("[]");
 
     /// <summary>One figure per metric (the objective first), a line per trial.</summary>
     private static JsonElement MetricFigures(IReadOnlyList<(int Number, IReadOnlyList<IntermediateValue> Values)> trials, string? objective)
@@ -163,7 +163,8 @@ public static class TrialEndpoints
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
             ReportFigures.WriteJson(json, figures);
-        return JsonDocument.Parse(buffer.ToArray()).RootElement;
+        // Deserialize, not JsonDocument.Parse: the element owns its memory (no pooled buffer left undisposed).
+        return JsonSerializer.Deserialize<JsonElement>(buffer.ToArray());
     }
 
     private static List<FileInfoItem> ListFiles(string dir)
