@@ -234,8 +234,11 @@ public sealed class StudyDriver
             if (flying.Length >= MaxParallel || (maxTrials is { } m && finished + flying.Length >= m))
                 return;
 
-            // Waiting trials first, lowest number first (contracts: enqueued from the study file or the dashboard).
-            var waiting = all.FirstOrDefault(t => t.State == TrialState.Waiting && !flying.Contains(t.Id));
+            // A Running trial without a job here lost it (the dispatcher failed on it, e.g. the
+            // database was briefly unavailable): it resumes first. Then Waiting trials, lowest
+            // number first (contracts: enqueued from the study file or the dashboard).
+            var orphan = all.FirstOrDefault(t => t.State == TrialState.Running && !flying.Contains(t.Id));
+            var waiting = orphan ?? all.FirstOrDefault(t => t.State == TrialState.Waiting && !flying.Contains(t.Id));
             FrozenTrial next;
             if (waiting is not null)
             {

@@ -1,0 +1,90 @@
+using HoMM.Dispatch.Slots;
+using HoMM.StudyFiles;
+
+namespace HoMM.Dispatch.Tests.Slots;
+
+public class SlotPlannerTests
+{
+    [Fact]
+    public void Plan_CpuSlots_SplitTheCoresEvenly()
+    {
+        var slots = SlotPlanner.Plan(new ResourcesDefinition([], false, 3), processorCount: 8);
+
+        Assert.Equal(["cpu0", "cpu1", "cpu2"], slots.Select(s => s.Id));
+        Assert.All(slots, s => Assert.Equal(2, s.Threads));
+        Assert.All(slots, s => Assert.Null(s.CudaVisibleDevices));
+    }
+
+    [Fact]
+    public void Plan_MoreSlotsThanCores_OneThreadEach()
+    {
+        var slots = SlotPlanner.Plan(new ResourcesDefinition([], false, 4), processorCount: 2);
+
+        Assert.All(slots, s => Assert.Equal(1, s.Threads));
+    }
+
+    [Fact]
+    public void Plan_GpuIds_OneSlotPerGpuWithItsDevice()
+    {
+        var slots = SlotPlanner.Plan(new ResourcesDefinition([1, 3], false, 0), processorCount: 16);
+
+        Assert.Equal(["gpu1", "gpu3"], slots.Select(s => s.Id));
+        Assert.Equal(["1", "3"], slots.Select(s => s.CudaVisibleDevices));
+        Assert.All(slots, s => Assert.Equal(8, s.Threads));
+    }
+
+    [Fact]
+    public void Plan_GpusAuto_UsesTheDetectedGpus()
+    {
+        var slots = SlotPlanner.Plan(new ResourcesDefinition([], true, 0), 4, () => [0, 1, 2, 3]);
+
+        Assert.Equal(4, slots.Count);
+        Assert.Equal("3", slots[3].CudaVisibleDevices);
+    }
+
+    [Fact]
+    public void Plan_GpusAutoWithoutGpus_SaysWhatToDo()
+    {
+        var e = Assert.Throws<SlotPlanException>(() => SlotPlanner.Plan(new ResourcesDefinition([], true, 0), 4, () => []));
+
+        Assert.Contains("cpu_slots", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParseGpuList_NvidiaSmiOutput_ReadsTheGpuIndices()
+    {
+        const string output = """
+            GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-5a1c6f0e-1111-2222-3333-444455556666)
+            GPU 1: NVIDIA H100 80GB HBM3 (UUID: GPU-7b2d7a1f-1111-2222-3333-444455556666)
+              MIG 3g.40gb     Device  0: (UUID: MIG-0c1d2e3f-1111-2222-3333-444455556666)
+            """;
+
+        Assert.Equal([0, 1], SlotPlanner.ParseGpuList(output));
+    }
+}
+
+public class SlotPoolTests
+{
+    [Fact]
+    public async Task AcquireAsync_AllSlotsTaken_WaitsUntilOneIsReturnedAndNeverLendsOneTwice()
+    {
+        var pool = new SlotPool(SlotPlanner.Plan(new ResourcesDefinition([], false, 2), 2));
+        var a = await pool.AcquireAsync(CancellationToken.None);
+        var b = await pool.AcquireAsync(CancellationToken.None);
+        Assert.NotEqual(a.Slot.Id, b.Slot.Id);
+
+        var third = pool.AcquireAsync(CancellationToken.None);
+        await Task.Delay(100);
+        Assert.False(third.IsCompleted);
+        Assert.Equal(2, pool.InUse);
+
+        b.Dispose();
+        b.Dispose(); // returning twice returns once
+        var c = await third;
+        Assert.Equal(b.Slot.Id, c.Slot.Id);
+        Assert.Equal(2, pool.InUse);
+        a.Dispose();
+        c.Dispose();
+        Assert.Equal(0, pool.InUse);
+    }
+}
