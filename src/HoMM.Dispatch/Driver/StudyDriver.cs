@@ -242,7 +242,7 @@ public sealed class StudyDriver
             FrozenTrial next;
             if (waiting is not null)
             {
-                next = waiting;
+                next = waiting.State == TrialState.Waiting ? await CompleteParamsAsync(all, waiting, sampler, pruner, cancellationToken).ConfigureAwait(false) : waiting;
             }
             else
             {
@@ -270,6 +270,27 @@ public sealed class StudyDriver
         }, history);
         var proposal = study.Ask();
         return await _store.CreateTrialAsync(_study.Id, proposal.Params, proposal.Distributions, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// An enqueued trial may fix only some parameters ("the rest is sampled"): the sampler fills in
+    /// the others, with the fixed ones as given, and they are stored before the trial starts.
+    /// </summary>
+    private async Task<FrozenTrial> CompleteParamsAsync(IReadOnlyList<FrozenTrial> all, FrozenTrial waiting,
+        ISampler sampler, IPruner pruner, CancellationToken cancellationToken)
+    {
+        // Only this trial is Waiting in the history, so the study's ask completes exactly it.
+        var history = all.Select(t => t.State == TrialState.Waiting && t.Id != waiting.Id ? t with { State = TrialState.Running } : t);
+        var study = new Study(_study.SearchSpace, _study.Direction, sampler, pruner, new StudyOptions
+        {
+            TimeProvider = _time,
+            Feasibility = Feasible,
+        }, history);
+        var completed = study.Ask();
+        var missing = completed.Params.Where(p => !waiting.Params.ContainsKey(p.Key)).ToList();
+        foreach (var (name, value) in missing)
+            await _store.SetParamAsync(waiting.Id, name, completed.Distributions[name], value, cancellationToken).ConfigureAwait(false);
+        return missing.Count == 0 ? waiting : await _store.GetTrialAsync(waiting.Id, cancellationToken).ConfigureAwait(false) ?? waiting;
     }
 
     private bool Feasible(IReadOnlyDictionary<string, object> parameters)

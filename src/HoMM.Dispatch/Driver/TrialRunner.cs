@@ -162,8 +162,7 @@ internal sealed class TrialRunner : ITrialJobHandler
             switch (result.Outcome)
             {
                 case AttemptOutcome.Completed c:
-                    await _store.SetTrialAttrAsync(trialId, AttrScope.System, "final", JsonSerializer.SerializeToElement(c.FinalMetrics), CancellationToken.None).ConfigureAwait(false);
-                    // Commit the result before closing the attempt: a kill in between re-runs nothing.
+                    // Usually committed already at the final line; commit before closing the attempt.
                     await _store.TryCompleteAsync(trialId, c.FinalMetrics[_study.ObjectiveMetric], CancellationToken.None).ConfigureAwait(false);
                     await _store.EndAttemptAsync(attempt.Id, exit, AttemptReasons.Completed, CancellationToken.None).ConfigureAwait(false);
                     return;
@@ -331,9 +330,8 @@ internal sealed class TrialRunner : ITrialJobHandler
                 case FinalResultReported final when control.StopRequested is null
                                                     && final.Metrics.TryGetValue(owner._study.ObjectiveMetric, out var value)
                                                     && double.IsFinite(value):
-                    // Commit the result the moment it arrives, not when the process has exited: a
-                    // dispatcher killed in between would otherwise run the trial to completion again.
-                    await store.SetTrialAttrAsync(trial.Id, AttrScope.System, "final", JsonSerializer.SerializeToElement(final.Metrics)).ConfigureAwait(false);
+                    // Commit the result the moment it arrives (one commit), not when the process has
+                    // exited: a dispatcher killed in between would run the trial to completion again.
                     await store.TryCompleteAsync(trial.Id, value).ConfigureAwait(false);
                     break;
                 case CheckpointReported c:

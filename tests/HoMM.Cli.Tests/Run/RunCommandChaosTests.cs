@@ -44,13 +44,14 @@ public class RunCommandChaosTests
         {
             // No completed result lost or mixed up: the value is the one this trial's trainer reported.
             Assert.Equal((double)t.Params["x"], t.Value!.Value, 12);
+            // None ran to completion twice: one completed attempt, and no attempt started after
+            // the result was committed (a recovered job finds the trial finished and starts nothing).
             var attempts = await store.GetAttemptsAsync(t.Id);
             Assert.Single(attempts, a => a.Reason == "completed");
             Assert.All(attempts, a => Assert.NotNull(a.Ended));
+            Assert.All(attempts, a => Assert.True(a.Started <= t.Finished, $"trial {t.Number}: attempt {a.Number} started after the result was committed"));
         }
         var events = folder.Events();
-        // None ran to completion twice (a final line is written once per trial).
-        Assert.All(events.Where(e => e.Kind == "final").GroupBy(e => e.Trial), g => Assert.Single(g));
         Assert.True(events.Count(e => e.Kind == "start") > 12, "the kills interrupted trials, which resumed");
         // No trainer is left behind: every process a trainer ever ran as is gone.
         await Task.Delay(500);

@@ -5,48 +5,12 @@ namespace HoMM.Cli.Tests.Run;
 /// <summary>A folder with a study and a python trainer, and `homm-search run` started as a real child process.</summary>
 internal sealed class RunFolder : IDisposable
 {
-    /// <summary>
-    /// Reports x·s/steps at each step (0.1 s apart), checkpoints each step, resumes from it, stops on
-    /// a stop line or end of stdin; appends "start|final|exit &lt;trial&gt; &lt;pid&gt;" lines to $EVENTS.
-    /// </summary>
-    public const string Trainer = """
-        import json, os, sys, threading, time
-        x = float(sys.argv[1])
-        steps = int(os.environ.get("STEPS", "8"))
-        trial_dir = os.environ["HOMM_TRIAL_DIR"]
-        number = os.environ["HOMM_TRIAL_NUMBER"]
-        def event(kind):
-            with open(os.environ["EVENTS"], "a") as f:
-                f.write(f"{kind} {number} {os.getpid()}\n")
-        stop = threading.Event()
-        def watch():
-            for line in sys.stdin:
-                if '"stop"' in line:
-                    break
-            stop.set()
-        threading.Thread(target=watch, daemon=True).start()
-        ckpt = os.path.join(trial_dir, "ckpt")
-        start = 1
-        if os.environ.get("HOMM_RESUME") == "1" and os.path.exists(ckpt):
-            start = int(open(ckpt).read()) + 1
-        event("start")
-        for s in range(start, steps + 1):
-            if stop.wait(0.1):
-                event("exit")
-                sys.exit(0)
-            with open(ckpt + ".tmp", "w") as f:
-                f.write(str(s))
-            os.replace(ckpt + ".tmp", ckpt)
-            print(json.dumps({"step": s, "metrics": {"val/acc": x * s / steps}}), flush=True)
-        print(json.dumps({"final": {"val/acc": x}}), flush=True)
-        event("final")
-        """;
-
     public RunFolder()
     {
         Dir = Path.Combine(Path.GetTempPath(), "homm-run-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Dir);
-        File.WriteAllText(Path.Combine(Dir, "train.py"), Trainer);
+        // tests/Shared/resumable_trainer.py, copied next to the tests.
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "resumable_trainer.py"), Path.Combine(Dir, "train.py"));
     }
 
     public string Dir { get; }
@@ -68,7 +32,7 @@ internal sealed class RunFolder : IDisposable
             budget: {max_trials: {{maxTrials}}, max_parallel: {{slots}}}
             trainer:
               command: [python3, train.py, "{x}"]
-              env: {EVENTS: "{{EventsPath}}"}
+              env: {EVENTS: "{{EventsPath}}", STEPS: "8"}
             resources: {cpu_slots: {{slots}}}
             """);
         return path;

@@ -1,0 +1,45 @@
+# A fast trainer for dispatch tests and the chaos benchmark (python3, standard library only).
+# Usage: python3 resumable_trainer.py <x>; env STEPS (default 10), EVENTS (a file).
+# Reports val/acc = x*s/STEPS at each step (0.1 s apart) and x as the final result; checkpoints
+# every step into $HOMM_TRIAL_DIR/ckpt and resumes from it when HOMM_RESUME=1; stops on a stop
+# line or at end of stdin (the dispatcher is gone). Appends "start|final|exit <trial> <pid>" lines
+# to $EVENTS so a test can tell how often each trial ran to completion and which pids to look for.
+import json, os, sys, threading
+
+x = float(sys.argv[1])
+steps = int(os.environ.get("STEPS", "10"))
+trial_dir = os.environ["HOMM_TRIAL_DIR"]
+number = os.environ["HOMM_TRIAL_NUMBER"]
+
+
+def event(kind):
+    with open(os.environ["EVENTS"], "a") as f:
+        f.write(f"{kind} {number} {os.getpid()}\n")
+
+
+stop = threading.Event()
+
+
+def watch():
+    for line in sys.stdin:
+        if '"stop"' in line:
+            break
+    stop.set()
+
+
+threading.Thread(target=watch, daemon=True).start()
+ckpt = os.path.join(trial_dir, "ckpt")
+start = 1
+if os.environ.get("HOMM_RESUME") == "1" and os.path.exists(ckpt):
+    start = int(open(ckpt).read()) + 1
+event("start")
+for s in range(start, steps + 1):
+    if stop.wait(0.1):
+        event("exit")
+        sys.exit(0)
+    with open(ckpt + ".tmp", "w") as f:
+        f.write(str(s))
+    os.replace(ckpt + ".tmp", ckpt)
+    print(json.dumps({"step": s, "metrics": {"val/acc": x * s / steps}}), flush=True)
+print(json.dumps({"final": {"val/acc": x}}), flush=True)
+event("final")
