@@ -174,7 +174,7 @@ public class StudyDriverTests
     }
 
     [Fact]
-    public async Task RunAsync_EnqueuedTrialFixingSomeParameters_RunsFirstWithTheRestSampled()
+    public async Task RunAsync_EnqueuedTrialFixingSomeParameters_RunsWithTheRestSampled()
     {
         await using var f = await DriverFixture.CreateAsync();
         var definition = f.Study(
@@ -192,7 +192,6 @@ public class StudyDriverTests
         Assert.Equal(0.25, (double)trials[0].Params["x"]);
         Assert.InRange(Convert.ToInt64(trials[0].Params["y"], System.Globalization.CultureInfo.InvariantCulture), 1, 9);
         Assert.All(trials, t => Assert.Equal(TrialState.Complete, t.State));
-        Assert.Equal(0, f.Events()[0].Trial); // the enqueued trial ran first
     }
 
     private static int PidOf(DriverFixture f, int trial, int attempt)
