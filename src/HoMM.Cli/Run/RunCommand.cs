@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using HoMM.Cli.Common;
 using HoMM.Cli.Validate;
+using HoMM.Dispatch.Cluster;
 using HoMM.Dispatch.Driver;
 using HoMM.Dispatch.Scheduling;
 using HoMM.Dispatch.Slots;
@@ -130,7 +131,7 @@ public static class RunCommand
                 // own, named apart from a `worker` on the same host (Quartz ids must be unique).
                 JobStore = sqlite
                     ? JobStoreOptions.SqliteBeside(opened.Location.Value)
-                    : await HoMM.Dispatch.Cluster.ClusterQueue.PostgresAsync(opened.Location.Value, $"{Environment.MachineName}/run", stop),
+                    : await ClusterQueue.PostgresAsync(opened.Location.Value, $"{Environment.MachineName}/run", stop),
                 LocalWorker = !request.NoLocalWorker,
                 RunsDirectory = Path.GetFullPath(request.RunsDirectory ?? Path.Combine(dbDir, "runs")),
                 HommTrainExecutable = definition.Trainer is HommTrainerDefinition ? TrainerLocator.FindHommTrain() : null,
@@ -143,6 +144,18 @@ public static class RunCommand
                     $"or set {TrainerLocator.EnvironmentVariable} to its path");
                 return ExitCannotRun;
             }
+
+            // PostgreSQL: one driver per study in the whole cluster (a lease the server drops if
+            // this process dies; a worker then takes the study over, docs/cluster.md).
+            await using var lease = sqlite ? null : await DriverLease.TryAcquireAsync(opened.Location.Value, study.Id, stop);
+            if (!sqlite && lease is null)
+            {
+                error.WriteLine($"homm-search run: study '{study.Name}' is already being driven by another process " +
+                    "(a homm-search run, or a worker that took it over); its progress: homm-search status --db ...");
+                return ExitConflict;
+            }
+            if (!sqlite)
+                await DriverLease.SetWantsDriverAsync(opened.Store, study.Id, true, stop);
 
             StudyDriver driver;
             try
@@ -169,6 +182,8 @@ public static class RunCommand
                 error.WriteLine($"homm-search run: {e.Message}");
                 return ExitConflict;
             }
+            if (!sqlite)
+                await DriverLease.SetWantsDriverAsync(opened.Store, study.Id, false, CancellationToken.None); // ended on purpose: no takeover
             var final = await progress.ReadAsync(driver.State, CancellationToken.None);
             output.WriteLine(progress.Line(final));
             output.WriteLine($"{StudyDriver.Describe(end)}.");

@@ -13,7 +13,8 @@ namespace HoMM.Cli.Worker;
 /// <summary>
 /// <c>homm-search worker --db postgres://… [--slots …] [--node NAME] [--runs DIR]</c>: joins the
 /// cluster of the PostgreSQL database and runs trial attempts of its studies on this machine's
-/// slots until Ctrl-C (running attempts then checkpoint and go back to the cluster).
+/// slots until Ctrl-C (running attempts then checkpoint and go back to the cluster); starts a
+/// new driver for a study whose <c>run</c> died (<see cref="DriverTakeover"/>).
 /// </summary>
 public static class WorkerCommand
 {
@@ -99,7 +100,8 @@ public static class WorkerCommand
             await output.WriteLineAsync(
                 $"worker {options.WorkerId} joined the cluster in {location.Display} with slots {string.Join(", ", planned.Select(s => s.Id))}; Ctrl-C stops it");
             await output.FlushAsync(stop);
-            await worker.RunAsync(stop);
+            var takeover = new DriverTakeover(opened.Store, location.Value, options.RunsDirectory, line => output.WriteLine(line));
+            await Task.WhenAll(worker.RunAsync(stop), takeover.RunAsync(stop));
             await output.WriteLineAsync("worker stopped; its running trials checkpointed and go back to the cluster");
             return 0;
         }

@@ -175,6 +175,31 @@ public sealed class ClusterTests(PostgresServer server, ITestOutputHelper output
         Assert.Equal(2, (await store.GetAttemptsAsync(victim.Id)).Count);
     }
 
+    [Fact]
+    public async Task KillDashNineTheRunProcess_AWorkerTakesOverTheDriving_AndTheStudyCompletes()
+    {
+        var definition = StudyFileFor(maxTrials: 8, maxParallel: 2, steps: 4, stepSeconds: 0.3);
+        await StartWorkerAsync("node-a", slots: 2);
+        var run = StartCli("run", definition.SourcePath!, "--db", Url, "--no-local-worker", "--runs", Path.Combine(dir, "runs"));
+        workers.Add(run); // killed and disposed at the end like the workers
+        using var store = await PostgresTrialStore.OpenAsync(Url);
+        var study = await WaitForAsync(() => store.GetStudyAsync("cluster"), s => s is not null, "the study to exist");
+        await WaitForAsync(async () => (await store.CountTrialsAsync(study!.Id))[TrialState.Complete], n => n >= 2, "two finished trials");
+
+        run.Kill(); // SIGKILL: the driver's lease goes with its connection; cluster/driving stays true
+        await run.WaitForExitAsync();
+
+        var counts = await WaitForAsync(() => store.CountTrialsAsync(study!.Id), c => c[TrialState.Complete] == 8, "the study to complete", TimeSpan.FromMinutes(3));
+        Assert.Equal(8, counts.Values.Sum());
+        // Every trial ran once, the takeover driver said why it started, and it ended the study on purpose.
+        Assert.Equal(Enumerable.Range(0, 8), Starts().Select(x => x.Trial).Order());
+        var driverLog = Path.Combine(dir, "runs", "driver-cluster.log");
+        await WaitForAsync(() => Task.FromResult(File.Exists(driverLog) && File.ReadAllText(driverLog).Contains("budget is spent", StringComparison.Ordinal)),
+            x => x, "the takeover driver to finish");
+        Assert.Contains("resuming study 'cluster'", await File.ReadAllTextAsync(driverLog), StringComparison.Ordinal);
+        Assert.False(await DriverLease.WantsDriverAsync(store, study!.Id));
+    }
+
     private StudyDefinition StudyFileFor(int maxTrials, int maxParallel, int steps, double stepSeconds, int slowTrials = 0)
     {
         var yaml = $$"""
