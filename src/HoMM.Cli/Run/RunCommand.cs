@@ -154,9 +154,6 @@ public static class RunCommand
                     "(a homm-search run, or a worker that took it over); its progress: homm-search status --db ...");
                 return ExitConflict;
             }
-            if (!sqlite)
-                await DriverLease.SetWantsDriverAsync(opened.Store, study.Id, true, stop);
-
             StudyDriver driver;
             try
             {
@@ -171,6 +168,8 @@ public static class RunCommand
                 $"{driver.Slots.Count} slot{(driver.Slots.Count == 1 ? "" : "s")} ({string.Join(", ", driver.Slots.Select(s => $"{s.Id}: {s.Threads} thread{(s.Threads == 1 ? "" : "s")}"))}), " +
                 $"{driver.MaxParallel} at a time; trial folders in {options.RunsDirectory}");
 
+            if (!sqlite)
+                await DriverLease.SetWantsDriverAsync(opened.Store, study.Id, true, stop); // a kill from here on: a worker takes over
             var progress = new RunProgress(opened.Store, study, definition.Budget.MaxTrials, definition.Budget.Timeout, time);
             DriverEnd end;
             try

@@ -19,6 +19,9 @@ internal sealed class DriverTakeover(ITrialStore store, string connection, strin
     private readonly Dictionary<long, Process> drivers = [];
     private readonly HashSet<long> told = [];
 
+    // Another driver won the lease first: nothing failed, look again later.
+    private const int RunCommandExitConflict = HoMM.Cli.Run.RunCommand.ExitConflict;
+
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     public async Task RunAsync(CancellationToken stop)
@@ -52,8 +55,18 @@ internal sealed class DriverTakeover(ITrialStore store, string connection, strin
         foreach (var summary in await store.ListStudiesAsync(cancellationToken))
         {
             var study = summary.Study;
-            if (drivers.TryGetValue(study.Id, out var running) && !running.HasExited)
-                continue;
+            if (drivers.TryGetValue(study.Id, out var started))
+            {
+                if (!started.HasExited)
+                    continue;
+                if (started.ExitCode != 0 && started.ExitCode != RunCommandExitConflict)
+                {
+                    // A driver that failed here would fail again: say so once, leave the study alone.
+                    if (told.Add(study.Id))
+                        log($"the driver started here for study '{study.Name}' failed (exit {started.ExitCode}); see {LogPath(study.Name)}. Not retrying from this worker.");
+                    continue;
+                }
+            }
             if (!await DriverLease.WantsDriverAsync(store, study.Id, cancellationToken))
                 continue;
             var attrs = await store.GetStudyAttrsAsync(study.Id, AttrScope.System, cancellationToken);
