@@ -92,6 +92,16 @@ public static class RunCommand
             return ValidateCommand.Run(request.StudyPath, output, error) == ValidateCommand.ExitValid ? ExitError : ExitInvalid;
         foreach (var warning in loaded.Warnings)
             error.WriteLine(warning.ToString());
+        // Before anything is written: what this machine lacks is said once, not as a failed trial each.
+        if (!request.NoLocalWorker && definition.Trainer is HommTrainerDefinition homm && homm.Fixed.GetValueOrDefault("path") is string data && !Directory.Exists(data))
+        {
+            var dataset = homm.Fixed.GetValueOrDefault("dataset") as string;
+            error.WriteLine($"homm-search run: the data is missing: trainer.data.path {data} ({dataset}) does not exist on this machine. " +
+                (dataset == "fashion-mnist"
+                    ? "Install it with scripts/bootstrap (Debian package dataset-fashion-mnist), or point trainer.data.path at its IDX files."
+                    : "Put the image folder there (one sub-folder per class, train/ and val/), or point trainer.data.path at it."));
+            return ExitCannotRun;
+        }
 
         OpenedStore opened;
         try
