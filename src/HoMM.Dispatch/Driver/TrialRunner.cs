@@ -110,8 +110,16 @@ internal sealed class TrialRunner : ITrialJobHandler
     private async Task RunAsync(long trialId, CancellationToken cancellationToken)
     {
         var trial = await _store.GetTrialAsync(trialId, cancellationToken).ConfigureAwait(false);
-        if (trial is null || trial.State is not (TrialState.Waiting or TrialState.Running))
+        if (trial is null)
             return;
+        if (trial.State is not (TrialState.Waiting or TrialState.Running))
+        {
+            // A dispatcher killed after committing the result but before closing the attempt:
+            // the recovered job finds the trial finished; it starts nothing and closes that attempt
+            // with the outcome already committed, so no attempt stays open for ever.
+            await CloseOpenAttemptsAsync(trialId, trial.State == TrialState.Complete ? AttemptReasons.Completed : trial.FailReason ?? AttemptReasons.Lost, cancellationToken).ConfigureAwait(false);
+            return;
+        }
         var dir = TrialDirectory(trial.Number);
         var log = Path.Combine(dir, "trainer.log");
         var attrs = await _store.GetTrialAttrsAsync(trialId, AttrScope.System, cancellationToken).ConfigureAwait(false);
@@ -120,7 +128,7 @@ internal sealed class TrialRunner : ITrialJobHandler
         {
             // Taken over from a dispatcher that died: its trainer may still run.
             await KillStaleAsync(attrs, log, cancellationToken).ConfigureAwait(false);
-            await CloseOpenAttemptsAsync(trialId, cancellationToken).ConfigureAwait(false);
+            await CloseOpenAttemptsAsync(trialId, AttemptReasons.Lost, cancellationToken).ConfigureAwait(false);
         }
         if (attrs.TryGetValue(StopAttr, out var stop))
         {
@@ -272,12 +280,12 @@ internal sealed class TrialRunner : ITrialJobHandler
         log.Note($"recovering the trial: {report.Message}");
     }
 
-    private async Task CloseOpenAttemptsAsync(long trialId, CancellationToken cancellationToken)
+    private async Task CloseOpenAttemptsAsync(long trialId, string reason, CancellationToken cancellationToken)
     {
         foreach (var a in await _store.GetAttemptsAsync(trialId, cancellationToken).ConfigureAwait(false))
         {
             if (a.Ended is null)
-                await _store.EndAttemptAsync(a.Id, null, AttemptReasons.Lost, cancellationToken).ConfigureAwait(false);
+                await _store.EndAttemptAsync(a.Id, null, reason, cancellationToken).ConfigureAwait(false);
         }
     }
 
