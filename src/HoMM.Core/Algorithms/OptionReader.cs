@@ -22,7 +22,7 @@ internal sealed class OptionReader
             if (spec.Option(name) is null)
             {
                 var valid = spec.Options.Select(o => o.Name).ToList();
-                var hint = Suggestions.Closest(name, valid) is { } s ? $"; did you mean '{s}'?" : "";
+                var hint = Constraints.NameSuggestion.Closest(name, valid) is { } s ? $"; did you mean '{s}'?" : "";
                 Errors.Add(new AlgorithmOptionError(name, valid.Count == 0
                     ? $"unknown option '{name}': {spec.Kind} takes no options"
                     : $"unknown option '{name}'{hint} (valid: {string.Join(", ", valid)})"));

@@ -61,7 +61,7 @@ public static class PrunerCatalog
         ArgumentNullException.ThrowIfNull(kind);
         if (!Registry.TryGetValue(kind, out var entry))
         {
-            var hint = Suggestions.Closest(kind, Registry.Keys) is { } s ? $"; did you mean '{s}'?" : "";
+            var hint = Constraints.NameSuggestion.Closest(kind, Registry.Keys) is { } s ? $"; did you mean '{s}'?" : "";
             throw new AlgorithmOptionException("pruner", kind,
                 [new AlgorithmOptionError(null, $"unknown pruner{hint} Valid kinds: {string.Join(", ", Kinds.Select(k => k.Kind))}")]);
         }

@@ -55,7 +55,7 @@ public static class SamplerCatalog
         ArgumentNullException.ThrowIfNull(kind);
         if (!Registry.TryGetValue(kind, out var entry))
         {
-            var hint = Suggestions.Closest(kind, Registry.Keys) is { } s ? $"; did you mean '{s}'?" : "";
+            var hint = Constraints.NameSuggestion.Closest(kind, Registry.Keys) is { } s ? $"; did you mean '{s}'?" : "";
             throw new AlgorithmOptionException("sampler", kind,
                 [new AlgorithmOptionError(null, $"unknown sampler{hint} Valid kinds: {string.Join(", ", Kinds.Select(k => k.Kind))}")]);
         }

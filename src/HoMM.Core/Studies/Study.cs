@@ -427,7 +427,7 @@ public sealed class Study
             if (SearchSpace.Find(name) is null)
             {
                 var names = SearchSpace.Parameters.Select(p => p.Name).ToList();
-                var hint = Suggestions.Closest(name, names) is { } s ? $"; did you mean '{s}'?" : "";
+                var hint = Constraints.NameSuggestion.Closest(name, names) is { } s ? $"; did you mean '{s}'?" : "";
                 throw new ArgumentException($"enqueued parameter '{name}' is not in the search space{hint} (parameters: {string.Join(", ", names)})", nameof(parameters));
             }
         }

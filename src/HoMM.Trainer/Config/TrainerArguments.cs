@@ -256,27 +256,10 @@ public sealed record TrainerArguments(HommTrainerSettings Settings, string Trial
         return errors;
     }
 
-    private static string Suggest(string name)
-    {
-        var best = Settings_.Keys.MinBy(k => Distance(k, name));
-        return best is not null && Distance(best, name) <= 2 ? $" (did you mean --{best.Replace('_', '-')}?)" : "";
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-            d[i, 0] = i;
-        for (var j = 0; j <= b.Length; j++)
-            d[0, j] = j;
-        for (var i = 1; i <= a.Length; i++)
-        {
-            for (var j = 1; j <= b.Length; j++)
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-        }
-
-        return d[a.Length, b.Length];
-    }
+    private static string Suggest(string name) =>
+        HoMM.Core.Constraints.NameSuggestion.Closest(name, Settings_.Keys) is { } best
+            ? $" (did you mean --{best.Replace('_', '-')}?)"
+            : "";
 
     /// <summary>Where the data is: data.path, or the default folder for the data set.</summary>
     public string DataPath => string.IsNullOrEmpty(Settings.Data.Path) ? FashionMnist.DefaultPath : Settings.Data.Path;

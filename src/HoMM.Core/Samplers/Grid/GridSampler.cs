@@ -134,7 +134,7 @@ public sealed class GridSampler : ISampler
             {
                 if (space.Find(name) is null)
                 {
-                    var hint = Suggestions.Closest(name, parameters.Select(p => p.Name)) is { } s ? $"; did you mean '{s}'?" : "";
+                    var hint = Constraints.NameSuggestion.Closest(name, parameters.Select(p => p.Name)) is { } s ? $"; did you mean '{s}'?" : "";
                     throw new ArgumentException($"grid sampler: search_space lists '{name}', which is not a parameter of the study{hint}");
                 }
             }
