@@ -140,6 +140,7 @@ public sealed class ExampleTrainerTests : IDisposable
 
         Assert.Equal(0, exit.ExitCode);
         Assert.False(b.HasExited);
+        await a.StderrDrained.WaitAsync(cts.Token); // the exit can be seen before the last stderr line is in the log
         Assert.Contains("stdin closed", File.ReadAllText(Path.Combine(_dir.Path, "a.log")), StringComparison.Ordinal);
     }
 }
