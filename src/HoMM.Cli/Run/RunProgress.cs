@@ -35,7 +35,7 @@ internal sealed class RunProgress(ITrialStore store, StudyRecord study, int? max
         foreach (var t in running)
         {
             var attrs = await store.GetTrialAttrsAsync(t.Id, AttrScope.System, cancellationToken);
-            withSlots.Add((t, attrs.TryGetValue("slot", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : "-"));
+            withSlots.Add((t, attrs.TryGetValue(SystemAttrs.Slot, out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : "-"));
         }
         var finished = counts[TrialState.Complete] + counts[TrialState.Pruned] + counts[TrialState.Fail];
         if (_finishedAtStart < 0)

@@ -9,8 +9,8 @@ namespace HoMM.Dashboard.Api;
 /// <summary>Reads shared by the endpoints: a study by name, its list row, its trials by number.</summary>
 internal static class StudyLookup
 {
-    public const string PausedAttr = "control/paused";
-    public const string StopAttr = "control/stop";
+    public const string PausedAttr = SystemAttrs.ControlPaused;
+    public const string StopAttr = SystemAttrs.ControlStop;
 
     /// <summary>
     /// The study a route's <c>{name}</c> names. Kestrel decodes a path but keeps <c>%2F</c> as it

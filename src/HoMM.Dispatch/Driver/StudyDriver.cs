@@ -49,7 +49,7 @@ public sealed record DriverState(bool Paused, bool Draining, string? Note);
 /// </summary>
 public sealed class StudyDriver
 {
-    public const string PausedAttr = "control/paused";
+    public const string PausedAttr = SystemAttrs.ControlPaused;
 
     private readonly ITrialStore _store;
     private readonly StudyRecord _study;

@@ -28,7 +28,7 @@ internal sealed class TrialRunner : ITrialJobHandler
 {
     /// <summary>Trial attrs (System scope) this runner writes besides contracts' info/*, trial_dir and slot.</summary>
     public const string ProcessAttr = "process";
-    public const string StopAttr = "control/stop";
+    public const string StopAttr = SystemAttrs.ControlStop;
 
     private readonly ITrialStore _store;
     private readonly StudyRecord _study;
@@ -144,8 +144,8 @@ internal sealed class TrialRunner : ITrialJobHandler
                 return; // finished (or failed by a user) meanwhile
         }
         Directory.CreateDirectory(dir);
-        await _store.SetTrialAttrAsync(trialId, AttrScope.System, "trial_dir", dir, cancellationToken).ConfigureAwait(false);
-        await _store.SetTrialAttrAsync(trialId, AttrScope.System, "slot", lease.Slot.Id, cancellationToken).ConfigureAwait(false);
+        await _store.SetTrialAttrAsync(trialId, AttrScope.System, SystemAttrs.TrialDir, dir, cancellationToken).ConfigureAwait(false);
+        await _store.SetTrialAttrAsync(trialId, AttrScope.System, SystemAttrs.Slot, lease.Slot.Id, cancellationToken).ConfigureAwait(false);
 
         while (true)
         {
@@ -333,7 +333,7 @@ internal sealed class TrialRunner : ITrialJobHandler
                     break;
                 case InfoReported info:
                     foreach (var (key, value) in info.Values)
-                        await store.SetTrialAttrAsync(trial.Id, AttrScope.System, "info/" + key, value).ConfigureAwait(false);
+                        await store.SetTrialAttrAsync(trial.Id, AttrScope.System, SystemAttrs.InfoPrefix + key, value).ConfigureAwait(false);
                     break;
                 case FinalResultReported final when control.StopRequested is null
                                                     && final.Metrics.TryGetValue(owner._study.ObjectiveMetric, out var value)
@@ -343,7 +343,7 @@ internal sealed class TrialRunner : ITrialJobHandler
                     await store.TryCompleteAsync(trial.Id, value).ConfigureAwait(false);
                     break;
                 case CheckpointReported c:
-                    await store.SetTrialAttrAsync(trial.Id, AttrScope.System, "checkpoint",
+                    await store.SetTrialAttrAsync(trial.Id, AttrScope.System, SystemAttrs.Checkpoint,
                         JsonSerializer.SerializeToElement(new { path = c.Path, step = c.Step })).ConfigureAwait(false);
                     break;
             }

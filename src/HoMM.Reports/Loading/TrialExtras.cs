@@ -11,11 +11,11 @@ namespace HoMM.Reports.Loading;
 /// </summary>
 public sealed record TrialExtras(int Number, IReadOnlyDictionary<string, JsonElement> SystemAttrs, IReadOnlyList<TrialAttempt> Attempts)
 {
-    public const string InfoPrefix = "info/";
+    public const string InfoPrefix = HoMM.Storage.SystemAttrs.InfoPrefix;
     public const string ParamsAttr = "info/params";
     public const string FlopsAttr = "info/flops";
-    public const string SlotAttr = "slot";
-    public const string TrialDirAttr = "trial_dir";
+    public const string SlotAttr = HoMM.Storage.SystemAttrs.Slot;
+    public const string TrialDirAttr = HoMM.Storage.SystemAttrs.TrialDir;
 
     /// <summary>The model's parameter count the trainer reported, when it did.</summary>
     public double? ModelParams => NumberAttr(ParamsAttr);
