@@ -1,11 +1,25 @@
 using System.Text.Json;
 using HoMM.Dispatch.Processes;
 using HoMM.Dispatch.Protocol;
+using HoMM.StudyFiles.Trainer;
 
 // Trainer processes need Linux: process groups, /proc, setsid.
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 
 namespace HoMM.Dispatch.Tests;
+
+/// <summary>Custom trainer commands written as a study file would write them.</summary>
+internal static class TestCommand
+{
+    /// <summary>A command from its arguments (and environment), parsed by the study files' template engine.</summary>
+    public static TrainerCommand Custom(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null) =>
+        TrainerCommand.Custom(
+            arguments.Select(Template).ToList(),
+            environment?.ToDictionary(e => e.Key, e => Template(e.Value), StringComparer.Ordinal));
+
+    private static TemplateString Template(string text) =>
+        TemplateString.TryParse(text, out var error) ?? throw new ArgumentException($"'{text}': {error!.Value.Message}", nameof(text));
+}
 
 /// <summary>A temporary folder for one test, removed afterwards.</summary>
 internal sealed class TempDir : IDisposable

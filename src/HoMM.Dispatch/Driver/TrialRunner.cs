@@ -238,20 +238,12 @@ internal sealed class TrialRunner : ITrialJobHandler
                     Settings = HommTrainerSettingsJson.ToJson(homm.Resolve(trial.Params)),
                 };
             case CommandTrainerDefinition command:
-                var values = new Dictionary<string, object>(trial.Params, StringComparer.Ordinal)
-                {
-                    ["trial_number"] = (long)trial.Number,
-                    ["trial_dir"] = dir,
-                    ["params_file"] = request.TrialJsonPath,
-                    ["study"] = _study.Name,
-                };
                 var workingDir = command.WorkingDirectory is { } wd
                     ? Path.GetFullPath(wd, studyDir ?? Directory.GetCurrentDirectory())
                     : studyDir;
                 return request with
                 {
-                    Command = TrainerCommand.Custom(command.Command.Select(c => c.Text)),
-                    Environment = command.RenderEnvironment(values),
+                    Command = TrainerCommand.Custom(command.Command, command.Environment),
                     WorkingDirectory = workingDir,
                 };
             default:

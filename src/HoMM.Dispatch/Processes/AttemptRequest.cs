@@ -51,9 +51,6 @@ public sealed record AttemptRequest
     /// <summary>The study's fixed trainer settings (a JSON object), written to trial.json as "settings".</summary>
     public JsonElement? Settings { get; init; }
 
-    /// <summary>Extra environment variables for the trainer; they override the ones the runner sets.</summary>
-    public IReadOnlyDictionary<string, string>? Environment { get; init; }
-
     /// <summary>The trainer's working directory.</summary>
     public string EffectiveWorkingDirectory => WorkingDirectory ?? TrialDirectory;
 
@@ -125,7 +122,9 @@ public interface IAttemptControl
 /// <summary>The files and variables an attempt's trainer gets.</summary>
 internal static class TrainerEnvironment
 {
-    public static Dictionary<string, string?> Build(AttemptRequest r)
+    /// <param name="r">The attempt.</param>
+    /// <param name="extra">The command's own variables (the study file's <c>trainer.env</c>); they override the ones set here.</param>
+    public static Dictionary<string, string?> Build(AttemptRequest r, IReadOnlyDictionary<string, string> extra)
     {
         var threads = r.Slot.Threads.ToString(CultureInfo.InvariantCulture);
         var env = new Dictionary<string, string?>(StringComparer.Ordinal)
@@ -149,11 +148,8 @@ internal static class TrainerEnvironment
         };
         if (r.StudyName is not null)
             env["HOMM_STUDY"] = r.StudyName;
-        if (r.Environment is not null)
-        {
-            foreach (var (k, v) in r.Environment)
-                env[k] = v;
-        }
+        foreach (var (k, v) in extra)
+            env[k] = v;
         return env;
     }
 

@@ -46,10 +46,11 @@ public sealed class AttemptRunner
         IReadOnlyList<string> argv = [];
         try
         {
-            argv = request.Command.Render(new TrainerCommandContext(
+            var command = request.Command.Render(new TrainerCommandContext(
                 request.Params, request.TrialDirectory, request.TrialJsonPath, request.TrialNumber, request.Resume,
                 request.StudyName, request.StudyDirectory, request.EffectiveWorkingDirectory));
-            process = TrainerProcess.Start(new TrainerStartInfo(argv, request.EffectiveWorkingDirectory, TrainerEnvironment.Build(request), request.EffectiveLogPath)
+            argv = command.Arguments;
+            process = TrainerProcess.Start(new TrainerStartInfo(argv, request.EffectiveWorkingDirectory, TrainerEnvironment.Build(request, command.Environment), request.EffectiveLogPath)
             {
                 MaxLineBytes = _options.MaxLineBytes,
             });

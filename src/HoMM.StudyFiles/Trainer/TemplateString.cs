@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using HoMM.Core.Trials;
 
@@ -7,12 +6,32 @@ namespace HoMM.StudyFiles.Trainer;
 /// <summary>
 /// Text with <c>{name}</c> placeholders, such as a command argument <c>--lr={lr}</c>. <c>{{</c> and
 /// <c>}}</c> stand for literal braces. Placeholders name search-space parameters or one of
-/// <see cref="ReservedNames"/>, which the dispatcher fills in for each trial.
+/// <see cref="ReservedNames"/>, which the dispatcher fills in for each trial. The one template
+/// engine: the study file validates with it and the dispatcher renders with it.
 /// </summary>
 public sealed class TemplateString
 {
     /// <summary>The trial's number in the study, its own directory, the JSON file with all its parameters, the study's name.</summary>
     public static readonly IReadOnlyList<string> ReservedNames = ["trial_number", "trial_dir", "params_file", "study"];
+
+    /// <summary>
+    /// What the placeholders of one trial stand for: its parameters and the <see cref="ReservedNames"/>
+    /// (<c>study</c> only when <paramref name="study"/> is given).
+    /// </summary>
+    public static IReadOnlyDictionary<string, object> TrialValues(
+        IReadOnlyDictionary<string, object> parameters, int trialNumber, string trialDirectory, string paramsFile, string? study)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var values = new Dictionary<string, object>(parameters, StringComparer.Ordinal)
+        {
+            ["trial_number"] = (long)trialNumber,
+            ["trial_dir"] = trialDirectory,
+            ["params_file"] = paramsFile,
+        };
+        if (study is not null)
+            values["study"] = study;
+        return values;
+    }
 
     private readonly IReadOnlyList<(bool IsPlaceholder, string Text)> _parts;
 

@@ -76,14 +76,4 @@ public sealed record HommDataSettings(string Dataset, string Path, int ImageSize
 public sealed record CommandTrainerDefinition(
     IReadOnlyList<TemplateString> Command,
     IReadOnlyDictionary<string, TemplateString> Environment,
-    string? WorkingDirectory) : TrainerDefinition
-{
-    /// <summary>The argument vector for one trial.</summary>
-    /// <exception cref="KeyNotFoundException">A placeholder has no value in <paramref name="values"/>.</exception>
-    public IReadOnlyList<string> RenderCommand(IReadOnlyDictionary<string, object> values) =>
-        Command.Select(c => c.Render(values)).ToList();
-
-    /// <summary>The environment variables for one trial.</summary>
-    public IReadOnlyDictionary<string, string> RenderEnvironment(IReadOnlyDictionary<string, object> values) =>
-        Environment.ToDictionary(e => e.Key, e => e.Value.Render(values), StringComparer.Ordinal);
-}
+    string? WorkingDirectory) : TrainerDefinition;

@@ -32,7 +32,7 @@ public sealed class AttemptRunnerTests : IDisposable
         TrialId = 42,
         TrialNumber = 7,
         Params = parameters ?? new Dictionary<string, object> { ["lr"] = 0.001 },
-        Command = TrainerCommand.Custom(["bash", _dir.Script("trainer.sh", scriptBody)]),
+        Command = TestCommand.Custom(["bash", _dir.Script("trainer.sh", scriptBody)]),
         TrialDirectory = Path.Combine(_dir.Path, "trial-7"),
         Slot = slot ?? TrainerSlot.Cpu("cpu0", 2),
     };
@@ -337,7 +337,7 @@ public sealed class AttemptRunnerTests : IDisposable
             """);
         var request = Request("") with
         {
-            Command = TrainerCommand.Custom(["bash", "train.sh", "--lr", "{lr}", "--order={order}", "{name}", "{{literal}}", "--dir", "{trial_dir}"]),
+            Command = TestCommand.Custom(["bash", "train.sh", "--lr", "{lr}", "--order={order}", "{name}", "{{literal}}", "--dir", "{trial_dir}"]),
             Params = new Dictionary<string, object> { ["lr"] = 1e-5, ["order"] = 2L, ["name"] = "a b" },
             StudyDirectory = _dir.Path,
         };
@@ -373,7 +373,7 @@ public sealed class AttemptRunnerTests : IDisposable
             lr=$(sed -n 's/.*"lr": \([0-9.e-]*\).*/\1/p' "$HOMM_PARAMS_FILE")
             echo "{\"final\":{\"lr\":$lr}}"
             """);
-        var request = Request("") with { Command = TrainerCommand.Custom([script]) };
+        var request = Request("") with { Command = TestCommand.Custom([script]) };
 
         var result = await _runner.RunAsync(request, new RecordingObserver());
 
@@ -384,7 +384,7 @@ public sealed class AttemptRunnerTests : IDisposable
     [Fact]
     public async Task RunAsync_ProgramNotFound_FailsToStartWithAClearReason()
     {
-        var request = Request("") with { Command = TrainerCommand.Custom(["no-such-trainer-xyz", "--lr", "{lr}"]) };
+        var request = Request("") with { Command = TestCommand.Custom(["no-such-trainer-xyz", "--lr", "{lr}"]) };
 
         var result = await _runner.RunAsync(request, new RecordingObserver());
 
@@ -398,7 +398,7 @@ public sealed class AttemptRunnerTests : IDisposable
     [Fact]
     public async Task RunAsync_MissingParameter_FailsToStart()
     {
-        var request = Request("") with { Command = TrainerCommand.Custom(["bash", "-c", "true", "{wd}"]) };
+        var request = Request("") with { Command = TestCommand.Custom(["bash", "-c", "true", "{wd}"]) };
 
         var result = await _runner.RunAsync(request, new RecordingObserver());
 

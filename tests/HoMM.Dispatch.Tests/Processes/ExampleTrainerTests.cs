@@ -36,7 +36,7 @@ public sealed class ExampleTrainerTests : IDisposable
         TrialId = 1,
         TrialNumber = 0,
         Params = new Dictionary<string, object> { ["lr"] = 0.5, ["wd"] = 1e-4 },
-        Command = TrainerCommand.Custom([Python, Example, "--lr", "{lr}", "--wd", "{wd}", "--steps", "60", "--step-time", "0", .. extra]),
+        Command = TestCommand.Custom([Python, Example, "--lr", "{lr}", "--wd", "{wd}", "--steps", "60", "--step-time", "0", .. extra]),
         TrialDirectory = Path.Combine(_dir.Path, "trial-0"),
         Slot = TrainerSlot.Cpu("cpu0", 1),
         Objective = "val/acc",

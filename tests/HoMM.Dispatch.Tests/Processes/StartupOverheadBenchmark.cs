@@ -51,7 +51,7 @@ public sealed class StartupOverheadBenchmark(ITestOutputHelper output) : IDispos
                 TrialId = n,
                 TrialNumber = n,
                 Params = new Dictionary<string, object> { ["lr"] = 0.1 },
-                Command = TrainerCommand.Custom(["/bin/echo", "{{\"final\":{{\"x\":1}}}}"]),
+                Command = TestCommand.Custom(["/bin/echo", "{{\"final\":{{\"x\":1}}}}"]),
                 TrialDirectory = Path.Combine(_dir.Path, "trial-" + n++.ToString(CultureInfo.InvariantCulture)),
                 Slot = TrainerSlot.Cpu("cpu0", 1),
             }, new RecordingObserver());

@@ -11,11 +11,21 @@ public class TrainerCommandTests
     [Fact]
     public void Render_Custom_SubstitutesInsideArgumentsAndUnescapesBraces()
     {
-        var command = TrainerCommand.Custom(["python3", "/x/train.py", "--lr={lr}", "--order", "{order}", "{{x}}", "{act}-{order}", "--out={trial_dir}/o", "{trial_number}", "{params_file}", "{study}"]);
+        var command = TestCommand.Custom(["python3", "/x/train.py", "--lr={lr}", "--order", "{order}", "{{x}}", "{act}-{order}", "--out={trial_dir}/o", "{trial_number}", "{params_file}", "{study}"]);
 
-        var argv = command.Render(Context(new() { ["lr"] = 1e-5, ["order"] = 2L, ["act"] = "gelu" }));
+        var argv = command.Render(Context(new() { ["lr"] = 1e-5, ["order"] = 2L, ["act"] = "gelu" })).Arguments;
 
         Assert.Equal(["python3", "/x/train.py", "--lr=1e-05", "--order", "2", "{x}", "gelu-2", "--out=/runs/s/trial-3/o", "3", "/runs/s/trial-3/trial.json", "fmnist"], argv);
+    }
+
+    [Fact]
+    public void Render_CustomEnvironment_FillsTheSamePlaceholders()
+    {
+        var command = TestCommand.Custom(["train"], new Dictionary<string, string> { ["RUN"] = "{study}-{trial_number}", ["LR"] = "{lr}", ["PLAIN"] = "{{1}}" });
+
+        var environment = command.Render(Context(new() { ["lr"] = 0.5 })).Environment;
+
+        Assert.Equal(new Dictionary<string, string> { ["RUN"] = "fmnist-3", ["LR"] = "0.5", ["PLAIN"] = "{1}" }, environment);
     }
 
     [Fact]
@@ -23,14 +33,15 @@ public class TrainerCommandTests
     {
         var command = TrainerCommand.HommTrain("/opt/homm/homm-train");
 
-        Assert.Equal(["/opt/homm/homm-train", "--config", "/runs/s/trial-3/trial.json"], command.Render(Context([])));
-        Assert.Equal(["/opt/homm/homm-train", "--config", "/runs/s/trial-3/trial.json", "--resume"], command.Render(Context([], resume: true)));
+        Assert.Equal(["/opt/homm/homm-train", "--config", "/runs/s/trial-3/trial.json"], command.Render(Context([])).Arguments);
+        Assert.Equal(["/opt/homm/homm-train", "--config", "/runs/s/trial-3/trial.json", "--resume"], command.Render(Context([], resume: true)).Arguments);
+        Assert.Empty(command.Render(Context([])).Environment);
     }
 
     [Fact]
     public void Render_MissingParameter_ThrowsNamingIt()
     {
-        var command = TrainerCommand.Custom(["train", "{wd}"]);
+        var command = TestCommand.Custom(["train", "{wd}"]);
 
         var e = Assert.Throws<TrainerCommandException>(() => command.Render(Context(new() { ["lr"] = 0.1 })));
 
@@ -38,32 +49,30 @@ public class TrainerCommandTests
     }
 
     [Fact]
-    public void Validate_UnknownPlaceholderAndCollision_AreReported()
+    public void Render_MissingParameterInEnvironment_ThrowsNamingIt()
     {
-        var command = TrainerCommand.Custom(["train", "--lr", "{lrr}", "{trial_dir}", "{lr}"]);
+        var command = TestCommand.Custom(["train"], new Dictionary<string, string> { ["WD"] = "{wd}" });
 
-        var problems = command.Validate(["lr", "study"]);
+        var e = Assert.Throws<TrainerCommandException>(() => command.Render(Context([])));
 
-        Assert.Equal(2, problems.Count);
-        Assert.Contains(problems, p => p.Contains("'study' has the name of a built-in", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith("argument 2 \"{lrr}\": '{lrr}' is neither a parameter (lr, study)", StringComparison.Ordinal));
-        Assert.Empty(TrainerCommand.Custom(["train", "{lr}", "{params_file}"]).Validate(["lr"]));
+        Assert.Contains("has no parameter 'wd' (it has: none)", e.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("--lr={lr")]
-    [InlineData("{}")]
-    [InlineData("{a{b}")]
-    public void Custom_UnclosedOrEmptyPlaceholder_IsRejected(string argument)
+    [Fact]
+    public void Render_WithoutStudyName_StudyPlaceholderIsMissing()
     {
-        var e = Assert.Throws<ArgumentException>(() => TrainerCommand.Custom(["train", argument]));
-        Assert.Contains("argument 1", e.Message, StringComparison.Ordinal);
+        var command = TestCommand.Custom(["train", "{study}"]);
+
+        var context = Context([]) with { StudyName = null };
+
+        Assert.Throws<TrainerCommandException>(() => command.Render(context));
     }
 
     [Fact]
     public void Custom_Empty_IsRejected()
     {
         Assert.Throws<ArgumentException>(() => TrainerCommand.Custom([]));
+        Assert.Throws<ArgumentException>(() => TestCommand.Custom([" "]));
     }
 
     [Fact]
@@ -71,22 +80,11 @@ public class TrainerCommandTests
     {
         using var dir = new TempDir();
         File.WriteAllText(Path.Combine(dir.Path, "train.py"), "");
-        var command = TrainerCommand.Custom(["python3", "train.py", "--data", "missing.csv", "-v"]);
+        var command = TestCommand.Custom(["python3", "train.py", "--data", "missing.csv", "-v"]);
 
-        var argv = command.Render(Context([], studyDir: dir.Path));
+        var argv = command.Render(Context([], studyDir: dir.Path)).Arguments;
 
         Assert.Equal(["python3", Path.Combine(dir.Path, "train.py"), "--data", "missing.csv", "-v"], argv);
-    }
-
-    [Fact]
-    public void Literal_KeepsBracesAndResolvesNothing()
-    {
-        using var dir = new TempDir();
-        File.WriteAllText(Path.Combine(dir.Path, "train.py"), "");
-        var command = TrainerCommand.Literal(["python3", "train.py", "{lr}", "{{x}}"]);
-
-        Assert.Equal(["python3", "train.py", "{lr}", "{{x}}"], command.Render(Context([], studyDir: dir.Path)));
-        Assert.Empty(command.Validate([]));
     }
 
     [Fact]
@@ -94,9 +92,9 @@ public class TrainerCommandTests
     {
         using var dir = new TempDir();
         File.WriteAllText(Path.Combine(dir.Path, "train.py"), "");
-        var command = TrainerCommand.Custom(["python3", "train.py"]);
+        var command = TestCommand.Custom(["python3", "train.py"]);
 
-        var argv = command.Render(Context([], studyDir: dir.Path) with { WorkingDirectory = dir.Path });
+        var argv = command.Render(Context([], studyDir: dir.Path) with { WorkingDirectory = dir.Path }).Arguments;
 
         Assert.Equal(["python3", "train.py"], argv);
     }

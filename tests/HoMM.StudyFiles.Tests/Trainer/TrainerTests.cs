@@ -180,16 +180,13 @@ public class TrainerTests
     public void Command_RendersPlaceholders()
     {
         var trainer = Assert.IsType<CommandTrainerDefinition>(StudyYaml.ParseValid(CommandStudy).Trainer);
-        var values = new Dictionary<string, object>
-        {
-            ["lr"] = 0.001, ["width"] = 64L, ["optimizer"] = "sgd", ["params_file"] = "/t/7/params.json",
-            ["trial_dir"] = "/t/7", ["study"] = "custom", ["trial_number"] = 7L,
-        };
+        var values = TemplateString.TrialValues(
+            new Dictionary<string, object> { ["lr"] = 0.001, ["width"] = 64L, ["optimizer"] = "sgd" }, 7, "/t/7", "/t/7/params.json", "custom");
 
         Assert.Equal(
             ["python3", "train.py", "--lr", "0.001", "--width=64", "--opt", "sgd", "--params", "/t/7/params.json", "--out", "/t/7", "{literal}"],
-            trainer.RenderCommand(values));
-        Assert.Equal(new Dictionary<string, string> { ["PYTHONUNBUFFERED"] = "1", ["RUN"] = "custom-7" }, trainer.RenderEnvironment(values));
+            trainer.Command.Select(c => c.Render(values)));
+        Assert.Equal(new Dictionary<string, string> { ["PYTHONUNBUFFERED"] = "1", ["RUN"] = "custom-7" }, trainer.Environment.ToDictionary(e => e.Key, e => e.Value.Render(values)));
         Assert.Equal("examples", trainer.WorkingDirectory);
     }
 
@@ -204,11 +201,45 @@ public class TrainerTests
         Assert.Equal(expected, TemplateString.Format(value));
 
     [Fact]
-    public void Command_MissingValueAtRender_Throws()
+    public void Template_MissingValueAtRender_ThrowsNamingThePlaceholder()
     {
-        var trainer = (CommandTrainerDefinition)StudyYaml.ParseValid(CommandStudy).Trainer;
+        var template = TemplateString.TryParse("--wd={wd}", out _)!;
 
-        Assert.Throws<KeyNotFoundException>(() => trainer.RenderCommand(new Dictionary<string, object>()));
+        var e = Assert.Throws<KeyNotFoundException>(() => template.Render(new Dictionary<string, object> { ["lr"] = 0.1 }));
+
+        Assert.Contains("{wd}", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--lr={lr", 5, "not closed")]
+    [InlineData("{}", 0, "is not a placeholder")]
+    [InlineData("{a{b}", 0, "is not a placeholder")]
+    [InlineData("a}b", 1, "without its '{'")]
+    [InlineData("{lr:.3f}", 0, "format specifications")]
+    public void Template_Malformed_IsRefusedWithItsPosition(string text, int index, string fragment)
+    {
+        Assert.Null(TemplateString.TryParse(text, out var error));
+        Assert.Equal(index, error!.Value.Index);
+        Assert.Contains(fragment, error.Value.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Template_Placeholders_AreDistinctInOrderAndBracesUnescape()
+    {
+        var template = TemplateString.TryParse("{{x}} {b}-{a}-{b}", out _)!;
+
+        Assert.Equal(["b", "a"], template.Placeholders);
+        Assert.Equal("{x} 2-1-2", template.Render(new Dictionary<string, object> { ["a"] = 1L, ["b"] = 2L }));
+    }
+
+    [Fact]
+    public void Template_TrialValues_FillTheReservedNamesAndLeaveOutAMissingStudy()
+    {
+        var values = TemplateString.TrialValues(new Dictionary<string, object> { ["lr"] = 0.1 }, 4, "/r/4", "/r/4/trial.json", study: null);
+
+        Assert.Equal(["lr", "params_file", "trial_dir", "trial_number"], values.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["params_file", "study", "trial_dir", "trial_number"], TemplateString.ReservedNames.Order(StringComparer.Ordinal));
+        Assert.Equal("4", TemplateString.TryParse("{trial_number}", out _)!.Render(values));
     }
 
     [Theory]
