@@ -92,20 +92,16 @@ public static class RunCommand
             return ValidateCommand.Run(request.StudyPath, output, error) == ValidateCommand.ExitValid ? ExitError : ExitInvalid;
         foreach (var warning in loaded.Warnings)
             error.WriteLine(warning.ToString());
-        // Before anything is written: what this machine lacks is said once, not as a failed trial each.
-        if (!request.NoLocalWorker && definition.Trainer is HommTrainerDefinition homm && homm.Fixed.GetValueOrDefault("path") is string data && !Directory.Exists(data))
-        {
-            var dataset = homm.Fixed.GetValueOrDefault("dataset") as string;
-            error.WriteLine($"homm-search run: the data is missing: trainer.data.path {data} ({dataset}) does not exist on this machine. " +
-                (dataset == "fashion-mnist"
-                    ? "Install it with scripts/bootstrap (Debian package dataset-fashion-mnist), or point trainer.data.path at its IDX files."
-                    : "Put the image folder there (one sub-folder per class, train/ and val/), or point trainer.data.path at it."));
-            return ExitCannotRun;
-        }
-
+        var hommTrain = definition.Trainer is HommTrainerDefinition ? TrainerLocator.FindHommTrain() : null;
         OpenedStore opened;
         try
         {
+            // Before anything is written (no database file, no study): what this machine lacks is said once.
+            if (CannotRunHere(definition, request, StoreOpener.Parse(request.Db).Kind, hommTrain) is { } lack)
+            {
+                error.WriteLine($"homm-search run: {lack}");
+                return ExitCannotRun;
+            }
             opened = await StoreOpener.OpenAsync(request.Db, StoreAccess.CreateIfMissing, time, stop);
         }
         catch (StoreOpenException e)
@@ -115,12 +111,6 @@ public static class RunCommand
         }
         using (opened)
         {
-            if (request.NoLocalWorker && opened.Kind == StoreKind.Sqlite)
-            {
-                error.WriteLine("homm-search run: --no-local-worker needs a PostgreSQL --db, whose workers (homm-search worker) run the trials; " +
-                    "with a SQLite database run runs them itself (see docs/cluster.md)");
-                return ExitCannotRun;
-            }
             StudyRecord study;
             bool created;
             try
@@ -144,16 +134,10 @@ public static class RunCommand
                     : await ClusterQueue.PostgresAsync(opened.Location.Value, $"{Environment.MachineName}/run", stop),
                 LocalWorker = !request.NoLocalWorker,
                 RunsDirectory = Path.GetFullPath(request.RunsDirectory ?? Path.Combine(dbDir, "runs")),
-                HommTrainExecutable = definition.Trainer is HommTrainerDefinition ? TrainerLocator.FindHommTrain() : null,
+                HommTrainExecutable = hommTrain,
                 ModelSize = TrainerLocator.CountModel,
                 TimeProvider = time,
             };
-            if (definition.Trainer is HommTrainerDefinition && options.HommTrainExecutable is null)
-            {
-                error.WriteLine("homm-search run: the built-in trainer homm-train was not found: run through ./homm-search (it builds it), " +
-                    $"or set {TrainerLocator.EnvironmentVariable} to its path");
-                return ExitCannotRun;
-            }
 
             // PostgreSQL: one driver per study in the whole cluster (a lease the server drops if
             // this process dies; a worker then takes the study over, docs/cluster.md).
@@ -199,6 +183,50 @@ public static class RunCommand
             if (final.Best is { } best)
                 output.WriteLine($"best trial {best.Number}: {study.ObjectiveMetric} = {best.Value} with {string.Join(", ", best.Params.Select(kv => $"{kv.Key}={HoMM.Core.Trials.ParamFormatter.Format(kv.Value)}"))}");
             return end == DriverEnd.Stopped ? ExitInterrupted : ExitDone;
+        }
+    }
+
+    /// <summary>
+    /// Why this machine cannot run the study (exit 3), or null: the data set, the built-in trainer,
+    /// the GPUs, a <c>--no-local-worker</c> without a cluster. Checked before the database is
+    /// opened, so a run that cannot start leaves no database file and no empty study behind.
+    /// </summary>
+    /// <param name="definition">The valid study.</param>
+    /// <param name="request">What run was asked to do.</param>
+    /// <param name="store">The kind of database <c>--db</c> names.</param>
+    /// <param name="hommTrain">The homm-train found (<see cref="TrainerLocator.FindHommTrain"/>), or null.</param>
+    /// <param name="detectGpus">Lists this machine's GPUs for <c>gpus: auto</c>; default nvidia-smi.</param>
+    internal static string? CannotRunHere(StudyDefinition definition, RunRequest request, StoreKind store, string? hommTrain, Func<IReadOnlyList<int>>? detectGpus = null)
+    {
+        if (request.NoLocalWorker && store == StoreKind.Sqlite)
+        {
+            return "--no-local-worker needs a PostgreSQL --db, whose workers (homm-search worker) run the trials; " +
+                   "with a SQLite database run runs them itself (see docs/cluster.md)";
+        }
+        if (definition.Trainer is HommTrainerDefinition homm)
+        {
+            if (!request.NoLocalWorker && homm.Fixed.GetValueOrDefault("path") is string data && !Directory.Exists(data))
+            {
+                var dataset = homm.Fixed.GetValueOrDefault("dataset") as string;
+                return $"the data is missing: trainer.data.path {data} ({dataset}) does not exist on this machine. " +
+                       (dataset == "fashion-mnist"
+                           ? "Install it with scripts/bootstrap (Debian package dataset-fashion-mnist), or point trainer.data.path at its IDX files."
+                           : "Put the image folder there (one sub-folder per class, train/ and val/), or point trainer.data.path at it.");
+            }
+            if (hommTrain is null)
+            {
+                return "the built-in trainer homm-train was not found: run through ./homm-search (it builds it), " +
+                       $"or set {TrainerLocator.EnvironmentVariable} to its path";
+            }
+        }
+        try
+        {
+            SlotPlanner.Plan(definition.Resources, Environment.ProcessorCount, detectGpus);
+            return null;
+        }
+        catch (SlotPlanException e)
+        {
+            return e.Message;
         }
     }
 

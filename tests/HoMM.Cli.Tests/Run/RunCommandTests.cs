@@ -1,17 +1,13 @@
+using System.Diagnostics;
+using HoMM.Cli.Common;
 using HoMM.Cli.Run;
+using HoMM.Cli.Tests.Common;
+using HoMM.StudyFiles;
 
 namespace HoMM.Cli.Tests.Run;
 
 public class RunCommandTests
 {
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "HoMM.Search.sln")))
-            dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
-
     [Fact]
     public async Task RunAsync_ImagenetStudyWithoutTheData_SaysWhatIsMissingAndWritesNothing()
     {
@@ -20,7 +16,7 @@ public class RunCommandTests
         var error = new StringWriter();
 
         var exit = await RunCommand.RunAsync(
-            new RunCommand.RunRequest(Path.Combine(RepoRoot(), "studies", "imagenet-homm-s.yaml"), folder.Db, null, null),
+            new RunCommand.RunRequest(Path.Combine(Repository.Root, "studies", "imagenet-homm-s.yaml"), folder.Db, null, null),
             output, error, TimeProvider.System, CancellationToken.None);
 
         Assert.Equal(RunCommand.ExitCannotRun, exit);
@@ -42,5 +38,54 @@ public class RunCommandTests
         Assert.Equal(RunCommand.ExitInvalid, exit);
         Assert.Contains("bad.yaml:2:", error.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(folder.Db));
+    }
+
+    [Fact]
+    public async Task RunAsync_NoLocalWorkerWithSqlite_Exits3AndWritesNothing()
+    {
+        using var folder = new RunFolder();
+        var study = folder.WriteStudy(maxTrials: 2, slots: 1);
+        var error = new StringWriter();
+
+        var exit = await RunCommand.RunAsync(new RunCommand.RunRequest(study, folder.Db, null, null, NoLocalWorker: true), new StringWriter(), error, TimeProvider.System, CancellationToken.None);
+
+        Assert.Equal(RunCommand.ExitCannotRun, exit);
+        Assert.Contains("--no-local-worker needs a PostgreSQL --db", error.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(folder.Db));
+    }
+
+    [Fact]
+    public async Task Run_HommTrainMissing_Exits3WithoutCreatingTheDatabase()
+    {
+        using var folder = new RunFolder();
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = folder.Dir };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "homm-search.dll"), "run", Path.Combine(Repository.Root, "studies", "quickstart.yaml"), "--db", folder.Db })
+            info.ArgumentList.Add(a);
+        info.Environment[TrainerLocator.EnvironmentVariable] = Path.Combine(folder.Dir, "no-such-homm-train");
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await stdout;
+        await process.WaitForExitAsync();
+
+        Assert.Equal(RunCommand.ExitCannotRun, process.ExitCode);
+        Assert.Contains("the built-in trainer homm-train was not found", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(folder.Db));
+    }
+
+    [Fact]
+    public void CannotRunHere_GpusAutoWithoutAGpu_SaysSo()
+    {
+        using var folder = new RunFolder();
+        var path = folder.WriteStudy(maxTrials: 2, slots: 1);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("resources: {cpu_slots: 1}", "resources: {gpus: auto}", StringComparison.Ordinal));
+        var definition = StudyFile.LoadOrThrow(path);
+
+        var lack = RunCommand.CannotRunHere(definition, new RunCommand.RunRequest(path, folder.Db, null, null), StoreKind.Sqlite, hommTrain: null, detectGpus: () => []);
+
+        Assert.NotNull(lack);
+        Assert.Contains("nvidia-smi -L lists no GPU", lack, StringComparison.Ordinal);
+        Assert.Null(RunCommand.CannotRunHere(definition, new RunCommand.RunRequest(path, folder.Db, null, null), StoreKind.Sqlite, hommTrain: null, detectGpus: () => [0]));
     }
 }
