@@ -113,7 +113,7 @@ public interface ITrialStore
     /// <summary>Every recorded value of the trial (or of one metric), by step then metric.</summary>
     Task<IReadOnlyList<IntermediateValue>> GetIntermediateValuesAsync(long trialId, string? metric = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Sets (or replaces) one trial attribute, e.g. the system attrs "checkpoint" and "log".</summary>
+    /// <summary>Sets (or replaces) one trial attribute, e.g. the system attrs of <see cref="SystemAttrs"/>.</summary>
     /// <returns>False when the trial is finished.</returns>
     Task<bool> SetTrialAttrAsync(long trialId, AttrScope scope, string key, JsonElement value, CancellationToken cancellationToken = default);
 

@@ -16,6 +16,18 @@ public static class SystemAttrs
     /// <summary>Trial: prefix of the entries of the trainer's info lines, e.g. <c>info/params</c>.</summary>
     public const string InfoPrefix = "info/";
 
+    /// <summary>Trial: the model's parameter count, as the trainer reported it (<c>{"info":{"params":…}}</c>).</summary>
+    public const string InfoParams = InfoPrefix + "params";
+
+    /// <summary>Trial: the model's FLOPs per example, as the trainer reported them.</summary>
+    public const string InfoFlops = InfoPrefix + "flops";
+
+    /// <summary>
+    /// Trial: the running trainer, <c>{node, pid, pgid, start_time, boot_id}</c>: what a recovering
+    /// dispatcher needs to find and kill a trainer its dead predecessor left behind.
+    /// </summary>
+    public const string Process = "process";
+
     /// <summary>Trial: the last checkpoint, <c>{path, step}</c> (path may be relative to the trial folder).</summary>
     public const string Checkpoint = "checkpoint";
 
@@ -24,4 +36,15 @@ public static class SystemAttrs
 
     /// <summary>Study: JSON true while paused (no new trials start).</summary>
     public const string ControlPaused = "control/paused";
+
+    /// <summary>Study: the text of the study file it was created from (a cluster worker runs the study from it).</summary>
+    public const string StudyFile = "study_file";
+
+    /// <summary>Study: that study file's full path (a cluster worker resolves the trainer's relative paths against its folder,
+    /// which must then be on a shared file system).</summary>
+    public const string StudyFilePath = "study_file_path";
+
+    /// <summary>Study (cluster): JSON true while the study should be driven (set by <c>run</c> when it starts, false when it
+    /// ends on its own or by Ctrl-C); a kill leaves it true, and a worker takes the study over.</summary>
+    public const string ClusterDriving = "cluster/driving";
 }

@@ -50,7 +50,7 @@ public static class TrialStoreExtensions
     public static Task<bool> ReportAsync(this ITrialStore store, long trialId, long step, string metric, double value, CancellationToken cancellationToken = default) =>
         Require(store).ReportAsync(trialId, step, new Dictionary<string, double>(StringComparer.Ordinal) { [metric] = value }, cancellationToken);
 
-    /// <summary>Sets a string-valued trial attribute (e.g. system "checkpoint" = a path).</summary>
+    /// <summary>Sets a string-valued trial attribute (e.g. <see cref="SystemAttrs.TrialDir"/> = a path).</summary>
     public static Task<bool> SetTrialAttrAsync(this ITrialStore store, long trialId, AttrScope scope, string key, string value, CancellationToken cancellationToken = default) =>
         Require(store).SetTrialAttrAsync(trialId, scope, key, JsonSerializer.SerializeToElement(value), cancellationToken);
 

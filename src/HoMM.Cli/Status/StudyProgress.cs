@@ -11,10 +11,10 @@ internal sealed record StudyProgress(int Finished, int? MaxTrials, bool Paused)
     public static async Task<StudyProgress> ReadAsync(ITrialStore store, long studyId, int finished, CancellationToken cancellationToken)
     {
         var attrs = await store.GetStudyAttrsAsync(studyId, AttrScope.System, cancellationToken);
-        var paused = attrs.TryGetValue(StudyDriver.PausedAttr, out var p) && p.ValueKind == JsonValueKind.True;
+        var paused = attrs.TryGetValue(SystemAttrs.ControlPaused, out var p) && p.ValueKind == JsonValueKind.True;
         int? max = null;
         // The budget is the study file's (run stores its text in the study); a study created by hand (or by an older run) has none.
-        if (attrs.TryGetValue(StudyOpener.StudyFileAttr, out var file) && file.ValueKind == JsonValueKind.String
+        if (attrs.TryGetValue(SystemAttrs.StudyFile, out var file) && file.ValueKind == JsonValueKind.String
             && StudyFile.Parse(file.GetString()!).Definition is { } definition)
             max = definition.Budget.MaxTrials;
         return new StudyProgress(finished, max, paused);

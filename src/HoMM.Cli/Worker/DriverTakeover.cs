@@ -8,7 +8,7 @@ namespace HoMM.Cli.Worker;
 
 /// <summary>
 /// Keeps the cluster's studies driven when the process that drove one dies: a study whose
-/// <see cref="DriverLease.DrivingAttr"/> is still true but whose lease nobody holds lost its
+/// <see cref="SystemAttrs.ClusterDriving"/> is still true but whose lease nobody holds lost its
 /// <c>homm-search run</c> (kill -9, a host lost); this worker then starts
 /// <c>homm-search run &lt;study file&gt; --no-local-worker</c> for it, which takes the lease and
 /// resumes. Several workers may try at once: the lease lets one driver through, the others' runs
@@ -70,7 +70,7 @@ internal sealed class DriverTakeover(ITrialStore store, string connection, strin
             if (!await DriverLease.WantsDriverAsync(store, study.Id, cancellationToken))
                 continue;
             var attrs = await store.GetStudyAttrsAsync(study.Id, AttrScope.System, cancellationToken);
-            var path = attrs.TryGetValue(StudyOpener.StudyFilePathAttr, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+            var path = attrs.TryGetValue(SystemAttrs.StudyFilePath, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
             if (path is null || !File.Exists(path))
             {
                 if (told.Add(study.Id))

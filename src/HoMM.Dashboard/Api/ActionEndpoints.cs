@@ -36,7 +36,7 @@ public static class ActionEndpoints
         if (reason.Length > 500)
             return Problem(StatusCodes.Status400BadRequest, $"the reason is {reason.Length} characters long; keep it under 500");
         // The store refuses writes to a finished trial: there is nothing left to stop.
-        if (trial.State.IsFinished() || !await store.SetTrialAttrAsync(trial.Id, AttrScope.System, StudyLookup.StopAttr, JsonSerializer.SerializeToElement(reason), cancellationToken))
+        if (trial.State.IsFinished() || !await store.SetTrialAttrAsync(trial.Id, AttrScope.System, SystemAttrs.ControlStop, JsonSerializer.SerializeToElement(reason), cancellationToken))
         {
             var now = await store.GetTrialAsync(trial.Id, cancellationToken);
             return Problem(StatusCodes.Status409Conflict, $"trial {number} is already {Reports.Plots.PlotStyle.NameOf(now?.State ?? trial.State)}: there is nothing to stop");
@@ -49,7 +49,7 @@ public static class ActionEndpoints
     {
         if (await StudyLookup.FindAsync(store, name, cancellationToken) is not { } study)
             return StudyLookup.NotFound($"no study named '{name}' in this database");
-        await store.SetStudyAttrAsync(study.Id, AttrScope.System, StudyLookup.PausedAttr, JsonSerializer.SerializeToElement(request.Paused), cancellationToken);
+        await store.SetStudyAttrAsync(study.Id, AttrScope.System, SystemAttrs.ControlPaused, JsonSerializer.SerializeToElement(request.Paused), cancellationToken);
         return TypedResults.Ok(new ActionResult(request.Paused
             ? $"study '{name}' paused: no new trial starts; running trials go on"
             : $"study '{name}' resumed"));

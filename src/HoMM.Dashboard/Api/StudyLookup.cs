@@ -9,8 +9,6 @@ namespace HoMM.Dashboard.Api;
 /// <summary>Reads shared by the endpoints: a study by name, its list row, its trials by number.</summary>
 internal static class StudyLookup
 {
-    public const string PausedAttr = SystemAttrs.ControlPaused;
-    public const string StopAttr = SystemAttrs.ControlStop;
 
     /// <summary>
     /// The study a route's <c>{name}</c> names. Kestrel decodes a path but keeps <c>%2F</c> as it
@@ -37,7 +35,7 @@ internal static class StudyLookup
     {
         var study = summary.Study;
         var attrs = await store.GetStudyAttrsAsync(study.Id, AttrScope.System, cancellationToken);
-        var paused = attrs.TryGetValue(PausedAttr, out var p) && p.ValueKind == JsonValueKind.True;
+        var paused = attrs.TryGetValue(SystemAttrs.ControlPaused, out var p) && p.ValueKind == JsonValueKind.True;
         var counts = StateCounts.From(summary.TrialCounts);
         var state = paused ? "paused"
             : counts.Running > 0 ? "running"

@@ -141,7 +141,7 @@ public static class TrialEndpoints
             dir,
             files,
             Checkpoint(system, dir, files),
-            system.ContainsKey(StudyLookup.StopAttr),
+            system.ContainsKey(SystemAttrs.ControlStop),
             time.GetUtcNow().ToUnixTimeMilliseconds(),
             figures ? MetricFigures([(trial.Number, values)], objective: null) : EmptyArray);
         return (detail, values);
@@ -186,7 +186,7 @@ public static class TrialEndpoints
     {
         long? step = null;
         string? path = null;
-        foreach (var (key, value) in system.Where(a => a.Key.StartsWith("checkpoint", StringComparison.Ordinal)).OrderBy(a => a.Key, StringComparer.Ordinal))
+        foreach (var (key, value) in system.Where(a => a.Key.StartsWith(SystemAttrs.Checkpoint, StringComparison.Ordinal)).OrderBy(a => a.Key, StringComparer.Ordinal))
         {
             if (value.ValueKind == JsonValueKind.String && path is null)
                 path = value.GetString();

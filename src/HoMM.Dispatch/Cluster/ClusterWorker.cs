@@ -16,7 +16,7 @@ namespace HoMM.Dispatch.Cluster;
 /// one node at a time, and a dead node's attempts are recovered by a live one (the trial resumes
 /// from its last checkpoint, see <see cref="TrialRunner"/>).
 /// <para>
-/// A study is run from the study file stored with it (<see cref="StudyOpener.StudyFileAttr"/>);
+/// A study is run from the study file stored with it (<see cref="SystemAttrs.StudyFile"/>);
 /// relative paths in it resolve against the folder it was read from, so that folder (and
 /// <see cref="DispatchOptions.RunsDirectory"/>, where trials checkpoint) must be on storage every
 /// node sees when trials should resume on another node.
@@ -120,12 +120,12 @@ public sealed class ClusterWorker
     private async Task<StudyDefinition?> LoadDefinitionAsync(StudyRecord study, CancellationToken cancellationToken)
     {
         var attrs = await _store.GetStudyAttrsAsync(study.Id, AttrScope.System, cancellationToken).ConfigureAwait(false);
-        if (!attrs.TryGetValue(StudyOpener.StudyFileAttr, out var text) || text.ValueKind != JsonValueKind.String)
+        if (!attrs.TryGetValue(SystemAttrs.StudyFile, out var text) || text.ValueKind != JsonValueKind.String)
         {
             _log($"study '{study.Name}' was not created from a study file, so this worker cannot run its trials (start it with homm-search run)");
             return null;
         }
-        var path = attrs.TryGetValue(StudyOpener.StudyFilePathAttr, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+        var path = attrs.TryGetValue(SystemAttrs.StudyFilePath, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
         var result = StudyFile.Parse(text.GetString()!, path ?? $"<study {study.Name}>");
         if (result.Definition is not { } definition)
         {

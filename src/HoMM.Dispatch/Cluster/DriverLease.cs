@@ -9,14 +9,10 @@ namespace HoMM.Dispatch.Cluster;
 /// The right to drive one study of a cluster: a PostgreSQL session-level advisory lock held on a
 /// connection of its own for as long as the driver runs. The server drops it when that
 /// connection ends, kill -9 of the driver's process included, so a worker can then take the
-/// study over (<see cref="DrivingAttr"/> says the study still wants a driver).
+/// study over (<see cref="SystemAttrs.ClusterDriving"/> says the study still wants a driver).
 /// </summary>
 public sealed class DriverLease : IAsyncDisposable
 {
-    /// <summary>Study System attr: JSON true while the study should be driven (set by <c>run</c>
-    /// when it starts, false when it ends on its own or by Ctrl-C); a kill leaves it true.</summary>
-    public const string DrivingAttr = "cluster/driving";
-
     // Two-key advisory locks: this constant and the study id ("hmdr").
     private const int LockSpace = 0x686D6472;
 
@@ -52,19 +48,19 @@ public sealed class DriverLease : IAsyncDisposable
         return null;
     }
 
-    /// <summary>Whether the study asks for a driver (<see cref="DrivingAttr"/> is true).</summary>
+    /// <summary>Whether the study asks for a driver (<see cref="SystemAttrs.ClusterDriving"/> is true).</summary>
     public static async Task<bool> WantsDriverAsync(ITrialStore store, long studyId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         var attrs = await store.GetStudyAttrsAsync(studyId, AttrScope.System, cancellationToken).ConfigureAwait(false);
-        return attrs.TryGetValue(DrivingAttr, out var v) && v.ValueKind == JsonValueKind.True;
+        return attrs.TryGetValue(SystemAttrs.ClusterDriving, out var v) && v.ValueKind == JsonValueKind.True;
     }
 
     /// <summary>Records whether the study asks for a driver.</summary>
     public static Task SetWantsDriverAsync(ITrialStore store, long studyId, bool value, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return store.SetStudyAttrAsync(studyId, AttrScope.System, DrivingAttr, JsonSerializer.SerializeToElement(value), cancellationToken);
+        return store.SetStudyAttrAsync(studyId, AttrScope.System, SystemAttrs.ClusterDriving, JsonSerializer.SerializeToElement(value), cancellationToken);
     }
 
     /// <summary>Releases the lease (closing its connection).</summary>

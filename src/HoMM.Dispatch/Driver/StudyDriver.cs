@@ -49,8 +49,6 @@ public sealed record DriverState(bool Paused, bool Draining, string? Note);
 /// </summary>
 public sealed class StudyDriver
 {
-    public const string PausedAttr = SystemAttrs.ControlPaused;
-
     private readonly ITrialStore _store;
     private readonly StudyRecord _study;
     private readonly StudyDefinition _definition;
@@ -307,7 +305,7 @@ public sealed class StudyDriver
     private async Task<bool> IsPausedAsync(CancellationToken cancellationToken)
     {
         var attrs = await _store.GetStudyAttrsAsync(_study.Id, AttrScope.System, cancellationToken).ConfigureAwait(false);
-        return attrs.TryGetValue(PausedAttr, out var p) && p.ValueKind == JsonValueKind.True;
+        return attrs.TryGetValue(SystemAttrs.ControlPaused, out var p) && p.ValueKind == JsonValueKind.True;
     }
 
     internal static IPruner CreatePruner(PrunerDefinition definition) =>

@@ -13,13 +13,6 @@ namespace HoMM.Dispatch.Driver;
 /// </summary>
 public static class StudyOpener
 {
-    /// <summary>The study's System attr holding the text of the study file it was created from.</summary>
-    public const string StudyFileAttr = "study_file";
-
-    /// <summary>The study's System attr holding the study file's full path (a cluster worker resolves
-    /// the trainer's relative paths against its folder, which must then be on a shared file system).</summary>
-    public const string StudyFilePathAttr = "study_file_path";
-
     /// <param name="store">Where studies live.</param>
     /// <param name="definition">The validated study file.</param>
     /// <param name="forkName">Create the study under this name instead (--fork).</param>
@@ -35,8 +28,8 @@ public static class StudyOpener
         var system = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         if (definition.SourcePath is { } path && File.Exists(path))
         {
-            system[StudyFileAttr] = JsonSerializer.SerializeToElement(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
-            system[StudyFilePathAttr] = JsonSerializer.SerializeToElement(Path.GetFullPath(path));
+            system[SystemAttrs.StudyFile] = JsonSerializer.SerializeToElement(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
+            system[SystemAttrs.StudyFilePath] = JsonSerializer.SerializeToElement(Path.GetFullPath(path));
         }
         var (study, created) = await store.GetOrCreateStudyAsync(
             new NewStudy(name, definition.Objective.Direction, definition.Objective.Metric, definition.SearchSpace, SystemAttrs: system),

@@ -26,10 +26,6 @@ namespace HoMM.Dispatch.Driver;
 /// </summary>
 internal sealed class TrialRunner : ITrialJobHandler
 {
-    /// <summary>Trial attrs (System scope) this runner writes besides contracts' info/*, trial_dir and slot.</summary>
-    public const string ProcessAttr = "process";
-    public const string StopAttr = SystemAttrs.ControlStop;
-
     private readonly ITrialStore _store;
     private readonly StudyRecord _study;
     private readonly StudyDefinition _definition;
@@ -130,7 +126,7 @@ internal sealed class TrialRunner : ITrialJobHandler
             await KillStaleAsync(attrs, log, cancellationToken).ConfigureAwait(false);
             await CloseOpenAttemptsAsync(trialId, AttemptReasons.Lost, cancellationToken).ConfigureAwait(false);
         }
-        if (attrs.TryGetValue(StopAttr, out var stop))
+        if (attrs.TryGetValue(SystemAttrs.ControlStop, out var stop))
         {
             await _store.TryFailAsync(trialId, $"stopped by user: {StopText(stop)}", trial.State, cancellationToken).ConfigureAwait(false);
             return;
@@ -253,7 +249,7 @@ internal sealed class TrialRunner : ITrialJobHandler
 
     private async Task KillStaleAsync(IReadOnlyDictionary<string, JsonElement> attrs, string logPath, CancellationToken cancellationToken)
     {
-        if (!attrs.TryGetValue(ProcessAttr, out var p) || p.ValueKind != JsonValueKind.Object)
+        if (!attrs.TryGetValue(SystemAttrs.Process, out var p) || p.ValueKind != JsonValueKind.Object)
             return;
         var node = p.TryGetProperty("node", out var n) ? n.GetString() : null;
         var pid = p.GetProperty("pid").GetInt32();
@@ -309,7 +305,7 @@ internal sealed class TrialRunner : ITrialJobHandler
                 ["start_time"] = p.StartTime,
                 ["boot_id"] = p.BootId,
             });
-            await store.SetTrialAttrAsync(trial.Id, AttrScope.System, ProcessAttr, process).ConfigureAwait(false);
+            await store.SetTrialAttrAsync(trial.Id, AttrScope.System, SystemAttrs.Process, process).ConfigureAwait(false);
             _poll = PollForStopAsync(control);
         }
 
@@ -359,7 +355,7 @@ internal sealed class TrialRunner : ITrialJobHandler
                 {
                     await Task.Delay(owner._options.ControlPollInterval, time, _done.Token).ConfigureAwait(false);
                     var attrs = await owner._store.GetTrialAttrsAsync(trial.Id, AttrScope.System, _done.Token).ConfigureAwait(false);
-                    if (attrs.TryGetValue(StopAttr, out var stop))
+                    if (attrs.TryGetValue(SystemAttrs.ControlStop, out var stop))
                     {
                         UserStopReason = StopText(stop);
                         control.Stop(StopReason.User);

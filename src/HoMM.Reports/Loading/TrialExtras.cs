@@ -1,33 +1,28 @@
 using System.Globalization;
 using System.Text.Json;
 using HoMM.Storage;
+using Attrs = HoMM.Storage.SystemAttrs;
 
 namespace HoMM.Reports.Loading;
 
 /// <summary>
 /// What the store knows about a trial beyond its <see cref="HoMM.Core.Trials.FrozenTrial"/>: the
-/// system attributes the dispatcher writes (contracts.md §3: <c>info/&lt;key&gt;</c> from the
+/// system attributes the dispatcher writes (<see cref="Attrs"/>: <c>info/&lt;key&gt;</c> from the
 /// trainer's info line, <c>trial_dir</c>, <c>slot</c>) and its attempts.
 /// </summary>
 public sealed record TrialExtras(int Number, IReadOnlyDictionary<string, JsonElement> SystemAttrs, IReadOnlyList<TrialAttempt> Attempts)
 {
-    public const string InfoPrefix = HoMM.Storage.SystemAttrs.InfoPrefix;
-    public const string ParamsAttr = "info/params";
-    public const string FlopsAttr = "info/flops";
-    public const string SlotAttr = HoMM.Storage.SystemAttrs.Slot;
-    public const string TrialDirAttr = HoMM.Storage.SystemAttrs.TrialDir;
-
     /// <summary>The model's parameter count the trainer reported, when it did.</summary>
-    public double? ModelParams => NumberAttr(ParamsAttr);
+    public double? ModelParams => NumberAttr(Attrs.InfoParams);
 
     /// <summary>The model's FLOPs per example the trainer reported, when it did.</summary>
-    public double? Flops => NumberAttr(FlopsAttr);
+    public double? Flops => NumberAttr(Attrs.InfoFlops);
 
     /// <summary>The latest attempt (the running one, for a running trial), or null.</summary>
     public TrialAttempt? LastAttempt => Attempts.Count == 0 ? null : Attempts[^1];
 
     /// <summary>The slot that ran (or runs) the trial: the dispatcher's <c>slot</c> attribute, else the latest attempt's.</summary>
-    public string? Slot => SystemAttrs.TryGetValue(SlotAttr, out var s) && s.ValueKind == JsonValueKind.String
+    public string? Slot => SystemAttrs.TryGetValue(Attrs.Slot, out var s) && s.ValueKind == JsonValueKind.String
         ? s.GetString()
         : LastAttempt?.Slot;
 
@@ -35,12 +30,12 @@ public sealed record TrialExtras(int Number, IReadOnlyDictionary<string, JsonEle
     public string? Node => LastAttempt?.Node;
 
     /// <summary>The trial's folder (its <c>trainer.log</c> and checkpoints), or null.</summary>
-    public string? TrialDir => SystemAttrs.TryGetValue(TrialDirAttr, out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+    public string? TrialDir => SystemAttrs.TryGetValue(Attrs.TrialDir, out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
 
     /// <summary>The trainer's info line (<c>info/*</c> attributes) without the prefix, e.g. <c>params</c>, <c>device</c>.</summary>
     public IReadOnlyDictionary<string, JsonElement> Info =>
-        SystemAttrs.Where(a => a.Key.StartsWith(InfoPrefix, StringComparison.Ordinal))
-            .ToDictionary(a => a.Key[InfoPrefix.Length..], a => a.Value, StringComparer.Ordinal);
+        SystemAttrs.Where(a => a.Key.StartsWith(Attrs.InfoPrefix, StringComparison.Ordinal))
+            .ToDictionary(a => a.Key[Attrs.InfoPrefix.Length..], a => a.Value, StringComparer.Ordinal);
 
     // A number, or a string holding one (a trainer may print big counts as strings); else null.
     private double? NumberAttr(string key)

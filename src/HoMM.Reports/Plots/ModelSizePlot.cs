@@ -1,6 +1,7 @@
 using HoMM.Core.Trials;
 using HoMM.Reports.Figures;
 using HoMM.Reports.Html;
+using HoMM.Storage;
 
 namespace HoMM.Reports.Plots;
 
@@ -64,8 +65,8 @@ public static class ModelSizePlot
                 without++;
         }
         return new ModelSizeInfo(study.ObjectiveName, study.Direction,
-            new("parameters", "info/params", byParams, Front(byParams, study.Direction)),
-            new("FLOPs per example", "info/flops", byFlops, Front(byFlops, study.Direction)),
+            new("parameters", SystemAttrs.InfoParams, byParams, Front(byParams, study.Direction)),
+            new("FLOPs per example", SystemAttrs.InfoFlops, byFlops, Front(byFlops, study.Direction)),
             without);
     }
 

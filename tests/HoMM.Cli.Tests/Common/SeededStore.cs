@@ -43,7 +43,7 @@ public sealed class SeededStore : IDisposable
         using var store = await SqliteTrialStore.OpenAsync(DbPath, timeProvider: clock);
         var space = new SearchSpaceDefinition([new ParameterSpec("lr", Lr), new ParameterSpec("pooling", Pooling)]);
         var study = await store.CreateStudyAsync(new NewStudy("fmnist", StudyDirection.Maximize, "val/acc", space));
-        await store.SetStudyAttrAsync(study.Id, AttrScope.System, StudyOpener.StudyFileAttr, BrokenStudyCorpus.Valid);
+        await store.SetStudyAttrAsync(study.Id, AttrScope.System, SystemAttrs.StudyFile, BrokenStudyCorpus.Valid);
 
         await FinishedAsync(store, study.Id, 1e-3, "cls", "cpu0", TrialState.Complete, 0.81, null, clock);
         var best = await FinishedAsync(store, study.Id, 2.5e-3, "mean", "cpu1", TrialState.Complete, 0.87, null, clock, info: true);
@@ -52,14 +52,14 @@ public sealed class SeededStore : IDisposable
         var running = await CreateAsync(store, study.Id, 5e-3, "mean");
         Assert.True(await store.TryStartAsync(running.Id));
         await store.StartAttemptAsync(running.Id, new AttemptStart("node-a", "cpu1", Pid: 777));
-        await store.SetTrialAttrAsync(running.Id, AttrScope.System, "slot", "cpu1");
+        await store.SetTrialAttrAsync(running.Id, AttrScope.System, SystemAttrs.Slot, "cpu1");
         await store.ReportAsync(running.Id, 20, "val/acc", 0.5);
         await CreateAsync(store, study.Id, 1e-3, "cls");
         Assert.Equal(1, best.Number);
 
         var other = await store.CreateStudyAsync(new NewStudy("cifar", StudyDirection.Minimize, "val/loss",
             new SearchSpaceDefinition([new ParameterSpec("lr", Lr)])));
-        await store.SetStudyAttrAsync(other.Id, AttrScope.System, StudyDriver.PausedAttr, JsonSerializer.SerializeToElement(true));
+        await store.SetStudyAttrAsync(other.Id, AttrScope.System, SystemAttrs.ControlPaused, JsonSerializer.SerializeToElement(true));
         var t = await store.CreateTrialAsync(other.Id, new Dictionary<string, object> { ["lr"] = 1e-3 }, new Dictionary<string, Distribution> { ["lr"] = Lr });
         Assert.True(await store.TryStartAsync(t.Id));
         Assert.True(await store.TryCompleteAsync(t.Id, 0.42));
@@ -77,11 +77,11 @@ public sealed class SeededStore : IDisposable
         var trial = await CreateAsync(store, studyId, lr, pooling);
         Assert.True(await store.TryStartAsync(trial.Id));
         var attempt = await store.StartAttemptAsync(trial.Id, new AttemptStart("node-a", slot, Pid: 100 + trial.Number));
-        await store.SetTrialAttrAsync(trial.Id, AttrScope.System, "slot", slot);
+        await store.SetTrialAttrAsync(trial.Id, AttrScope.System, SystemAttrs.Slot, slot);
         if (info)
         {
-            await store.SetTrialAttrAsync(trial.Id, AttrScope.System, "info/params", JsonSerializer.SerializeToElement(26_000_000));
-            await store.SetTrialAttrAsync(trial.Id, AttrScope.System, "info/flops", JsonSerializer.SerializeToElement(1.2e9));
+            await store.SetTrialAttrAsync(trial.Id, AttrScope.System, SystemAttrs.InfoParams, JsonSerializer.SerializeToElement(26_000_000));
+            await store.SetTrialAttrAsync(trial.Id, AttrScope.System, SystemAttrs.InfoFlops, JsonSerializer.SerializeToElement(1.2e9));
         }
         await store.ReportAsync(trial.Id, 10, "val/acc", value ?? 0.1);
         clock.Advance(TimeSpan.FromMinutes(10));

@@ -62,8 +62,8 @@ public class RunCommandEndToEndTests
             Assert.NotNull(attempt.Ended);
             var attrs = await store.GetTrialAttrsAsync(t.Id, AttrScope.System);
             var shape = new HommShape(16, 1, 7, Convert.ToInt32(t.Params["order"], System.Globalization.CultureInfo.InvariantCulture), 2, 2);
-            Assert.Equal(HommComplexity.Parameters(shape), attrs["info/params"].GetInt64());
-            Assert.True(File.Exists(Path.Combine(attrs["trial_dir"].GetString()!, "trainer.log")));
+            Assert.Equal(HommComplexity.Parameters(shape), attrs[SystemAttrs.InfoParams].GetInt64());
+            Assert.True(File.Exists(Path.Combine(attrs[SystemAttrs.TrialDir].GetString()!, "trainer.log")));
         }
     }
 }

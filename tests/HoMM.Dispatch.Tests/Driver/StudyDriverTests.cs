@@ -111,7 +111,7 @@ public class StudyDriverTests
         await using var f = await DriverFixture.CreateAsync();
         var definition = f.Study("{max_trials: 2}");
         var (study, _) = await StudyOpener.OpenOrCreateAsync(f.Store, definition);
-        await f.Store.SetStudyAttrAsync(study.Id, AttrScope.System, StudyDriver.PausedAttr, JsonSerializer.SerializeToElement(true));
+        await f.Store.SetStudyAttrAsync(study.Id, AttrScope.System, SystemAttrs.ControlPaused, JsonSerializer.SerializeToElement(true));
         var driver = new StudyDriver(f.Store, study, definition, f.Options());
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
 
@@ -119,7 +119,7 @@ public class StudyDriverTests
         await Task.Delay(1500);
         Assert.Empty((await f.Store.GetTrialsAsync(study.Id)).Trials);
         Assert.True(driver.State.Paused);
-        await f.Store.SetStudyAttrAsync(study.Id, AttrScope.System, StudyDriver.PausedAttr, JsonSerializer.SerializeToElement(false));
+        await f.Store.SetStudyAttrAsync(study.Id, AttrScope.System, SystemAttrs.ControlPaused, JsonSerializer.SerializeToElement(false));
 
         Assert.Equal(DriverEnd.BudgetSpent, await run);
         Assert.Equal(2, (await f.Store.CountTrialsAsync(study.Id))[TrialState.Complete]);
