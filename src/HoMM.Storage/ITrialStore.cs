@@ -129,7 +129,7 @@ public interface ITrialStore
     /// <summary>How many trials the study has in each state (every state present, zeros included).</summary>
     Task<IReadOnlyDictionary<TrialState, int>> CountTrialsAsync(long studyId, CancellationToken cancellationToken = default);
 
-    /// <summary>The Complete trial with the best value for the study's direction (ties: the lowest number), or null.</summary>
+    /// <summary>The study's best trial by <see cref="BestTrialRule"/> (Complete, finite value, best for the direction, ties: the lowest number), or null.</summary>
     Task<FrozenTrial?> GetBestTrialAsync(long studyId, CancellationToken cancellationToken = default);
 
     // ---- attempts ----

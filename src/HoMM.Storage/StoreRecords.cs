@@ -35,7 +35,7 @@ public sealed record StudyRecord(
     string SearchSpaceFingerprint,
     DateTimeOffset Created);
 
-/// <summary>A study with its trial counts, for listings (<c>status</c>, the dashboard's first page).</summary>
+/// <summary>A study with its trial counts and its best trial's value (<see cref="BestTrialRule"/>), for listings (<c>status</c>, the dashboard's first page).</summary>
 public sealed record StudySummary(
     StudyRecord Study,
     IReadOnlyDictionary<TrialState, int> TrialCounts,

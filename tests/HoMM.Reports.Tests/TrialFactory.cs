@@ -46,14 +46,14 @@ internal static class TrialFactory
     public static SearchSpaceDefinition SyntheticSpace { get; } = new(
         new[] { "lr", "wd", "order", "batch" }.Select(n => new ParameterSpec(n, DistributionOf(n))));
 
-    public static StudySnapshot Study(StudyDirection direction, params FrozenTrial[] trials) =>
+    public static ReportStudy Study(StudyDirection direction, params FrozenTrial[] trials) =>
         new("test-study", direction, "val/acc", trials);
 
     /// <summary>
     /// A seeded study of <paramref name="n"/> trials over lr (log), wd, order (categorical) and
     /// batch (int, log), with learning curves of <paramref name="steps"/> points, some pruned and failed.
     /// </summary>
-    public static StudySnapshot Synthetic(int n, int steps = 20, int seed = 1, StudyDirection direction = StudyDirection.Maximize)
+    public static ReportStudy Synthetic(int n, int steps = 20, int seed = 1, StudyDirection direction = StudyDirection.Maximize)
     {
         var rng = new Random(seed);
         var trials = new List<FrozenTrial>(n);
@@ -76,6 +76,6 @@ internal static class TrialFactory
             trials.Add(new FrozenTrial(i + 1, i, state, state == TrialState.Complete ? curve[reported * 100L] : null,
                 p, p.Keys.ToDictionary(k => k, DistributionOf), curve, start, start.AddMinutes(reported * 0.5)));
         }
-        return new StudySnapshot("synthetic", direction, "val/acc", trials);
+        return new ReportStudy("synthetic", direction, "val/acc", trials);
     }
 }

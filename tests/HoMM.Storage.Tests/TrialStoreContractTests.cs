@@ -703,6 +703,37 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
         Assert.Equal(TrialState.Complete, best.State);
     }
 
+    [Theory]
+    [InlineData(StudyDirection.Minimize, 2)]
+    [InlineData(StudyDirection.Maximize, 3)]
+    public async Task GetBestTrialAndListStudies_InfiniteValues_AreNotRanked(StudyDirection direction, int expectedNumber)
+    {
+        var (store, study) = await StudyAsync(direction);
+        foreach (var value in new[] { double.NegativeInfinity, double.PositiveInfinity, 0.25, 0.75 })
+        {
+            var t = await RunningTrialAsync(store, study.Id);
+            Assert.True(await store.TryCompleteAsync(t.Id, value));
+        }
+
+        var best = await store.GetBestTrialAsync(study.Id);
+        var listed = Assert.Single(await store.ListStudiesAsync());
+
+        Assert.Equal(expectedNumber, best!.Number);
+        Assert.Equal(best.Value, listed.BestValue);
+        Assert.True(double.IsFinite(listed.BestValue!.Value));
+    }
+
+    [Fact]
+    public async Task ListStudies_OnlyInfiniteValues_HasNoBestValue()
+    {
+        var (store, study) = await StudyAsync(StudyDirection.Minimize);
+        var t = await RunningTrialAsync(store, study.Id);
+        Assert.True(await store.TryCompleteAsync(t.Id, double.NegativeInfinity));
+
+        Assert.Null(Assert.Single(await store.ListStudiesAsync()).BestValue);
+        Assert.Null(await store.GetBestTrialAsync(study.Id));
+    }
+
     [Fact]
     public async Task UnknownIds_ThrowKeyNotFound()
     {

@@ -83,8 +83,8 @@ public static class StatusCommand
     {
         var store = opened.Store;
         var all = (await store.GetTrialsAsync(study.Id, new TrialQuery(IntermediateValues: false), cancellationToken)).Trials;
-        var snapshot = new StudySnapshot(study.Name, study.Direction, study.ObjectiveMetric, all);
-        var summary = new Reports.Html.StudySummary(snapshot, now);
+        var snapshot = new ReportStudy(study.Name, study.Direction, study.ObjectiveMetric, all);
+        var summary = new Reports.Html.TrialTotals(snapshot, now);
         var finished = all.Count(t => t.State.IsFinished());
         var progress = await StudyProgress.ReadAsync(store, study.Id, finished, cancellationToken);
 

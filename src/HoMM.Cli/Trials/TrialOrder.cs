@@ -8,8 +8,9 @@ public enum TrialOrder
     /// <summary>By trial number (the order they were created in).</summary>
     Number,
 
-    /// <summary>Complete trials best value first, for the study's direction; then pruned trials by
-    /// their last value (not comparable with a final one); trials without a value last.</summary>
+    /// <summary>The trials <see cref="BestTrialRule"/> ranks (Complete, finite value), best first, so
+    /// the first row is the study's best trial; then the other trials with a value (pruned ones by
+    /// their last value, not comparable with a final one; ±∞); trials without a value last.</summary>
     Value,
 
     /// <summary>Longest run first; trials that never started last.</summary>
@@ -31,5 +32,5 @@ internal static class TrialOrdering
         _ => trials.OrderBy(t => t.Number),
     };
 
-    private static int ValueGroup(FrozenTrial t) => t.Value is null ? 2 : t.State == TrialState.Complete ? 0 : 1;
+    private static int ValueGroup(FrozenTrial t) => BestTrialRule.IsRanked(t) ? 0 : t.Value is null ? 2 : 1;
 }

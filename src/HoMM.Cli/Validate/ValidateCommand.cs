@@ -46,7 +46,7 @@ public static class ValidateCommand
             return ExitInvalid;
         }
         output.WriteLine($"ok: {path}");
-        StudySummary.Write(output, study);
+        DefinitionSummary.Write(output, study);
         return ExitValid;
     }
 

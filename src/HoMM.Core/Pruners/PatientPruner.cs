@@ -65,7 +65,7 @@ public sealed class PatientPruner : IPruner
             var v = trial.IntermediateValues[s];
             if (double.IsNaN(v))
                 continue;
-            if (double.IsNaN(best) || (direction == StudyDirection.Minimize ? v < best : v > best))
+            if (double.IsNaN(best) || direction.IsBetter(v, best))
                 best = v;
         }
         return best;

@@ -39,7 +39,7 @@ internal static class PruningSchedule
         {
             if (double.IsNaN(v))
                 continue;
-            if (double.IsNaN(best) || (direction == StudyDirection.Minimize ? v < best : v > best))
+            if (double.IsNaN(best) || direction.IsBetter(v, best))
                 best = v;
         }
         return best;

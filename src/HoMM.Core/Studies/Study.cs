@@ -89,23 +89,13 @@ public sealed class Study
         }
     }
 
-    /// <summary>The complete trial with the best value, or null when none has completed.</summary>
+    /// <summary>The best trial by <see cref="BestTrialRule"/>, or null when none has completed with a finite value.</summary>
     public FrozenTrial? BestTrial
     {
         get
         {
             lock (_gate)
-            {
-                FrozenTrial? best = null;
-                foreach (var t in _trials)
-                {
-                    if (t.State != TrialState.Complete || t.Value is not { } v || double.IsNaN(v))
-                        continue;
-                    if (best is null || (Direction == StudyDirection.Minimize ? v < best.Value!.Value : v > best.Value!.Value))
-                        best = t;
-                }
-                return best;
-            }
+                return BestTrialRule.Of(_trials, Direction);
         }
     }
 

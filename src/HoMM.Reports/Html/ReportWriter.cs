@@ -123,7 +123,7 @@ public sealed partial class ReportWriter(TimeProvider time, ReportOptions? optio
             .Append(Html(string.Create(CultureInfo.InvariantCulture, $"{study.Trials.Count} trials"))).Append("</p>\n");
         s.Append("<div class=\"cards\">\n");
 
-        var summary = new StudySummary(study, now);
+        var summary = new TrialTotals(study, now);
         s.Append("<section class=\"card\" id=\"summary\"><h2>Study</h2><table class=\"kv\">\n");
         Row(s, "objective", $"{study.ObjectiveName} ({direction})");
         s.Append("<tr><th>trials</th><td><span class=\"states\">");
@@ -180,7 +180,7 @@ public sealed partial class ReportWriter(TimeProvider time, ReportOptions? optio
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    private static void TrialTable(Utf8JsonWriter json, StudySnapshot study, DateTimeOffset now)
+    private static void TrialTable(Utf8JsonWriter json, ReportStudy study, DateTimeOffset now)
     {
         var paramNames = ParamAxis.ParamNames(study.Trials);
         json.WriteStartObject();

@@ -6,7 +6,7 @@ namespace HoMM.Reports.Html;
 public sealed record ModelSize(double? Params, double? Flops);
 
 /// <summary>What a report shows: the study and what is known about it beyond its trials.</summary>
-public sealed record StudyReport(StudySnapshot Study)
+public sealed record StudyReport(ReportStudy Study)
 {
     /// <summary>
     /// Parameter → importance, when already known. When null and <see cref="SearchSpace"/> is

@@ -9,7 +9,7 @@ namespace HoMM.Reports.Loading;
 /// objective's intermediate values), each trial's <see cref="TrialExtras"/> by number, and the
 /// store's change cursor up to which it is complete.
 /// </summary>
-public sealed record LoadedStudy(StudyRecord Study, StudySnapshot Snapshot, IReadOnlyDictionary<int, TrialExtras> Extras, long Cursor)
+public sealed record LoadedStudy(StudyRecord Study, ReportStudy Snapshot, IReadOnlyDictionary<int, TrialExtras> Extras, long Cursor)
 {
     /// <summary>
     /// The report of this state: the search space (for importances), the slot of each started
@@ -71,7 +71,7 @@ public sealed class StudyReader : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(studyName);
         if (await store.GetStudyAsync(studyName, cancellationToken) is not { } study)
             return null;
-        var empty = new LoadedStudy(study, new StudySnapshot(study.Name, study.Direction, study.ObjectiveMetric, []),
+        var empty = new LoadedStudy(study, new ReportStudy(study.Name, study.Direction, study.ObjectiveMetric, []),
             new Dictionary<int, TrialExtras>(), 0);
         var reader = new StudyReader(store, empty);
         await reader.RefreshAsync(cancellationToken);
@@ -116,7 +116,7 @@ public sealed class StudyReader : IDisposable
             }
             var trials = byNumber.Values.OrderBy(t => t.Number).ToList();
             var study = before.Study;
-            current = new LoadedStudy(study, new StudySnapshot(study.Name, study.Direction, study.ObjectiveMetric, trials), allExtras, page.Cursor);
+            current = new LoadedStudy(study, new ReportStudy(study.Name, study.Direction, study.ObjectiveMetric, trials), allExtras, page.Cursor);
             return page.Trials.Select(t => t.Number).ToList();
         }
         finally

@@ -45,7 +45,7 @@ public static class ContourPlot
     /// <summary>Trials farther than this many bandwidths do not contribute (weight below 1 %).</summary>
     private const double Cutoff = 3.0;
 
-    public static ContourInfo Build(StudySnapshot study, string xParam, string yParam, ContourOptions? options = null)
+    public static ContourInfo Build(ReportStudy study, string xParam, string yParam, ContourOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(study);
         ArgumentException.ThrowIfNullOrWhiteSpace(xParam);

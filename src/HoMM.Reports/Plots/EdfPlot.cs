@@ -21,10 +21,10 @@ public static class EdfPlot
     /// <summary>Above this many values a series is drawn at evenly spaced ranks (the step shape is kept).</summary>
     private const int MaxDrawnPoints = 1000;
 
-    public static EdfInfo Build(StudySnapshot study) => Build([study]);
+    public static EdfInfo Build(ReportStudy study) => Build([study]);
 
     /// <exception cref="ArgumentException">The studies optimize different objectives.</exception>
-    public static EdfInfo Build(IReadOnlyList<StudySnapshot> studies)
+    public static EdfInfo Build(IReadOnlyList<ReportStudy> studies)
     {
         ArgumentNullException.ThrowIfNull(studies);
         ArgumentOutOfRangeException.ThrowIfZero(studies.Count, nameof(studies));

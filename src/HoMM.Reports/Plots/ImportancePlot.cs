@@ -17,7 +17,7 @@ public static class ImportancePlot
     /// Evaluates fANOVA-style importances (<see cref="ParameterImportance"/>) over the study's
     /// complete trials; parameters of <paramref name="space"/> with a single value are left out.
     /// </summary>
-    public static ImportanceInfo Build(StudySnapshot study, SearchSpaceDefinition space, ImportanceOptions? options = null)
+    public static ImportanceInfo Build(ReportStudy study, SearchSpaceDefinition space, ImportanceOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(study);
         ArgumentNullException.ThrowIfNull(space);
@@ -28,7 +28,7 @@ public static class ImportancePlot
     /// Sorts <paramref name="importances"/> (from an importance evaluator such as fANOVA) for the plot.
     /// </summary>
     /// <exception cref="ArgumentException">An importance is negative or not finite.</exception>
-    public static ImportanceInfo Build(StudySnapshot study, IReadOnlyDictionary<string, double> importances)
+    public static ImportanceInfo Build(ReportStudy study, IReadOnlyDictionary<string, double> importances)
     {
         ArgumentNullException.ThrowIfNull(study);
         ArgumentNullException.ThrowIfNull(importances);

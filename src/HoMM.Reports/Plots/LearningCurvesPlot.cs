@@ -27,7 +27,7 @@ public sealed record LearningCurvesOptions
 /// <summary>Intermediate values (learning curves) of every trial, pruned trials drawn apart.</summary>
 public static class LearningCurvesPlot
 {
-    public static LearningCurvesInfo Build(StudySnapshot study, LearningCurvesOptions? options = null)
+    public static LearningCurvesInfo Build(ReportStudy study, LearningCurvesOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(study);
         options ??= new LearningCurvesOptions();

@@ -41,7 +41,7 @@ public static class ModelSizePlot
     public const string NoSizesNote =
         "no complete trial recorded its model size (the trainer's info line sets info/params and info/flops)";
 
-    public static ModelSizeInfo Build(StudySnapshot study, IReadOnlyDictionary<int, ModelSize>? sizes)
+    public static ModelSizeInfo Build(ReportStudy study, IReadOnlyDictionary<int, ModelSize>? sizes)
     {
         ArgumentNullException.ThrowIfNull(study);
         var byParams = new List<SizedPoint>();

@@ -32,7 +32,7 @@ public sealed record OptimizationHistoryInfo(
 /// <summary>Optimization history: values by trial number with the best-so-far line.</summary>
 public static class OptimizationHistoryPlot
 {
-    public static OptimizationHistoryInfo Build(StudySnapshot study)
+    public static OptimizationHistoryInfo Build(ReportStudy study)
     {
         ArgumentNullException.ThrowIfNull(study);
         var complete = new List<TrialPoint>();
@@ -43,8 +43,8 @@ public static class OptimizationHistoryPlot
         {
             switch (t.State)
             {
-                case TrialState.Complete when t.Value is { } v && double.IsFinite(v):
-                    complete.Add(new(t.Number, v));
+                case TrialState.Complete when BestTrialRule.IsRanked(t):
+                    complete.Add(new(t.Number, t.Value!.Value));
                     break;
                 case TrialState.Complete:
                     // A complete trial without a usable value is as good as failed for this plot.
@@ -68,7 +68,7 @@ public static class OptimizationHistoryPlot
         var incumbent = double.NaN;
         foreach (var p in complete)
         {
-            if (double.IsNaN(incumbent) || study.IsBetter(p.Value, incumbent))
+            if (double.IsNaN(incumbent) || study.Direction.IsBetter(p.Value, incumbent))
                 incumbent = p.Value;
             best.Add(new(p.Number, incumbent));
         }

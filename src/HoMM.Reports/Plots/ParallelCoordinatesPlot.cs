@@ -24,7 +24,7 @@ public static class ParallelCoordinatesPlot
 {
     /// <param name="study">The study.</param>
     /// <param name="paramNames">The parameters, in axis order; all of them when null.</param>
-    public static ParallelCoordinatesInfo Build(StudySnapshot study, IReadOnlyList<string>? paramNames = null)
+    public static ParallelCoordinatesInfo Build(ReportStudy study, IReadOnlyList<string>? paramNames = null)
     {
         ArgumentNullException.ThrowIfNull(study);
         var complete = study.CompleteTrials.OrderBy(t => t.Number).ToList();

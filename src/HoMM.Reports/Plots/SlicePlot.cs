@@ -13,7 +13,7 @@ public static class SlicePlot
 {
     private const int Columns = 3;
 
-    public static SliceInfo Build(StudySnapshot study, IReadOnlyList<string>? paramNames = null)
+    public static SliceInfo Build(ReportStudy study, IReadOnlyList<string>? paramNames = null)
     {
         ArgumentNullException.ThrowIfNull(study);
         var complete = study.CompleteTrials.OrderBy(t => t.Number).ToList();

@@ -19,7 +19,7 @@ public static class TimelinePlot
     /// <param name="study">The study.</param>
     /// <param name="now">The end of running trials' bars.</param>
     /// <param name="slotByTrial">Trial number → slot that ran it (e.g. <c>node-a/gpu1</c>); null infers lanes.</param>
-    public static TimelineInfo Build(StudySnapshot study, DateTimeOffset now, IReadOnlyDictionary<int, string>? slotByTrial = null)
+    public static TimelineInfo Build(ReportStudy study, DateTimeOffset now, IReadOnlyDictionary<int, string>? slotByTrial = null)
     {
         ArgumentNullException.ThrowIfNull(study);
         var started = new List<(FrozenTrial Trial, DateTimeOffset Start, DateTimeOffset End, bool Running)>();

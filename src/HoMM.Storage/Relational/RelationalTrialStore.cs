@@ -148,21 +148,19 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
             .GroupBy(t => new { t.StudyId, t.State })
             .Select(g => new { g.Key.StudyId, g.Key.State, Count = g.Count() })
             .ToListAsync(cancellationToken);
-        var extremes = await db.Trials
-            .Where(t => t.State == TrialState.Complete)
-            .GroupBy(t => t.StudyId)
-            .Select(g => new { StudyId = g.Key, Min = g.Min(t => t.Value), Max = g.Max(t => t.Value) })
-            .ToDictionaryAsync(x => x.StudyId, cancellationToken);
+        var complete = (await db.Trials
+                .Where(t => t.State == TrialState.Complete)
+                .Select(t => new { t.StudyId, t.Number, t.State, t.Value })
+                .ToListAsync(cancellationToken))
+            .ToLookup(t => t.StudyId);
 
         return studies.Select(s =>
         {
             var byState = AllStates();
             foreach (var c in counts.Where(c => c.StudyId == s.Id))
                 byState[c.State] = c.Count;
-            double? best = extremes.TryGetValue(s.Id, out var e)
-                ? (s.Direction == StudyDirection.Minimize ? e.Min : e.Max)
-                : null;
-            return new StudySummary(ToRecord(s), byState.AsReadOnly(), best);
+            var best = BestTrialRule.Of(complete[s.Id], s.Direction, t => t.State, t => t.Number, t => t.Value);
+            return new StudySummary(ToRecord(s), byState.AsReadOnly(), best?.Value);
         }).ToList();
     }
 
@@ -425,14 +423,13 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
     {
         await using var db = contexts.CreateDbContext();
         var facts = await StudyFactsAsync(db, studyId, cancellationToken);
-        var complete = db.Trials.Where(t => t.StudyId == studyId && t.State == TrialState.Complete);
-        var ordered = facts.Direction == StudyDirection.Minimize
-            ? complete.OrderBy(t => t.Value).ThenBy(t => t.Number)
-            : complete.OrderByDescending(t => t.Value).ThenBy(t => t.Number);
-        var bestId = await ordered.Select(t => (long?)t.Id).FirstOrDefaultAsync(cancellationToken);
-        if (bestId is null)
+        // Only the columns the rule reads; the winner is then loaded in full.
+        var complete = await db.Trials.Where(t => t.StudyId == studyId && t.State == TrialState.Complete)
+            .Select(t => new { t.Id, t.Number, t.State, t.Value })
+            .ToListAsync(cancellationToken);
+        if (BestTrialRule.Of(complete, facts.Direction, t => t.State, t => t.Number, t => t.Value) is not { } best)
             return null;
-        var (trials, _) = await LoadAsync(db, db.Trials.Where(t => t.Id == bestId), facts.Metric, cancellationToken);
+        var (trials, _) = await LoadAsync(db, db.Trials.Where(t => t.Id == best.Id), facts.Metric, cancellationToken);
         return trials.Single();
     }
 

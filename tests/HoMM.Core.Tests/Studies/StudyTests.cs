@@ -324,6 +324,16 @@ public class StudyTests
     }
 
     [Fact]
+    public void BestTrial_InfiniteValues_AreNotRanked()
+    {
+        var study = NewStudy(direction: StudyDirection.Minimize);
+        foreach (var v in new[] { 0.4, double.NegativeInfinity, 0.2, 0.2 })
+            study.Tell(study.Ask().Number, v);
+
+        Assert.Equal(2, study.BestTrial!.Number);
+    }
+
+    [Fact]
     public void Study_ConcurrentAskAndTell_KeepsEveryTrialConsistent()
     {
         var study = NewStudy();

@@ -123,7 +123,7 @@ public partial class ReportWriterTests
     public void Write_MarkupInNamesAndValues_IsEscaped()
     {
         const string evil = "<script>alert(1)</script>";
-        var study = new StudySnapshot(evil, StudyDirection.Maximize, "acc</script>",
+        var study = new ReportStudy(evil, StudyDirection.Maximize, "acc</script>",
             [Complete(0, 0.5, new Dictionary<string, object> { [evil] = 0.3, ["act"] = "gelu" })]);
 
         var html = Render(new StudyReport(study) { Details = [new(evil, evil)] });

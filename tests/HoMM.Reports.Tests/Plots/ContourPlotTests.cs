@@ -8,7 +8,7 @@ namespace HoMM.Reports.Tests.Plots;
 
 public class ContourPlotTests
 {
-    private static StudySnapshot Plane(int n, Func<double, double, double> objective, double wdMax = 0.1)
+    private static ReportStudy Plane(int n, Func<double, double, double> objective, double wdMax = 0.1)
     {
         var rng = new Random(3);
         var trials = new FrozenTrial[n];

@@ -24,7 +24,7 @@ public class EdfPlotTests
     public void Build_StudiesWithDifferentObjectives_Throws()
     {
         var a = Study(StudyDirection.Minimize, Complete(0, 1));
-        var b = new StudySnapshot("other", StudyDirection.Minimize, "loss", [Complete(0, 1)]);
+        var b = new ReportStudy("other", StudyDirection.Minimize, "loss", [Complete(0, 1)]);
 
         var ex = Assert.Throws<ArgumentException>(() => EdfPlot.Build([a, b]));
         Assert.Contains("'loss'", ex.Message, StringComparison.Ordinal);

@@ -8,7 +8,7 @@ namespace HoMM.Reports.Tests.Plots;
 
 public class ImportancePlotTests
 {
-    private static readonly StudySnapshot Empty = Study(StudyDirection.Maximize);
+    private static readonly ReportStudy Empty = Study(StudyDirection.Maximize);
 
     [Fact]
     public void Build_SortsMostImportantFirst_TiesByName()

@@ -16,7 +16,7 @@ public class ParallelCoordinatesPlotTests
         return p;
     }
 
-    private static readonly StudySnapshot Study3 = Study(
+    private static readonly ReportStudy Study3 = Study(
         StudyDirection.Minimize,
         Complete(0, 0.3, P(1e-4, 2, 0.01)),
         Complete(1, 0.2, P(1e-2, 3, 0.05)),

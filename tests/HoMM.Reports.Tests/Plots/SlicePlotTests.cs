@@ -8,7 +8,7 @@ namespace HoMM.Reports.Tests.Plots;
 
 public class SlicePlotTests
 {
-    private static readonly StudySnapshot Study4 = Study(
+    private static readonly ReportStudy Study4 = Study(
         StudyDirection.Maximize,
         Complete(0, 0.5, new Dictionary<string, object> { ["lr"] = 1e-3, ["act"] = "relu", ["wd"] = 0.01 }),
         Complete(1, 0.6, new Dictionary<string, object> { ["lr"] = 1e-2, ["act"] = "gelu" }),

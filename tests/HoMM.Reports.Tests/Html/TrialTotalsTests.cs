@@ -15,7 +15,7 @@ public class StudySummaryTests
             Trial(2, TrialState.Running, started: T0.AddMinutes(20)),
             Trial(3, TrialState.Waiting));
 
-        var summary = new StudySummary(study, T0.AddMinutes(30));
+        var summary = new TrialTotals(study, T0.AddMinutes(30));
 
         Assert.Equal([new(TrialState.Waiting, 1), new(TrialState.Running, 1), new(TrialState.Complete, 2)], summary.CountByState);
         Assert.Equal(TimeSpan.FromMinutes(35), summary.TotalCompute);

@@ -6,8 +6,8 @@ using HoMM.StudyFiles.Trainer;
 
 namespace HoMM.Cli.Validate;
 
-/// <summary>A readable summary of a valid study: what will be searched, how, and within which budget.</summary>
-internal static class StudySummary
+/// <summary>A readable summary of a valid study definition (what validate prints): what will be searched, how, and within which budget.</summary>
+internal static class DefinitionSummary
 {
     public static void Write(TextWriter w, StudyDefinition study)
     {

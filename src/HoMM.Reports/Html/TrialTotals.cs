@@ -3,9 +3,9 @@ using HoMM.Core.Trials;
 namespace HoMM.Reports.Html;
 
 /// <summary>The numbers at the top of a report: trials by state and the compute they used.</summary>
-public sealed record StudySummary
+public sealed record TrialTotals
 {
-    public StudySummary(StudySnapshot study, DateTimeOffset now)
+    public TrialTotals(ReportStudy study, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(study);
         CountByState = Enum.GetValues<TrialState>()
