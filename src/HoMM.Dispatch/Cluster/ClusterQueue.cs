@@ -14,9 +14,10 @@ namespace HoMM.Dispatch.Cluster;
 /// </summary>
 public static class ClusterQueue
 {
-    /// <summary>How often a node records that it is alive in the queue. 1.5 s rather than 2 s: a
-    /// killed node is noticed up to one interval after its last check-in plus one interval of the
-    /// noticing node, and with 2 s a loaded CI machine once took 10.1 s to restart an attempt.</summary>
+    /// <summary>How often a node records that it is alive in the queue. A killed node is noticed up
+    /// to one interval after its last check-in plus one interval of the noticing node, so the
+    /// interval is what keeps a restart within the 10 s the cluster promises on a loaded machine
+    /// (measurements: docs/architecture.md, cluster decision).</summary>
     public static readonly TimeSpan CheckinInterval = TimeSpan.FromMilliseconds(1500);
 
     /// <summary>How late a check-in may be before the others recover the node's jobs. Kept well
