@@ -1,0 +1,4 @@
+namespace HoMM.ImageData;
+
+/// <summary>An image folder is missing, malformed or too damaged to train on; the message names the folder, the rule and what to do.</summary>
+public sealed class ImageDataException(string message) : Exception(message);
