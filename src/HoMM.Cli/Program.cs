@@ -11,6 +11,7 @@ root.Subcommands.Add(HoMM.Cli.Export.ExportCommand.Create());
 root.Subcommands.Add(HoMM.Cli.Report.ReportCommand.Create());
 root.Subcommands.Add(HoMM.Cli.Dashboard.DashboardCommand.Create());
 root.Subcommands.Add(HoMM.Cli.Worker.WorkerCommand.Create());
+root.Subcommands.Add(HoMM.Cli.Data.DataCommand.Create());
 
 root.Subcommands.Add(HoMM.Cli.Run.RunCommand.Create());
 

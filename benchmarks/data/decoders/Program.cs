@@ -11,6 +11,32 @@ using HoMM.ImageData.Transforms;
 using SixLabors.ImageSharp.Processing;
 using static K;
 
+if (args.Length > 0 && args[0] == "parity")
+{
+    // parity DIR: DIR/tv160.txt lists images, DIR/tv160.bin holds torchvision's 3×160×160 float32 for each.
+    var names = File.ReadAllLines(Path.Join(args[1], "tv160.txt"));
+    var expected = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Join(args[1], "tv160.bin"))).ToArray();
+    foreach (var shrinkOnLoad in new[] { false, true })
+    {
+        using var t = new ImageTransformer(new ImageTransformOptions { ImageSize = 160, ShrinkOnLoad = shrinkOnLoad }, false);
+        var output = new float[t.OutputLength];
+        double total = 0;
+        for (var i = 0; i < names.Length; i++)
+        {
+            var rng = new HoMM.ImageData.Randomness.SampleRandom(0, HoMM.ImageData.Randomness.RandomStream.Sample, 0);
+            t.Transform(File.ReadAllBytes(Path.Join(args[1], names[i])), ref rng, output);
+            double sum = 0;
+            for (var j = 0; j < output.Length; j++)
+                sum += Math.Abs(output[j] - expected[(i * output.Length) + j]);
+            total += sum / output.Length;
+        }
+
+        Console.WriteLine($"shrink-on-load {shrinkOnLoad}: mean |ours - torchvision| = {total / names.Length * 255 / 2:F3}/255 of [0, 1] over {names.Length} images");
+    }
+
+    return;
+}
+
 var folder = args.Length > 0 ? args[0] : throw new ArgumentException("usage: decoders FOLDER [rounds]");
 var rounds = args.Length > 1 ? int.Parse(args[1]) : 3;
 var files = Directory.EnumerateFiles(folder, "*.*", SearchOption.AllDirectories)

@@ -15,6 +15,8 @@ public sealed unsafe class ImageDecoder : IDisposable
     /// <summary>Larger images are refused as corrupt (PIL refuses above 178 M pixels too): a decompression bomb would exhaust memory.</summary>
     public const long MaxPixels = 178_956_970;
 
+    private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
     private nint _jpeg;
     private bool _disposed;
     private byte[] _scratch = [];
@@ -24,7 +26,7 @@ public sealed unsafe class ImageDecoder : IDisposable
     {
         if (data.Length >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF)
             return ImageFormat.Jpeg;
-        if (data.Length >= 8 && data[..8].SequenceEqual("\x89PNG\r\n\x1a\n"u8))
+        if (data.Length >= 8 && data[..8].SequenceEqual(PngSignature))
             return ImageFormat.Png;
         return ImageFormat.Unknown;
     }
@@ -40,11 +42,7 @@ public sealed unsafe class ImageDecoder : IDisposable
                 return new ImageHeader(w, h, ImageFormat.Jpeg);
             }
             case ImageFormat.Png:
-            {
-                var image = PngBegin(data);
-                LibPng.Free(&image);
-                return new ImageHeader((int)image.Width, (int)image.Height, ImageFormat.Png);
-            }
+                return Png(data, null);
             default:
                 throw new CorruptImageException($"not a JPEG or PNG file (starts with {Convert.ToHexString(data[..Math.Min(8, data.Length)])})");
         }
@@ -83,7 +81,7 @@ public sealed unsafe class ImageDecoder : IDisposable
                 DecodeJpeg(data, shrink, image);
                 break;
             case ImageFormat.Png:
-                DecodePng(data, image);
+                Png(data, image);
                 break;
             default:
                 throw new CorruptImageException($"not a JPEG or PNG file (starts with {Convert.ToHexString(data[..Math.Min(8, data.Length)])})");
@@ -98,6 +96,21 @@ public sealed unsafe class ImageDecoder : IDisposable
             _ = TurboJpeg.Destroy(_jpeg);
             _jpeg = 0;
         }
+    }
+
+    /// <summary>
+    /// A TurboJPEG failure: the handle is replaced, since libjpeg-turbo 2.1 leaves a handle whose
+    /// call failed half-way in a state where the next header read returns 0 × 0.
+    /// </summary>
+    private CorruptImageException JpegFailure(string message)
+    {
+        if (_jpeg != 0)
+        {
+            _ = TurboJpeg.Destroy(_jpeg);
+            _jpeg = 0;
+        }
+
+        return new CorruptImageException(message);
     }
 
     private nint Jpeg()
@@ -119,7 +132,9 @@ public sealed unsafe class ImageDecoder : IDisposable
         fixed (byte* p = data)
         {
             if (TurboJpeg.DecompressHeader(handle, p, (nuint)data.Length, out var w, out var h, out _, out var colorspace) != 0)
-                throw new CorruptImageException($"JPEG header: {TurboJpeg.LastError(handle)}");
+                throw JpegFailure($"JPEG header: {TurboJpeg.LastError(handle)}");
+            if (w <= 0 || h <= 0)
+                throw new CorruptImageException($"JPEG header: image of {w}×{h} pixels");
             if ((long)w * h > MaxPixels)
                 throw new CorruptImageException($"JPEG of {w}×{h} pixels is over the limit of {MaxPixels}");
             return (w, h, colorspace);
@@ -155,7 +170,7 @@ public sealed unsafe class ImageDecoder : IDisposable
             {
                 var message = TurboJpeg.LastError(handle);
                 if (TurboJpeg.ErrorCode(handle) != TurboJpeg.ErrorWarning || message.Contains("premature end", StringComparison.OrdinalIgnoreCase))
-                    throw new CorruptImageException($"JPEG data: {message}");
+                    throw JpegFailure($"JPEG data: {message}");
             }
         }
 
@@ -201,54 +216,51 @@ public sealed unsafe class ImageDecoder : IDisposable
         return false;
     }
 
-    private static LibPng.Image PngBegin(ReadOnlySpan<byte> data)
+    /// <summary>
+    /// Reads a PNG's header and, when <paramref name="rgb"/> is given, its pixels. One png_image
+    /// from begin to finish, with the data pinned throughout: libpng keeps pointers to both (its
+    /// error handler writes into the struct), so neither may move or be copied in between.
+    /// </summary>
+    private ImageHeader Png(ReadOnlySpan<byte> data, RgbImage? rgb)
     {
         var image = new LibPng.Image { Version = LibPng.Version };
         fixed (byte* p = data)
         {
-            if (LibPng.BeginReadFromMemory(&image, p, (nuint)data.Length) == 0)
+            try
             {
-                var message = image.ErrorMessage();
-                LibPng.Free(&image);
-                throw new CorruptImageException($"PNG header: {message}");
+                if (LibPng.BeginReadFromMemory(&image, p, (nuint)data.Length) == 0)
+                    throw new CorruptImageException($"PNG header: {image.ErrorMessage()}");
+                var (w, h) = ((int)image.Width, (int)image.Height);
+                if (w <= 0 || h <= 0 || (long)w * h > MaxPixels)
+                    throw new CorruptImageException($"PNG of {image.Width}×{image.Height} pixels is empty or over the limit of {MaxPixels}");
+                if (rgb is null)
+                    return new ImageHeader(w, h, ImageFormat.Png);
+
+                // Read as RGBA and drop alpha: PIL's convert("RGB") drops it too rather than compositing.
+                image.Format = LibPng.FormatRgba;
+                EnsureScratch(w * h * 4);
+                fixed (byte* d = _scratch)
+                {
+                    if (LibPng.FinishRead(&image, null, d, w * 4, null) == 0)
+                        throw new CorruptImageException($"PNG data: {image.ErrorMessage()}");
+                }
+
+                rgb.Reset(w, h);
+                var dst = rgb.Pixels;
+                var src = _scratch.AsSpan(0, w * h * 4);
+                for (int i = 0, j = 0; j < dst.Length; i += 4, j += 3)
+                {
+                    dst[j] = src[i];
+                    dst[j + 1] = src[i + 1];
+                    dst[j + 2] = src[i + 2];
+                }
+
+                return new ImageHeader(w, h, ImageFormat.Png);
             }
-        }
-
-        if ((long)image.Width * image.Height > MaxPixels)
-        {
-            LibPng.Free(&image);
-            throw new CorruptImageException($"PNG of {image.Width}×{image.Height} pixels is over the limit of {MaxPixels}");
-        }
-
-        return image;
-    }
-
-    private void DecodePng(ReadOnlySpan<byte> data, RgbImage rgb)
-    {
-        var image = PngBegin(data);
-        var (w, h) = ((int)image.Width, (int)image.Height);
-        // Read as RGBA and drop alpha: PIL's convert("RGB") drops it too rather than compositing.
-        image.Format = LibPng.FormatRgba;
-        EnsureScratch(w * h * 4);
-        fixed (byte* d = _scratch)
-        {
-            if (LibPng.FinishRead(&image, null, d, w * 4, null) == 0)
+            finally
             {
-                var message = image.ErrorMessage();
                 LibPng.Free(&image);
-                throw new CorruptImageException($"PNG data: {message}");
             }
-        }
-
-        LibPng.Free(&image);
-        rgb.Reset(w, h);
-        var dst = rgb.Pixels;
-        var src = _scratch.AsSpan(0, w * h * 4);
-        for (int i = 0, j = 0; j < dst.Length; i += 4, j += 3)
-        {
-            dst[j] = src[i];
-            dst[j + 1] = src[i + 1];
-            dst[j + 2] = src[i + 2];
         }
     }
 

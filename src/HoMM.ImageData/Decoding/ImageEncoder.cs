@@ -9,6 +9,11 @@ public static unsafe class ImageEncoder
     public static byte[] Jpeg(ReadOnlySpan<byte> rgb, int width, int height, int quality = 90)
     {
         CheckSize(rgb, width, height);
+        return Compress(rgb, width, height, width * 3, TurboJpeg.PixelRgb, TurboJpeg.Subsample420, quality);
+    }
+
+    private static byte[] Compress(ReadOnlySpan<byte> pixels, int width, int height, int pitch, int format, int subsampling, int quality)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(quality, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(quality, 100);
         var handle = TurboJpeg.InitCompress();
@@ -18,9 +23,9 @@ public static unsafe class ImageEncoder
         nuint size = 0;
         try
         {
-            fixed (byte* src = rgb)
+            fixed (byte* src = pixels)
             {
-                if (TurboJpeg.Compress(handle, src, width, width * 3, height, TurboJpeg.PixelRgb, &jpeg, &size, TurboJpeg.Subsample420, quality, 0) != 0)
+                if (TurboJpeg.Compress(handle, src, width, pitch, height, format, &jpeg, &size, subsampling, quality, 0) != 0)
                     throw new InvalidOperationException($"JPEG encoding failed: {TurboJpeg.LastError(handle)}");
             }
 
@@ -32,6 +37,16 @@ public static unsafe class ImageEncoder
                 TurboJpeg.Free(jpeg);
             _ = TurboJpeg.Destroy(handle);
         }
+    }
+
+    /// <summary>Greyscale JPEG of <paramref name="grey"/> (width × height bytes): one channel in the file, as some ImageNet photos are.</summary>
+    public static byte[] JpegGrey(ReadOnlySpan<byte> grey, int width, int height, int quality = 90)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        if (grey.Length != width * height)
+            throw new ArgumentException($"{grey.Length} bytes are not a {width}×{height} grey image", nameof(grey));
+        return Compress(grey, width, height, width, TurboJpeg.PixelGray, TurboJpeg.SubsampleGray, quality);
     }
 
     /// <summary>PNG of <paramref name="rgb"/> (interleaved, width × height × 3).</summary>

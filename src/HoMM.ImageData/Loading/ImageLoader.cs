@@ -150,7 +150,7 @@ public sealed class ImageLoader : IDisposable
 
             Interlocked.Add(ref _waitedTicks, Stopwatch.GetTimestamp() - start);
             if (_failure is { } failure)
-                throw failure is ImageDataException ? new ImageDataException(failure.Message) : new ImageDataException($"image loader failed: {failure.Message}");
+                throw failure is ImageDataException ? new ImageDataException(failure.Message, failure) : new ImageDataException($"image loader failed: {failure.Message}", failure);
             _current++;
             _held = slot;
             return slot.Output;

@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
+using HoMM.ImageData;
+using HoMM.ImageData.Export;
 
 namespace HoMM.Trainer.Data;
 
@@ -35,47 +35,20 @@ public static class FashionMnist
         return new ImageDataset(images, labels, 1, dims[1], 10, PixelMean, PixelStd);
     }
 
-    private static string Find(string directory, string name)
-    {
-        foreach (var candidate in new[] { name + ".gz", name })
-        {
-            var path = Path.Combine(directory, candidate);
-            if (File.Exists(path))
-                return path;
-        }
+    private static string Find(string directory, string name) =>
+        IdxFile.Find(directory, name) ?? throw new DataException($"Fashion-MNIST: '{Path.Combine(directory, name)}.gz' is missing; the folder needs train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz (apt-get install dataset-fashion-mnist)");
 
-        throw new DataException($"Fashion-MNIST: '{Path.Combine(directory, name)}.gz' is missing; the folder needs train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz (apt-get install dataset-fashion-mnist)");
-    }
-
-    /// <summary>Reads an unsigned-byte IDX file: magic 0x0000_08_rank, big-endian int32 dims, then the data.</summary>
+    /// <summary>Reads an unsigned-byte IDX file (the one reader, HoMM.ImageData's, which homm-search's data export uses too).</summary>
     internal static byte[] ReadIdx(string path, int rank, out int[] dims)
     {
-        using var file = File.OpenRead(path);
-        using Stream stream = path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(file, CompressionMode.Decompress) : file;
-        Span<byte> header = stackalloc byte[4];
-        stream.ReadExactly(header);
-        if (header[0] != 0 || header[1] != 0 || header[2] != 0x08 || header[3] != rank)
-            throw new DataException($"{path}: not an IDX file of unsigned bytes with {rank} dimension(s) (header {Convert.ToHexString(header)})");
-        dims = new int[rank];
-        long total = 1;
-        for (var i = 0; i < rank; i++)
-        {
-            stream.ReadExactly(header);
-            dims[i] = BinaryPrimitives.ReadInt32BigEndian(header);
-            total *= dims[i];
-        }
-
-        var data = new byte[total];
         try
         {
-            stream.ReadExactly(data);
+            return IdxFile.Read(path, rank, out dims);
         }
-        catch (EndOfStreamException)
+        catch (ImageDataException e)
         {
-            throw new DataException($"{path}: the file ends before its {total} bytes of data (truncated download?)");
+            throw new DataException(e.Message);
         }
-
-        return data;
     }
 }
 

@@ -17,6 +17,7 @@ internal static unsafe partial class TurboJpeg
     public const int ColorspaceYcck = 4;
     public const int Subsample444 = 0;
     public const int Subsample420 = 2;
+    public const int SubsampleGray = 3;
     public const int ErrorWarning = 0;
 
     [LibraryImport(Library, EntryPoint = "tjInitDecompress")]
