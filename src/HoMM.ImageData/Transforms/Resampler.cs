@@ -10,7 +10,7 @@ namespace HoMM.ImageData.Transforms;
 /// upstream HoMM's to within rounding (tests/HoMM.ImageData.Tests, transform parity). Only the
 /// rows and columns the box needs are filtered. One instance per thread: it keeps its scratch.
 /// </summary>
-internal sealed class Resampler
+internal sealed unsafe class Resampler
 {
     private readonly AxisWeights _x = new();
     private readonly AxisWeights _y = new();
@@ -38,60 +38,72 @@ internal sealed class Resampler
         if (_rows.Length < needed)
             _rows = new float[needed];
 
-        // Horizontal pass: each needed source row → width interleaved RGB floats.
-        ReadOnlySpan<byte> pixels = source.Pixels;
+        // Horizontal pass: each needed source row → width interleaved RGB floats. Pointers, not
+        // spans, in the two inner loops: bounds checks there cost about a third of the time.
         var stride = source.Width * 3;
-        for (var y = firstRow; y < lastRow; y++)
+        var taps = _x.MaxTaps;
+        fixed (byte* pixels = source.Pixels)
+        fixed (float* rows = _rows)
+        fixed (float* xw = _x.Weights)
+        fixed (int* xs = _x.Start)
+        fixed (int* xc = _x.Count)
         {
-            var src = pixels.Slice(y * stride, stride);
-            var dst = _rows.AsSpan((y - firstRow) * rowFloats, rowFloats);
-            for (var x = 0; x < width; x++)
+            for (var y = firstRow; y < lastRow; y++)
             {
-                var start = _x.Start[x];
-                var taps = _x.Count[x];
-                var w = _x.Weights.AsSpan(x * _x.MaxTaps, taps);
-                float r = 0, g = 0, b = 0;
-                var p = start * 3;
-                for (var t = 0; t < taps; t++, p += 3)
+                var src = pixels + (y * stride);
+                var dst = rows + ((y - firstRow) * rowFloats);
+                for (var x = 0; x < width; x++)
                 {
-                    var k = w[t];
-                    r += src[p] * k;
-                    g += src[p + 1] * k;
-                    b += src[p + 2] * k;
-                }
+                    var w = xw + (x * taps);
+                    var p = src + (xs[x] * 3);
+                    float r = 0, g = 0, b = 0;
+                    for (var t = xc[x]; t > 0; t--, p += 3, w++)
+                    {
+                        var k = *w;
+                        r += p[0] * k;
+                        g += p[1] * k;
+                        b += p[2] * k;
+                    }
 
-                dst[x * 3] = r;
-                dst[(x * 3) + 1] = g;
-                dst[(x * 3) + 2] = b;
+                    dst[x * 3] = r;
+                    dst[(x * 3) + 1] = g;
+                    dst[(x * 3) + 2] = b;
+                }
             }
         }
 
         // Vertical pass: output row y from its window of filtered rows, de-interleaved into planes.
-        var red = planes[..plane];
-        var green = planes.Slice(plane, plane);
-        var blue = planes.Slice(2 * plane, plane);
-        for (var y = 0; y < height; y++)
+        fixed (float* output = planes)
+        fixed (float* rows = _rows)
+        fixed (float* yw = _y.Weights)
         {
-            var start = _y.Start[y] - firstRow;
-            var taps = _y.Count[y];
-            var w = _y.Weights.AsSpan(y * _y.MaxTaps, taps);
-            var rowOut = y * width;
-            for (var x = 0; x < width; x++)
+            var red = output;
+            var green = output + plane;
+            var blue = output + (2 * plane);
+            for (var y = 0; y < height; y++)
             {
-                float r = 0, g = 0, b = 0;
-                var p = (start * rowFloats) + (x * 3);
-                for (var t = 0; t < taps; t++, p += rowFloats)
+                var start = rows + ((_y.Start[y] - firstRow) * rowFloats);
+                var count = _y.Count[y];
+                var w0 = yw + (y * _y.MaxTaps);
+                var rowOut = y * width;
+                for (var x = 0; x < width; x++)
                 {
-                    var k = w[t];
-                    r += _rows[p] * k;
-                    g += _rows[p + 1] * k;
-                    b += _rows[p + 2] * k;
-                }
+                    float r = 0, g = 0, b = 0;
+                    var p = start + (x * 3);
+                    var w = w0;
+                    for (var t = count; t > 0; t--, p += rowFloats, w++)
+                    {
+                        var k = *w;
+                        r += p[0] * k;
+                        g += p[1] * k;
+                        b += p[2] * k;
+                    }
 
-                var o = rowOut + (flip ? width - 1 - x : x);
-                red[o] = (r * scale) + shift;
-                green[o] = (g * scale) + shift;
-                blue[o] = (b * scale) + shift;
+                    var o = rowOut + (flip ? width - 1 - x : x);
+                    red[o] = (r * scale) + shift;
+                    green[o] = (g * scale) + shift;
+                    blue[o] = (b * scale) + shift;
+                }
             }
         }
     }
