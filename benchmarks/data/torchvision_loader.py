@@ -3,6 +3,9 @@
 CenterCrop, RandomHorizontalFlip, ToTensor, Normalize(0.5, 0.5)) through ImageFolder +
 DataLoader, on Debian's python3-torchvision. Prints one JSON line.
   --mode loader: images/s over --batches batches after the first (worker start-up left out)
+  --mode cpu:    one process, no DataLoader: images per CPU-second of PIL open + convert + the
+                 transforms over the first --count train/ files held in memory (the per-core
+                 rate the decoder comparison sets beside ours)
   --mode parity: writes the evaluation transform of the first --count val/ images to --out
                  (float32, N x 3 x size x size) and their paths to --out.txt"""
 import argparse, json, time
@@ -25,7 +28,19 @@ a = p.parse_args()
 torch.set_num_threads(1)
 normalize = T.Normalize(mean=0.5, std=0.5)
 
-if a.mode == "parity":
+if a.mode == "cpu":
+    import io
+    from PIL import Image
+    tr = T.Compose([T.Resize(a.size), T.CenterCrop(a.size), T.RandomHorizontalFlip(), T.ToTensor(), normalize])
+    files = [open(path, "rb").read() for path, _ in ImageFolder(a.folder + "/train").samples[: a.count]]
+    rates = []
+    for _ in range(4):
+        start = time.process_time()
+        for data in files:
+            tr(Image.open(io.BytesIO(data)).convert("RGB"))
+        rates.append(len(files) / (time.process_time() - start))
+    print(json.dumps({"images_per_cpu_second": sorted(rates[1:])[1]}))
+elif a.mode == "parity":
     tr = T.Compose([T.Resize(a.size), T.CenterCrop(a.size), T.ToTensor(), normalize])
     ds = ImageFolder(a.folder + "/val", tr)
     n = min(a.count, len(ds))
