@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Xml.Linq;
+using HoMM.Tests.Shared;
 using HoMM.Core.SearchSpace;
 
 namespace HoMM.Core.Tests;
@@ -44,22 +45,12 @@ public class DependencyRuleTests
     [Fact]
     public void CoreProjectFile_Has_NoProjectOrPackageReferences()
     {
-        var csproj = XDocument.Load(Path.Combine(RepoRoot(), "src", "HoMM.Core", "HoMM.Core.csproj"));
+        var csproj = XDocument.Load(Path.Combine(RepositoryRoot.Find(), "src", "HoMM.Core", "HoMM.Core.csproj"));
         var references = csproj.Descendants()
             .Where(e => e.Name.LocalName is "ProjectReference" or "PackageReference" or "NativeLibrary" or "Reference")
             .Select(e => (string?)e.Attribute("Include"))
             .ToList();
 
         Assert.Empty(references);
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "HoMM.Search.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException("HoMM.Search.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using HoMM.Tests.Shared;
 using HoMM.ImageData.Index;
 
 namespace HoMM.ImageData.Tests;
@@ -23,23 +24,12 @@ public class DependencyRuleTests
     [Fact]
     public void ImageDataProjectFile_Has_NoProjectOrPackageReferences()
     {
-        var csproj = XDocument.Load(Path.Combine(RepoRoot(), "src", "HoMM.ImageData", "HoMM.ImageData.csproj"));
+        var csproj = XDocument.Load(Path.Combine(RepositoryRoot.Find(), "src", "HoMM.ImageData", "HoMM.ImageData.csproj"));
         var references = csproj.Descendants()
             .Where(e => e.Name.LocalName is "ProjectReference" or "PackageReference" or "Reference")
             .Select(e => (string?)e.Attribute("Include"))
             .ToList();
 
         Assert.Empty(references);
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "HoMM.Search.sln")))
-                return dir.FullName;
-        }
-
-        throw new InvalidOperationException("HoMM.Search.sln not found above " + AppContext.BaseDirectory);
     }
 }
