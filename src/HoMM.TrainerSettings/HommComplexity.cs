@@ -1,4 +1,4 @@
-namespace HoMM.Model.Complexity;
+namespace HoMM.TrainerSettings;
 
 /// <summary>
 /// Analytic size and cost of a HoMVision classifier, without building it (pure arithmetic, no

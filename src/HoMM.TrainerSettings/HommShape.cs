@@ -1,4 +1,4 @@
-namespace HoMM.Model.Complexity;
+namespace HoMM.TrainerSettings;
 
 /// <summary>
 /// The shape of a HoMVision classifier: everything its parameter and FLOP counts depend on.
@@ -32,6 +32,27 @@ public sealed record HommShape(
 
     /// <summary>Width of the high-order projections: Order · OrderExpand · Dim.</summary>
     public long HighOrderWidth => (long)Order * OrderExpand * Dim;
+
+    /// <summary>
+    /// The model a trial's settings describe: the one settings → shape mapping (homm-train builds this
+    /// model; the dispatcher counts it for max_params / max_flops). The image format comes from the
+    /// data set (<see cref="HommDataset"/>) unless the caller knows it from the data itself.
+    /// </summary>
+    /// <param name="settings">The trial's settings.</param>
+    /// <param name="classes">Number of classes; null: the data set's (an image folder's must be given: it is counted where the data is).</param>
+    /// <param name="channels">Colour channels; null: the data set's.</param>
+    /// <param name="imageSize">Image side; null: data.image_size.</param>
+    /// <exception cref="ArgumentException">The data set is unknown, or its classes must be counted and were not given.</exception>
+    public static HommShape Of(HommTrainerSettings settings, int? classes = null, int? channels = null, int? imageSize = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var dataset = HommDataset.Find(settings.Data.Dataset);
+        var m = settings.Model;
+        return new HommShape(m.Dim, m.Layers, m.Patch, m.Order, m.OrderExpand, m.FfwExpand,
+            imageSize ?? settings.Data.ImageSize,
+            channels ?? dataset?.Channels ?? throw new ArgumentException($"unknown data set '{settings.Data.Dataset}'", nameof(settings)),
+            classes ?? dataset?.Classes ?? throw new ArgumentException($"the number of classes of {settings.Data.Dataset} must be counted from the data; pass it", nameof(classes)));
+    }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming every value out of range.</summary>
     public void Validate()

@@ -1,0 +1,27 @@
+namespace HoMM.TrainerSettings;
+
+/// <summary>A metric homm-train reports: its name in the metrics lines and what it measures.</summary>
+/// <param name="Name">The key in <c>{"step":N,"metrics":{…}}</c> and in the final line.</param>
+/// <param name="Meaning">What it measures.</param>
+/// <param name="AtEndOnly">Reported in the final line only, not at every evaluation (a pruner never sees it).</param>
+public sealed record HommMetric(string Name, string Meaning, bool AtEndOnly = false);
+
+/// <summary>
+/// The metrics homm-train reports (src/HoMM.Trainer/Training/TrainingRun.cs; a test runs it and
+/// compares): a study with the built-in trainer must optimise one of them. One line adds a metric.
+/// </summary>
+public static class HommMetrics
+{
+    public static IReadOnlyList<HommMetric> Reported { get; } =
+    [
+        new("val/acc", "accuracy on the evaluation images"),
+        new("val/loss", "cross-entropy on the evaluation images"),
+        new("train/acc", "training accuracy since the previous evaluation"),
+        new("train/loss", "training loss since the previous evaluation"),
+        new("lr", "the learning rate at the evaluation's step"),
+    ];
+
+    public static IEnumerable<string> Names => Reported.Select(m => m.Name);
+
+    public static HommMetric? Find(string name) => Reported.FirstOrDefault(m => m.Name == name);
+}
