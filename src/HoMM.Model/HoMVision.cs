@@ -1,4 +1,4 @@
-using HoMM.Model.Complexity;
+using HoMM.TrainerSettings;
 using HoMM.Torch;
 using HoMM.Torch.Modules;
 using static HoMM.Torch.torch;

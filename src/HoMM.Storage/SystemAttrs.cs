@@ -44,6 +44,11 @@ public static class SystemAttrs
     /// which must then be on a shared file system).</summary>
     public const string StudyFilePath = "study_file_path";
 
+    /// <summary>Study: the built-in trainer's fixed settings that make up the study's identity
+    /// (HoMM.TrainerSettings' <c>HommSettings.Identity</c>), a JSON object by setting key, e.g.
+    /// <c>{"model.dim": 64, ...}</c>; <c>run</c> refuses a study file that changes one of them.</summary>
+    public const string TrainerIdentity = "trainer_identity";
+
     /// <summary>Study (cluster): JSON true while the study should be driven (set by <c>run</c> when it starts, false when it
     /// ends on its own or by Ctrl-C); a kill leaves it true, and a worker takes the study over.</summary>
     public const string ClusterDriving = "cluster/driving";

@@ -1,4 +1,5 @@
 using HoMM.StudyFiles.Trainer;
+using HoMM.TrainerSettings;
 
 namespace HoMM.StudyFiles.Tests;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using HoMM.Dispatch.Protocol;
 using HoMM.StudyFiles.Trainer;
+using HoMM.TrainerSettings;
 
 namespace HoMM.Trainer.Tests;
 

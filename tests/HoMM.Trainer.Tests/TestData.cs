@@ -1,4 +1,5 @@
 using HoMM.StudyFiles.Trainer;
+using HoMM.TrainerSettings;
 using HoMM.Trainer.Data;
 
 namespace HoMM.Trainer.Tests;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using HoMM.StudyFiles.Trainer;
+using HoMM.TrainerSettings;
 using HoMM.Trainer.Config;
 
 namespace HoMM.Trainer.Tests;

@@ -1,5 +1,5 @@
 using HoMM.Model;
-using HoMM.Model.Complexity;
+using HoMM.TrainerSettings;
 using HoMM.Torch;
 using HoMM.Trainer.Data;
 using HoMM.Trainer.Protocol;

@@ -117,7 +117,7 @@ public static class RunCommand
             {
                 (study, created) = await StudyOpener.OpenOrCreateAsync(opened.Store, definition, request.Fork, stop);
             }
-            catch (SearchSpaceChangedException e)
+            catch (StudyChangedException e)
             {
                 error.WriteLine($"homm-search run: {e.Message}");
                 return ExitConflict;

@@ -1,6 +1,5 @@
 using HoMM.Dispatch.Driver;
-using HoMM.Model.Complexity;
-using HoMM.StudyFiles.Trainer;
+using HoMM.TrainerSettings;
 
 namespace HoMM.Cli.Run;
 
@@ -38,10 +37,8 @@ internal static class TrainerLocator
     public static ModelSize CountModel(HommTrainerSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var m = settings.Model;
-        var fashion = settings.Data.Dataset == "fashion-mnist";
-        var shape = new HommShape(m.Dim, m.Layers, m.Patch, m.Order, m.OrderExpand, m.FfwExpand, settings.Data.ImageSize,
-            Channels: fashion ? 1 : 3, Classes: fashion ? 10 : CountClasses(settings.Data.Path));
+        var classes = HommDataset.Find(settings.Data.Dataset)?.Classes ?? CountClasses(settings.Data.Path);
+        var shape = HommShape.Of(settings, classes);
         return new ModelSize(HommComplexity.Parameters(shape), HommComplexity.Flops(shape));
     }
 

@@ -1,6 +1,7 @@
 using HoMM.Dispatch.Processes;
 using HoMM.Dispatch.Scheduling;
 using HoMM.StudyFiles.Trainer;
+using HoMM.TrainerSettings;
 
 namespace HoMM.Dispatch.Driver;
 

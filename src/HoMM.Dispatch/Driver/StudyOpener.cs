@@ -3,13 +3,16 @@ using HoMM.Core.Trials;
 using HoMM.Storage;
 using HoMM.Storage.Serialization;
 using HoMM.StudyFiles;
+using HoMM.StudyFiles.Trainer;
+using HoMM.TrainerSettings;
 
 namespace HoMM.Dispatch.Driver;
 
 /// <summary>
 /// Creates the study a study file describes, or finds it to resume. Same name → resume; a study of
-/// that name with another search space is refused (its trials were drawn from a different space)
-/// unless the caller forks it under a new name.
+/// that name with another identity — search space, objective, or a fixed trainer setting that
+/// changes what a trial learns (<see cref="HommSettings.Identity"/>) — is refused, since its trials
+/// could not be compared with the new ones, unless the caller forks it under a new name.
 /// </summary>
 public static class StudyOpener
 {
@@ -18,7 +21,7 @@ public static class StudyOpener
     /// <param name="forkName">Create the study under this name instead (--fork).</param>
     /// <param name="cancellationToken">Cancels the database calls.</param>
     /// <returns>The study and whether it was just created.</returns>
-    /// <exception cref="SearchSpaceChangedException">The stored study has another search space.</exception>
+    /// <exception cref="StudyChangedException">The stored study has another search space, objective or fixed trainer settings.</exception>
     public static async Task<(StudyRecord Study, bool Created)> OpenOrCreateAsync(
         ITrialStore store, StudyDefinition definition, string? forkName = null, CancellationToken cancellationToken = default)
     {
@@ -31,20 +34,35 @@ public static class StudyOpener
             system[SystemAttrs.StudyFile] = JsonSerializer.SerializeToElement(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
             system[SystemAttrs.StudyFilePath] = JsonSerializer.SerializeToElement(Path.GetFullPath(path));
         }
+        var identity = definition.Trainer is HommTrainerDefinition homm ? homm.Identity : null;
+        if (identity is not null)
+            system[SystemAttrs.TrainerIdentity] = JsonSerializer.SerializeToElement(identity);
         var (study, created) = await store.GetOrCreateStudyAsync(
             new NewStudy(name, definition.Objective.Direction, definition.Objective.Metric, definition.SearchSpace, SystemAttrs: system),
             cancellationToken).ConfigureAwait(false);
         if (!created)
         {
-            var fingerprint = SearchSpaceJson.Fingerprint(definition.SearchSpace);
-            if (study.SearchSpaceFingerprint != fingerprint)
-                throw new SearchSpaceChangedException(name, forkName is not null);
+            var changes = new List<string>();
+            if (study.SearchSpaceFingerprint != SearchSpaceJson.Fingerprint(definition.SearchSpace))
+                changes.Add("the search space");
             if (study.ObjectiveMetric != definition.Objective.Metric || study.Direction != definition.Objective.Direction)
+                changes.Add($"objective {study.ObjectiveMetric} ({study.Direction}) → {definition.Objective.Metric} ({definition.Objective.Direction})");
+            if (identity is not null)
             {
-                throw new SearchSpaceChangedException(name, forkName is not null,
-                    $"study '{name}' in this database optimizes {study.ObjectiveMetric} ({study.Direction}), the study file " +
-                    $"{definition.Objective.Metric} ({definition.Objective.Direction})");
+                var attrs = await store.GetStudyAttrsAsync(study.Id, AttrScope.System, cancellationToken).ConfigureAwait(false);
+                if (attrs.TryGetValue(SystemAttrs.TrainerIdentity, out var stored))
+                {
+                    changes.AddRange(HommSettings.IdentityChanges(stored, identity).Select(c => "trainer." + c));
+                }
+                else if (changes.Count == 0)
+                {
+                    // Created before trainer settings were part of the identity: adopt this file's,
+                    // so that from now on a change is caught.
+                    await store.SetStudyAttrAsync(study.Id, AttrScope.System, SystemAttrs.TrainerIdentity, system[SystemAttrs.TrainerIdentity], cancellationToken).ConfigureAwait(false);
+                }
             }
+            if (changes.Count > 0)
+                throw new StudyChangedException(name, forkName is not null, changes);
             return (study, false);
         }
         foreach (var parameters in definition.EnqueuedTrials)
@@ -56,10 +74,17 @@ public static class StudyOpener
     }
 }
 
-/// <summary>The study in the database was created with another search space (or objective) than the study file's.</summary>
-public sealed class SearchSpaceChangedException(string name, bool forked, string? what = null) : InvalidOperationException(
-    (what ?? $"the search space of study '{name}' in this database differs from the study file's") +
+/// <summary>The study in the database was created with another identity (search space, objective, fixed trainer settings) than the study file's.</summary>
+/// <param name="name">The study's name.</param>
+/// <param name="forked">The name is a --fork name.</param>
+/// <param name="changes">What differs, stored → file, e.g. "trainer.model.dim 32 → 128".</param>
+public sealed class StudyChangedException(string name, bool forked, IReadOnlyList<string> changes) : InvalidOperationException(
+    $"study '{name}' in this database differs from the study file: {string.Join("; ", changes)}" +
     (forked
-        ? "; the fork name is taken by a study with another space, choose another --fork name"
-        : $"; its trials were drawn from the old space and cannot be mixed with the new one. Keep the old space, " +
-          $"rename the study (name: in the file), or run with --fork <new-name> to start a new study from this file"));
+        ? ". The fork name is taken by a study that differs, choose another --fork name"
+        : ". Its trials cannot be compared with trials of the changed file. Undo the change, rename the study " +
+          "(name: in the file), or run with --fork <new-name> to start a new study from this file"))
+{
+    /// <summary>What differs, stored → file.</summary>
+    public IReadOnlyList<string> Changes { get; } = changes;
+}

@@ -11,6 +11,7 @@ using HoMM.Dispatch.Slots;
 using HoMM.Storage;
 using HoMM.StudyFiles;
 using HoMM.StudyFiles.Trainer;
+using HoMM.TrainerSettings;
 
 namespace HoMM.Dispatch.Driver;
 

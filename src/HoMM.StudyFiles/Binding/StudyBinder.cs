@@ -71,6 +71,8 @@ internal static partial class StudyBinder
             r.Error(item, "constraints", "max_params and max_flops are computed from the built-in trainer's model settings; " +
                                          "with trainer.command, express the limit over your parameters instead (e.g. 'width * depth <= 4096')");
         }
+        if (trainer is HommTrainerDefinition && objective is not null && map["objective"] is YMapping { } objectiveMap && objectiveMap["metric"] is { } metricNode)
+            TrainerBinder.CheckObjective(r, metricNode, objective.Metric);
         if (trainer is HommTrainerDefinition homm && resources is not null && map["resources"] is { } rn)
             CheckDevice(r, homm, resources, map["trainer"]!, rn);
         if (budget is { MaxParallel: { } parallel } && resources is { UsesGpus: false } && parallel > resources.CpuSlots && map["resources"] is not null)

@@ -5,6 +5,7 @@ using HoMM.Core.SearchSpace;
 using HoMM.StudyFiles.Binding;
 using HoMM.StudyFiles.SearchSpace;
 using HoMM.StudyFiles.Yaml;
+using HoMM.TrainerSettings;
 
 namespace HoMM.StudyFiles.Trainer;
 
@@ -18,7 +19,7 @@ internal static partial class TrainerBinder
     private static readonly string[] CommandKeys = ["command", "env", "working_dir"];
 
     private static readonly string[] BuiltInKeys =
-        [.. HommSettingCatalog.Sections, .. HommSettingCatalog.InSection("").Select(s => s.Name)];
+        [.. HommSettings.Sections, .. HommSettings.InSection("").Select(s => s.Name)];
 
     public static TrainerDefinition? Bind(NodeReader r, YNode node, string path, BoundSearchSpace space, string searchSpacePath)
     {
@@ -35,31 +36,31 @@ internal static partial class TrainerBinder
         r.CheckKeys(map, path, BuiltInKeys, key => key switch
         {
             "env" or "working_dir" => $"'{key}' applies to command trainers (trainer.command); the built-in trainer takes: {string.Join(", ", BuiltInKeys)}",
-            _ when HommSettingCatalog.Find(key) is { Section.Length: > 0 } s =>
+            _ when HommSettings.Find(key) is { Section.Length: > 0 } s =>
                 $"'{key}' belongs under trainer.{s.Section} (e.g. {s.Section}: {{{key}: …}})",
             _ => null,
         });
 
         var fixedValues = new Dictionary<string, object>(StringComparer.Ordinal);
         var given = new Dictionary<string, YNode>(StringComparer.Ordinal);
-        foreach (var section in HommSettingCatalog.Sections)
+        foreach (var section in HommSettings.Sections)
         {
             if (map[section] is not { } sectionNode)
                 continue;
             var sp = NodeReader.Child(path, section);
             if (r.Mapping(sectionNode, sp, section == "data" ? "{dataset: fashion-mnist}" : "{dim: 64, layers: 2}") is not { } sectionMap)
                 continue;
-            var names = HommSettingCatalog.InSection(section).Select(s => s.Name).ToList();
-            r.CheckKeys(sectionMap, sp, names, key => HommSettingCatalog.Find(key) is { } s && s.Section != section
+            var names = HommSettings.InSection(section).Select(s => s.Name).ToList();
+            r.CheckKeys(sectionMap, sp, names, key => HommSettings.Find(key) is { } s && s.Section != section
                 ? $"'{key}' belongs under {(s.Section.Length == 0 ? "trainer" : $"trainer.{s.Section}")}, not {sp}"
                 : null);
             foreach (var (key, value) in sectionMap.Entries)
             {
-                if (HommSettingCatalog.Find(key.Value) is { } spec && spec.Section == section)
+                if (HommSettings.Find(key.Value) is { } spec && spec.Section == section)
                     Setting(r, spec, value, NodeReader.Child(sp, key.Value), fixedValues, given);
             }
         }
-        foreach (var spec in HommSettingCatalog.InSection(""))
+        foreach (var spec in HommSettings.InSection(""))
         {
             if (map[spec.Name] is { } value)
                 Setting(r, spec, value, NodeReader.Child(path, spec.Name), fixedValues, given);
@@ -67,13 +68,15 @@ internal static partial class TrainerBinder
 
         var searched = BindOverrides(r, space, searchSpacePath);
         ApplyDataRules(r, map, path, fixedValues, given);
-        foreach (var spec in HommSettingCatalog.All)
+        var withDefaults = fixedValues.ToDictionary(kv => kv.Key, kv => (object?)kv.Value, StringComparer.Ordinal);
+        HommSettings.ApplyDefaults(withDefaults, byHand: false);
+        foreach (var (name, value) in withDefaults)
         {
-            if (!fixedValues.ContainsKey(spec.Name) && spec.Default is { } d)
-                fixedValues[spec.Name] = d;
+            if (value is not null)
+                fixedValues[name] = value;
         }
         CheckRequired(r, map, path, fixedValues, space, searched);
-        CheckCombinations(r, fixedValues, given, searched);
+        CheckRules(r, map, path, fixedValues, given, searched);
         return r.Bag.ErrorCount == errorsBefore ? new HommTrainerDefinition(fixedValues, searched) : null;
     }
 
@@ -121,19 +124,24 @@ internal static partial class TrainerBinder
         foreach (var p in space.Parameters.Where(p => p.NameIsValid))
         {
             var at = NodeReader.Child(searchSpacePath, p.Name);
-            var spec = HommSettingCatalog.Find(p.Name);
+            var spec = HommSettings.Find(p.Name);
             if (spec is null)
             {
-                var suggestion = NameSuggestion.Closest(p.Name, HommSettingCatalog.All.Where(s => s.Searchable).Select(s => s.Name));
+                var suggestion = NameSuggestion.Closest(p.Name, HommSettings.SearchableNames);
                 r.Error(p.Key, at, $"the built-in trainer has no setting '{NodeReader.Printable(p.Name)}'" +
                                    (suggestion is null ? "." : $"; did you mean '{suggestion}'?") +
-                                   $" Its parameters are named after its settings: {string.Join(", ", HommSettingCatalog.All.Where(s => s.Searchable).Select(s => s.Name))}. " +
+                                   $" Its parameters are named after its settings: {string.Join(", ", HommSettings.SearchableNames)}. " +
                                    "To search anything else, train with your own script (trainer.command)");
                 continue;
             }
             if (!spec.Searchable)
             {
                 r.Error(p.Key, at, $"{spec.Path} ({spec.Meaning}) cannot be searched; set it in the trainer section instead");
+                continue;
+            }
+            if (!spec.Honoured)
+            {
+                r.Error(p.Key, at, $"{spec.Path} ({spec.Meaning}) is not supported by homm-train yet, so it cannot be searched");
                 continue;
             }
             searched.Add(p.Name);
@@ -205,35 +213,30 @@ internal static partial class TrainerBinder
         }
     }
 
-    /// <summary>fashion-mnist knows its path and size; an image folder must be told both.</summary>
+    /// <summary>A data set may know its path and image size (<see cref="HommDataset"/>); otherwise the file must give them.</summary>
     private static void ApplyDataRules(NodeReader r, YMapping map, string path, Dictionary<string, object> fixedValues, Dictionary<string, YNode> given)
     {
         var dataPath = NodeReader.Child(path, "data");
         var at = (YNode?)map["data"] ?? map;
-        if (!fixedValues.TryGetValue("dataset", out var dataset))
+        if (!fixedValues.TryGetValue("dataset", out var name) || HommDataset.Find((string)name) is not { } dataset)
         {
             if (!given.ContainsKey("dataset") && (map["data"] is not YMapping dm || dm["dataset"] is null))
-                r.Error(at, NodeReader.Child(dataPath, "dataset"), $"'dataset' is missing: {HommSettingCatalog.FashionMnist} or {HommSettingCatalog.ImageFolder} (e.g. data: {{dataset: fashion-mnist}})");
+            {
+                r.Error(at, NodeReader.Child(dataPath, "dataset"),
+                    $"'dataset' is missing: {string.Join(" or ", HommDataset.All.Select(d => d.Name))} (e.g. data: {{dataset: {HommDataset.FashionMnistName}}})");
+            }
             return;
         }
-        if ((string)dataset == HommSettingCatalog.FashionMnist)
+        foreach (var (setting, known, example) in new[] { ("path", dataset.DefaultPath is not null, "path: /data/imagenet"), ("image_size", dataset.ImageSize is not null, "image_size: 160") })
         {
-            fixedValues.TryAdd("path", HommSettingCatalog.FashionMnistPath);
-            if (fixedValues.TryGetValue("image_size", out var size) && (long)size != 28)
-                r.Error(given["image_size"], NodeReader.Child(dataPath, "image_size"), "Fashion-MNIST images are 28 pixels wide; set image_size: 28 or leave it out");
-            fixedValues["image_size"] = 28L;
-            return;
-        }
-        foreach (var (name, example) in new[] { ("path", "path: /data/imagenet"), ("image_size", "image_size: 160") })
-        {
-            if (!fixedValues.ContainsKey(name) && !given.ContainsKey(name) && !(map["data"] is YMapping m && m[name] is not null))
-                r.Error(at, NodeReader.Child(dataPath, name), $"'{name}' is missing: an image folder needs {HommSettingCatalog.Find(name)!.Meaning} (e.g. {example})");
+            if (!known && !fixedValues.ContainsKey(setting) && !given.ContainsKey(setting) && !(map["data"] is YMapping m && m[setting] is not null))
+                r.Error(at, NodeReader.Child(dataPath, setting), $"'{setting}' is missing: {dataset.Meaning} needs {HommSettings.Find(setting)!.Meaning} (e.g. {example})");
         }
     }
 
     private static void CheckRequired(NodeReader r, YMapping map, string path, Dictionary<string, object> fixedValues, BoundSearchSpace space, List<string> searched)
     {
-        foreach (var spec in HommSettingCatalog.All.Where(HommSettingCatalog.IsRequired))
+        foreach (var spec in HommSettings.All.Where(s => s.IsRequired))
         {
             if (fixedValues.ContainsKey(spec.Name) || spec.Name == "dataset")
                 continue;
@@ -260,27 +263,40 @@ internal static partial class TrainerBinder
         }
     }
 
-    private static void CheckCombinations(NodeReader r, Dictionary<string, object> fixedValues, Dictionary<string, YNode> given, List<string> searched)
+    /// <summary>
+    /// The schema's rules (<see cref="HommSettings.Problems"/>) over the fixed settings, each located
+    /// at the setting it names (or at the section that would hold it when it is a default).
+    /// </summary>
+    private static void CheckRules(NodeReader r, YMapping map, string path, Dictionary<string, object> fixedValues, Dictionary<string, YNode> given, List<string> searched)
     {
-        long? Fixed(string name) => !searched.Contains(name) && fixedValues.TryGetValue(name, out var v) && v is long l ? l : null;
-        if (Fixed("warmup") is { } warmup && Fixed("steps") is { } steps && warmup >= steps && given.TryGetValue("warmup", out var wn))
-            r.Error(wn, "trainer.optim.warmup", string.Create(CultureInfo.InvariantCulture, $"warmup ({warmup}) must be shorter than steps ({steps})"));
-        if (Fixed("eval_every") is { } every && Fixed("steps") is { } total && every > total && given.TryGetValue("eval_every", out var en))
+        var values = fixedValues.Where(kv => !searched.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => (object?)kv.Value, StringComparer.Ordinal);
+        foreach (var problem in HommSettings.Problems(values))
         {
-            r.Warning(en, "trainer.eval_every", string.Create(CultureInfo.InvariantCulture,
-                $"eval_every ({every}) is more than steps ({total}): trials report only their final evaluation, so pruners cannot act"));
+            var spec = HommSettings.Find(problem.Setting)!;
+            var at = given.GetValueOrDefault(problem.Setting) ?? (spec.Section.Length > 0 ? map[spec.Section] : null) ?? map;
+            var where = spec.Section.Length == 0 ? NodeReader.Child(path, spec.Name) : NodeReader.Child(NodeReader.Child(path, spec.Section), spec.Name);
+            if (problem.IsWarning)
+                r.Warning(at, where, problem.Message);
+            else
+                r.Error(at, where, problem.Message);
         }
-        if (Fixed("patch") is { } patch && Fixed("image_size") is { } size && size % patch != 0 && given.TryGetValue("patch", out var pn))
-        {
-            r.Warning(pn, "trainer.model.patch", string.Create(CultureInfo.InvariantCulture,
-                $"patch ({patch}) does not divide the image size ({size}); the last {size % patch} pixel rows and columns are not seen"));
-        }
+    }
+
+    /// <summary>With the built-in trainer the objective must be a metric homm-train reports (<see cref="HommMetrics"/>).</summary>
+    public static void CheckObjective(NodeReader r, YNode metricNode, string metric)
+    {
+        if (HommMetrics.Find(metric) is not null)
+            return;
+        var suggestion = NameSuggestion.Closest(metric, HommMetrics.Names);
+        r.Error(metricNode, "objective.metric", $"the built-in trainer does not report '{NodeReader.Printable(metric)}'" +
+                                                (suggestion is null ? "." : $"; did you mean '{suggestion}'?") +
+                                                $" It reports: {string.Join(", ", HommMetrics.Names)}");
     }
 
     private static CommandTrainerDefinition? BindCommand(NodeReader r, YMapping map, string path, BoundSearchSpace space, string searchSpacePath)
     {
         var errorsBefore = r.Bag.ErrorCount;
-        r.CheckKeys(map, path, CommandKeys, key => BuiltInKeys.Contains(key) || HommSettingCatalog.Find(key) is not null
+        r.CheckKeys(map, path, CommandKeys, key => BuiltInKeys.Contains(key) || HommSettings.Find(key) is not null
             ? $"'{key}' is a setting of the built-in trainer, which a command trainer does not use; pass it to your command as an argument instead (valid keys: {string.Join(", ", CommandKeys)})"
             : null);
 

@@ -1,4 +1,4 @@
-using System.Globalization;
+using HoMM.TrainerSettings;
 
 namespace HoMM.StudyFiles.Trainer;
 
@@ -18,53 +18,23 @@ public sealed record HommTrainerDefinition(IReadOnlyDictionary<string, object> F
     public HommTrainerSettings Resolve(IReadOnlyDictionary<string, object> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        object? Get(string name) =>
-            Searched.Contains(name) && parameters.TryGetValue(name, out var v) ? v : Fixed.GetValueOrDefault(name);
-        int Int(string name) => Get(name) is { } v
-            ? Convert.ToInt32(v, CultureInfo.InvariantCulture)
-            : throw new ArgumentException($"trainer setting '{name}' has no value for this trial", nameof(parameters));
-        double Real(string name) => Get(name) is { } v
-            ? Convert.ToDouble(v, CultureInfo.InvariantCulture)
-            : throw new ArgumentException($"trainer setting '{name}' has no value for this trial", nameof(parameters));
-        string Text(string name) => Get(name) as string
-            ?? throw new ArgumentException($"trainer setting '{name}' has no value for this trial", nameof(parameters));
-
-        return new HommTrainerSettings(
-            new HommModelSettings(Int("dim"), Int("layers"), Int("patch"), Int("order"), Int("order_expand"), Int("ffw_expand"), Real("dropout"), Text("pooling")),
-            new HommOptimSettings(Real("lr"), Real("wd"), Int("warmup"), Int("steps"), Int("batch"), Real("clip")),
-            new HommDataSettings(Text("dataset"), Text("path"), Int("image_size")),
-            Int("eval_every"),
-            Convert.ToInt64(Get("seed"), CultureInfo.InvariantCulture),
-            Get("threads") is { } t ? Convert.ToInt32(t, CultureInfo.InvariantCulture) : null,
-            Text("device"));
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (name, value) in Fixed)
+            values[name] = value;
+        foreach (var name in Searched)
+        {
+            if (parameters.TryGetValue(name, out var v))
+                values[name] = v;
+        }
+        return HommTrainerSettingsJson.FromValues(values);
     }
+
+    /// <summary>
+    /// The fixed settings that make up the study's identity (<see cref="HommSettings.Identity"/>):
+    /// an existing study refuses a file that changes one of them.
+    /// </summary>
+    public SortedDictionary<string, object?> Identity => HommSettings.Identity(Fixed, Searched);
 }
-
-/// <summary>One trial's complete settings for the built-in trainer.</summary>
-/// <param name="Model">The model's shape.</param>
-/// <param name="Optim">The optimiser and schedule.</param>
-/// <param name="Data">The data set.</param>
-/// <param name="EvalEvery">Evaluate and checkpoint every this many steps.</param>
-/// <param name="Seed">Seed of initialisation and data order.</param>
-/// <param name="Threads">CPU threads; null: the slot's share of the cores.</param>
-/// <param name="Device">auto, cpu or cuda.</param>
-public sealed record HommTrainerSettings(
-    HommModelSettings Model,
-    HommOptimSettings Optim,
-    HommDataSettings Data,
-    int EvalEvery,
-    long Seed,
-    int? Threads,
-    string Device);
-
-/// <summary>The HoMVision model: width, depth, patch size, moment order and expansions, dropout, pooling (cls or mean).</summary>
-public sealed record HommModelSettings(int Dim, int Layers, int Patch, int Order, int OrderExpand, int FfwExpand, double Dropout, string Pooling);
-
-/// <summary>AdamW with decoupled weight decay, linear warm-up then cosine decay, gradient clipping (0: off).</summary>
-public sealed record HommOptimSettings(double Lr, double Wd, int Warmup, int Steps, int Batch, double Clip);
-
-/// <summary>The data: <c>fashion-mnist</c> (IDX files) or <c>imagefolder</c> (one folder per class), where, and the image side.</summary>
-public sealed record HommDataSettings(string Dataset, string Path, int ImageSize);
 
 /// <summary>
 /// A user's trainer: <see cref="Command"/> is started once per trial attempt with placeholders

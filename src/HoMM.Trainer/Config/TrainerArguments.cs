@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using HoMM.StudyFiles.Trainer;
+using HoMM.TrainerSettings;
 using HoMM.Trainer.Data;
 
 namespace HoMM.Trainer.Config;
@@ -16,7 +16,8 @@ public sealed class ConfigException(string message) : Exception(message);
 /// </summary>
 public sealed record TrainerArguments(HommTrainerSettings Settings, string TrialDirectory, bool Resume, int? BenchmarkSteps = null)
 {
-    public const string Usage = """
+    /// <summary>The help text; the settings part is generated from the schema (<see cref="HommSettings.Usage"/>).</summary>
+    public static string Usage { get; } = """
         usage: homm-train --config <trial.json> [--resume] [--<setting> <value>...]
                homm-train [--<setting> <value>...] [--trial-dir <dir>] [--resume]
 
@@ -33,49 +34,12 @@ public sealed record TrainerArguments(HommTrainerSettings Settings, string Trial
           --benchmark-steps N time N training steps from the start (no evaluation, no checkpoint)
                               and report ms_per_step (steps after the first 2) and peak_memory
 
-        settings (flags accept - or _):
-          model: --dim (64) --layers (2) --patch (7) --order (2) --order-expand (4) --ffw-expand (4)
-                 --dropout (0) --pooling cls|mean (cls)
-          optim: --lr (0.001) --wd (0.01) --warmup (0) --steps (1000) --batch (128) --clip (1, 0: off)
-          data:  --dataset fashion-mnist --path (/usr/share/datasets/fashion-mnist) --image-size (28)
-          run:   --eval-every (500) --seed (0) --threads (env OMP_NUM_THREADS, else all cores)
-                 --device auto|cpu|cuda (auto)
-        """;
+        settings (flags accept - or _; in brackets the value without a config; threads auto:
+        env OMP_NUM_THREADS, else all cores):
 
-    private static readonly Dictionary<string, (string Section, bool IsInteger, bool IsText)> Settings_ = new(StringComparer.Ordinal)
-    {
-        ["dim"] = ("model", true, false),
-        ["layers"] = ("model", true, false),
-        ["patch"] = ("model", true, false),
-        ["order"] = ("model", true, false),
-        ["order_expand"] = ("model", true, false),
-        ["ffw_expand"] = ("model", true, false),
-        ["dropout"] = ("model", false, false),
-        ["pooling"] = ("model", false, true),
-        ["lr"] = ("optim", false, false),
-        ["wd"] = ("optim", false, false),
-        ["warmup"] = ("optim", true, false),
-        ["steps"] = ("optim", true, false),
-        ["batch"] = ("optim", true, false),
-        ["clip"] = ("optim", false, false),
-        ["dataset"] = ("data", false, true),
-        ["path"] = ("data", false, true),
-        ["image_size"] = ("data", true, false),
-        ["eval_every"] = ("", true, false),
-        ["seed"] = ("", true, false),
-        ["threads"] = ("", true, false),
-        ["device"] = ("", false, true),
-    };
+        """ + HommSettings.Usage();
 
     private const int TrainingRunWarmup = Training.TrainingRun.WarmupSteps;
-
-    /// <summary>Settings when neither a config nor a flag gives them: a small model that trains in seconds.</summary>
-    private const string Defaults = """
-        {"model":{"dim":64,"layers":2,"patch":7,"order":2,"order_expand":4,"ffw_expand":4,"dropout":0.0,"pooling":"cls"},
-         "optim":{"lr":0.001,"wd":0.01,"warmup":0,"steps":1000,"batch":128,"clip":1.0},
-         "data":{"dataset":"fashion-mnist","path":"/usr/share/datasets/fashion-mnist","image_size":28},
-         "eval_every":500,"seed":0,"threads":null,"device":"auto"}
-        """;
 
     /// <summary>Null when help was asked for.</summary>
     /// <exception cref="ConfigException">Unknown flag, bad value, unreadable config, invalid settings.</exception>
@@ -122,8 +86,8 @@ public sealed record TrainerArguments(HommTrainerSettings Settings, string Trial
                         break;
                     }
 
-                    if (!Settings_.ContainsKey(name))
-                        throw new ConfigException($"unknown option '{arg}'{Suggest(name)}; see homm-train --help");
+                    if (HommSettings.Find(name) is null)
+                        throw new ConfigException($"unknown option '{arg}'{HommSettings.Suggest(name, asFlag: true)}; see homm-train --help");
                     overrides.Add((name, Value()));
                     break;
                 default:
@@ -131,7 +95,7 @@ public sealed record TrainerArguments(HommTrainerSettings Settings, string Trial
             }
         }
 
-        var root = JsonNode.Parse(Defaults)!.AsObject();
+        var root = HommTrainerSettingsJson.ToJsonObject(HommTrainerSettingsJson.ToValues(HommSettings.HandDefaults));
         if (configPath is not null)
         {
             var (settings, configResume, configTrialDir) = ReadConfig(configPath);
@@ -153,7 +117,7 @@ public sealed record TrainerArguments(HommTrainerSettings Settings, string Trial
             throw new ConfigException($"{configPath ?? "settings"}: {e.Message}");
         }
 
-        var errors = Validate(parsed);
+        var errors = HommSettings.Problems(HommTrainerSettingsJson.ToValues(parsed)).Where(p => !p.IsWarning).ToList();
         if (errors.Count > 0)
             throw new ConfigException($"invalid settings{(configPath is null ? "" : $" in {configPath}")}: {string.Join("; ", errors)}");
         return new TrainerArguments(parsed, Path.GetFullPath(trialDirectory ?? "."), resume, benchmarkSteps);
@@ -186,80 +150,28 @@ public sealed record TrainerArguments(HommTrainerSettings Settings, string Trial
 
     private static void Apply(JsonObject root, string name, string value)
     {
-        if (!Settings_.TryGetValue(name, out var spec))
-            throw new ConfigException($"unknown setting '{name}'{Suggest(name)}; see homm-train --help");
-        JsonNode? node;
-        if (spec.IsText)
+        var spec = HommSettings.Find(name)
+            ?? throw new ConfigException($"unknown setting '{name}'{HommSettings.Suggest(name, asFlag: true)}; see homm-train --help");
+        object? parsed;
+        try
         {
-            node = JsonValue.Create(value);
+            parsed = spec.Parse(value);
         }
-        else if (name == "threads" && value is "" or "auto")
+        catch (FormatException e)
         {
-            node = null;
+            throw new ConfigException(e.Message);
         }
-        else if (spec.IsInteger)
-        {
-            node = long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l)
-                ? JsonValue.Create(l)
-                : throw new ConfigException($"--{name.Replace('_', '-')} takes a whole number, not '{value}'");
-        }
-        else
-        {
-            node = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
-                ? JsonValue.Create(d)
-                : throw new ConfigException($"--{name.Replace('_', '-')} takes a number, not '{value}'");
-        }
-
+        var node = HommTrainerSettingsJson.ToJsonObject(new Dictionary<string, object?> { [name] = parsed });
         var target = root;
         if (spec.Section.Length > 0)
         {
             if (root[spec.Section] is not JsonObject section)
                 root[spec.Section] = section = [];
             target = section;
+            node = (JsonObject)node[spec.Section]!;
         }
-
-        target[name] = node;
+        target[name] = node[name]?.DeepClone();
     }
-
-    /// <summary>Every value out of range, as sentences.</summary>
-    internal static List<string> Validate(HommTrainerSettings s)
-    {
-        var errors = new List<string>();
-        void Require(bool ok, string message)
-        {
-            if (!ok)
-                errors.Add(message);
-        }
-
-        var m = s.Model;
-        Require(m.Dim >= 1 && m.Layers >= 1 && m.Patch >= 1 && m.Order >= 1 && m.OrderExpand >= 1 && m.FfwExpand >= 1,
-            $"model dim, layers, patch, order, order_expand, ffw_expand must be at least 1 (got {m.Dim}, {m.Layers}, {m.Patch}, {m.Order}, {m.OrderExpand}, {m.FfwExpand})");
-        Require(m.Dropout is >= 0 and < 1, $"model.dropout must be in [0, 1) (got {m.Dropout})");
-        Require(m.Pooling is "cls" or "mean", $"model.pooling must be cls or mean (got '{m.Pooling}')");
-        var o = s.Optim;
-        Require(o.Lr > 0 && double.IsFinite(o.Lr), $"optim.lr must be positive (got {o.Lr})");
-        Require(o.Wd >= 0, $"optim.wd must not be negative (got {o.Wd})");
-        Require(o.Warmup >= 0, $"optim.warmup must not be negative (got {o.Warmup})");
-        Require(o.Steps >= 1, $"optim.steps must be at least 1 (got {o.Steps})");
-        Require(o.Batch >= 1, $"optim.batch must be at least 1 (got {o.Batch})");
-        Require(o.Clip >= 0, $"optim.clip must not be negative (got {o.Clip}; 0 turns clipping off)");
-        Require(s.EvalEvery >= 1, $"eval_every must be at least 1 (got {s.EvalEvery})");
-        Require(s.Threads is null or >= 1, $"threads must be at least 1 (got {s.Threads})");
-        Require(s.Device is "auto" or "cpu" or "cuda", $"device must be auto, cpu or cuda (got '{s.Device}')");
-        Require(s.Data.Dataset == "fashion-mnist",
-            s.Data.Dataset == "imagefolder"
-                ? "data.dataset imagefolder is not supported by homm-train yet; use fashion-mnist"
-                : $"data.dataset must be fashion-mnist (got '{s.Data.Dataset}')");
-        Require(s.Data.Dataset != "fashion-mnist" || s.Data.ImageSize == 28,
-            $"data.image_size must be 28 for fashion-mnist (got {s.Data.ImageSize}); homm-train does not resize images");
-        Require(m.Patch <= s.Data.ImageSize, $"model.patch ({m.Patch}) is larger than the images ({s.Data.ImageSize} px)");
-        return errors;
-    }
-
-    private static string Suggest(string name) =>
-        HoMM.Core.Constraints.NameSuggestion.Closest(name, Settings_.Keys) is { } best
-            ? $" (did you mean --{best.Replace('_', '-')}?)"
-            : "";
 
     /// <summary>Where the data is: data.path, or the default folder for the data set.</summary>
     public string DataPath => string.IsNullOrEmpty(Settings.Data.Path) ? FashionMnist.DefaultPath : Settings.Data.Path;

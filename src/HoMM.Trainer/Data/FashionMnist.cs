@@ -10,7 +10,7 @@ namespace HoMM.Trainer.Data;
 /// </summary>
 public static class FashionMnist
 {
-    public const string DefaultPath = "/usr/share/datasets/fashion-mnist";
+    public const string DefaultPath = HoMM.TrainerSettings.HommDataset.FashionMnistPath;
 
     // Mean and standard deviation of the training pixels scaled to [0, 1].
     public const float PixelMean = 0.2860f;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using HoMM.Model;
-using HoMM.Model.Complexity;
-using HoMM.StudyFiles.Trainer;
+using HoMM.TrainerSettings;
 using HoMM.Torch;
 using HoMM.Trainer.Data;
 using HoMM.Trainer.Protocol;
@@ -71,19 +70,11 @@ public sealed class TrainingRun
     /// <summary>Called after each training step with the number of steps done (observers: tests, benchmarks).</summary>
     public Action<long>? AfterStep { get; init; }
 
-    /// <summary>The model's shape for these settings and data.</summary>
-    public static HommShape ShapeOf(HommModelSettings m, ImageDataset data)
-    {
-        ArgumentNullException.ThrowIfNull(m);
-        ArgumentNullException.ThrowIfNull(data);
-        return new HommShape(m.Dim, m.Layers, m.Patch, m.Order, m.OrderExpand, m.FfwExpand, data.Side, data.Channels, data.Classes);
-    }
-
     public RunResult Run(bool resume)
     {
         var o = _settings.Optim;
         var device = ResolveDevice(_settings.Device);
-        var shape = ShapeOf(_settings.Model, _train);
+        var shape = HommShape.Of(_settings, _train.Classes, _train.Channels, _train.Side);
         var pooling = _settings.Model.Pooling == "mean" ? Pooling.Mean : Pooling.Cls;
 
         manual_seed(_settings.Seed);

@@ -1,5 +1,5 @@
 using HoMM.Core.Trials;
-using HoMM.Model.Complexity;
+using HoMM.TrainerSettings;
 using HoMM.Storage;
 using HoMM.Storage.Sqlite;
 
