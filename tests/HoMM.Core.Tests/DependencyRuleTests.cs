@@ -53,4 +53,48 @@ public class DependencyRuleTests
 
         Assert.Empty(references);
     }
+
+    /// <summary>
+    /// The allowed project references of every project under src/ (docs/architecture.md draws them).
+    /// A new edge is a design decision: add it here and to the architecture page.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> AllowedReferences = new(StringComparer.Ordinal)
+    {
+        ["HoMM.Core"] = [],
+        ["HoMM.TrainerSettings"] = ["HoMM.Core"],
+        ["HoMM.StudyFiles"] = ["HoMM.Core", "HoMM.TrainerSettings"],
+        ["HoMM.Storage"] = ["HoMM.Core"],
+        ["HoMM.Dispatch"] = ["HoMM.Core", "HoMM.Storage", "HoMM.StudyFiles"],
+        ["HoMM.Reports"] = ["HoMM.Core", "HoMM.Storage"],
+        ["HoMM.Dashboard"] = ["HoMM.Core", "HoMM.Storage", "HoMM.Reports"],
+        ["HoMM.Torch"] = [],
+        ["HoMM.Model"] = ["HoMM.Torch", "HoMM.TrainerSettings"],
+        ["HoMM.ImageData"] = [],
+        ["HoMM.Trainer"] = ["HoMM.Model", "HoMM.TrainerSettings", "HoMM.ImageData"],
+        // The CLI reaches neither HoMM.Torch nor HoMM.Model: it does not ship libtorch.
+        ["HoMM.Cli"] = ["HoMM.StudyFiles", "HoMM.Storage", "HoMM.Reports", "HoMM.Dispatch", "HoMM.Dashboard", "HoMM.ImageData"],
+    };
+
+    public static TheoryData<string> SourceProjects()
+    {
+        var data = new TheoryData<string>();
+        foreach (var dir in Directory.GetDirectories(Path.Combine(RepositoryRoot.Find(), "src")).Order(StringComparer.Ordinal))
+        {
+            if (File.Exists(Path.Combine(dir, Path.GetFileName(dir) + ".csproj")))
+                data.Add(Path.GetFileName(dir));
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SourceProjects))]
+    public void SourceProject_References_OnlyAllowedProjects(string project)
+    {
+        Assert.True(AllowedReferences.TryGetValue(project, out var allowed), $"{project} has no entry in the allowed-references table");
+        var references = XDocument.Load(Path.Combine(RepositoryRoot.Find(), "src", project, project + ".csproj")).Descendants()
+            .Where(e => e.Name.LocalName == "ProjectReference")
+            .Select(e => Path.GetFileNameWithoutExtension((string)e.Attribute("Include")!));
+
+        Assert.Empty(references.Except(allowed));
+    }
 }

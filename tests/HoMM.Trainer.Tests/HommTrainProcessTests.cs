@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using HoMM.Dispatch.Protocol;
-using HoMM.StudyFiles.Trainer;
 using HoMM.TrainerSettings;
 
 namespace HoMM.Trainer.Tests;

@@ -1,4 +1,3 @@
-using HoMM.StudyFiles.Trainer;
 using HoMM.TrainerSettings;
 using HoMM.Trainer.Data;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using HoMM.StudyFiles.Trainer;
 using HoMM.TrainerSettings;
 using HoMM.Trainer.Config;
 

@@ -10,7 +10,7 @@ namespace HoMM.Trainer.Tests;
 
 public sealed class TrainingRunTests
 {
-    private static (TrainingRun Run, StringWriter Stdout) Create(StudyFiles.Trainer.HommTrainerSettings settings, ImageDataset train, ImageDataset test,
+    private static (TrainingRun Run, StringWriter Stdout) Create(HommTrainerSettings settings, ImageDataset train, ImageDataset test,
         Action<long>? afterStep = null, string? trialDirectory = null)
     {
         set_num_threads(1);

@@ -1,6 +1,5 @@
 using HoMM.Dispatch.Processes;
 using HoMM.Dispatch.Scheduling;
-using HoMM.StudyFiles.Trainer;
 using HoMM.TrainerSettings;
 
 namespace HoMM.Dispatch.Driver;

@@ -46,7 +46,7 @@ public static class StudyOpener
             if (study.SearchSpaceFingerprint != SearchSpaceJson.Fingerprint(definition.SearchSpace))
                 changes.Add("the search space");
             if (study.ObjectiveMetric != definition.Objective.Metric || study.Direction != definition.Objective.Direction)
-                changes.Add($"objective {study.ObjectiveMetric} ({study.Direction}) → {definition.Objective.Metric} ({definition.Objective.Direction})");
+                changes.Add($"objective {study.ObjectiveMetric} ({Word(study.Direction)}) → {definition.Objective.Metric} ({Word(definition.Objective.Direction)})");
             if (identity is not null)
             {
                 var attrs = await store.GetStudyAttrsAsync(study.Id, AttrScope.System, cancellationToken).ConfigureAwait(false);
@@ -72,6 +72,9 @@ public static class StudyOpener
         }
         return (study, true);
     }
+
+    /// <summary>As a study file writes it.</summary>
+    private static string Word(StudyDirection direction) => direction == StudyDirection.Maximize ? "maximize" : "minimize";
 }
 
 /// <summary>The study in the database was created with another identity (search space, objective, fixed trainer settings) than the study file's.</summary>

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using HoMM.Cli.Common;
 using HoMM.Cli.Run;
 using HoMM.Cli.Tests.Common;
+using HoMM.Dispatch.Driver;
 using HoMM.StudyFiles;
+using HoMM.TrainerSettings;
 
 namespace HoMM.Cli.Tests.Run;
 
@@ -19,10 +21,38 @@ public class RunCommandTests
             new RunCommand.RunRequest(Path.Combine(Repository.Root, "studies", "imagenet-homm-s.yaml"), folder.Db, null, null),
             output, error, TimeProvider.System, CancellationToken.None);
 
-        Assert.Equal(RunCommand.ExitCannotRun, exit);
-        Assert.Contains("trainer.data.path /data/imagenet", error.ToString(), StringComparison.Ordinal);
-        Assert.Contains("one sub-folder per class", error.ToString(), StringComparison.Ordinal);
+        if (!HommDataset.ImageFolder.Honoured)
+        {
+            // Until homm-train reads image folders the study is refused before anything runs.
+            Assert.Equal(RunCommand.ExitInvalid, exit);
+            Assert.Contains("imagenet-homm-s.yaml:47:19: error: trainer.data.dataset: imagefolder is not supported by homm-train yet", error.ToString(), StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal(RunCommand.ExitCannotRun, exit);
+            Assert.Contains("trainer.data.path /data/imagenet", error.ToString(), StringComparison.Ordinal);
+            Assert.Contains("one sub-folder per class", error.ToString(), StringComparison.Ordinal);
+        }
         Assert.False(File.Exists(folder.Db));
+    }
+
+    [Fact]
+    public async Task RunAsync_FixedTrainerSettingChanged_Exits5ListingTheChangesAndSuggestingFork()
+    {
+        using var folder = new RunFolder();
+        var quickstart = File.ReadAllText(Path.Combine(Repository.Root, "studies", "quickstart.yaml"));
+        var study = Path.Combine(folder.Dir, "quickstart.yaml");
+        File.WriteAllText(study, quickstart);
+        using (var opened = await StoreOpener.OpenAsync(folder.Db, StoreAccess.CreateIfMissing))
+            await StudyOpener.OpenOrCreateAsync(opened.Store, StudyFile.LoadOrThrow(study)); // as the first run does
+        File.WriteAllText(study, quickstart.Replace("dim: 32", "dim: 128", StringComparison.Ordinal).Replace("steps: 800", "steps: 5000", StringComparison.Ordinal));
+        var error = new StringWriter();
+
+        var exit = await RunCommand.RunAsync(new RunCommand.RunRequest(study, folder.Db, null, null), new StringWriter(), error, TimeProvider.System, CancellationToken.None);
+
+        Assert.Equal(RunCommand.ExitConflict, exit);
+        Assert.Contains("trainer.model.dim 32 → 128; trainer.optim.steps 800 → 5000", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--fork <new-name>", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
