@@ -163,22 +163,20 @@ public static class HommSettings
     {
         ArgumentNullException.ThrowIfNull(current);
         var changes = new List<string>();
-        foreach (var spec in All.Where(s => s.Identity))
+        // Only fixed settings: one that became searched (or fixed) changed the search space, which is checked apart.
+        foreach (var spec in All.Where(s => s.Identity && current.ContainsKey(s.Key)))
         {
             var had = stored.ValueKind == JsonValueKind.Object && stored.TryGetProperty(spec.Key, out var old) ? FromJson(spec, old) : spec.Normalize(spec.Default);
-            var has = current.TryGetValue(spec.Key, out var now) ? now : Searched;
+            var has = current[spec.Key];
             if (!Equals(had, has))
                 changes.Add($"{spec.Key} {Show(had)} → {Show(has)}");
         }
         return changes;
     }
 
-    private static readonly object Searched = new();
-
     private static string Show(object? value) => value switch
     {
         null => "(none)",
-        _ when ReferenceEquals(value, Searched) => "(searched)",
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString()!,

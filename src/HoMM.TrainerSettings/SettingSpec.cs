@@ -97,28 +97,28 @@ public sealed record SettingSpec(
         };
     }
 
-    /// <summary>What is wrong with a value of this setting (type, range, choice), or null when it is valid.</summary>
+    /// <summary>What is wrong with a value of this setting (type, range, choice), or null when it is valid; the message follows the setting's key ("must be …").</summary>
     public string? Problem(object? value)
     {
         if (value is null)
-            return Optional ? null : $"{Key} has no value; give {Meaning}";
+            return Optional ? null : $"has no value; give {Meaning}";
         switch (Type)
         {
             case SettingType.Int when value is long or int:
                 var l = Convert.ToInt64(value, CultureInfo.InvariantCulture);
-                return InRange(l) ? null : string.Create(CultureInfo.InvariantCulture, $"{Key} must be {Describe()} (got {l})");
+                return InRange(l) ? null : string.Create(CultureInfo.InvariantCulture, $"must be {Describe()} (got {l})");
             case SettingType.Float when value is double or float or long or int:
                 var d = Convert.ToDouble(value, CultureInfo.InvariantCulture);
-                return double.IsFinite(d) && InRange(d) ? null : string.Create(CultureInfo.InvariantCulture, $"{Key} must be {Describe()} (got {d})");
+                return double.IsFinite(d) && InRange(d) ? null : string.Create(CultureInfo.InvariantCulture, $"must be {Describe()} (got {d})");
             case SettingType.Choice when value is string s:
                 if (Choices!.Contains(s))
                     return null;
                 var suggestion = HoMM.Core.Constraints.NameSuggestion.Closest(s, Choices!);
-                return $"{Key} must be {Describe()} (got '{s}'{(suggestion is null ? "" : $"; did you mean '{suggestion}'?")})";
+                return $"must be {Describe()} (got '{s}'{(suggestion is null ? "" : $"; did you mean '{suggestion}'?")})";
             case SettingType.Text when value is string t:
-                return t.Length == 0 ? $"{Key} is empty; give {Meaning}" : null;
+                return t.Length == 0 ? $"is empty; give {Meaning}" : null;
             default:
-                return $"{Key} must be {Describe()} (got {value})";
+                return $"must be {Describe()} (got {value})";
         }
     }
 
