@@ -68,6 +68,21 @@ public class TrainerTests
         Assert.Equal(new HommDataSettings("imagefolder", "/data/imagenet", 160), trainer.Resolve(Trial).Data);
     }
 
+    [Fact]
+    public void BuiltIn_MisspeltObjectiveMetric_IsALocatedErrorWithTheClosestMetric()
+    {
+        var error = StudyYaml.SingleError(StudyYaml.Valid.Replace("metric: val/acc", "metric: val/accuracy", StringComparison.Ordinal));
+
+        Assert.Equal("objective.metric", error.Path);
+        Assert.Equal((2, 21), (error.Line, error.Column)); // objective: {metric: ^val/accuracy
+        Assert.Contains("the built-in trainer does not report 'val/accuracy'; did you mean 'val/acc'?", error.Message, StringComparison.Ordinal);
+        Assert.Contains("It reports: " + string.Join(", ", HommMetrics.Names), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BuiltIn_EveryReportedMetric_IsAValidObjective() =>
+        Assert.All(HommMetrics.Names, m => StudyYaml.ParseValid(StudyYaml.Valid.Replace("metric: val/acc", $"metric: {m}", StringComparison.Ordinal)));
+
     [Theory]
     [InlineData("  model: {dim: 32, layers: 2, order: 2, order_expand: 2}", "trainer.model.patch", "'patch' is missing")]
     [InlineData("  model: {dim: 0, layers: 2, patch: 4}", "trainer.model.dim", "out of range")]
