@@ -24,4 +24,14 @@ public static class HommMetrics
     public static IEnumerable<string> Names => Reported.Select(m => m.Name);
 
     public static HommMetric? Find(string name) => Reported.FirstOrDefault(m => m.Name == name);
+
+    /// <summary>The reported metric a misspelt name most likely meant: the closest by edit distance, else the
+    /// longest one the name starts with ("val/accuracy" → "val/acc"); null when none is close.</summary>
+    public static string? Suggest(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return HoMM.Core.Constraints.NameSuggestion.Closest(name, Names)
+               ?? Names.Where(m => name.StartsWith(m, StringComparison.OrdinalIgnoreCase) && m.Contains('/', StringComparison.Ordinal))
+                   .MaxBy(m => m.Length);
+    }
 }

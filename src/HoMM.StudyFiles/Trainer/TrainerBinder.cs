@@ -287,7 +287,7 @@ internal static partial class TrainerBinder
     {
         if (HommMetrics.Find(metric) is not null)
             return;
-        var suggestion = NameSuggestion.Closest(metric, HommMetrics.Names);
+        var suggestion = HommMetrics.Suggest(metric);
         r.Error(metricNode, "objective.metric", $"the built-in trainer does not report '{NodeReader.Printable(metric)}'" +
                                                 (suggestion is null ? "." : $"; did you mean '{suggestion}'?") +
                                                 $" It reports: {string.Join(", ", HommMetrics.Names)}");
