@@ -203,7 +203,8 @@ public static class HommSettings
             {
                 var flag = spec.Flag + (spec.Type switch
                 {
-                    SettingType.Choice => " " + string.Join("|", spec.Choices!),
+                    // homm-train refuses a data set it cannot read yet, so its flag does not offer it.
+                    SettingType.Choice => " " + string.Join("|", spec.Choices!.Where(c => HommDataset.Find(c) is null or { Honoured: true })),
                     SettingType.Text => " <dir>",
                     SettingType.Int => " N",
                     _ => " X",

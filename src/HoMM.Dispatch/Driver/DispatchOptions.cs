@@ -23,7 +23,7 @@ public sealed record DispatchOptions
 
     /// <summary>
     /// Counts a built-in trainer's model for the <c>max_params</c> / <c>max_flops</c> constraints
-    /// (HoMM.Model's HommComplexity, wired by the CLI). A study with those limits and no counter is refused.
+    /// (HoMM.TrainerSettings' HommComplexity, wired by the CLI). A study with those limits and no counter is refused.
     /// </summary>
     public Func<HommTrainerSettings, ModelSize>? ModelSize { get; init; }
 

@@ -34,7 +34,7 @@ public sealed record TrainerArguments(HommTrainerSettings Settings, string Trial
           --benchmark-steps N time N training steps from the start (no evaluation, no checkpoint)
                               and report ms_per_step (steps after the first 2) and peak_memory
 
-        settings (flags accept - or _; in brackets the value without a config; threads auto:
+        settings (flags accept - or _; in parentheses the value without a config; threads auto:
         env OMP_NUM_THREADS, else all cores):
 
         """ + HommSettings.Usage();
