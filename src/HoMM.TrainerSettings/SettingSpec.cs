@@ -84,10 +84,13 @@ public sealed record SettingSpec(
     };
 
     /// <summary>The range in symbols: "≥ 1 and ≤ 64", "&gt; 0 and ≤ 10", "" when unbounded.</summary>
-    public string Bounds()
+    public string Bounds() => FormatBounds(Min, MinExclusive, Max, MaxExclusive);
+
+    /// <summary>A range in symbols: "≥ 1 and ≤ 64", "&gt; 0", "" when unbounded (infinite ends are left out).</summary>
+    public static string FormatBounds(double min, bool minExclusive, double max, bool maxExclusive)
     {
-        var low = double.IsNegativeInfinity(Min) ? null : string.Create(CultureInfo.InvariantCulture, $"{(MinExclusive ? ">" : "≥")} {Min}");
-        var high = double.IsPositiveInfinity(Max) ? null : string.Create(CultureInfo.InvariantCulture, $"{(MaxExclusive ? "<" : "≤")} {Max}");
+        var low = double.IsNegativeInfinity(min) ? null : string.Create(CultureInfo.InvariantCulture, $"{(minExclusive ? ">" : "≥")} {min}");
+        var high = double.IsPositiveInfinity(max) ? null : string.Create(CultureInfo.InvariantCulture, $"{(maxExclusive ? "<" : "≤")} {max}");
         return (low, high) switch
         {
             (null, null) => "",

@@ -203,18 +203,8 @@ internal sealed class NodeReader(DiagnosticBag bag)
         _ => string.Create(CultureInfo.InvariantCulture, $" from {min} to {max}"),
     };
 
-    public static string Bounds(double min, bool minExclusive, double max, bool maxExclusive)
-    {
-        var low = double.IsNegativeInfinity(min) ? null : string.Create(CultureInfo.InvariantCulture, $"{(minExclusive ? ">" : "≥")} {min}");
-        var high = double.IsPositiveInfinity(max) ? null : string.Create(CultureInfo.InvariantCulture, $"{(maxExclusive ? "<" : "≤")} {max}");
-        return (low, high) switch
-        {
-            (null, null) => "",
-            (null, _) => high!,
-            (_, null) => low,
-            _ => $"{low} and {high}",
-        };
-    }
+    public static string Bounds(double min, bool minExclusive, double max, bool maxExclusive) =>
+        HoMM.TrainerSettings.SettingSpec.FormatBounds(min, minExclusive, max, maxExclusive);
 
     /// <summary>The value of a scalar as the trainer and samplers see it: long, double, bool or string.</summary>
     public object? Value(YNode node, string path, string what)

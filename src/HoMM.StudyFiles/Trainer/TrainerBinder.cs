@@ -153,9 +153,7 @@ internal static partial class TrainerBinder
 
     private static void CheckDomain(NodeReader r, SettingSpec spec, BoundParameter p, Distribution d, string searchSpacePath)
     {
-        var valid = spec.Type == SettingType.Choice
-            ? $"one of {string.Join(", ", spec.Choices!)}"
-            : $"{(spec.Type == SettingType.Int ? "an integer" : "a number")} {NodeReader.Bounds(spec.Min, spec.MinExclusive, spec.Max, spec.MaxExclusive)}";
+        var valid = spec.Describe();
         void Fail(string field, string message)
         {
             var (node, path) = p.Field(field, searchSpacePath);
