@@ -77,7 +77,9 @@ internal static partial class TrainerBinder
         }
         CheckRequired(r, map, path, fixedValues, space, searched);
         CheckRules(r, map, path, fixedValues, given, searched);
-        return r.Bag.ErrorCount == errorsBefore ? new HommTrainerDefinition(fixedValues, searched) : null;
+        // In the schema's order (model, optim, data, run), as summaries list them.
+        var ordered = HommSettings.All.Where(s => fixedValues.ContainsKey(s.Name)).ToDictionary(s => s.Name, s => fixedValues[s.Name], StringComparer.Ordinal);
+        return r.Bag.ErrorCount == errorsBefore ? new HommTrainerDefinition(ordered, searched) : null;
     }
 
     private static void Setting(NodeReader r, SettingSpec spec, YNode value, string path, Dictionary<string, object> fixedValues, Dictionary<string, YNode> given)
