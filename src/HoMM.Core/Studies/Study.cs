@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using HoMM.Core.Pruners;
 using HoMM.Core.Samplers;
 using HoMM.Core.SearchSpace;
@@ -20,15 +19,13 @@ namespace HoMM.Core.Studies;
 /// </remarks>
 public sealed class Study
 {
-    private const int MaxDuplicateRetries = 20;
-
     private readonly Lock _gate = new();
     private readonly List<FrozenTrial> _trials = [];
     private readonly Dictionary<int, int> _indexByNumber = [];
     private readonly Queue<int> _waiting = new();
-    private readonly SortedSet<int> _unfinished = [];
     private readonly LiveView _view;
     private readonly StudyOptions _options;
+    private readonly TrialProposer _proposer;
     private int _nextNumber;
     private long _nextId;
 
@@ -49,8 +46,9 @@ public sealed class Study
         ArgumentNullException.ThrowIfNull(searchSpace);
         ArgumentNullException.ThrowIfNull(sampler);
         _options = options ?? new StudyOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxProposalAttempts, 1, nameof(options));
         ArgumentNullException.ThrowIfNull(_options.TimeProvider, nameof(options));
+        Rules = new TrialRules(searchSpace, _options.Constraints, _options.Feasibility);
+        _proposer = new TrialProposer(Rules, sampler, _options.Proposal);
         SearchSpace = searchSpace;
         Direction = direction;
         Sampler = sampler;
@@ -72,6 +70,9 @@ public sealed class Study
     }
 
     public SearchSpaceDefinition SearchSpace { get; }
+
+    /// <summary>What a trial of this study may be: its search space, constraints and limits.</summary>
+    public TrialRules Rules { get; }
 
     public StudyDirection Direction { get; }
 
@@ -120,11 +121,11 @@ public sealed class Study
     /// External values by parameter name. A conditional parameter may be fixed only together with
     /// its parent, and only when the parent's value activates it.
     /// </param>
-    /// <exception cref="ArgumentException">A name or value does not fit the search space or the constraints.</exception>
+    /// <exception cref="TrialRejectedException">A name or value does not fit the search space or the constraints (<see cref="TrialRules"/>).</exception>
     public FrozenTrial Enqueue(IReadOnlyDictionary<string, object> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        var fixedParams = ValidateFixed(parameters);
+        var fixedParams = Rules.Validate(parameters!);
         lock (_gate)
         {
             var trial = new FrozenTrial(
@@ -132,7 +133,7 @@ public sealed class Study
                 _nextNumber++,
                 TrialState.Waiting,
                 null,
-                fixedParams.Params,
+                fixedParams.Values,
                 fixedParams.Distributions,
                 ImmutableSortedDictionary<long, double>.Empty);
             Store(trial);
@@ -170,10 +171,8 @@ public sealed class Study
             }
 
             // Propose before changing any state, so a failed ask leaves the study as it was.
-            var chosen = Propose(pending);
-            var distributions = new Dictionary<string, Distribution>(chosen.Count, StringComparer.Ordinal);
-            foreach (var name in chosen.Keys)
-                distributions[name] = SearchSpace.Find(name)!.Distribution;
+            var chosen = _proposer.Propose(_view, pending);
+            var distributions = TrialProposer.DistributionsOf(SearchSpace, chosen);
 
             var trial = pending with
             {
@@ -277,204 +276,9 @@ public sealed class Study
             if (trial.State == TrialState.Waiting)
                 RemoveFromWaiting(trialNumber);
             _trials[index] = finished;
-            _unfinished.Remove(trialNumber);
             return finished;
         }
     }
-
-    private IReadOnlyDictionary<string, object> Propose(FrozenTrial pending)
-    {
-        var fixedInternal = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (name, value) in pending.Params)
-            fixedInternal[name] = pending.Distributions[name].ToInternal(value);
-
-        var needsSampler = NeedsSampler(fixedInternal);
-        Dictionary<string, object>? duplicate = null;
-        var infeasible = 0;
-        var duplicates = 0;
-        for (var attempt = 0; attempt < _options.MaxProposalAttempts; attempt++)
-        {
-            var chosen = ProposeOnce(pending, fixedInternal, needsSampler);
-            if (_options.Feasibility is { } feasible && !feasible(chosen))
-            {
-                infeasible++;
-                if (!needsSampler)
-                    break;
-                continue;
-            }
-            if (needsSampler && _options.AvoidDuplicatesOfRunningTrials && duplicates < MaxDuplicateRetries
-                && DuplicatesUnfinished(chosen, pending.Number))
-            {
-                // A tiny space may have no free point while trials run: give up on uniqueness
-                // after a few retries rather than spending every attempt on it.
-                duplicates++;
-                duplicate ??= chosen;
-                continue;
-            }
-            return chosen;
-        }
-        if (duplicate is not null)
-            return duplicate;
-        throw new NoFeasibleProposalException(
-            needsSampler
-                ? string.Create(CultureInfo.InvariantCulture, $"trial {pending.Number}: none of {infeasible} proposals satisfied the constraints; they exclude (almost) the whole search space. Loosen the constraints or narrow the search space to where they hold.")
-                : $"enqueued trial {pending.Number} fixes every parameter, and its parameters violate the constraints; remove it or change its values");
-    }
-
-    private Dictionary<string, object> ProposeOnce(FrozenTrial pending, Dictionary<string, double> fixedInternal, bool needsSampler)
-    {
-        var chosen = new Dictionary<string, object>(SearchSpace.Parameters.Count, StringComparer.Ordinal);
-        var relative = needsSampler
-            ? Sampler.SampleRelative(_view, pending)
-            : ImmutableDictionary<string, double>.Empty;
-        foreach (var p in SearchSpace.Parameters)
-        {
-            if (!SearchSpace.IsActive(p, chosen))
-                continue;
-            double value;
-            if (fixedInternal.TryGetValue(p.Name, out var f))
-            {
-                value = f;
-            }
-            else if (p.Distribution.IsSingle)
-            {
-                value = UnitMapping.FromUnit(p.Distribution, 0);
-            }
-            else if (relative.TryGetValue(p.Name, out var r) && p.Distribution.Contains(r))
-            {
-                value = r;
-            }
-            else
-            {
-                var soFar = pending with { Params = new Dictionary<string, object>(chosen, StringComparer.Ordinal), Distributions = DistributionsOf(chosen) };
-                value = Sampler.SampleIndependent(_view, soFar, p);
-                if (!p.Distribution.Contains(value))
-                {
-                    throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                        $"{Sampler.GetType().Name} proposed {value} for '{p.Name}', which is outside {p.Distribution}; this is a bug in the sampler"));
-                }
-            }
-            chosen[p.Name] = p.Distribution.ToExternal(value);
-        }
-        return chosen;
-    }
-
-    private Dictionary<string, Distribution> DistributionsOf(Dictionary<string, object> chosen)
-    {
-        var result = new Dictionary<string, Distribution>(chosen.Count, StringComparer.Ordinal);
-        foreach (var name in chosen.Keys)
-            result[name] = SearchSpace.Find(name)!.Distribution;
-        return result;
-    }
-
-    /// <summary>False when the fixed values already decide every active parameter.</summary>
-    private bool NeedsSampler(Dictionary<string, double> fixedInternal)
-    {
-        var chosen = new Dictionary<string, object>(StringComparer.Ordinal);
-        foreach (var p in SearchSpace.Parameters)
-        {
-            if (!SearchSpace.IsActive(p, chosen))
-                continue;
-            if (fixedInternal.TryGetValue(p.Name, out var v))
-                chosen[p.Name] = p.Distribution.ToExternal(v);
-            else if (!p.Distribution.IsSingle)
-                return true;
-            else
-                chosen[p.Name] = p.Distribution.ToExternal(UnitMapping.FromUnit(p.Distribution, 0));
-        }
-        return false;
-    }
-
-    private bool DuplicatesUnfinished(Dictionary<string, object> chosen, int self)
-    {
-        foreach (var number in _unfinished)
-        {
-            if (number == self)
-                continue;
-            var other = _trials[_indexByNumber[number]].Params;
-            if (other.Count != chosen.Count)
-                continue;
-            var same = true;
-            foreach (var (name, value) in chosen)
-            {
-                if (!other.TryGetValue(name, out var o) || !Condition.ValuesEqual(o, value))
-                {
-                    same = false;
-                    break;
-                }
-            }
-            if (same)
-                return true;
-        }
-        return false;
-    }
-
-    private (IReadOnlyDictionary<string, object> Params, IReadOnlyDictionary<string, Distribution> Distributions) ValidateFixed(
-        IReadOnlyDictionary<string, object> parameters)
-    {
-        foreach (var name in parameters.Keys)
-        {
-            if (SearchSpace.Find(name) is null)
-            {
-                var names = SearchSpace.Parameters.Select(p => p.Name).ToList();
-                var hint = Constraints.NameSuggestion.Closest(name, names) is { } s ? $"; did you mean '{s}'?" : "";
-                throw new ArgumentException($"enqueued parameter '{name}' is not in the search space{hint} (parameters: {string.Join(", ", names)})", nameof(parameters));
-            }
-        }
-
-        var values = new Dictionary<string, object>(StringComparer.Ordinal);
-        var distributions = new Dictionary<string, Distribution>(StringComparer.Ordinal);
-        var complete = true;
-        foreach (var p in SearchSpace.Parameters)
-        {
-            var active = SearchSpace.IsActive(p, values);
-            if (!parameters.TryGetValue(p.Name, out var raw))
-            {
-                if (active && !p.Distribution.IsSingle)
-                    complete = false;
-                continue;
-            }
-            if (p.When is { } when && !values.ContainsKey(when.Parent))
-                throw new ArgumentException($"enqueued parameter '{p.Name}' depends on '{when.Parent}': fix '{when.Parent}' too", nameof(parameters));
-            if (!active)
-            {
-                throw new ArgumentException(
-                    $"enqueued parameter '{p.Name}' is inactive because '{p.When!.Parent}' = {Format(values[p.When.Parent])}; it applies only when '{p.When.Parent}' is one of [{string.Join(", ", p.When.Values.Select(Format))}]",
-                    nameof(parameters));
-            }
-            double internalValue;
-            try
-            {
-                internalValue = p.Distribution.ToInternal(raw);
-            }
-            catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException or OverflowException)
-            {
-                throw new ArgumentException($"enqueued parameter '{p.Name}' = {Format(raw)} is not in {p.Distribution}", nameof(parameters), e);
-            }
-            values[p.Name] = p.Distribution.ToExternal(internalValue);
-            distributions[p.Name] = p.Distribution;
-        }
-
-        if (complete && _options.Feasibility is { } feasible)
-        {
-            var full = new Dictionary<string, object>(values, StringComparer.Ordinal);
-            foreach (var p in SearchSpace.Parameters)
-            {
-                if (p.Distribution.IsSingle && !full.ContainsKey(p.Name) && SearchSpace.IsActive(p, full))
-                    full[p.Name] = p.Distribution.ToExternal(UnitMapping.FromUnit(p.Distribution, 0));
-            }
-            if (!feasible(full))
-                throw new ArgumentException("the enqueued parameters violate the study's constraints", nameof(parameters));
-        }
-        return (values, distributions);
-    }
-
-    private static string Format(object value) => value switch
-    {
-        string s => $"'{s}'",
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
 
     private void Store(FrozenTrial trial)
     {
@@ -487,10 +291,6 @@ public sealed class Study
             _indexByNumber[trial.Number] = _trials.Count;
             _trials.Add(trial);
         }
-        if (trial.State.IsFinished())
-            _unfinished.Remove(trial.Number);
-        else
-            _unfinished.Add(trial.Number);
     }
 
     private void RemoveFromWaiting(int trialNumber)

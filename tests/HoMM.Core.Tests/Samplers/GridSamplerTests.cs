@@ -111,7 +111,7 @@ public class GridSamplerTests
     public void Ask_ParallelWithoutTells_NeverRepeatsAPoint()
     {
         var space = Spaces.Of(new ParameterSpec("a", new IntDistribution(0, 9)), new ParameterSpec("b", new CategoricalDistribution(["x", "y"])));
-        var study = new Study(space, StudyDirection.Minimize, new GridSampler(), options: new StudyOptions { AvoidDuplicatesOfRunningTrials = false });
+        var study = new Study(space, StudyDirection.Minimize, new GridSampler(), options: new StudyOptions { Proposal = new ProposalOptions { AvoidDuplicatesOfRunningTrials = false } });
 
         var points = Enumerable.Range(0, 20).Select(_ => study.Ask()).Select(t => $"{t.Params["a"]}{t.Params["b"]}").ToList();
 

@@ -97,7 +97,7 @@ public class SamplerPropertyTests
     /// <summary>Runs a study of <paramref name="n"/> trials with a deterministic objective; grid stops when exhausted.</summary>
     internal static List<FrozenTrial> Run(string kind, SpaceCase c, int n = 30)
     {
-        var study = new Study(c.Space, StudyDirection.Minimize, Create(kind, c.Seed), options: new StudyOptions { MaxProposalAttempts = 3 });
+        var study = new Study(c.Space, StudyDirection.Minimize, Create(kind, c.Seed), options: new StudyOptions { Proposal = new ProposalOptions { MaxProposalAttempts = 3 } });
         for (var i = 0; i < n; i++)
         {
             FrozenTrial t;

@@ -111,13 +111,13 @@ public class StudyTests
 
     [Theory]
     [InlineData("lrr", 0.01, "did you mean 'lr'")]
-    [InlineData("lr", 5.0, "not in float[1E-05, 0.1] log")]
+    [InlineData("lr", 5.0, "lr: 5.0 is not in float[1E-05, 0.1] log")]
     [InlineData("dropout", 0.2, "fix 'pool' too")]
     public void Enqueue_InvalidParameter_ThrowsNamingTheProblem(string name, double value, string expected)
     {
         var study = NewStudy();
 
-        var e = Assert.Throws<ArgumentException>(() => study.Enqueue(new Dictionary<string, object> { [name] = value }));
+        var e = Assert.Throws<TrialRejectedException>(() => study.Enqueue(new Dictionary<string, object> { [name] = value }));
 
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
@@ -127,25 +127,27 @@ public class StudyTests
     {
         var study = NewStudy();
 
-        var e = Assert.Throws<ArgumentException>(() =>
+        var e = Assert.Throws<TrialRejectedException>(() =>
             study.Enqueue(new Dictionary<string, object> { ["pool"] = "mean", ["dropout"] = 0.2 }));
 
-        Assert.Contains("inactive because 'pool' = 'mean'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("dropout: is not used when pool is 'mean'", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Enqueue_CompleteTrialViolatingConstraints_Throws()
     {
-        var study = NewStudy(options: new StudyOptions { Feasibility = p => (long)p["order"] < 4 });
+        var study = NewStudy(options: new StudyOptions { Feasibility = p => (long)p["order"] < 4 ? null : "order 4 is too large" });
 
-        Assert.Throws<ArgumentException>(() => study.Enqueue(
+        var e = Assert.Throws<TrialRejectedException>(() => study.Enqueue(
             new Dictionary<string, object> { ["lr"] = 1e-3, ["wd"] = 0.0, ["order"] = 4, ["pool"] = "mean" }));
+
+        Assert.Equal("order 4 is too large", e.Message);
     }
 
     [Fact]
     public void Ask_WithConstraint_OnlyReturnsFeasibleParameters()
     {
-        var study = NewStudy(options: new StudyOptions { Feasibility = p => (long)p["order"] * (double)p["wd"] < 0.2 });
+        var study = NewStudy(options: new StudyOptions { Feasibility = p => (long)p["order"] * (double)p["wd"] < 0.2 ? null : "too much" });
 
         for (var i = 0; i < 100; i++)
         {
@@ -160,18 +162,18 @@ public class StudyTests
         var calls = 0;
         var study = NewStudy(options: new StudyOptions
         {
-            MaxProposalAttempts = 25,
+            Proposal = new ProposalOptions { MaxProposalAttempts = 25 },
             Feasibility = _ =>
             {
                 calls++;
-                return false;
+                return "never";
             },
         });
 
         var e = Assert.Throws<NoFeasibleProposalException>(study.Ask);
 
         Assert.Equal(25, calls);
-        Assert.Contains("none of 25 proposals satisfied the constraints", e.Message, StringComparison.Ordinal);
+        Assert.Contains("none of 25 proposals passed the rules (the last one never)", e.Message, StringComparison.Ordinal);
         Assert.Empty(study.Trials);
     }
 

@@ -107,7 +107,7 @@ public class TpeSamplerTests
         {
             var study = new Study(space, StudyDirection.Minimize,
                 new TpeSampler(new TpeSamplerOptions { Seed = 5, ConstantLiar = liar }),
-                options: new StudyOptions { AvoidDuplicatesOfRunningTrials = false });
+                options: new StudyOptions { Proposal = new ProposalOptions { AvoidDuplicatesOfRunningTrials = false } });
             for (var i = 0; i < 30; i++)
             {
                 var t = study.Ask();
