@@ -38,16 +38,22 @@ public sealed record ObjectiveDefinition(string Metric, StudyDirection Direction
 /// of wall time, whichever comes first (at least one is set). <see cref="MaxParallel"/> trials run at
 /// a time; null means one per slot of <see cref="ResourcesDefinition"/>. <see cref="TrialTimeout"/>
 /// limits each attempt of a trial (null: no limit); <see cref="Retries"/> is how many times a crashed
-/// attempt is retried, resuming from the trial's last checkpoint.
+/// attempt is retried, resuming from the trial's last checkpoint. <see cref="MaxConsecutiveFailures"/>
+/// failures in a row with the same reason stop the study (null: never).
 /// </summary>
 public sealed record BudgetDefinition(int? MaxTrials, int? MaxParallel, TimeSpan? Timeout)
 {
     /// <summary>A crashed attempt is retried once unless the study says otherwise.</summary>
     public const int DefaultRetries = 1;
 
+    /// <summary>Five identical failures in a row say the trainer or the study is broken, not the parameters.</summary>
+    public const int DefaultMaxConsecutiveFailures = 5;
+
     public TimeSpan? TrialTimeout { get; init; }
 
     public int Retries { get; init; } = DefaultRetries;
+
+    public int? MaxConsecutiveFailures { get; init; } = DefaultMaxConsecutiveFailures;
 }
 
 /// <summary>

@@ -25,6 +25,27 @@ public class BudgetAndSettingsJsonTests
         Assert.Equal(1, study.Budget.Retries);
     }
 
+    [Theory]
+    [InlineData("", 5)]
+    [InlineData(", max_consecutive_failures: 3", 3)]
+    [InlineData(", max_consecutive_failures: 0", null)]
+    [InlineData(", max_consecutive_failures: null", null)]
+    public void Budget_MaxConsecutiveFailures_DefaultsToFiveAndZeroOrNullDisables(string yaml, int? expected)
+    {
+        var study = StudyYaml.ParseValid(StudyYaml.Valid.Replace("timeout: 1h}", $"timeout: 1h{yaml}}}", StringComparison.Ordinal));
+
+        Assert.Equal(expected, study.Budget.MaxConsecutiveFailures);
+    }
+
+    [Fact]
+    public void Budget_NegativeMaxConsecutiveFailures_IsLocatedError()
+    {
+        var error = StudyYaml.SingleError(StudyYaml.Valid.Replace(
+            "timeout: 1h}", "timeout: 1h, max_consecutive_failures: -2}", StringComparison.Ordinal));
+
+        Assert.Equal("budget.max_consecutive_failures", error.Path);
+    }
+
     [Fact]
     public void Budget_NegativeRetries_IsLocatedError()
     {

@@ -1,4 +1,4 @@
-using HoMM.Dispatch.Driver;
+using HoMM.StudyFiles.Constraints;
 using HoMM.TrainerSettings;
 
 namespace HoMM.Cli.Run;

@@ -1,13 +1,9 @@
 using HoMM.Dispatch.Processes;
 using HoMM.Dispatch.Scheduling;
+using HoMM.StudyFiles.Constraints;
 using HoMM.TrainerSettings;
 
 namespace HoMM.Dispatch.Driver;
-
-/// <summary>A model's size as the study constraints <c>max_params</c> / <c>max_flops</c> see it.</summary>
-/// <param name="Parameters">Trainable parameters.</param>
-/// <param name="Flops">FLOPs of one forward pass of one example.</param>
-public readonly record struct ModelSize(long Parameters, double Flops);
 
 /// <summary>How a worker runs a study here: where trial folders go, what it is called, how it is tuned.</summary>
 public sealed record DispatchOptions

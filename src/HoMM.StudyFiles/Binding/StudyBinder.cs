@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using HoMM.Core.Constraints;
 using HoMM.Core.SearchSpace;
+using HoMM.Core.Studies;
 using HoMM.Core.Trials;
 using HoMM.StudyFiles.Algorithms;
 using HoMM.StudyFiles.Constraints;
@@ -147,9 +148,10 @@ internal static partial class StudyBinder
     {
         if (r.Mapping(node, "budget", "{max_trials: 200, max_parallel: 4, timeout: 10h}") is not { } map)
             return null;
-        r.CheckKeys(map, "budget", ["max_trials", "max_parallel", "timeout", "trial_timeout", "retries"]);
+        r.CheckKeys(map, "budget", ["max_trials", "max_parallel", "timeout", "trial_timeout", "retries", "max_consecutive_failures"]);
         var ok = true;
         long? trials = null, parallel = null, retries = BudgetDefinition.DefaultRetries;
+        long? failures = BudgetDefinition.DefaultMaxConsecutiveFailures;
         TimeSpan? timeout = null, trialTimeout = null;
         if (map["max_trials"] is { } t)
             ok &= (trials = r.Integer(t, "budget.max_trials", 1, MaxTrials)) is not null;
@@ -161,6 +163,14 @@ internal static partial class StudyBinder
             ok &= (trialTimeout = Quantities.Duration(r, tt, "budget.trial_timeout")) is not null;
         if (map["retries"] is { } re)
             ok &= (retries = r.Integer(re, "budget.retries", 0, MaxRetries)) is not null;
+        if (map["max_consecutive_failures"] is { } mcf)
+        {
+            // 0 or null: never stop for failures.
+            if (mcf is YScalar { Resolved.Kind: ScalarKind.Null })
+                failures = 0;
+            else
+                ok &= (failures = r.Integer(mcf, "budget.max_consecutive_failures", 0, MaxTrials)) is not null;
+        }
         if (map["max_trials"] is null && map["timeout"] is null)
         {
             r.Error(map, "budget.max_trials", "the budget needs max_trials, timeout or both, or the study would never end (e.g. max_trials: 200, timeout: 10h)");
@@ -171,7 +181,14 @@ internal static partial class StudyBinder
             r.Warning(map["max_parallel"]!, "budget.max_parallel", string.Create(CultureInfo.InvariantCulture,
                 $"max_parallel ({k}) is more than max_trials ({n}); at most {n} trials will run at a time"));
         }
-        return ok ? new BudgetDefinition((int?)trials, (int?)parallel, timeout) { TrialTimeout = trialTimeout, Retries = (int)retries!.Value } : null;
+        if (!ok)
+            return null;
+        return new BudgetDefinition((int?)trials, (int?)parallel, timeout)
+        {
+            TrialTimeout = trialTimeout,
+            Retries = (int)retries!.Value,
+            MaxConsecutiveFailures = failures is > 0 ? (int)failures : null,
+        };
     }
 
     private static ResourcesDefinition? Resources(NodeReader r, YNode node)
@@ -298,12 +315,15 @@ internal static partial class StudyBinder
 
     /// <summary>
     /// <c>enqueue</c>: trials to run first (warm start, e.g. known good configurations), each a
-    /// mapping parameter → value; parameters left out are sampled.
+    /// mapping parameter → value; parameters left out are sampled. Each item is checked by Core's
+    /// <see cref="TrialRules"/>, the rule the dashboard, the CLI and the driver apply too; the
+    /// model-size limits need the trainer's counter and are checked when the trial starts.
     /// </summary>
     private static List<IReadOnlyDictionary<string, object>>? Enqueue(NodeReader r, YNode node, string path, SearchSpaceDefinition space, StudyConstraints constraints)
     {
         if (r.Sequence(node, path, "[{dim: 320, order: 2, order_expand: 4}]") is not { } seq)
             return null;
+        var rules = new TrialRules(space, constraints.Expressions);
         var result = new List<IReadOnlyDictionary<string, object>>();
         var ok = true;
         for (var i = 0; i < seq.Items.Count; i++)
@@ -316,67 +336,42 @@ internal static partial class StudyBinder
             }
             var names = space.Parameters.Select(x => x.Name).ToList();
             r.CheckKeys(map, p, names);
-            var values = new Dictionary<string, object>(StringComparer.Ordinal);
+            var values = new Dictionary<string, object?>(StringComparer.Ordinal);
             var itemOk = map.Entries.All(e => names.Contains(e.Key.Value));
             foreach (var (key, valueNode) in map.Entries)
             {
-                if (space.Find(key.Value) is not { } spec)
+                if (space.Find(key.Value) is null)
                     continue;
-                var vp = NodeReader.Child(p, key.Value);
-                if (r.Value(valueNode, vp, $"a value of '{key.Value}'") is not { } v)
-                {
+                if (r.Value(valueNode, NodeReader.Child(p, key.Value), $"a value of '{key.Value}'") is { } v)
+                    values[key.Value] = v;
+                else
                     itemOk = false;
-                    continue;
-                }
-                if (!SearchSpaceBinder.InDomain(spec.Distribution, v))
-                {
-                    r.Error(valueNode, vp, $"{SearchSpaceBinder.Show(v)} is not in the search space of '{key.Value}' ({spec.Distribution})");
-                    itemOk = false;
-                    continue;
-                }
-                // Stored as the distribution would produce it, so an enqueued 2 for a float is 2.0.
-                values[key.Value] = spec.Distribution.ToExternal(spec.Distribution.ToInternal(v));
             }
-            foreach (var spec in space.Parameters)
+            if (!itemOk)
             {
-                if (spec.When is { } when && values.ContainsKey(spec.Name) && values.ContainsKey(when.Parent) && !when.IsSatisfiedBy(values))
-                {
-                    r.Error(map.Entry(spec.Name)!.Key, NodeReader.Child(p, spec.Name),
-                        $"'{spec.Name}' exists only when {when.Parent} is {string.Join(" or ", when.Values.Select(SearchSpaceBinder.Show))}, " +
-                        $"but this trial sets {when.Parent} to {SearchSpaceBinder.Show(values[when.Parent])}; remove it");
-                    itemOk = false;
-                }
+                ok = false;
+                continue;
             }
-            if (itemOk)
+            var checkedValues = rules.Check(values);
+            foreach (var problem in checkedValues.Problems)
             {
-                foreach (var c in constraints.Expressions.Where(c => c.ParameterNames.All(values.ContainsKey)))
+                if (problem.Parameter is { } name && map.Entry(name) is { } entry)
                 {
-                    if (!Satisfies(c, values, out var why))
-                    {
-                        r.Error(map, p, $"this trial violates the constraint '{c.Text}'{why}");
-                        itemOk = false;
-                    }
+                    // A value outside its distribution is marked at the value; a parameter that may
+                    // not be given (inactive, parent not fixed) at its name.
+                    var valueIsBad = !ParameterValues.TryNormalize(space.Find(name)!.Distribution, values[name]!, out _, out _);
+                    r.Error(valueIsBad ? entry.Value : entry.Key, NodeReader.Child(p, name), problem.Message);
+                }
+                else
+                {
+                    r.Error(map, p, $"this trial {problem.Message}");
                 }
             }
-            if (itemOk)
-                result.Add(values);
-            ok &= itemOk;
+            if (checkedValues.IsValid)
+                result.Add(checkedValues.Values);
+            ok &= checkedValues.IsValid;
         }
         return ok ? result : null;
-    }
-
-    private static bool Satisfies(ConstraintExpression c, Dictionary<string, object> values, out string why)
-    {
-        try
-        {
-            why = "";
-            return c.IsSatisfiedBy(values);
-        }
-        catch (ConstraintEvaluationException e)
-        {
-            why = $" ({e.Message})";
-            return false;
-        }
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]

@@ -372,22 +372,9 @@ internal static partial class SearchSpaceBinder
         return new Condition(parentName, values);
     }
 
-    /// <summary>Whether a user-written value is one the distribution can produce.</summary>
-    public static bool InDomain(Distribution distribution, object value)
-    {
-        if (distribution is not CategoricalDistribution && value is not (long or double))
-            return false;
-        if (distribution is IntDistribution && value is double d && d != Math.Floor(d))
-            return false;
-        try
-        {
-            return distribution.Contains(distribution.ToInternal(value));
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
+    /// <summary>Whether a user-written value is one the distribution can produce (Core's rule, <see cref="ParameterValues"/>).</summary>
+    public static bool InDomain(Distribution distribution, object value) =>
+        ParameterValues.TryNormalize(distribution, value, out _, out _);
 
     private static (ParameterSpec?, ValueKind) Create(NodeReader r, YNode at, string path, string name, Func<Distribution> make, Condition? when, ValueKind kind)
     {

@@ -1,0 +1,41 @@
+using System.Globalization;
+using HoMM.Core.Studies;
+using HoMM.StudyFiles.Trainer;
+using HoMM.TrainerSettings;
+
+namespace HoMM.StudyFiles.Constraints;
+
+/// <summary>A model's size as the study constraints <c>max_params</c> / <c>max_flops</c> see it.</summary>
+/// <param name="Parameters">Trainable parameters.</param>
+/// <param name="Flops">FLOPs of one forward pass of one example.</param>
+public readonly record struct ModelSize(long Parameters, double Flops);
+
+/// <summary>A study file's <see cref="TrialRules"/>: what every entry point that creates or starts a trial checks.</summary>
+public static class StudyRules
+{
+    /// <summary>
+    /// The rules of <paramref name="definition"/>: its search space, its constraint expressions and,
+    /// for the built-in trainer, <c>max_params</c>/<c>max_flops</c> counted by
+    /// <paramref name="countModel"/> (HoMM's complexity counter, injected by the program that has
+    /// it). Without a counter the size limits are not part of the rules; the driver refuses to run
+    /// a study that has them and no counter.
+    /// </summary>
+    public static TrialRules For(StudyDefinition definition, Func<HommTrainerSettings, ModelSize>? countModel)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var c = definition.Constraints;
+        FeasibilityCheck? limits = null;
+        if ((c.MaxParams is not null || c.MaxFlops is not null) && definition.Trainer is HommTrainerDefinition homm && countModel is not null)
+            limits = parameters => WhyTooLarge(countModel(homm.Resolve(parameters)), c);
+        return new TrialRules(definition.SearchSpace, c.Expressions, limits);
+    }
+
+    private static string? WhyTooLarge(ModelSize size, StudyConstraints c)
+    {
+        if (c.MaxParams is { } mp && size.Parameters > mp)
+            return string.Create(CultureInfo.InvariantCulture, $"the model has {size.Parameters:N0} parameters, more than constraints max_params ({mp:N0})");
+        if (c.MaxFlops is { } mf && size.Flops > mf)
+            return string.Create(CultureInfo.InvariantCulture, $"the model needs {size.Flops:0.###e0} FLOPs per example, more than constraints max_flops ({(double)mf:0.###e0})");
+        return null;
+    }
+}
