@@ -226,10 +226,12 @@
     const inputs = new Map();
     for (const p of detail.searchSpace) {
       let input;
+      // Every field may stay empty: a parameter left out is sampled when the trial starts.
       if (p.kind === "categorical") {
-        input = el("select", { name: p.name }, p.choices.map((c, i) => el("option", { value: String(i) }, value(c))));
+        input = el("select", { name: p.name }, [el("option", { value: "" }, "(sampled)"),
+          ...p.choices.map((c, i) => el("option", { value: String(i) }, value(c)))]);
       } else {
-        input = el("input", { name: p.name, type: "number", step: "any", required: true, placeholder: p.description });
+        input = el("input", { name: p.name, type: "number", step: "any", placeholder: `${p.description} (empty: sampled)` });
         if (p.low !== null) input.min = String(p.low);
         if (p.high !== null) input.max = String(p.high);
       }
@@ -239,10 +241,11 @@
     }
     function current(entry) {
       const { p, input } = entry;
-      if (p.kind === "categorical") return p.choices[Number(input.value)];
-      return input.value === "" ? null : Number(input.value);
+      if (input.value === "") return null;
+      return p.kind === "categorical" ? p.choices[Number(input.value)] : Number(input.value);
     }
-    // A conditional parameter is asked only when its parent has one of its values.
+    // A conditional parameter is asked only when its parent is fixed to one of its values (a
+    // sampled parent decides later whether the child exists, so the child is sampled too).
     function conditions() {
       const chosen = {};
       for (const entry of inputs.values()) {
@@ -250,7 +253,8 @@
         const active = p.whenParent === null || (p.whenParent in chosen && p.whenValues.some((v) => v === chosen[p.whenParent]));
         row.hidden = !active;
         entry.input.disabled = !active;
-        if (active) chosen[p.name] = current(entry);
+        const v = active ? current(entry) : null;
+        if (v !== null) chosen[p.name] = v;
       }
       return chosen;
     }

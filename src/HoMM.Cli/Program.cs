@@ -12,6 +12,8 @@ root.Subcommands.Add(HoMM.Cli.Report.ReportCommand.Create());
 root.Subcommands.Add(HoMM.Cli.Dashboard.DashboardCommand.Create());
 root.Subcommands.Add(HoMM.Cli.Worker.WorkerCommand.Create());
 root.Subcommands.Add(HoMM.Cli.Data.DataCommand.Create());
+root.Subcommands.Add(HoMM.Cli.Control.EnqueueCommand.Create());
+root.Subcommands.Add(HoMM.Cli.Control.StopCommand.Create());
 
 root.Subcommands.Add(HoMM.Cli.Run.RunCommand.Create());
 

@@ -1,4 +1,6 @@
 using System.Net;
+using HoMM.StudyFiles.Constraints;
+using HoMM.StudyFiles.Trainer;
 
 namespace HoMM.Dashboard;
 
@@ -29,6 +31,13 @@ public sealed record DashboardOptions
     /// <summary>How long the study page's figures may be reused while trials keep changing
     /// (figures of a large study take a second or more to compute).</summary>
     public TimeSpan FigureRefreshInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Counts a built-in trainer's model, so an enqueued trial that breaks <c>max_params</c> /
+    /// <c>max_flops</c> is refused at once (the command wires HoMM's counter). Null: those limits are
+    /// checked by the driver when the trial starts (it then fails with the reason).
+    /// </summary>
+    public Func<HommTrainerSettings, ModelSize>? CountModel { get; init; }
 
     /// <summary>Whether to read the running and newest studies into the caches as soon as the
     /// server starts (see <see cref="DashboardServer"/>); benchmarks turn it off to time a cold read.</summary>

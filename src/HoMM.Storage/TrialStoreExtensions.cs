@@ -58,9 +58,24 @@ public static class TrialStoreExtensions
     public static Task SetStudyAttrAsync(this ITrialStore store, long studyId, AttrScope scope, string key, string value, CancellationToken cancellationToken = default) =>
         Require(store).SetStudyAttrAsync(studyId, scope, key, JsonSerializer.SerializeToElement(value), cancellationToken);
 
+    /// <summary>The study file stored with the study (<see cref="SystemAttrs.StudyFile"/>), or null when it was created without one.</summary>
+    public static async Task<StoredStudyFile?> GetStudyFileAsync(this ITrialStore store, long studyId, CancellationToken cancellationToken = default)
+    {
+        var attrs = await Require(store).GetStudyAttrsAsync(studyId, AttrScope.System, cancellationToken).ConfigureAwait(false);
+        if (!attrs.TryGetValue(SystemAttrs.StudyFile, out var text) || text.ValueKind != JsonValueKind.String)
+            return null;
+        var path = attrs.TryGetValue(SystemAttrs.StudyFilePath, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+        return new StoredStudyFile(text.GetString()!, path);
+    }
+
     private static ITrialStore Require(ITrialStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
         return store;
     }
 }
+
+/// <summary>The study file a study was created from, as stored with it.</summary>
+/// <param name="Text">The YAML text.</param>
+/// <param name="Path">Where it was read from (on the machine that created the study), when known.</param>
+public sealed record StoredStudyFile(string Text, string? Path);

@@ -54,6 +54,18 @@ public static class StudyFile
         return Parse(yaml, new DiagnosticBag(fileName), null);
     }
 
+    /// <summary>
+    /// Validates the study file stored with study <paramref name="studyName"/> (its text and the
+    /// path it was read from), as <c>run</c> validated it. Relative paths in it resolve against that
+    /// path's folder when it is visible on this machine (shared storage), else against the current one.
+    /// </summary>
+    public static StudyFileResult ParseStored(string yaml, string? path, string studyName)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        ArgumentNullException.ThrowIfNull(studyName);
+        return Parse(yaml, new DiagnosticBag(path ?? $"<study {studyName}>"), path is not null && File.Exists(path) ? Path.GetFullPath(path) : null);
+    }
+
     /// <summary>Reads the file at <paramref name="path"/>, throwing when it is invalid.</summary>
     /// <exception cref="StudyFileException">The file has errors; the exception lists them.</exception>
     public static StudyDefinition LoadOrThrow(string path) => Load(path).GetDefinitionOrThrow();

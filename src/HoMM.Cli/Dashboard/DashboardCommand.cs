@@ -88,7 +88,13 @@ public static class DashboardCommand
         Microsoft.AspNetCore.Builder.WebApplication app;
         try
         {
-            app = DashboardServer.Build(store.Store, new DashboardOptions { Host = host, Port = port, Token = string.IsNullOrEmpty(token) ? null : token });
+            app = DashboardServer.Build(store.Store, new DashboardOptions
+            {
+                Host = host,
+                Port = port,
+                Token = string.IsNullOrEmpty(token) ? null : token,
+                CountModel = HoMM.Cli.Run.TrainerLocator.CountModel, // max_params/max_flops of an enqueued trial are checked at once
+            });
         }
         catch (Exception e) when (e is DirectoryNotFoundException or PlotlyNotFoundException)
         {

@@ -29,13 +29,15 @@ public static class RunCommand
     public const int ExitCannotRun = 3;
     public const int ExitStore = StoreOpener.ExitStoreError;
     public const int ExitConflict = 5;
+    public const int ExitTooManyFailures = 6;
     public const int ExitInterrupted = 130;
 
     public static Command Create()
     {
         var command = new Command("run", "Run (or resume) the search a study file describes. Exit codes: 0 done, 1 unexpected error, " +
             "2 invalid study file, 3 cannot run here (trainer or resources missing), 4 database error, " +
-            "5 study conflict (search space changed, or already running), 130 stopped by Ctrl-C (run again to resume)");
+            "5 study conflict (search space changed, or already running), 6 stopped after budget.max_consecutive_failures failures in a row " +
+            "with the same reason, 130 stopped by Ctrl-C (run again to resume)");
         var file = new Argument<string>("study") { Description = "the study file (YAML), e.g. studies/quickstart.yaml" };
         var db = StoreOpener.CreateDbOption();
         var fork = new Option<string?>("--fork")
@@ -141,48 +143,50 @@ public static class RunCommand
 
             // PostgreSQL: one driver per study in the whole cluster (a lease the server drops if
             // this process dies; a worker then takes the study over, docs/cluster.md).
-            await using var lease = sqlite ? null : await DriverLease.TryAcquireAsync(opened.Location.Value, study.Id, stop);
-            if (!sqlite && lease is null)
-            {
-                error.WriteLine($"homm-search run: study '{study.Name}' is already being driven by another process " +
-                    "(a homm-search run, or a worker that took it over); its progress: homm-search status --db ...");
-                return ExitConflict;
-            }
-            StudyDriver driver;
+            var placement = sqlite ? DriverPlacement.SingleHost : new DriverPlacement { ClusterConnection = opened.Location.Value };
+            DrivenStudy driven;
             try
             {
-                driver = new StudyDriver(opened.Store, study, definition, options);
+                driven = await DriverFactory.OpenAsync(opened.Store, study, definition, options, placement, stop);
             }
-            catch (SlotPlanException e)
+            catch (DriverSetupException e)
             {
-                error.WriteLine($"homm-search run: {e.Message}");
-                return ExitCannotRun;
+                error.WriteLine(e.Problem == DriverSetupProblem.AlreadyDriven
+                    ? $"homm-search run: {e.Message}; its progress: homm-search status --db ..."
+                    : $"homm-search run: {e.Message}");
+                return e.Problem == DriverSetupProblem.AlreadyDriven ? ExitConflict : ExitCannotRun;
             }
-            output.WriteLine($"{(created ? "created" : "resuming")} study '{study.Name}' in {opened.Location.Display}; " +
-                $"{driver.Slots.Count} slot{(driver.Slots.Count == 1 ? "" : "s")} ({string.Join(", ", driver.Slots.Select(s => $"{s.Id}: {s.Threads} thread{(s.Threads == 1 ? "" : "s")}"))}), " +
-                $"{driver.MaxParallel} at a time; trial folders in {options.RunsDirectory}");
+            await using (driven)
+            {
+                var driver = driven.Driver;
+                output.WriteLine($"{(created ? "created" : "resuming")} study '{study.Name}' in {opened.Location.Display}; " +
+                    $"{driver.Slots.Count} slot{(driver.Slots.Count == 1 ? "" : "s")} ({string.Join(", ", driver.Slots.Select(s => $"{s.Id}: {s.Threads} thread{(s.Threads == 1 ? "" : "s")}"))}), " +
+                    $"{driver.MaxParallel} at a time; trial folders in {options.RunsDirectory}; log {driven.LogPath}");
 
-            if (!sqlite)
-                await DriverLease.SetWantsDriverAsync(opened.Store, study.Id, true, stop); // a kill from here on: a worker takes over
-            var progress = new RunProgress(opened.Store, study, definition.Budget.MaxTrials, definition.Budget.Timeout, time);
-            DriverEnd end;
-            try
-            {
-                end = await RunWithProgressAsync(driver, progress, output, stop);
+                var progress = new RunProgress(opened.Store, study, definition.Budget.MaxTrials, definition.Budget.Timeout, time);
+                DriverEnd end;
+                try
+                {
+                    end = await RunWithProgressAsync(driven, progress, output, stop);
+                }
+                catch (DispatchLockedException e)
+                {
+                    error.WriteLine($"homm-search run: {e.Message}");
+                    return ExitConflict;
+                }
+                var final = await progress.ReadAsync(driver.State, CancellationToken.None);
+                output.WriteLine(progress.Line(final));
+                output.WriteLine($"{StudyDriver.Describe(end)}.");
+                if (final.Best is { } best)
+                    output.WriteLine($"best trial {best.Number}: {study.ObjectiveMetric} = {best.Value} with {string.Join(", ", best.Params.Select(kv => $"{kv.Key}={HoMM.Core.Trials.ParamFormatter.Format(kv.Value)}"))}");
+                if (end == DriverEnd.TooManyFailures)
+                {
+                    error.WriteLine($"homm-search run: {definition.Budget.MaxConsecutiveFailures} trials in a row failed with the same reason: {driver.FailureReason}. " +
+                        "Fix the cause and run again to resume (or change budget.max_consecutive_failures); every trial's log is in its folder.");
+                    return ExitTooManyFailures;
+                }
+                return end == DriverEnd.Stopped ? ExitInterrupted : ExitDone;
             }
-            catch (DispatchLockedException e)
-            {
-                error.WriteLine($"homm-search run: {e.Message}");
-                return ExitConflict;
-            }
-            if (!sqlite)
-                await DriverLease.SetWantsDriverAsync(opened.Store, study.Id, false, CancellationToken.None); // ended on purpose: no takeover
-            var final = await progress.ReadAsync(driver.State, CancellationToken.None);
-            output.WriteLine(progress.Line(final));
-            output.WriteLine($"{StudyDriver.Describe(end)}.");
-            if (final.Best is { } best)
-                output.WriteLine($"best trial {best.Number}: {study.ObjectiveMetric} = {best.Value} with {string.Join(", ", best.Params.Select(kv => $"{kv.Key}={HoMM.Core.Trials.ParamFormatter.Format(kv.Value)}"))}");
-            return end == DriverEnd.Stopped ? ExitInterrupted : ExitDone;
         }
     }
 
@@ -230,9 +234,10 @@ public static class RunCommand
         }
     }
 
-    private static async Task<DriverEnd> RunWithProgressAsync(StudyDriver driver, RunProgress progress, TextWriter output, CancellationToken stop)
+    private static async Task<DriverEnd> RunWithProgressAsync(DrivenStudy driven, RunProgress progress, TextWriter output, CancellationToken stop)
     {
-        var running = driver.RunAsync(stop);
+        var driver = driven.Driver;
+        var running = driven.RunAsync(stop);
         var live = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
         if (live)
         {
@@ -254,7 +259,7 @@ public static class RunCommand
             var snapshot = await progress.ReadAsync(driver.State, CancellationToken.None);
             // Print when the counts, the best trial or the pause state change (not the clock or the ETA).
             var key = string.Create(CultureInfo.InvariantCulture,
-                $"{snapshot.Complete} {snapshot.Pruned} {snapshot.Failed} {snapshot.Running} {snapshot.Best?.Number} {snapshot.State.Paused}");
+                $"{snapshot.Complete} {snapshot.Pruned} {snapshot.Failed} {snapshot.Running} {snapshot.Best?.Number} {snapshot.State.Paused} {(snapshot.Running == 0 ? snapshot.State.Note : null)}");
             if (key != last || time.GetElapsedTime(lastPrinted) >= TimeSpan.FromSeconds(30))
             {
                 output.WriteLine(progress.Line(snapshot));

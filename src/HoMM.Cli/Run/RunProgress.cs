@@ -59,8 +59,11 @@ internal sealed class RunProgress(ITrialStore store, StudyRecord study, int? max
             : "no result yet";
         var eta = p.Eta is { } e ? $", ETA {Format(e)}" : "";
         var paused = p.State.Paused ? " [paused]" : "";
+        // Nothing running is never left unexplained: the driver says why (paused, no feasible
+        // proposal, waiting for a cluster worker, the budget is spent...).
+        var idle = p.Running == 0 && p.State.Note is { } why ? $" ({why})" : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"[{Format(p.Elapsed)}] {p.Finished}{total} done ({p.Complete} complete, {p.Pruned} pruned, {p.Failed} failed), {p.Running} running, {best}{eta}{paused}");
+            $"[{Format(p.Elapsed)}] {p.Finished}{total} done ({p.Complete} complete, {p.Pruned} pruned, {p.Failed} failed), {p.Running} running{idle}, {best}{eta}{paused}");
     }
 
     public IRenderable Render(ProgressSnapshot p)
@@ -83,7 +86,7 @@ internal sealed class RunProgress(ITrialStore store, StudyRecord study, int? max
                 Markup.Escape(string.Join(", ", t.Params.Select(kv => $"{kv.Key}={ParamFormatter.Format(kv.Value)}"))));
         }
         if (p.RunningTrials.Count == 0)
-            table.AddRow("-", "-", "-", "-", p.State.Paused ? "paused: no new trials start (resume from the dashboard)" : Markup.Escape(p.State.Note ?? "starting..."));
+            table.AddRow("-", "-", "-", "-", Markup.Escape(p.State.Note ?? "starting..."));
         return table;
     }
 

@@ -4,6 +4,7 @@ using HoMM.Cli.Common;
 using HoMM.Cli.Run;
 using HoMM.Dispatch.Cluster;
 using HoMM.Dispatch.Driver;
+using HoMM.Dispatch.Logging;
 using HoMM.Dispatch.Processes;
 using HoMM.Dispatch.Slots;
 using HoMM.StudyFiles;
@@ -14,7 +15,8 @@ namespace HoMM.Cli.Worker;
 /// <c>homm-search worker --db postgres://… [--slots …] [--node NAME] [--runs DIR]</c>: joins the
 /// cluster of the PostgreSQL database and runs trial attempts of its studies on this machine's
 /// slots until Ctrl-C (running attempts then checkpoint and go back to the cluster); starts a
-/// new driver for a study whose <c>run</c> died (<see cref="DriverTakeover"/>).
+/// driving, in its own process, a study whose <c>run</c> died (<see cref="DriverTakeover"/>).
+/// What it does and what goes wrong is logged to its output, one line each.
 /// </summary>
 public static class WorkerCommand
 {
@@ -86,6 +88,7 @@ public static class WorkerCommand
             return StoreOpener.ExitStoreError;
         }
         using (opened)
+        using (var log = new LineLogger(output))
         {
             var options = new DispatchOptions
             {
@@ -95,12 +98,13 @@ public static class WorkerCommand
                 ModelSize = TrainerLocator.CountModel,
                 Node = nodeName,
                 WorkerId = string.Create(CultureInfo.InvariantCulture, $"{nodeName}:{Environment.ProcessId}"),
+                Logger = log,
             };
-            var worker = new ClusterWorker(opened.Store, options, planned, line => output.WriteLine(line));
+            var worker = new ClusterWorker(opened.Store, options, planned);
             await output.WriteLineAsync(
                 $"worker {options.WorkerId} joined the cluster in {location.Display} with slots {string.Join(", ", planned.Select(s => s.Id))}; Ctrl-C stops it");
             await output.FlushAsync(stop);
-            var takeover = new DriverTakeover(opened.Store, location.Value, options.RunsDirectory, line => output.WriteLine(line));
+            var takeover = new DriverTakeover(opened.Store, location.Value, worker);
             await Task.WhenAll(worker.RunAsync(stop), takeover.RunAsync(stop));
             await output.WriteLineAsync("worker stopped; its running trials checkpointed and go back to the cluster");
             return 0;

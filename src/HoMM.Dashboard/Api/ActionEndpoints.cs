@@ -2,6 +2,7 @@ using System.Text.Json;
 using HoMM.Core.Trials;
 using HoMM.Dashboard.Security;
 using HoMM.Storage;
+using HoMM.StudyFiles.Constraints;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +13,8 @@ namespace HoMM.Dashboard.Api;
 /// <summary>
 /// What a user may do from the pages (contracts.md §4). The dashboard may run in another process
 /// than the dispatcher, so every action is a write to the store that the dispatcher polls and
-/// honours within a few seconds: a stop request, a pause flag, a Waiting trial.
+/// honours within a few seconds: a stop request (a waiting trial is stopped at once), a pause
+/// flag, a Waiting trial.
 /// </summary>
 public static class ActionEndpoints
 {
@@ -35,13 +37,16 @@ public static class ActionEndpoints
         var reason = string.IsNullOrWhiteSpace(request.Reason) ? "stopped from the dashboard" : request.Reason.Trim();
         if (reason.Length > 500)
             return Problem(StatusCodes.Status400BadRequest, $"the reason is {reason.Length} characters long; keep it under 500");
-        // The store refuses writes to a finished trial: there is nothing left to stop.
-        if (trial.State.IsFinished() || !await store.SetTrialAttrAsync(trial.Id, AttrScope.System, SystemAttrs.ControlStop, JsonSerializer.SerializeToElement(reason), cancellationToken))
+        switch (await store.StopAsync(trial.Id, reason, cancellationToken))
         {
-            var now = await store.GetTrialAsync(trial.Id, cancellationToken);
-            return Problem(StatusCodes.Status409Conflict, $"trial {number} is already {Reports.Plots.PlotStyle.NameOf(now?.State ?? trial.State)}: there is nothing to stop");
+            case TrialStopOutcome.Cancelled:
+                return TypedResults.Ok(new ActionResult($"trial {number} was waiting: it is stopped and will not run", number));
+            case TrialStopOutcome.Requested:
+                return TypedResults.Ok(new ActionResult($"stop requested for trial {number}: the dispatcher stops it within a few seconds", number));
+            default:
+                var now = await store.GetTrialAsync(trial.Id, cancellationToken);
+                return Problem(StatusCodes.Status409Conflict, $"trial {number} is already {Reports.Plots.PlotStyle.NameOf(now?.State ?? trial.State)}: there is nothing to stop");
         }
-        return TypedResults.Ok(new ActionResult($"stop requested for trial {number}: the dispatcher stops it within a few seconds", number));
     }
 
     private static async Task<Results<Ok<ActionResult>, ProblemHttpResult>> SetPaused(
@@ -55,18 +60,53 @@ public static class ActionEndpoints
             : $"study '{name}' resumed"));
     }
 
+    /// <summary>
+    /// A Waiting trial with the given parameters, all or some (the rest is sampled when it starts),
+    /// checked by the study's <see cref="Core.Studies.TrialRules"/>: the rule of the study file's
+    /// enqueue, the CLI and the driver. Problems are keyed by parameter; a broken constraint or
+    /// size limit under <c>constraints</c>, and named in the detail.
+    /// </summary>
     private static async Task<Results<Created<ActionResult>, ValidationProblem, ProblemHttpResult>> Enqueue(
-        string name, EnqueueRequest request, ITrialStore store, CancellationToken cancellationToken)
+        string name, EnqueueRequest request, ITrialStore store, DashboardOptions options, CancellationToken cancellationToken)
     {
         if (await StudyLookup.FindAsync(store, name, cancellationToken) is not { } study)
             return StudyLookup.NotFound($"no study named '{name}' in this database");
-        var validated = EnqueueValidator.Validate(study.SearchSpace, request.Params, out var errors);
-        if (errors.Count > 0)
-            return TypedResults.ValidationProblem(errors, detail: $"the parameters do not fit study '{name}''s search space");
-        var trial = await store.CreateTrialAsync(study.Id, validated.Values, validated.Distributions, cancellationToken);
+        if (request.Params.ValueKind != JsonValueKind.Object)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["params"] = [$"expected an object of parameter name → value, found {request.Params.ValueKind}"] },
+                detail: "the request has no parameters object");
+        }
+        var stored = await store.GetStudyFileAsync(study.Id, cancellationToken);
+        var rules = StudyRules.ForStored(study.SearchSpace, study.Name, stored?.Text, stored?.Path, options.CountModel, out _);
+        var check = rules.Check(request.Params.EnumerateObject().ToDictionary(p => p.Name, p => Value(p.Value), StringComparer.Ordinal));
+        if (!check.IsValid)
+        {
+            var errors = check.Problems
+                .GroupBy(p => p.Parameter ?? ConstraintsKey, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray(), StringComparer.Ordinal);
+            return TypedResults.ValidationProblem(errors, detail: $"study '{name}' refuses this trial: {check.Describe()}");
+        }
+        var trial = await store.CreateTrialAsync(study.Id, check.Values, check.Distributions, cancellationToken);
         return TypedResults.Created($"/studies/{Uri.EscapeDataString(name)}/trials/{trial.Number}",
-            new ActionResult($"trial {trial.Number} enqueued: it runs before the sampler proposes new trials", trial.Number));
+            new ActionResult($"trial {trial.Number} enqueued{(check.IsComplete ? "" : " (the parameters left out are sampled when it starts)")}: " +
+                             "it runs before the sampler proposes new trials", trial.Number));
     }
+
+    /// <summary>The error key of a problem that is about no single parameter (a constraint, a size limit).</summary>
+    public const string ConstraintsKey = "constraints";
+
+    /// <summary>A JSON value as the rules take it: numbers, strings, booleans; null is "not given".</summary>
+    private static object? Value(JsonElement json) => json.ValueKind switch
+    {
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
+        JsonValueKind.String => json.GetString(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Number when json.TryGetInt64(out var l) => l,
+        JsonValueKind.Number => json.GetDouble(),
+        _ => json.Clone(), // an array or object: the rules say it is not a value of the parameter
+    };
 
     private static ProblemHttpResult Problem(int status, string detail) =>
         TypedResults.Problem(statusCode: status, title: status == StatusCodes.Status409Conflict ? "Conflict" : "Bad Request", detail: detail);

@@ -1,11 +1,12 @@
-using System.Text.Json;
 using HoMM.Core.Trials;
 using HoMM.Dispatch.Driver;
+using HoMM.Dispatch.Logging;
 using HoMM.Dispatch.Processes;
 using HoMM.Dispatch.Scheduling;
 using HoMM.Dispatch.Slots;
 using HoMM.Storage;
 using HoMM.StudyFiles;
+using Microsoft.Extensions.Logging;
 
 namespace HoMM.Dispatch.Cluster;
 
@@ -27,15 +28,16 @@ public sealed class ClusterWorker
     private readonly ITrialStore _store;
     private readonly DispatchOptions _options;
     private readonly SlotPool _slots;
-    private readonly Action<string> _log;
+    private readonly ILogger _log;
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<long, TrialScheduler> _serving = [];
     private readonly HashSet<long> _unusable = [];
 
     /// <param name="store">The cluster's PostgreSQL store.</param>
-    /// <param name="options">This node's options; <see cref="DispatchOptions.JobStore"/> is the clustered queue.</param>
+    /// <param name="options">This node's options; <see cref="DispatchOptions.JobStore"/> is the clustered queue,
+    /// <see cref="DispatchOptions.Logger"/> receives what the operator should know.</param>
     /// <param name="slots">This node's slots (GPUs or CPU shares), shared by every study it serves.</param>
-    /// <param name="log">Receives one line per event worth telling the operator.</param>
-    public ClusterWorker(ITrialStore store, DispatchOptions options, IReadOnlyList<TrainerSlot> slots, Action<string>? log = null)
+    public ClusterWorker(ITrialStore store, DispatchOptions options, IReadOnlyList<TrainerSlot> slots)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
@@ -44,11 +46,14 @@ public sealed class ClusterWorker
         _store = store;
         _options = options;
         _slots = new SlotPool(slots);
-        _log = log ?? (_ => { });
+        _log = options.Logger;
     }
 
     /// <summary>How often the worker looks for studies with unfinished trials.</summary>
     public TimeSpan StudyPollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>This node's options.</summary>
+    public DispatchOptions Options => _options;
 
     /// <summary>Serves the cluster until <paramref name="stop"/> is cancelled; then interrupts the
     /// running attempts (their trainers checkpoint) and hands them back to the cluster.</summary>
@@ -79,8 +84,16 @@ public sealed class ClusterWorker
         }
         finally
         {
-            foreach (var scheduler in _serving.Values)
-                await scheduler.ShutdownAsync(CancellationToken.None).ConfigureAwait(false);
+            await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                foreach (var scheduler in _serving.Values)
+                    await scheduler.ShutdownAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                _gate.Release();
+            }
             try
             {
                 await _store.RemoveWorkerAsync(_options.WorkerId, CancellationToken.None).ConfigureAwait(false);
@@ -88,7 +101,38 @@ public sealed class ClusterWorker
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // Best effort: a stale heartbeat row only shows an old worker as silent.
+                _log.WorkerNotRemoved(_options.WorkerId, e.Message, e);
             }
+        }
+    }
+
+    /// <summary>
+    /// The study's queue on this node, serving it from now on if it did not yet: its trials' jobs
+    /// fire on this node's slots. A driver in this process queues its jobs here (Quartz allows one
+    /// scheduler of a name per process, so the driver cannot build its own).
+    /// </summary>
+    public async Task<ITrialQueue> ServeAsync(StudyRecord study, StudyDefinition definition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        ArgumentNullException.ThrowIfNull(definition);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_serving.TryGetValue(study.Id, out var serving))
+                return serving;
+            var runner = new TrialRunner(_store, study, definition, StudyDriver.CreatePruner(definition.Pruner), _slots,
+                new StudyTrials(_store, study.Id), _options);
+            var scheduler = await TrialScheduler.CreateAsync(_options.JobStore, study.Id, runner, _slots.Slots.Count,
+                _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            _serving[study.Id] = scheduler;
+            await scheduler.StartAsync(cancellationToken).ConfigureAwait(false);
+            var counts = await _store.CountTrialsAsync(study.Id, cancellationToken).ConfigureAwait(false);
+            _log.ServingStudy(study.Name, counts[TrialState.Waiting] + counts[TrialState.Running], _slots.Slots.Count, _options.Node);
+            return scheduler;
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
@@ -98,42 +142,46 @@ public sealed class ClusterWorker
         {
             var study = summary.Study;
             var unfinished = summary.TrialCounts[TrialState.Waiting] + summary.TrialCounts[TrialState.Running];
-            if (unfinished == 0 || _serving.ContainsKey(study.Id) || _unusable.Contains(study.Id))
+            if (unfinished == 0 || _unusable.Contains(study.Id))
                 continue;
-            if (await LoadDefinitionAsync(study, cancellationToken).ConfigureAwait(false) is not { } definition)
+            bool known;
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                known = _serving.ContainsKey(study.Id);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+            if (known)
+                continue;
+            if (await LoadDefinitionAsync(_store, study, _log, cancellationToken).ConfigureAwait(false) is not { } definition)
             {
                 _unusable.Add(study.Id);
                 continue;
             }
-            var runner = new TrialRunner(_store, study, definition, StudyDriver.CreatePruner(definition.Pruner), _slots,
-                new StudyTrials(_store, study.Id), _options);
-            var scheduler = await TrialScheduler.CreateAsync(_options.JobStore, study.Id, runner, _slots.Slots.Count,
-                _options.TimeProvider, cancellationToken).ConfigureAwait(false);
-            _serving[study.Id] = scheduler;
-            await scheduler.StartAsync(cancellationToken).ConfigureAwait(false);
-            _log($"serving study '{study.Name}' ({unfinished} unfinished trials) on {_slots.Slots.Count} slots as node {_options.Node}");
+            await ServeAsync(study, definition, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>The study file stored with the study, validated as <c>run</c> validated it; null (and a
     /// line in the log) when the study has none or it no longer validates.</summary>
-    private async Task<StudyDefinition?> LoadDefinitionAsync(StudyRecord study, CancellationToken cancellationToken)
+    internal static async Task<StudyDefinition?> LoadDefinitionAsync(ITrialStore store, StudyRecord study, ILogger log, CancellationToken cancellationToken)
     {
-        var attrs = await _store.GetStudyAttrsAsync(study.Id, AttrScope.System, cancellationToken).ConfigureAwait(false);
-        if (!attrs.TryGetValue(SystemAttrs.StudyFile, out var text) || text.ValueKind != JsonValueKind.String)
+        if (await store.GetStudyFileAsync(study.Id, cancellationToken).ConfigureAwait(false) is not { } stored)
         {
-            _log($"study '{study.Name}' was not created from a study file, so this worker cannot run its trials (start it with homm-search run)");
+            log.StudyUnusable(study.Name, "it was not created from a study file, so this worker cannot run its trials (start it with homm-search run)");
             return null;
         }
-        var path = attrs.TryGetValue(SystemAttrs.StudyFilePath, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
-        var result = StudyFile.Parse(text.GetString()!, path ?? $"<study {study.Name}>");
+        var result = StudyFile.ParseStored(stored.Text, stored.Path, study.Name);
         if (result.Definition is not { } definition)
         {
-            _log($"study '{study.Name}': its stored study file does not validate here: {string.Join("; ", result.Errors.Select(e => e.ToString()))}");
+            log.StudyUnusable(study.Name, $"its stored study file does not validate here: {string.Join("; ", result.Errors.Select(e => e.ToString()))}");
             return null;
         }
-        if (path is not null && !File.Exists(path))
-            _log($"study '{study.Name}': its study file's folder ({Path.GetDirectoryName(path)}) is not visible on this node; relative paths resolve against the current directory");
-        return definition with { SourcePath = path is not null && File.Exists(path) ? path : null };
+        if (stored.Path is not null && definition.SourcePath is null)
+            log.StudyUnusable(study.Name, $"its study file's folder ({Path.GetDirectoryName(stored.Path)}) is not visible on this node; relative paths resolve against the current directory");
+        return definition;
     }
 }

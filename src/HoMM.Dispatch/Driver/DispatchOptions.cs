@@ -2,6 +2,8 @@ using HoMM.Dispatch.Processes;
 using HoMM.Dispatch.Scheduling;
 using HoMM.StudyFiles.Constraints;
 using HoMM.TrainerSettings;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HoMM.Dispatch.Driver;
 
@@ -52,4 +54,11 @@ public sealed record DispatchOptions
     public AttemptRunnerOptions Runner { get; init; } = new();
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// The run's log: what the dispatcher could not do and what it decided on its own (a trial
+    /// refused, a dispatcher error, the study stopped after repeated failures), each entry naming
+    /// the trial. <c>run</c> writes it to <c>&lt;runs&gt;/&lt;study&gt;/run.log</c>, a worker to its output.
+    /// </summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 }

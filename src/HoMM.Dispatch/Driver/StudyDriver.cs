@@ -1,16 +1,19 @@
-using System.Globalization;
+using System.Collections.Immutable;
 using System.Text.Json;
-using HoMM.Core.Algorithms;
 using HoMM.Core.Pruners;
 using HoMM.Core.Samplers;
+using HoMM.Core.SearchSpace;
 using HoMM.Core.Studies;
 using HoMM.Core.Trials;
+using HoMM.Dispatch.Logging;
 using HoMM.Dispatch.Scheduling;
 using HoMM.Dispatch.Slots;
 using HoMM.Storage;
 using HoMM.StudyFiles;
 using HoMM.StudyFiles.Algorithms;
+using HoMM.StudyFiles.Constraints;
 using HoMM.StudyFiles.Trainer;
+using Microsoft.Extensions.Logging;
 
 namespace HoMM.Dispatch.Driver;
 
@@ -28,20 +31,31 @@ public enum DriverEnd
 
     /// <summary>The caller stopped the driver (Ctrl-C): running trials checkpointed and resume next time.</summary>
     Stopped,
+
+    /// <summary>
+    /// budget.max_consecutive_failures trials in a row failed with the same reason
+    /// (<see cref="StudyDriver.FailureReason"/>); running trials checkpointed and resume next time.
+    /// </summary>
+    TooManyFailures,
 }
 
 /// <summary>What the driver is doing, for a progress display.</summary>
 /// <param name="Paused">The study's <c>control/paused</c> attr is true: no new trials start.</param>
 /// <param name="Draining">No new trials start (budget, timeout, exhausted search space); the running ones finish.</param>
-/// <param name="Note">A sentence about why, when there is one ("no feasible proposal: ...").</param>
+/// <param name="Note">When no trial runs, why not ("paused", "no feasible proposal: ...", "waiting for a cluster worker ..."); else null.</param>
 public sealed record DriverState(bool Paused, bool Draining, string? Note);
 
 /// <summary>
 /// Runs a study on this machine: keeps up to <c>max_parallel</c> trials in flight (never more than
 /// slots), running existing Waiting trials first (lowest number first: trials enqueued in the study
-/// file or from the dashboard) and otherwise asking the sampler over every stored trial, writing
-/// the Waiting trial and queueing its Quartz job; stops starting trials when the budget is spent,
-/// the timeout passed or the study is paused (<c>control/paused</c>, polled about once a second).
+/// file, from the dashboard or the CLI) and otherwise asking the sampler over every stored trial,
+/// writing the Waiting trial and queueing its Quartz job; stops starting trials when the budget is
+/// spent, the timeout passed or the study is paused (<c>control/paused</c>, polled about once a second).
+/// <para>
+/// Every trial passes the study's <see cref="TrialRules"/> before it starts: a Waiting trial that
+/// breaks them (enqueued before a constraint could be checked, or written to the store by anyone)
+/// fails with the reason and the study goes on, so no trial can block it.
+/// </para>
 /// <para>
 /// Exactly <c>max_trials</c> trials finish: a new trial is created only while finished + unfinished
 /// trials are fewer, and a Waiting trial is started only while finished + running are fewer.
@@ -54,12 +68,24 @@ public sealed class StudyDriver
     private readonly StudyDefinition _definition;
     private readonly DispatchOptions _options;
     private readonly TimeProvider _time;
+    private readonly TrialRules _rules;
+    private readonly ILogger _log;
+    private readonly ITrialQueue? _sharedQueue;
     private readonly HashSet<long> _inFlight = [];
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _wake = new(0);
-    private volatile DriverState _state = new(false, false, null);
+    private volatile DriverState _state = new(false, false, "starting");
 
-    public StudyDriver(ITrialStore store, StudyRecord study, StudyDefinition definition, DispatchOptions options)
+    /// <param name="store">Where the study lives.</param>
+    /// <param name="study">The study to drive.</param>
+    /// <param name="definition">Its validated study file.</param>
+    /// <param name="options">How this machine runs it.</param>
+    /// <param name="queue">
+    /// A queue of this study the caller owns and runs (a cluster worker's scheduler, when the worker
+    /// drives the study in-process): the driver only adds jobs to it. Null: the driver builds the
+    /// study's scheduler from <see cref="DispatchOptions.JobStore"/> and shuts it down at the end.
+    /// </param>
+    public StudyDriver(ITrialStore store, StudyRecord study, StudyDefinition definition, DispatchOptions options, ITrialQueue? queue = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(study);
@@ -70,6 +96,7 @@ public sealed class StudyDriver
         _definition = definition;
         _options = options;
         _time = options.TimeProvider;
+        _log = options.Logger;
         Slots = SlotPlanner.Plan(definition.Resources, options.ProcessorCount, options.DetectGpus);
         MaxParallel = Math.Min(definition.Budget.MaxParallel ?? Slots.Count, Slots.Count);
         var c = definition.Constraints;
@@ -77,6 +104,8 @@ public sealed class StudyDriver
             throw new InvalidOperationException("constraints max_params/max_flops need the built-in trainer's model counter, which this build does not provide");
         if (definition.Trainer is HommTrainerDefinition && options.HommTrainExecutable is null)
             throw new InvalidOperationException("this study uses the built-in trainer (homm-train), but its executable was not found");
+        _rules = StudyRules.For(definition, options.ModelSize);
+        _sharedQueue = queue;
     }
 
     /// <summary>The slots of this worker.</summary>
@@ -87,12 +116,15 @@ public sealed class StudyDriver
 
     public DriverState State => _state;
 
+    /// <summary>After <see cref="DriverEnd.TooManyFailures"/>: the reason the trials failed with.</summary>
+    public string? FailureReason { get; private set; }
+
     /// <summary>Runs until the budget is spent, the timeout passes or <paramref name="stop"/> is cancelled.</summary>
     public async Task<DriverEnd> RunAsync(CancellationToken stop)
     {
-        var started = _time.GetTimestamp();
         var trials = new StudyTrials(_store, _study.Id);
         var sampler = SamplerCatalog.Create(_definition.Sampler.Kind, Options(_definition.Sampler.Options), _definition.Sampler.Seed);
+        var proposer = new TrialProposer(_rules, sampler);
         var pruner = CreatePruner(_definition.Pruner);
         var pool = new SlotPool(Slots);
         var runner = new TrialRunner(_store, _study, _definition, pruner, pool, trials, _options);
@@ -103,18 +135,35 @@ public sealed class StudyDriver
             _wake.Release();
         };
 
-        await using var scheduler = await TrialScheduler.CreateAsync(_options.JobStore, _study.Id, runner, Slots.Count, _time, stop).ConfigureAwait(false);
-        await ReconcileAsync(scheduler, trials, stop).ConfigureAwait(false);
-        // Without a local worker the scheduler only queues jobs (a standby Quartz scheduler still
-        // writes to its store); the cluster's workers fire them.
-        if (_options.LocalWorker)
-            await scheduler.StartAsync(stop).ConfigureAwait(false);
+        var own = _sharedQueue is null
+            ? await TrialScheduler.CreateAsync(_options.JobStore, _study.Id, runner, Slots.Count, _time, stop).ConfigureAwait(false)
+            : null;
+        try
+        {
+            var scheduler = _sharedQueue ?? own!;
+            var finishedBefore = await ReconcileAsync(scheduler, trials, stop).ConfigureAwait(false);
+            // Without a local worker the scheduler only queues jobs (a standby Quartz scheduler still
+            // writes to its store); the cluster's workers fire them.
+            if (own is not null && _options.LocalWorker)
+                await own.StartAsync(stop).ConfigureAwait(false);
+            return await DriveAsync(scheduler, trials, proposer, new FailureStreak(_definition.Budget.MaxConsecutiveFailures, finishedBefore), stop).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Interrupts the running attempts (stop line: trainers checkpoint) and waits for them.
+            if (own is not null)
+                await own.ShutdownAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
 
+    private async Task<DriverEnd> DriveAsync(ITrialQueue scheduler, StudyTrials trials, TrialProposer proposer, FailureStreak streak, CancellationToken stop)
+    {
+        var started = _time.GetTimestamp();
         var worker = new WorkerInfo(_options.WorkerId, _options.Node, Environment.ProcessId, Slots.Count, _study.Name);
         long lastHeartbeat = 0, lastControl = 0;
         var paused = false;
         var exhausted = false;
-        string? note = null;
+        string? problem = null;
         try
         {
             while (!stop.IsCancellationRequested)
@@ -132,13 +181,20 @@ public sealed class StudyDriver
                 }
 
                 var all = await trials.RefreshAsync(stop).ConfigureAwait(false);
-                var finished = all.Count(t => t.State is TrialState.Complete or TrialState.Pruned or TrialState.Fail);
+                var finished = all.Count(t => t.State.IsFinished());
                 int flying;
                 lock (_lock)
                 {
                     // A trial that finished while its job's end was not yet seen is not in flight.
                     _inFlight.RemoveWhere(id => all.FirstOrDefault(t => t.Id == id) is { State: not (TrialState.Waiting or TrialState.Running) });
                     flying = _inFlight.Count;
+                }
+                if (streak.Check(all) is { } repeated)
+                {
+                    FailureReason = repeated;
+                    _log.TooManyFailures(_definition.Budget.MaxConsecutiveFailures!.Value, repeated);
+                    _state = new DriverState(paused, true, $"stopped: {_definition.Budget.MaxConsecutiveFailures} trials in a row failed with: {repeated}");
+                    return DriverEnd.TooManyFailures;
                 }
                 var maxTrials = _definition.Budget.MaxTrials;
                 var timedOut = _definition.Budget.Timeout is { } limit && _time.GetElapsedTime(started) >= limit;
@@ -149,25 +205,33 @@ public sealed class StudyDriver
                 if (exhausted && flying == 0)
                     return DriverEnd.SearchSpaceExhausted;
 
-                var draining = timedOut || exhausted || (maxTrials is { } mt && finished + flying >= mt);
-                if (!paused && !draining)
+                var budgetFull = maxTrials is { } mt && finished + flying >= mt;
+                if (!paused && !timedOut && !exhausted && !budgetFull)
                 {
                     try
                     {
-                        await FillAsync(scheduler, all, finished, sampler, pruner, stop).ConfigureAwait(false);
-                        note = null;
+                        await FillAsync(scheduler, all, proposer, stop).ConfigureAwait(false);
+                        problem = null;
                     }
                     catch (SearchSpaceExhaustedException e)
                     {
                         exhausted = true;
-                        note = $"the search space is exhausted: {e.Message}";
+                        problem = $"the search space is exhausted: {e.Message}";
+                        _log.SearchSpaceExhausted(e.Message);
                     }
                     catch (NoFeasibleProposalException e)
                     {
-                        note = $"no feasible proposal: {e.Message}";
+                        var note = $"no feasible proposal: {e.Message}";
+                        if (note != problem)
+                            _log.NoFeasibleProposal(e.Message);
+                        problem = note;
                     }
                 }
-                _state = new DriverState(paused, draining, note ?? (timedOut ? "the study's timeout has passed; waiting for the running trials" : null));
+                lock (_lock)
+                    flying = _inFlight.Count;
+                var running = all.Count(t => t.State == TrialState.Running);
+                _state = new DriverState(paused, timedOut || exhausted || budgetFull,
+                    running > 0 ? null : WhyNothingRuns(paused, problem, timedOut, budgetFull, flying));
                 try
                 {
                     await _wake.WaitAsync(TimeSpan.FromMilliseconds(250), stop).ConfigureAwait(false);
@@ -181,8 +245,6 @@ public sealed class StudyDriver
         }
         finally
         {
-            // Interrupts the running attempts (stop line: trainers checkpoint) and waits for them.
-            await scheduler.ShutdownAsync(CancellationToken.None).ConfigureAwait(false);
             try
             {
                 await _store.RemoveWorkerAsync(_options.WorkerId, CancellationToken.None).ConfigureAwait(false);
@@ -190,9 +252,20 @@ public sealed class StudyDriver
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // Best effort: a stale heartbeat row only shows an old worker as silent.
+                _log.WorkerNotRemoved(_options.WorkerId, e.Message, e);
             }
         }
     }
+
+    /// <summary>The sentence a progress display shows when no trial runs.</summary>
+    private string WhyNothingRuns(bool paused, string? problem, bool timedOut, bool budgetFull, int flying) =>
+        paused ? "paused: no new trials start; resume from the dashboard"
+        : problem is not null ? problem
+        : timedOut ? "the study's timeout has passed; no new trials start"
+        : budgetFull && flying == 0 ? "the budget is spent"
+        : flying > 0 && !_options.LocalWorker ? "waiting for a cluster worker (homm-search worker) to take the queued trials"
+        : flying > 0 ? "waiting for the queued trials to start"
+        : "proposing the next trial";
 
     /// <summary>
     /// Before firing anything: every unfinished trial that has a job is in flight (a job that was
@@ -200,12 +273,17 @@ public sealed class StudyDriver
     /// (its queue was lost, or its job ended without finishing it) gets a new one, so nothing stays
     /// Running forever.
     /// </summary>
-    private async Task ReconcileAsync(TrialScheduler scheduler, StudyTrials trials, CancellationToken cancellationToken)
+    /// <returns>The trials finished before this run (they do not count towards a failure streak).</returns>
+    private async Task<IReadOnlySet<long>> ReconcileAsync(ITrialQueue scheduler, StudyTrials trials, CancellationToken cancellationToken)
     {
+        var finished = new HashSet<long>();
         foreach (var t in await trials.RefreshAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (t.State is not (TrialState.Waiting or TrialState.Running))
+            if (t.State.IsFinished())
+            {
+                finished.Add(t.Id);
                 continue;
+            }
             if (await scheduler.HasJobAsync(t.Id, cancellationToken).ConfigureAwait(false))
             {
                 lock (_lock)
@@ -218,37 +296,50 @@ public sealed class StudyDriver
                 await scheduler.ScheduleAsync(t.Id, t.Number, cancellationToken).ConfigureAwait(false);
             }
         }
+        return finished;
     }
 
-    private async Task FillAsync(TrialScheduler scheduler, IReadOnlyList<FrozenTrial> all, int finished,
-        ISampler sampler, IPruner pruner, CancellationToken cancellationToken)
+    private async Task FillAsync(ITrialQueue scheduler, IReadOnlyList<FrozenTrial> trials, TrialProposer proposer, CancellationToken cancellationToken)
     {
         var maxTrials = _definition.Budget.MaxTrials;
+        // This tick's view, kept current as trials are created or refused here.
+        var all = trials.ToList();
         while (true)
         {
             long[] flying;
             lock (_lock)
                 flying = [.. _inFlight];
+            var finished = all.Count(t => t.State.IsFinished());
             if (flying.Length >= MaxParallel || (maxTrials is { } m && finished + flying.Length >= m))
                 return;
 
             // A Running trial without a job here lost it (the dispatcher failed on it, e.g. the
             // database was briefly unavailable): it resumes first. Then Waiting trials, lowest
-            // number first (contracts: enqueued from the study file or the dashboard).
+            // number first (enqueued from the study file, the dashboard or the CLI).
             var orphan = all.FirstOrDefault(t => t.State == TrialState.Running && !flying.Contains(t.Id));
             var waiting = orphan ?? all.FirstOrDefault(t => t.State == TrialState.Waiting && !flying.Contains(t.Id));
             FrozenTrial next;
-            if (waiting is not null)
+            if (waiting is { State: TrialState.Waiting })
             {
-                next = waiting.State == TrialState.Waiting ? await CompleteParamsAsync(all, waiting, sampler, pruner, cancellationToken).ConfigureAwait(false) : waiting;
+                if (await PrepareWaitingAsync(all, waiting, proposer, cancellationToken).ConfigureAwait(false) is not { } ready)
+                {
+                    // Refused (now Fail) or changed by someone else: the next tick reads what it is.
+                    all[all.IndexOf(waiting)] = waiting with { State = TrialState.Fail };
+                    continue;
+                }
+                next = ready;
+            }
+            else if (waiting is not null)
+            {
+                next = waiting;
             }
             else
             {
                 var unfinished = all.Count(t => t.State is TrialState.Waiting or TrialState.Running);
                 if (maxTrials is { } mt && finished + Math.Max(unfinished, flying.Length) >= mt)
                     return;
-                next = await AskAsync(all, sampler, pruner, cancellationToken).ConfigureAwait(false);
-                all = [.. all, next];
+                next = await AskAsync(all, proposer, cancellationToken).ConfigureAwait(false);
+                all.Add(next);
             }
             lock (_lock)
                 _inFlight.Add(next.Id);
@@ -257,49 +348,62 @@ public sealed class StudyDriver
     }
 
     /// <summary>Proposes a new trial from every stored trial (constant liar over the running ones) and writes it Waiting.</summary>
-    private async Task<FrozenTrial> AskAsync(IReadOnlyList<FrozenTrial> all, ISampler sampler, IPruner pruner, CancellationToken cancellationToken)
+    private async Task<FrozenTrial> AskAsync(IReadOnlyList<FrozenTrial> all, TrialProposer proposer, CancellationToken cancellationToken)
     {
         // Waiting trials are about to run: the sampler treats them as running (liar, no duplicates).
-        var history = all.Select(t => t.State == TrialState.Waiting ? t with { State = TrialState.Running } : t);
-        var study = new Study(_study.SearchSpace, _study.Direction, sampler, pruner, new StudyOptions
-        {
-            TimeProvider = _time,
-            Feasibility = Feasible,
-        }, history);
-        var proposal = study.Ask();
-        return await _store.CreateTrialAsync(_study.Id, proposal.Params, proposal.Distributions, cancellationToken).ConfigureAwait(false);
+        var history = new StudySnapshot(_study.Direction, _study.SearchSpace,
+            all.Select(t => t.State == TrialState.Waiting ? t with { State = TrialState.Running } : t));
+        var pending = new FrozenTrial(
+            all.Count == 0 ? 0 : all.Max(t => t.Id) + 1,
+            all.Count == 0 ? 0 : all.Max(t => t.Number) + 1,
+            TrialState.Running,
+            null,
+            ImmutableDictionary<string, object>.Empty,
+            ImmutableDictionary<string, Distribution>.Empty,
+            ImmutableSortedDictionary<long, double>.Empty);
+        var chosen = proposer.Propose(history, pending);
+        return await _store.CreateTrialAsync(_study.Id, chosen, TrialProposer.DistributionsOf(_study.SearchSpace, chosen), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// An enqueued trial may fix only some parameters ("the rest is sampled"): the sampler fills in
-    /// the others, with the fixed ones as given, and they are stored before the trial starts.
+    /// A Waiting trial about to start: checked against the study's rules — one that breaks them is
+    /// failed with the reason (it can never run, and must not hold up the study) — and, when it
+    /// fixes only some parameters ("the rest is sampled"), completed by the sampler; the sampled
+    /// values are stored before it starts. Null when it may not start.
     /// </summary>
-    private async Task<FrozenTrial> CompleteParamsAsync(IReadOnlyList<FrozenTrial> all, FrozenTrial waiting,
-        ISampler sampler, IPruner pruner, CancellationToken cancellationToken)
+    private async Task<FrozenTrial?> PrepareWaitingAsync(IReadOnlyList<FrozenTrial> all, FrozenTrial waiting, TrialProposer proposer,
+        CancellationToken cancellationToken)
     {
-        // Only this trial is Waiting in the history, so the study's ask completes exactly it.
-        var history = all.Select(t => t.State == TrialState.Waiting && t.Id != waiting.Id ? t with { State = TrialState.Running } : t);
-        var study = new Study(_study.SearchSpace, _study.Direction, sampler, pruner, new StudyOptions
+        var check = _rules.Check(waiting.Params!);
+        var refusal = check.IsValid ? null : check.Describe();
+        IReadOnlyDictionary<string, object>? completed = null;
+        if (refusal is null)
         {
-            TimeProvider = _time,
-            Feasibility = Feasible,
-        }, history);
-        var completed = study.Ask();
-        var missing = completed.Params.Where(p => !waiting.Params.ContainsKey(p.Key)).ToList();
+            // Only this trial is Waiting in the history, so the proposal completes exactly it.
+            var history = new StudySnapshot(_study.Direction, _study.SearchSpace,
+                all.Select(t => t.State == TrialState.Waiting && t.Id != waiting.Id ? t with { State = TrialState.Running } : t));
+            try
+            {
+                completed = proposer.Propose(history, waiting with { State = TrialState.Running });
+            }
+            catch (NoFeasibleProposalException e)
+            {
+                refusal = e.Message;
+            }
+        }
+        if (refusal is not null)
+        {
+            if (await _store.TryFailAsync(waiting.Id, TrialReasons.Refused(refusal), TrialState.Waiting, cancellationToken).ConfigureAwait(false))
+                _log.TrialRefused(waiting.Number, refusal);
+            return null;
+        }
+        var missing = completed!.Where(p => !waiting.Params.ContainsKey(p.Key)).ToList();
         foreach (var (name, value) in missing)
-            await _store.SetParamAsync(waiting.Id, name, completed.Distributions[name], value, cancellationToken).ConfigureAwait(false);
-        return missing.Count == 0 ? waiting : await _store.GetTrialAsync(waiting.Id, cancellationToken).ConfigureAwait(false) ?? waiting;
-    }
-
-    private bool Feasible(IReadOnlyDictionary<string, object> parameters)
-    {
-        var c = _definition.Constraints;
-        if (!c.AreSatisfiedBy(parameters))
-            return false;
-        if ((c.MaxParams is null && c.MaxFlops is null) || _definition.Trainer is not HommTrainerDefinition homm || _options.ModelSize is not { } count)
-            return true;
-        var size = count(homm.Resolve(parameters));
-        return (c.MaxParams is not { } mp || size.Parameters <= mp) && (c.MaxFlops is not { } mf || size.Flops <= mf);
+        {
+            if (!await _store.SetParamAsync(waiting.Id, name, _study.SearchSpace.Find(name)!.Distribution, value, cancellationToken).ConfigureAwait(false))
+                return null; // finished meanwhile: a user stopped it
+        }
+        return missing.Count == 0 ? waiting : await _store.GetTrialAsync(waiting.Id, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<bool> IsPausedAsync(CancellationToken cancellationToken)
@@ -321,6 +425,8 @@ public sealed class StudyDriver
         DriverEnd.TimedOut => "the study's timeout has passed",
         DriverEnd.SearchSpaceExhausted => "the search space is exhausted",
         DriverEnd.Stopped => "stopped; running trials checkpointed and resume at the next run",
+        DriverEnd.TooManyFailures => "stopped after budget.max_consecutive_failures failures in a row with the same reason; " +
+                                     "running trials checkpointed and resume at the next run",
         _ => end.ToString(),
     };
 }

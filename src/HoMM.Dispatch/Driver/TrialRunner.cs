@@ -4,6 +4,7 @@ using System.Text.Json;
 using HoMM.Core.Pruners;
 using HoMM.Core.Studies;
 using HoMM.Core.Trials;
+using HoMM.Dispatch.Logging;
 using HoMM.Dispatch.Processes;
 using HoMM.Dispatch.Protocol;
 using HoMM.Dispatch.Scheduling;
@@ -12,6 +13,7 @@ using HoMM.Storage;
 using HoMM.StudyFiles;
 using HoMM.StudyFiles.Trainer;
 using HoMM.TrainerSettings;
+using Microsoft.Extensions.Logging;
 
 namespace HoMM.Dispatch.Driver;
 
@@ -27,6 +29,9 @@ namespace HoMM.Dispatch.Driver;
 /// </summary>
 internal sealed class TrialRunner : ITrialJobHandler
 {
+    /// <summary>A trial whose dispatcher failed this many times (database down, disk full) is failed.</summary>
+    private const int MaxDispatcherErrors = 3;
+
     private readonly ITrialStore _store;
     private readonly StudyRecord _study;
     private readonly StudyDefinition _definition;
@@ -37,6 +42,7 @@ internal sealed class TrialRunner : ITrialJobHandler
     private readonly DispatchOptions _options;
     private readonly AttemptRunner _runner;
     private readonly StaleTrainerKiller _killer;
+    private readonly ILogger _log;
     private readonly ConcurrentDictionary<long, byte> _active = new();
     private readonly ConcurrentDictionary<long, int> _dispatcherErrors = new();
 
@@ -53,6 +59,7 @@ internal sealed class TrialRunner : ITrialJobHandler
         _options = options;
         _runner = new AttemptRunner(options.Runner, options.TimeProvider);
         _killer = new StaleTrainerKiller(options.TimeProvider, options.Runner.TerminateGracePeriod);
+        _log = options.Logger;
     }
 
     /// <summary>Raised when a trial's job returns (finished, interrupted or failed in the dispatcher).</summary>
@@ -79,10 +86,10 @@ internal sealed class TrialRunner : ITrialJobHandler
             // The dispatcher itself failed (database unavailable, disk full): the trial stays
             // unfinished and the driver schedules it again; a trial that keeps failing here is failed.
             var errors = _dispatcherErrors.AddOrUpdate(trialId, 1, (_, n) => n + 1);
-            if (errors >= 3)
-            {
-                await TryFailAnyAsync(trialId, $"dispatcher error (3 times): {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
-            }
+            var number = await TrialNumberAsync(trialId).ConfigureAwait(false);
+            _log.DispatcherError(number, errors, MaxDispatcherErrors, $"{e.GetType().Name}: {e.Message}", e);
+            if (errors >= MaxDispatcherErrors)
+                await TryFailAnyAsync(trialId, number, string.Create(CultureInfo.InvariantCulture, $"dispatcher error ({MaxDispatcherErrors} times): {e.GetType().Name}: {e.Message}")).ConfigureAwait(false);
         }
         finally
         {
@@ -91,7 +98,7 @@ internal sealed class TrialRunner : ITrialJobHandler
         }
     }
 
-    private async Task TryFailAnyAsync(long trialId, string reason)
+    private async Task TryFailAnyAsync(long trialId, int number, string reason)
     {
         try
         {
@@ -100,7 +107,21 @@ internal sealed class TrialRunner : ITrialJobHandler
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Nothing more can be done from here; the driver will see the trial unfinished again.
+            // The driver will see the trial unfinished again and schedule it.
+            _log.CouldNotFail(number, $"{e.GetType().Name}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The trial's number for a log line (-1 when even that cannot be read).</summary>
+    private async Task<int> TrialNumberAsync(long trialId)
+    {
+        try
+        {
+            return (await _trials.RefreshAsync().ConfigureAwait(false)).FirstOrDefault(t => t.Id == trialId)?.Number ?? -1;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return -1;
         }
     }
 
@@ -129,7 +150,8 @@ internal sealed class TrialRunner : ITrialJobHandler
         }
         if (attrs.TryGetValue(SystemAttrs.ControlStop, out var stop))
         {
-            await _store.TryFailAsync(trialId, $"stopped by user: {StopText(stop)}", trial.State, cancellationToken).ConfigureAwait(false);
+            await _store.TryFailAsync(trialId, TrialStop.Reason(TrialStop.RequestText(stop)), trial.State, cancellationToken).ConfigureAwait(false);
+            _log.CancelledBeforeStart(trial.Number);
             return;
         }
 
@@ -184,7 +206,7 @@ internal sealed class TrialRunner : ITrialJobHandler
                     // Shutdown: the trial stays Running; the recovered job resumes it next time.
                     throw new OperationCanceledException("the dispatcher is shutting down", cancellationToken);
                 case AttemptOutcome.Failed { Kind: FailureKind.Stopped }:
-                    var why = $"stopped by user: {observer.UserStopReason ?? "no reason given"}";
+                    var why = TrialStop.Reason(observer.UserStopReason);
                     await _store.TryFailAsync(trialId, why, cancellationToken: CancellationToken.None).ConfigureAwait(false);
                     await _store.EndAttemptAsync(attempt.Id, exit, why, CancellationToken.None).ConfigureAwait(false);
                     return;
@@ -223,6 +245,8 @@ internal sealed class TrialRunner : ITrialJobHandler
             StudyName = _study.Name,
             StudyDirectory = studyDir,
             Objective = _study.ObjectiveMetric,
+            // A custom trainer's metrics names are only known when it runs; the built-in one's are checked by validate.
+            ObjectiveInEveryMetricsLine = _definition.Trainer is CommandTrainerDefinition,
         };
         switch (_definition.Trainer)
         {
@@ -277,9 +301,6 @@ internal sealed class TrialRunner : ITrialJobHandler
                 await _store.EndAttemptAsync(a.Id, null, reason, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    private static string StopText(JsonElement stop) =>
-        stop.ValueKind == JsonValueKind.String ? stop.GetString() ?? "" : stop.GetRawText();
 
     /// <summary>
     /// Records one attempt as it runs: its process (for a later recovery), metrics (and the
@@ -358,7 +379,7 @@ internal sealed class TrialRunner : ITrialJobHandler
                     var attrs = await owner._store.GetTrialAttrsAsync(trial.Id, AttrScope.System, _done.Token).ConfigureAwait(false);
                     if (attrs.TryGetValue(SystemAttrs.ControlStop, out var stop))
                     {
-                        UserStopReason = StopText(stop);
+                        UserStopReason = TrialStop.RequestText(stop);
                         control.Stop(StopReason.User);
                         return;
                     }
@@ -371,6 +392,7 @@ internal sealed class TrialRunner : ITrialJobHandler
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // A failed poll must not take the attempt down; the next attempt polls again.
+                owner._log.StopPollFailed(trial.Number, $"{e.GetType().Name}: {e.Message}", e);
             }
         }
 

@@ -15,7 +15,8 @@ internal sealed record AttemptFacts(
     string? ExecFailure = null,
     IReadOnlyList<string>? StderrTail = null,
     long? LastStep = null,
-    string? Objective = null);
+    string? Objective = null,
+    string? ProtocolViolation = null);
 
 /// <summary>
 /// Turns what happened into an outcome, in this order: a final result that arrived before any
@@ -41,6 +42,8 @@ internal static class AttemptClassifier
                 return new AttemptOutcome.Interrupted("the dispatcher shut down; the next attempt resumes from the last checkpoint");
             case StopReason.User:
                 return new AttemptOutcome.Failed(FailureKind.Stopped, $"stopped by user{AtStep(f.LastStep)}");
+            case StopReason.Protocol:
+                return new AttemptOutcome.Failed(FailureKind.MissingObjective, f.ProtocolViolation ?? "the trainer's output broke the protocol");
             default:
                 break;
         }

@@ -47,6 +47,9 @@ public enum FailureKind
 
     /// <summary>A person stopped the trial.</summary>
     Stopped,
+
+    /// <summary>A metrics line lacked the study's objective metric (custom trainers): stopped at once, not retried.</summary>
+    MissingObjective,
 }
 
 /// <summary>Everything the caller records about an attempt.</summary>

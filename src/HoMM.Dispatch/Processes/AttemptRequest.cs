@@ -48,6 +48,13 @@ public sealed record AttemptRequest
     /// <summary>The study's objective metric. When set, a final result without it, or with a NaN/inf value, fails the attempt.</summary>
     public string? Objective { get; init; }
 
+    /// <summary>
+    /// With <see cref="Objective"/>: the first metrics line without the objective stops the trainer
+    /// and fails the attempt, so a misspelt objective costs seconds, not a whole training
+    /// (set for custom trainers; the built-in trainer's metrics are checked by <c>validate</c>).
+    /// </summary>
+    public bool ObjectiveInEveryMetricsLine { get; init; }
+
     /// <summary>The study's fixed trainer settings (a JSON object), written to trial.json as "settings".</summary>
     public JsonElement? Settings { get; init; }
 

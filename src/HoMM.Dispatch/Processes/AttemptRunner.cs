@@ -66,7 +66,7 @@ public sealed class AttemptRunner
         {
             process.Note($"attempt {request.Attempt} of trial {request.TrialNumber} started at {_time.GetUtcNow():u} " +
                          $"on slot {request.Slot.Id}: pid {process.Identity.Pid}, {QuoteArgv(argv)}");
-            var attempt = new RunningAttempt(process, _options, _time);
+            var attempt = new RunningAttempt(process, _options, _time, request.ObjectiveInEveryMetricsLine ? request.Objective : null);
             try
             {
                 return await RunStartedAsync(request, observer, attempt, process, started, cancellationToken).ConfigureAwait(false);
@@ -167,7 +167,7 @@ public sealed class AttemptRunner
         string.Join(' ', argv.Select(a => a.Length > 0 && a.All(c => char.IsLetterOrDigit(c) || "-_./=:,+@%".Contains(c)) ? a : "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
 
     /// <summary>The per-attempt state: what was seen, the stop request and its escalation.</summary>
-    private sealed class RunningAttempt(TrainerProcess process, AttemptRunnerOptions options, TimeProvider time)
+    private sealed class RunningAttempt(TrainerProcess process, AttemptRunnerOptions options, TimeProvider time, string? requiredObjective)
         : IAttemptControl, IAsyncDisposable
     {
         private readonly Lock _lock = new();
@@ -176,6 +176,7 @@ public sealed class AttemptRunner
         private FinalResultReported? _final;
         private bool _finalBeforeStop;
         private TrainerErrorReported? _error;
+        private string? _protocolViolation;
         private bool _hasExited;
 
         public ProcessIdentity Process => process.Identity;
@@ -216,12 +217,15 @@ public sealed class AttemptRunner
             await Task.Yield();
             await foreach (var evt in process.ReadEventsAsync().ConfigureAwait(false))
             {
+                string? violation = null;
                 lock (_lock)
                 {
                     switch (evt)
                     {
                         case MetricsReported m:
                             LastStep = m.Step;
+                            if (requiredObjective is not null && _protocolViolation is null && !m.Metrics.ContainsKey(requiredObjective))
+                                violation = _protocolViolation = MissingObjective(m, requiredObjective);
                             break;
                         case FinalResultReported f when _final is null:
                             _final = f;
@@ -235,8 +239,22 @@ public sealed class AttemptRunner
                             break;
                     }
                 }
+                if (violation is not null)
+                {
+                    process.Note(violation);
+                    Stop(StopReason.Protocol);
+                }
                 await observer.OnEventAsync(evt, this).ConfigureAwait(false);
             }
+        }
+
+        private static string MissingObjective(MetricsReported m, string objective)
+        {
+            var names = m.Metrics.Keys.Order(StringComparer.Ordinal).ToList();
+            var hint = Core.Constraints.NameSuggestion.Closest(objective, names) is { } close ? $" (did you mean {close}?)" : "";
+            var reported = names.Count == 0 ? "no metrics" : $"metrics {string.Join(", ", names)}";
+            return $"the trainer reported {reported} at step {m.Step.ToString(System.Globalization.CultureInfo.InvariantCulture)} but not the objective {objective}{hint}; " +
+                   "every metrics line must include the objective: fix objective.metric or what the trainer reports";
         }
 
         public AttemptFacts Facts(TrainerExit exit, TimeSpan? timeout, string? objective)
@@ -244,7 +262,7 @@ public sealed class AttemptRunner
             lock (_lock)
             {
                 return new AttemptFacts(exit, _final, _finalBeforeStop, StopRequested, timeout, _error,
-                    process.OutOfMemoryLine, process.ExecFailure, process.StderrTail, LastStep, objective);
+                    process.OutOfMemoryLine, process.ExecFailure, process.StderrTail, LastStep, objective, _protocolViolation);
             }
         }
 

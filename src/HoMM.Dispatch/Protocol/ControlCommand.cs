@@ -16,18 +16,22 @@ public enum StopReason
 
     /// <summary>A person stopped the trial (dashboard or CLI).</summary>
     User,
+
+    /// <summary>The trainer's output breaks the study's contract (a metrics line without the objective): the trial fails.</summary>
+    Protocol,
 }
 
 /// <summary>Control lines the dispatcher writes on a trainer's stdin.</summary>
 public static class ControlCommand
 {
-    /// <summary>The wire name of a stop reason: <c>pruned</c>, <c>timeout</c>, <c>shutdown</c>, <c>user</c>.</summary>
+    /// <summary>The wire name of a stop reason: <c>pruned</c>, <c>timeout</c>, <c>shutdown</c>, <c>user</c>, <c>protocol</c>.</summary>
     public static string WireName(this StopReason reason) => reason switch
     {
         StopReason.Pruned => "pruned",
         StopReason.Timeout => "timeout",
         StopReason.Shutdown => "shutdown",
         StopReason.User => "user",
+        StopReason.Protocol => "protocol",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "unknown stop reason"),
     };
 

@@ -19,7 +19,7 @@ namespace HoMM.Dispatch.Scheduling;
 /// The store (<see cref="HoMM.Storage.ITrialStore"/>) stays the truth: the driver re-schedules any
 /// unfinished trial that has no job, so a lost or deleted queue file loses nothing.
 /// </summary>
-public sealed class TrialScheduler : IAsyncDisposable
+public sealed class TrialScheduler : ITrialQueue, IAsyncDisposable
 {
     private const string Group = "trials";
     private readonly IScheduler _scheduler;

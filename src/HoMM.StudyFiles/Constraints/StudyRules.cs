@@ -1,4 +1,5 @@
 using System.Globalization;
+using HoMM.Core.SearchSpace;
 using HoMM.Core.Studies;
 using HoMM.StudyFiles.Trainer;
 using HoMM.TrainerSettings;
@@ -28,6 +29,33 @@ public static class StudyRules
         if ((c.MaxParams is not null || c.MaxFlops is not null) && definition.Trainer is HommTrainerDefinition homm && countModel is not null)
             limits = parameters => WhyTooLarge(countModel(homm.Resolve(parameters)), c);
         return new TrialRules(definition.SearchSpace, c.Expressions, limits);
+    }
+
+    /// <summary>
+    /// The rules of a stored study (enqueueing from the dashboard or the CLI): those of the study
+    /// file stored with it (<paramref name="storedText"/>, read from <paramref name="storedPath"/>),
+    /// or, when it has none or it no longer validates, its search space alone — then
+    /// <paramref name="note"/> says so, and the driver checks the rest when the trial starts.
+    /// </summary>
+    public static TrialRules ForStored(SearchSpaceDefinition searchSpace, string studyName, string? storedText, string? storedPath,
+        Func<HommTrainerSettings, ModelSize>? countModel, out string? note)
+    {
+        ArgumentNullException.ThrowIfNull(searchSpace);
+        ArgumentNullException.ThrowIfNull(studyName);
+        note = null;
+        if (storedText is null)
+        {
+            note = $"study '{studyName}' was created without a study file: only its search space is checked now; its driver checks the rest when the trial starts";
+            return new TrialRules(searchSpace);
+        }
+        var parsed = StudyFile.ParseStored(storedText, storedPath, studyName);
+        if (parsed.Definition is not { } definition)
+        {
+            note = $"the study file stored with study '{studyName}' does not validate here ({parsed.Errors.Count} errors): only its search space is checked now; " +
+                   "its driver checks the rest when the trial starts";
+            return new TrialRules(searchSpace);
+        }
+        return For(definition, countModel);
     }
 
     private static string? WhyTooLarge(ModelSize size, StudyConstraints c)

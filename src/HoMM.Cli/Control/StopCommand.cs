@@ -1,0 +1,59 @@
+using System.CommandLine;
+using HoMM.Cli.Common;
+using HoMM.Storage;
+
+namespace HoMM.Cli.Control;
+
+/// <summary>
+/// <c>homm-search stop &lt;study&gt; &lt;trial&gt; [--reason TEXT] [--db]</c>: stops one trial. A
+/// waiting trial ends at once; a running one gets a stop request its dispatcher honours within a
+/// few seconds. Either way it ends Fail ("stopped by user: …") and is not retried (<see cref="TrialStop"/>,
+/// the rule the dashboard's Stop applies too).
+/// </summary>
+public static class StopCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("stop", "Stop a trial: a waiting one at once, a running one within a few seconds. " +
+            "Exit codes: 0 stopped or stop requested, 1 unknown study or trial, or the trial had already finished, 4 database error");
+        var study = new Argument<string>("study") { Description = "the study's name (homm-search status lists them)" };
+        var trial = new Argument<int>("trial") { Description = "the trial's number (homm-search trials lists them)" };
+        var reason = new Option<string?>("--reason") { Description = "why, shown with the trial (default: no reason given)" };
+        var db = StoreOpener.CreateDbOption();
+        command.Arguments.Add(study);
+        command.Arguments.Add(trial);
+        command.Options.Add(reason);
+        command.Options.Add(db);
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(db), parse.GetValue(study)!, parse.GetValue(trial), parse.GetValue(reason),
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));
+        return command;
+    }
+
+    public static Task<int> RunAsync(string? db, string studyName, int number, string? reason, TextWriter output, TextWriter error,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        return StoreCommand.RunWithStudyAsync(db, studyName, error, async (opened, study) =>
+        {
+            if (await opened.Store.GetTrialByNumberAsync(study.Id, number, cancellationToken) is not { } trial)
+            {
+                await error.WriteLineAsync($"error: study '{study.Name}' has no trial {number}");
+                return StoreCommand.ExitFailure;
+            }
+            switch (await opened.Store.StopAsync(trial.Id, reason, cancellationToken))
+            {
+                case TrialStopOutcome.Cancelled:
+                    await output.WriteLineAsync($"trial {number} was waiting: it is stopped and will not run ({TrialStop.Reason(reason)})");
+                    return StoreCommand.ExitSuccess;
+                case TrialStopOutcome.Requested:
+                    await output.WriteLineAsync($"stop requested for trial {number}: its dispatcher stops it within a few seconds (the trainer gets a stop line)");
+                    return StoreCommand.ExitSuccess;
+                default:
+                    var now = await opened.Store.GetTrialAsync(trial.Id, cancellationToken);
+                    await error.WriteLineAsync($"error: trial {number} is already {Display.State(now?.State ?? trial.State)}: there is nothing to stop");
+                    return StoreCommand.ExitFailure;
+            }
+        }, cancellationToken);
+    }
+}
