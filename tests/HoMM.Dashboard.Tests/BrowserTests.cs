@@ -182,7 +182,7 @@ public sealed class BrowserTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(JsonValueKind.True, (await d.Store.GetStudyAttrsAsync(d.Study.Record.Id, AttrScope.System))["control/paused"].ValueKind);
 
         await page.ClickAsync("#enqueue-toggle");
-        await page.FillAsync("#enqueue input[name='lr']", "0.002");
+        // lr left empty: it is sampled when the trial starts.
         await page.FillAsync("#enqueue input[name='order']", "2");
         await page.SelectOptionAsync("#enqueue select[name='act']", new SelectOptionValue { Label = "relu" });
         await page.FillAsync("#enqueue input[name='dropout']", "0.3");
@@ -192,6 +192,7 @@ public sealed class BrowserTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(TrialState.Waiting, enqueued.State);
         Assert.Equal(0.3, enqueued.Params["dropout"]);
         Assert.Equal(2L, enqueued.Params["order"]);
+        Assert.False(enqueued.Params.ContainsKey("lr"));
 
         // Out of range: the form shows the server's message next to the field; nothing is created.
         await page.FillAsync("#enqueue input[name='lr']", "3");

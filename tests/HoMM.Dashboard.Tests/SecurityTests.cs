@@ -113,7 +113,7 @@ public class SecurityTests
         var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.Contains("not in", errors.GetProperty("lr")[0].GetString(), StringComparison.Ordinal);
         Assert.Contains("whole number", errors.GetProperty("order")[0].GetString(), StringComparison.Ordinal);
-        Assert.Contains("only when act is relu", errors.GetProperty("dropout")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("it applies only when act is 'relu'", errors.GetProperty("dropout")[0].GetString(), StringComparison.Ordinal);
         Assert.Contains("did you mean 'lr'", errors.GetProperty("lrr")[0].GetString(), StringComparison.Ordinal);
         Assert.Equal(4, (await d.Store.GetTrialsAsync(d.Study.Record.Id)).Trials.Count);
     }

@@ -1,5 +1,6 @@
 # A fast trainer for dispatch tests and the chaos benchmark (python3, standard library only).
-# Usage: python3 resumable_trainer.py <x>; env STEPS (default 10), EVENTS (a file).
+# Usage: python3 resumable_trainer.py <x>; env STEPS (default 10), EVENTS (a file), METRIC (the
+# name it reports val/acc under, default val/acc: another name rehearses a misspelt objective).
 # Reports val/acc = x*s/STEPS at each step (0.1 s apart) and x as the final result; checkpoints
 # every step into $HOMM_TRIAL_DIR/ckpt and resumes from it when HOMM_RESUME=1; stops on a stop
 # line or at end of stdin (the dispatcher is gone). Appends "start|final|exit <trial> <pid>" lines
@@ -8,6 +9,7 @@ import json, os, sys, threading
 
 x = float(sys.argv[1])
 steps = int(os.environ.get("STEPS", "10"))
+metric = os.environ.get("METRIC", "val/acc")
 trial_dir = os.environ["HOMM_TRIAL_DIR"]
 number = os.environ["HOMM_TRIAL_NUMBER"]
 
@@ -40,6 +42,6 @@ for s in range(start, steps + 1):
     with open(ckpt + ".tmp", "w") as f:
         f.write(str(s))
     os.replace(ckpt + ".tmp", ckpt)
-    print(json.dumps({"step": s, "metrics": {"val/acc": x * s / steps}}), flush=True)
-print(json.dumps({"final": {"val/acc": x}}), flush=True)
+    print(json.dumps({"step": s, "metrics": {metric: x * s / steps, "train/loss": 1 - x}}), flush=True)
+print(json.dumps({"final": {metric: x}}), flush=True)
 event("final")

@@ -63,7 +63,8 @@ internal sealed class DriverFixture : IAsyncDisposable
     }
 
     /// <summary>A study file with search space x ∈ [0, 1] (plus <paramref name="extraSpace"/>) run by the bash trainer.</summary>
-    public StudyDefinition Study(string budget, string extraSpace = "", string env = "", string enqueue = "", string resources = "{cpu_slots: 2}", string name = "s")
+    public StudyDefinition Study(string budget, string extraSpace = "", string env = "", string enqueue = "", string resources = "{cpu_slots: 2}", string name = "s",
+        string constraints = "")
     {
         var yaml = $$"""
             name: {{name}}
@@ -71,6 +72,7 @@ internal sealed class DriverFixture : IAsyncDisposable
             search_space:
               x: {type: float, low: 0.0, high: 1.0}
             {{extraSpace}}
+            {{constraints}}
             sampler: {kind: random, seed: 3}
             budget: {{budget}}
             trainer:
@@ -84,8 +86,12 @@ internal sealed class DriverFixture : IAsyncDisposable
         return StudyFile.LoadOrThrow(path);
     }
 
+    /// <summary>What the driver wrote to its log (<see cref="DispatchOptions.Logger"/>).</summary>
+    public StringWriter Log { get; } = new();
+
     public DispatchOptions Options(TimeSpan? stopGrace = null) => new()
     {
+        Logger = new HoMM.Dispatch.Logging.LineLogger(TextWriter.Synchronized(Log)),
         JobStore = JobStoreOptions.SqliteBeside(Path.Combine(Dir, "homm.db")),
         RunsDirectory = Path.Combine(Dir, "runs"),
         ControlPollInterval = TimeSpan.FromMilliseconds(200),

@@ -88,6 +88,43 @@ public sealed class AttemptRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_MetricsLineWithoutTheObjective_StopsTheTrainerAtOnceAndFailsWithTheNamesItReported()
+    {
+        // A trainer that would train for a minute, reporting its accuracy under another name.
+        var request = Request("""
+            for s in $(seq 1 600); do
+              echo "{\"step\":$s,\"metrics\":{\"train/loss\":0.5,\"val/accuracy\":0.8}}"
+              if read -t 0.1 line; then echo "got: $line" >&2; exit 0; fi
+            done
+            echo '{"final":{"val/accuracy":0.8}}'
+            """) with { Objective = "val/acc", ObjectiveInEveryMetricsLine = true };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await _runner.RunAsync(request, new RecordingObserver());
+
+        var failed = Assert.IsType<AttemptOutcome.Failed>(result.Outcome);
+        Assert.Equal(FailureKind.MissingObjective, failed.Kind);
+        Assert.Equal("the trainer reported metrics train/loss, val/accuracy at step 1 but not the objective val/acc (did you mean val/accuracy?); " +
+                     "every metrics line must include the objective: fix objective.metric or what the trainer reports", failed.Reason);
+        Assert.Equal(StopReason.Protocol, result.StopRequested);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.Contains("got: {\"cmd\":\"stop\",\"reason\":\"protocol\"}", Log(request), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_MetricsWithoutObjectiveWhenNotRequired_RunsToTheEnd()
+    {
+        var request = Request("""
+            echo '{"step":1,"metrics":{"train/loss":0.5}}'
+            echo '{"final":{"val/acc":0.8}}'
+            """) with { Objective = "val/acc" };
+
+        var result = await _runner.RunAsync(request, new RecordingObserver());
+
+        Assert.IsType<AttemptOutcome.Completed>(result.Outcome);
+    }
+
+    [Fact]
     public async Task RunAsync_Exit139_FailsAsCrashWithSignalName()
     {
         var request = Request("""
