@@ -4,6 +4,7 @@ using HoMM.Dispatch.Scheduling;
 using HoMM.Dispatch.Slots;
 using HoMM.Storage;
 using HoMM.StudyFiles;
+using Microsoft.Extensions.Logging;
 
 namespace HoMM.Dispatch.Driver;
 
@@ -153,7 +154,10 @@ public sealed class DrivenStudy : IAsyncDisposable
         var cluster = _placement.ClusterConnection is not null;
         if (cluster)
             await DriverLease.SetWantsDriverAsync(_store, Study.Id, true, stop).ConfigureAwait(false);
+        _log.DriverStarted(Study.Name, Options.WorkerId, Environment.ProcessId,
+            _placement.Queue is not null ? ", taken over by a cluster worker" : Options.LocalWorker ? "" : ", queueing for the cluster's workers");
         var end = await Driver.RunAsync(stop).ConfigureAwait(false);
+        _log.DriverEnded(Study.Name, end == DriverEnd.TooManyFailures ? $"{StudyDriver.Describe(end)}: {Driver.FailureReason}" : StudyDriver.Describe(end));
         if (cluster && (end != DriverEnd.Stopped || _placement.StopEndsDriving))
             await DriverLease.SetWantsDriverAsync(_store, Study.Id, false, CancellationToken.None).ConfigureAwait(false);
         return end;

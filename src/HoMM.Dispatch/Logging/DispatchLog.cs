@@ -36,6 +36,12 @@ internal static partial class DispatchLog
     [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "trial {Trial}: stopped by a user before it started")]
     public static partial void CancelledBeforeStart(this ILogger logger, int trial);
 
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "driving study '{Study}' as {Driver} (pid {Pid}){Where}")]
+    public static partial void DriverStarted(this ILogger logger, string study, string driver, int pid, string where);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "the driver of study '{Study}' ended: {End}")]
+    public static partial void DriverEnded(this ILogger logger, string study, string end);
+
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "serving study '{Study}' ({Unfinished} unfinished trials) on {Slots} slots as node {Node}")]
     public static partial void ServingStudy(this ILogger logger, string study, int unfinished, int slots, string node);
 

@@ -43,6 +43,7 @@ public sealed class ClusterTests(PostgresServer server, ITestOutputHelper output
     private readonly string dir = Directory.CreateTempSubdirectory("homm-cluster-").FullName;
     private readonly List<Process> workers = [];
     private readonly System.Collections.Concurrent.ConcurrentBag<string> serving = [];
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string Node, string Line)> lines = new();
     private string database = "";
 
     private string Url => server.Url(database);
@@ -191,12 +192,16 @@ public sealed class ClusterTests(PostgresServer server, ITestOutputHelper output
 
         var counts = await WaitForAsync(() => store.CountTrialsAsync(study!.Id), c => c[TrialState.Complete] == 8, "the study to complete", TimeSpan.FromMinutes(3));
         Assert.Equal(8, counts.Values.Sum());
-        // Every trial ran once, the takeover driver said why it started, and it ended the study on purpose.
+        // Every trial ran once; the worker drove the study in its own process, said so, and the
+        // driver it built (the factory `run` uses) ended the study on purpose.
         Assert.Equal(Enumerable.Range(0, 8), Starts().Select(x => x.Trial).Order());
-        var driverLog = Path.Combine(dir, "runs", "driver-cluster.log");
-        await WaitForAsync(() => Task.FromResult(File.Exists(driverLog) && File.ReadAllText(driverLog).Contains("budget is spent", StringComparison.Ordinal)),
+        await WaitForAsync(() => Task.FromResult(lines.Any(l => l.Line.Contains("study 'cluster': the driver taken over here ended: the budget is spent", StringComparison.Ordinal))),
             x => x, "the takeover driver to finish");
-        Assert.Contains("resuming study 'cluster'", await File.ReadAllTextAsync(driverLog), StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.Node == "node-a" && l.Line.Contains("study 'cluster' lost its driver; driving it from here (in this worker's process", StringComparison.Ordinal));
+        var runLog = await File.ReadAllTextAsync(DriverFactory.LogPath(Path.Combine(dir, "runs"), "cluster"));
+        Assert.Contains("driving study 'cluster' as ", runLog, StringComparison.Ordinal); // the killed run's start
+        Assert.Contains("taken over by a cluster worker", runLog, StringComparison.Ordinal);
+        Assert.Contains("the driver of study 'cluster' ended: the budget is spent", runLog, StringComparison.Ordinal);
         Assert.False(await DriverLease.WantsDriverAsync(store, study!.Id));
     }
 
@@ -262,7 +267,8 @@ public sealed class ClusterTests(PostgresServer server, ITestOutputHelper output
             while (await process.StandardOutput.ReadLineAsync() is { } l)
             {
                 output.WriteLine($"[{node}] {l}");
-                if (l.StartsWith("serving study", StringComparison.Ordinal))
+                lines.Enqueue((node, l));
+                if (l.Contains("serving study", StringComparison.Ordinal))
                     serving.Add(node);
             }
         });
