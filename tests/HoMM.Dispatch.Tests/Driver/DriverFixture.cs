@@ -1,4 +1,5 @@
 using System.Globalization;
+using HoMM.Core.Trials;
 using HoMM.Dispatch.Driver;
 using HoMM.Dispatch.Processes;
 using HoMM.Dispatch.Scheduling;
@@ -123,6 +124,19 @@ internal sealed class DriverFixture : IAsyncDisposable
                 ends[int.Parse(f[3], CultureInfo.InvariantCulture)] = long.Parse(f[4], CultureInfo.InvariantCulture);
         }
         return starts.Select(s => (s.Slot, s.Trial, s.Attempt, s.Resume, s.Start, ends.TryGetValue(s.Pid, out var e) ? e : (long?)null, s.Threads)).ToList();
+    }
+
+    /// <summary>The first trial of the study that meets <paramref name="condition"/>, polled for up to 30 s.</summary>
+    public async Task<FrozenTrial> WaitForAsync(long studyId, Func<FrozenTrial, bool> condition)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            var t = (await Store.GetTrialsAsync(studyId)).Trials.FirstOrDefault(condition);
+            if (t is not null)
+                return t;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("the trial never reached the expected state");
     }
 
     public async ValueTask DisposeAsync()

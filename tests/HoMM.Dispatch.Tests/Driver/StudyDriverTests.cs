@@ -135,7 +135,7 @@ public class StudyDriverTests
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
 
         var run = driver.RunAsync(cts.Token);
-        var trial = await WaitForAsync(f, study.Id, t => t.State == TrialState.Running);
+        var trial = await f.WaitForAsync(study.Id, t => t.State == TrialState.Running);
         await f.Store.SetTrialAttrAsync(trial.Id, AttrScope.System, "control/stop", "enough");
 
         Assert.Equal(DriverEnd.BudgetSpent, await run);
@@ -154,7 +154,7 @@ public class StudyDriverTests
         using (var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
         {
             var run = new StudyDriver(f.Store, study, definition, f.Options()).RunAsync(cts.Token);
-            var running = await WaitForAsync(f, study.Id, t => t.State == TrialState.Running && t.IntermediateValues.Count >= 3);
+            var running = await f.WaitForAsync(study.Id, t => t.State == TrialState.Running && t.IntermediateValues.Count >= 3);
             await cts.CancelAsync();
             Assert.Equal(DriverEnd.Stopped, await run);
             var interrupted = await f.Store.GetTrialAsync(running.Id);
@@ -198,17 +198,5 @@ public class StudyDriverTests
     {
         var line = File.ReadAllLines(f.EventsPath).First(l => l.StartsWith($"start ", StringComparison.Ordinal) && l.Split(' ')[2] == trial.ToString(System.Globalization.CultureInfo.InvariantCulture) && l.Split(' ')[3] == attempt.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return int.Parse(line.Split(' ')[5], System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<FrozenTrial> WaitForAsync(DriverFixture f, long studyId, Func<FrozenTrial, bool> condition)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            var t = (await f.Store.GetTrialsAsync(studyId)).Trials.FirstOrDefault(condition);
-            if (t is not null)
-                return t;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("the trial never reached the expected state");
     }
 }

@@ -63,7 +63,7 @@ public class TrialRulesInDriverTests
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var driver = new StudyDriver(f.Store, study, definition, f.Options());
         var run = driver.RunAsync(cts.Token);
-        await WaitForAsync(f, study.Id, t => t.State == TrialState.Running);
+        await f.WaitForAsync(study.Id, t => t.State == TrialState.Running);
         var waiting = await f.Store.CreateTrialAsync(study.Id,
             new Dictionary<string, object> { ["x"] = 0.5 }, new Dictionary<string, Distribution> { ["x"] = new FloatDistribution(0, 1) });
 
@@ -112,17 +112,5 @@ public class TrialRulesInDriverTests
         Assert.Equal("paused: no new trials start; resume from the dashboard", driver.State.Note);
         await cts.CancelAsync();
         Assert.Equal(DriverEnd.Stopped, await run);
-    }
-
-    private static async Task<FrozenTrial> WaitForAsync(DriverFixture f, long studyId, Func<FrozenTrial, bool> condition)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            var t = (await f.Store.GetTrialsAsync(studyId)).Trials.FirstOrDefault(condition);
-            if (t is not null)
-                return t;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("the trial never reached the expected state");
     }
 }
