@@ -102,7 +102,7 @@ public class TrialRulesInDriverTests
         await using var f = await DriverFixture.CreateAsync();
         var definition = f.Study("{max_trials: 1}");
         var (study, _) = await StudyOpener.OpenOrCreateAsync(f.Store, definition);
-        await f.Store.SetStudyAttrAsync(study.Id, AttrScope.System, StudyDriver.PausedAttr, System.Text.Json.JsonSerializer.SerializeToElement(true));
+        await f.Store.SetStudyAttrAsync(study.Id, AttrScope.System, SystemAttrs.ControlPaused, System.Text.Json.JsonSerializer.SerializeToElement(true));
         var driver = new StudyDriver(f.Store, study, definition, f.Options());
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
 
