@@ -1,6 +1,6 @@
 using System.Net;
 using HoMM.StudyFiles.Constraints;
-using HoMM.StudyFiles.Trainer;
+using HoMM.TrainerSettings;
 
 namespace HoMM.Dashboard;
 

@@ -66,7 +66,8 @@ public class DependencyRuleTests
         ["HoMM.Storage"] = ["HoMM.Core"],
         ["HoMM.Dispatch"] = ["HoMM.Core", "HoMM.Storage", "HoMM.StudyFiles"],
         ["HoMM.Reports"] = ["HoMM.Core", "HoMM.Storage"],
-        ["HoMM.Dashboard"] = ["HoMM.Core", "HoMM.Storage", "HoMM.Reports"],
+        // Dashboard reads a study's rules (constraints) from the study file stored with it.
+        ["HoMM.Dashboard"] = ["HoMM.Core", "HoMM.Storage", "HoMM.Reports", "HoMM.StudyFiles"],
         ["HoMM.Torch"] = [],
         ["HoMM.Model"] = ["HoMM.Torch", "HoMM.TrainerSettings"],
         ["HoMM.ImageData"] = [],

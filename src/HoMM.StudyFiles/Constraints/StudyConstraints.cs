@@ -14,11 +14,4 @@ public sealed record StudyConstraints(IReadOnlyList<ConstraintExpression> Expres
     public static StudyConstraints None { get; } = new([], null, null);
 
     public bool IsEmpty => Expressions.Count == 0 && MaxParams is null && MaxFlops is null;
-
-    /// <summary>
-    /// True when <paramref name="parameters"/> satisfy every expression (the model-size limits are
-    /// checked where the model's counters are, not here).
-    /// </summary>
-    public bool AreSatisfiedBy(IReadOnlyDictionary<string, object> parameters) =>
-        Expressions.All(e => e.IsSatisfiedBy(parameters));
 }

@@ -57,7 +57,11 @@ public sealed class ShippedStudiesTests : IDisposable
             return;
 
         var study = new Study(definition.SearchSpace, definition.Objective.Direction, new RandomSampler(seed: 11),
-            options: new StudyOptions { Feasibility = definition.Constraints.AreSatisfiedBy, AvoidDuplicatesOfRunningTrials = false });
+            options: new StudyOptions
+            {
+                Constraints = definition.Constraints.Expressions,
+                Proposal = new ProposalOptions { AvoidDuplicatesOfRunningTrials = false },
+            });
         foreach (var enqueued in definition.EnqueuedTrials)
             study.Enqueue(enqueued);
         for (var i = 0; i < definition.EnqueuedTrials.Count + 20; i++)

@@ -1,3 +1,5 @@
+using HoMM.StudyFiles.Constraints;
+
 namespace HoMM.StudyFiles.Tests.Constraints;
 
 public class StudyConstraintsTests
@@ -8,12 +10,15 @@ public class StudyConstraintsTests
     [Fact]
     public void Expressions_AreParsedAndEvaluate()
     {
-        var c = StudyYaml.ParseValid(WithConstraints("order * order_expand <= 16", "pooling == 'cls' or order >= 2")).Constraints;
+        var definition = StudyYaml.ParseValid(WithConstraints("order * order_expand <= 16", "pooling == 'cls' or order >= 2"));
+        var rules = StudyRules.For(definition, countModel: null);
+        Dictionary<string, object> Trial(long order, long expand, string pooling) =>
+            new() { ["lr"] = 1e-3, ["order"] = order, ["order_expand"] = expand, ["pooling"] = pooling };
 
-        Assert.Equal(2, c.Expressions.Count);
-        Assert.True(c.AreSatisfiedBy(new Dictionary<string, object> { ["order"] = 2L, ["order_expand"] = 8L, ["pooling"] = "mean" }));
-        Assert.False(c.AreSatisfiedBy(new Dictionary<string, object> { ["order"] = 4L, ["order_expand"] = 8L, ["pooling"] = "cls" }));
-        Assert.False(c.AreSatisfiedBy(new Dictionary<string, object> { ["order"] = 1L, ["order_expand"] = 2L, ["pooling"] = "mean" }));
+        Assert.Equal(2, definition.Constraints.Expressions.Count);
+        Assert.Null(rules.WhyInfeasible(Trial(2, 8, "mean")));
+        Assert.StartsWith("breaks the constraint 'order * order_expand <= 16'", rules.WhyInfeasible(Trial(4, 8, "cls")), StringComparison.Ordinal);
+        Assert.StartsWith("breaks the constraint 'pooling == 'cls' or order >= 2'", rules.WhyInfeasible(Trial(1, 2, "mean")), StringComparison.Ordinal);
     }
 
     [Fact]
