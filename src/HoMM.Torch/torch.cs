@@ -99,6 +99,8 @@ public static partial class torch
     /// <summary>
     /// Mixed precision for the block: eligible ops (matmul, linear, conv) run in
     /// <paramref name="dtype"/> (CUDA default float16, CPU default bfloat16), as torch.autocast.
+    /// Disposing the scope restores the thread's previous autocast state, also when the block
+    /// threw (use it with <c>using</c>); scopes nest.
     /// </summary>
     public static IDisposable autocast(DeviceType device_type, ScalarType? dtype = null, bool enabled = true) =>
         new AutocastMode(device_type, dtype ?? (device_type == DeviceType.CUDA ? ScalarType.Float16 : ScalarType.BFloat16), enabled);
@@ -121,7 +123,13 @@ public static partial class torch
             _device = device;
             TorchException.Check(NativeMethods.ht_autocast_get((int)device, out _previousEnabled, out _previousDtype));
             TorchException.Check(NativeMethods.ht_autocast_set((int)device, enabled ? 1 : 0, (int)dtype));
-            TorchException.Check(NativeMethods.ht_autocast_enter());
+            if (NativeMethods.ht_autocast_enter() < 0)
+            {
+                // No scope object reaches the caller, so nothing would restore the state: do it here.
+                var error = TorchException.FromNative();
+                NativeMethods.ht_autocast_set((int)device, _previousEnabled, _previousDtype);
+                throw error;
+            }
         }
 
         public void Dispose()

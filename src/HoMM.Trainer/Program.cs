@@ -38,11 +38,16 @@ public static class Program
                 ?? (int.TryParse(Environment.GetEnvironmentVariable("OMP_NUM_THREADS"), out var t) && t > 0 ? t : Environment.ProcessorCount);
             torch.set_num_threads(threads);
             Directory.CreateDirectory(arguments.TrialDirectory);
+            // Not study-file settings yet: the defaults (10,000 held out with split seed 0, evaluation
+            // batch max(batch, 256), fp32) until the settings schema names them.
+            var options = TrainingOptions.Default;
             var (train, test) = FashionMnist.Load(arguments.DataPath);
-            var run = new TrainingRun(arguments.Settings, train, test, arguments.TrialDirectory, protocol, control, Console.Error, TimeProvider.System)
+            var data = TrainingData.WithHoldOut(train, test, options.ValidationSize, options.SplitSeed);
+            var run = new TrainingRun(arguments.Settings, data, arguments.TrialDirectory, protocol, control, Console.Error, TimeProvider.System)
             {
                 ShowProgress = !Console.IsErrorRedirected,
                 BenchmarkSteps = arguments.BenchmarkSteps,
+                Options = options,
             };
             var result = run.Run(arguments.Resume);
             return result.Outcome == RunOutcome.Diverged ? 1 : 0;

@@ -14,11 +14,15 @@ public static class HommMetrics
 {
     public static IReadOnlyList<HommMetric> Reported { get; } =
     [
-        new("val/acc", "accuracy on the evaluation images"),
-        new("val/loss", "cross-entropy on the evaluation images"),
+        new("val/acc", "top-1 accuracy on the validation images (held out of the training images)"),
+        new("val/acc5", "top-5 accuracy on the validation images (data sets of 5 classes or more)"),
+        new("val/loss", "cross-entropy on the validation images"),
         new("train/acc", "training accuracy since the previous evaluation"),
         new("train/loss", "training loss since the previous evaluation"),
         new("lr", "the learning rate at the evaluation's step"),
+        new("test/acc", "top-1 accuracy on the test images, once after the last step (never an objective)", AtEndOnly: true),
+        new("test/acc5", "top-5 accuracy on the test images, once after the last step (never an objective)", AtEndOnly: true),
+        new("test/loss", "cross-entropy on the test images, once after the last step (never an objective)", AtEndOnly: true),
     ];
 
     public static IEnumerable<string> Names => Reported.Select(m => m.Name);

@@ -128,4 +128,62 @@ public sealed class AutogradTests
         Assert.False(is_autocast_enabled(DeviceType.CPU));
         Assert.Equal(ScalarType.Float32, nn.functional.linear(x, w).dtype);
     }
+
+    [Fact]
+    public void Autocast_OnCpu_LeavesOpsOutsideItsListInFloat32()
+    {
+        using var scope = NewDisposeScope();
+        var x = randn([4, 8]);
+
+        using (autocast(DeviceType.CPU, bfloat16))
+        {
+            Assert.Equal(ScalarType.Float32, (x + x).dtype);
+            Assert.Equal(ScalarType.Float32, nn.functional.gelu(x).dtype);
+        }
+    }
+
+    [Fact]
+    public void Autocast_BlockThrows_LeavesNoScopeBehind()
+    {
+        using var scope = NewDisposeScope();
+        var x = randn([4, 8]);
+        var w = randn([3, 8]);
+
+        var e = Assert.Throws<TorchException>(() =>
+        {
+            using (autocast(DeviceType.CPU, bfloat16))
+                nn.functional.linear(x, randn([3, 5]));
+        });
+
+        Assert.Contains("shapes cannot be multiplied", e.Message, StringComparison.Ordinal);
+        Assert.False(is_autocast_enabled(DeviceType.CPU));
+        Assert.Equal(ScalarType.Float32, nn.functional.linear(x, w).dtype);
+    }
+
+    [Fact]
+    public void Autocast_Nested_InnerDisabledScopeRunsFloat32AndRestoresTheOuter()
+    {
+        using var scope = NewDisposeScope();
+        var x = randn([4, 8]);
+        var w = randn([3, 8]);
+
+        using (autocast(DeviceType.CPU, bfloat16))
+        {
+            using (autocast(DeviceType.CPU, enabled: false))
+                Assert.Equal(ScalarType.Float32, nn.functional.linear(x, w).dtype);
+            Assert.True(is_autocast_enabled(DeviceType.CPU));
+            Assert.Equal(ScalarType.BFloat16, nn.functional.linear(x, w).dtype);
+        }
+
+        Assert.False(is_autocast_enabled(DeviceType.CPU));
+    }
+
+    [Fact]
+    public void Autocast_IntegerDtype_ThrowsAndChangesNothing()
+    {
+        var e = Assert.Throws<TorchException>(() => autocast(DeviceType.CPU, int64));
+
+        Assert.Contains("autocast runs in bfloat16, float16 or float32, not Long", e.Message, StringComparison.Ordinal);
+        Assert.False(is_autocast_enabled(DeviceType.CPU));
+    }
 }

@@ -48,12 +48,33 @@ public sealed class HommTrainProcessTests
         Assert.True(info.Values["params"].GetInt64() > 0);
         Assert.True(info.Values["flops"].GetDouble() > 0);
         Assert.Equal("cpu", info.Values["device"].GetString());
+        Assert.Equal("fp32", info.Values["precision"].GetString());
+        Assert.StartsWith("60000 training images, 10000 held out for validation (split seed 0, hold-out ", info.Values["split"].GetString(), StringComparison.Ordinal);
         Assert.Equal([20L, 40L], events.OfType<MetricsReported>().Select(m => m.Step));
+        // Samplers and pruners see the metrics lines: validation and training only, never the test set.
+        Assert.All(events.OfType<MetricsReported>(), m => Assert.Equal(
+            ["lr", "train/acc", "train/loss", "val/acc", "val/acc5", "val/loss"], m.Metrics.Keys.Order(StringComparer.Ordinal)));
         Assert.Equal([20L, 40L], events.OfType<CheckpointReported>().Select(c => c.Step));
         Assert.True(File.Exists(events.OfType<CheckpointReported>().Last().Path));
         var final = Assert.IsType<FinalResultReported>(events[^1]);
         Assert.InRange(final.Metrics["val/acc"], 0.0, 1.0);
+        Assert.InRange(final.Metrics["test/acc"], 0.0, 1.0);
+        Assert.InRange(final.Metrics["test/acc5"], final.Metrics["test/acc"], 1.0);
+        Assert.True(final.Metrics["test/loss"] > 0);
         Assert.Contains(events.OfType<InfoReported>(), i => i.Values.ContainsKey("peak_memory") && i.Values.ContainsKey("steps_per_s"));
+    }
+
+    [Fact]
+    public void Run_TrialsWithOtherSeeds_HoldOutTheSameValidationImages()
+    {
+        string Split(string seed)
+        {
+            using var p = TrainerProcess.Start([.. SmallFlags(TestData.TempDirectory(), steps: 1, evalEvery: 1), "--seed", seed]);
+            Assert.Equal(0, p.WaitForExit(Timeout));
+            return Assert.IsType<InfoReported>(TrainerProtocol.ParseLine(p.Lines[0])).Values["split"].GetString()!;
+        }
+
+        Assert.Equal(Split("0"), Split("7"));
     }
 
     [Fact]
@@ -154,6 +175,8 @@ public sealed class HommTrainProcessTests
         Assert.Equal(expected["train/loss"], resumed["train/loss"], 1e-4);
         Assert.Equal(expected["val/loss"], resumed["val/loss"], 1e-4);
         Assert.Equal(expected["val/acc"], resumed["val/acc"], 1e-4);
+        Assert.Equal(expected["test/acc"], resumed["test/acc"], 1e-4);
+        Assert.Equal(expected["test/loss"], resumed["test/loss"], 1e-4);
     }
 
     private static IReadOnlyDictionary<string, double> FinalFromLines(IEnumerable<string> lines) =>

@@ -14,7 +14,7 @@ public sealed class ReportedMetricsTests
     {
         set_num_threads(1);
         var stdout = new StringWriter();
-        var run = new TrainingRun(TestData.Small(steps: 4, evalEvery: 2), TestData.Train.Take(256), TestData.Test.Take(64), TestData.TempDirectory(),
+        var run = new TrainingRun(TestData.Small(steps: 4, evalEvery: 2), TestData.Sets(256, 64, 64), TestData.TempDirectory(),
             new ProtocolWriter(stdout), ControlReader.None(), TextWriter.Null, TimeProvider.System);
 
         Assert.Equal(RunOutcome.Completed, run.Run(resume: false).Outcome);

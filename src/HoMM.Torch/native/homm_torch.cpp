@@ -172,36 +172,67 @@ HT_API int ht_is_grad_enabled() noexcept { return at::GradMode::is_enabled() ? 1
 HT_API void ht_set_grad_enabled(int enabled) noexcept { at::GradMode::set_enabled(enabled != 0); }
 
 // Autocast state is thread-local in libtorch, like grad mode; the C# `autocast` scope saves and
-// restores it around a block.
+// restores it around a block. libtorch 2.4 made the API device-generic and deprecated the
+// per-device functions (removal announced), which -Werror would turn into a broken CUDA build.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+#define HOMM_DEVICE_GENERIC_AUTOCAST 1
+#endif
+
+namespace {
+
+c10::DeviceType autocast_device(int device_type) {
+  auto type = static_cast<c10::DeviceType>(device_type);
+  if (type != c10::DeviceType::CPU && type != c10::DeviceType::CUDA) {
+    throw std::invalid_argument("autocast supports device types cpu and cuda, not " + c10::DeviceTypeName(type));
+  }
+  return type;
+}
+
+bool autocast_enabled(c10::DeviceType type) {
+#ifdef HOMM_DEVICE_GENERIC_AUTOCAST
+  return at::autocast::is_autocast_enabled(type);
+#else
+  return type == c10::DeviceType::CUDA ? at::autocast::is_enabled() : at::autocast::is_cpu_enabled();
+#endif
+}
+
+at::ScalarType autocast_dtype(c10::DeviceType type) {
+#ifdef HOMM_DEVICE_GENERIC_AUTOCAST
+  return at::autocast::get_autocast_dtype(type);
+#else
+  return type == c10::DeviceType::CUDA ? at::autocast::get_autocast_gpu_dtype() : at::autocast::get_autocast_cpu_dtype();
+#endif
+}
+
+void set_autocast(c10::DeviceType type, bool enabled, at::ScalarType dtype) {
+  if (dtype != at::kBFloat16 && dtype != at::kHalf && dtype != at::kFloat) {
+    throw std::invalid_argument(std::string("autocast runs in bfloat16, float16 or float32, not ") + c10::toString(dtype));
+  }
+#ifdef HOMM_DEVICE_GENERIC_AUTOCAST
+  at::autocast::set_autocast_enabled(type, enabled);
+  at::autocast::set_autocast_dtype(type, dtype);
+#else
+  if (type == c10::DeviceType::CUDA) {
+    at::autocast::set_enabled(enabled);
+    at::autocast::set_autocast_gpu_dtype(dtype);
+  } else {
+    at::autocast::set_cpu_enabled(enabled);
+    at::autocast::set_autocast_cpu_dtype(dtype);
+  }
+#endif
+}
+}  // namespace
+
 HT_API int ht_autocast_get(int device_type, int* enabled, int* dtype) noexcept {
   return status_call([&] {
-    if (device_type == static_cast<int>(c10::DeviceType::CUDA)) {
-      *enabled = at::autocast::is_enabled() ? 1 : 0;
-      *dtype = static_cast<int>(at::autocast::get_autocast_gpu_dtype());
-    } else if (device_type == static_cast<int>(c10::DeviceType::CPU)) {
-      *enabled = at::autocast::is_cpu_enabled() ? 1 : 0;
-      *dtype = static_cast<int>(at::autocast::get_autocast_cpu_dtype());
-    } else {
-      throw std::invalid_argument("autocast supports device types cpu and cuda, not " +
-                                  c10::DeviceTypeName(static_cast<c10::DeviceType>(device_type)));
-    }
+    auto type = autocast_device(device_type);
+    *enabled = autocast_enabled(type) ? 1 : 0;
+    *dtype = static_cast<int>(autocast_dtype(type));
   });
 }
 
 HT_API int ht_autocast_set(int device_type, int enabled, int dtype) noexcept {
-  return status_call([&] {
-    auto st = static_cast<at::ScalarType>(dtype);
-    if (device_type == static_cast<int>(c10::DeviceType::CUDA)) {
-      at::autocast::set_enabled(enabled != 0);
-      at::autocast::set_autocast_gpu_dtype(st);
-    } else if (device_type == static_cast<int>(c10::DeviceType::CPU)) {
-      at::autocast::set_cpu_enabled(enabled != 0);
-      at::autocast::set_autocast_cpu_dtype(st);
-    } else {
-      throw std::invalid_argument("autocast supports device types cpu and cuda, not " +
-                                  c10::DeviceTypeName(static_cast<c10::DeviceType>(device_type)));
-    }
-  });
+  return status_call([&] { set_autocast(autocast_device(device_type), enabled != 0, static_cast<at::ScalarType>(dtype)); });
 }
 
 // Entering/leaving an autocast region: the cast cache is dropped when the outermost one exits,

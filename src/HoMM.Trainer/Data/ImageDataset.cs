@@ -59,6 +59,29 @@ public sealed class ImageDataset
         }
     }
 
+    /// <summary>The examples at <paramref name="indices"/>, in that order, as a data set of their own (a copy).</summary>
+    public ImageDataset Subset(ReadOnlySpan<int> indices)
+    {
+        var size = ImageSize;
+        var pixels = new byte[indices.Length * size];
+        var labels = new byte[indices.Length];
+        for (var i = 0; i < indices.Length; i++)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(indices[i]);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(indices[i], Count);
+            _pixels.AsSpan(indices[i] * size, size).CopyTo(pixels.AsSpan(i * size, size));
+            labels[i] = _labels[indices[i]];
+        }
+
+        return new ImageDataset(pixels, labels, Channels, Side, Classes, Mean, Std);
+    }
+
+    /// <summary>The label of example <paramref name="index"/>.</summary>
+    public int Label(int index) => _labels[index];
+
+    /// <summary>The raw pixel bytes of example <paramref name="index"/>.</summary>
+    public ReadOnlySpan<byte> Pixels(int index) => _pixels.AsSpan(index * ImageSize, ImageSize);
+
     /// <summary>The first <paramref name="count"/> examples (a small set for quick runs and tests).</summary>
     public ImageDataset Take(int count)
     {

@@ -66,9 +66,10 @@ public static class Checkpoint
 /// <summary>
 /// What a resumed run needs besides the tensors: the number of steps done, the running training
 /// metrics since the last evaluation, the metrics of the last evaluation (a run resumed from its
-/// final checkpoint reports them as its result), the training time so far, and the model settings
+/// final checkpoint reports them as its result), the training time so far, the model settings
 /// it was written for (a checkpoint of another model is refused with a clear message instead of a
-/// shape error).
+/// shape error) and the data split it trained on (<see cref="Data.TrainingData.Description"/>: a
+/// resumption on another validation hold-out is refused, since it would train on validation images).
 /// </summary>
 public sealed record CheckpointState(
     long Step,
@@ -78,4 +79,5 @@ public sealed record CheckpointState(
     long TrainSeen,
     long TrainSteps,
     double TrainSeconds,
-    IReadOnlyDictionary<string, double>? LastMetrics = null);
+    IReadOnlyDictionary<string, double>? LastMetrics = null,
+    string? Data = null);

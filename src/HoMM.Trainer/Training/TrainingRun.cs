@@ -26,27 +26,29 @@ public sealed record RunResult(RunOutcome Outcome, long Step, IReadOnlyDictionar
 
 /// <summary>
 /// One training run of HoMVision: AdamW with decoupled weight decay, linear warm-up + cosine decay,
-/// gradient-norm clipping, evaluation on the test set every <c>eval_every</c> steps and at the end,
-/// an atomic checkpoint after each evaluation, resumable at any checkpoint with the same result as
-/// an uninterrupted run (batches and dropout masks depend only on the seed and the step).
+/// gradient-norm clipping, evaluation on the validation hold-out every <c>eval_every</c> steps and
+/// at the end, an atomic checkpoint after each evaluation, resumable at any checkpoint with the
+/// same result as an uninterrupted run (batches and dropout masks depend only on the seed and the
+/// step). The test set is evaluated once, after the last step, and only the final line carries it.
 /// </summary>
 public sealed class TrainingRun
 {
     private readonly HommTrainerSettings _settings;
+    private readonly TrainingData _data;
     private readonly ImageDataset _train;
-    private readonly ImageDataset _test;
     private readonly string _trialDirectory;
     private readonly ProtocolWriter _protocol;
     private readonly ControlReader _control;
     private readonly TextWriter _log;
     private readonly TimeProvider _time;
+    private readonly TrainingOptions _options = TrainingOptions.Default;
 
-    public TrainingRun(HommTrainerSettings settings, ImageDataset train, ImageDataset test, string trialDirectory,
+    public TrainingRun(HommTrainerSettings settings, TrainingData data, string trialDirectory,
         ProtocolWriter protocol, ControlReader control, TextWriter log, TimeProvider time)
     {
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
-        _train = train ?? throw new ArgumentNullException(nameof(train));
-        _test = test ?? throw new ArgumentNullException(nameof(test));
+        _data = data ?? throw new ArgumentNullException(nameof(data));
+        _train = data.Train;
         _trialDirectory = trialDirectory ?? throw new ArgumentNullException(nameof(trialDirectory));
         _protocol = protocol ?? throw new ArgumentNullException(nameof(protocol));
         _control = control ?? throw new ArgumentNullException(nameof(control));
@@ -56,6 +58,20 @@ public sealed class TrainingRun
 
     /// <summary>Shows a progress line on the log (for a person at a terminal).</summary>
     public bool ShowProgress { get; init; }
+
+    /// <summary>Evaluation batch size and precision (the split is already made: see <see cref="TrainingData"/>).</summary>
+    public TrainingOptions Options
+    {
+        get => _options;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            var errors = value.Validate();
+            if (errors.Count > 0)
+                throw new ArgumentException(string.Join("; ", errors), nameof(value));
+            _options = value;
+        }
+    }
 
     /// <summary>
     /// Benchmark mode: train this many steps from the start, without evaluation or checkpoint, then
@@ -83,12 +99,15 @@ public sealed class TrainingRun
         var modelKey = HommTrainerSettingsJson.ToJson(_settings).GetProperty("model").GetRawText();
 
         var checkpointPath = Checkpoint.PathIn(_trialDirectory);
-        var state = new CheckpointState(0, modelKey, 0, 0, 0, 0, 0);
+        var state = new CheckpointState(0, modelKey, 0, 0, 0, 0, 0, Data: _data.Description);
         if (resume && File.Exists(checkpointPath))
         {
             state = Checkpoint.Load(checkpointPath, model, optimizer);
             if (state.Model != modelKey)
                 throw new InvalidOperationException($"{checkpointPath} was written for the model {state.Model}, not {modelKey}; delete it to start this trial afresh");
+            // A checkpoint of before the validation split has no Data: it trained on every training image.
+            if (state.Data != _data.Description)
+                throw new InvalidOperationException($"{checkpointPath} was trained on other data ({state.Data ?? "all training images, no validation hold-out"}), not on {_data.Description}; delete it to start this trial afresh");
             _log.WriteLine($"homm-train: resumed from {checkpointPath} at step {state.Step}");
         }
         else if (resume)
@@ -106,9 +125,12 @@ public sealed class TrainingRun
             ["torch"] = __version__,
             ["tokens"] = shape.Tokens,
             ["resumed_from_step"] = state.Step,
+            ["precision"] = PrecisionName(_options.Precision),
+            ["split"] = _data.Description,
         });
         _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"homm-train: {parameters:N0} parameters, {HommComplexity.Flops(shape) / 1e6:F1} MFLOPs/image, device {device}, {get_num_threads()} thread(s), libtorch {__version__}"));
+            $"homm-train: {parameters:N0} parameters, {HommComplexity.Flops(shape) / 1e6:F1} MFLOPs/image, device {device}, {PrecisionName(_options.Precision)}, {get_num_threads()} thread(s), libtorch {__version__}"));
+        _log.WriteLine($"homm-train: data: {_data.Description}");
 
         var order = new BatchOrder(_train.Count, o.Batch, _settings.Seed);
         var batchCapacity = Math.Min(o.Batch, _train.Count);
@@ -147,8 +169,11 @@ public sealed class TrainingRun
                 var x = tensor(images.AsSpan(0, n * _train.ImageSize), [n, _train.Channels, _train.Side, _train.Side]).to(device);
                 var y = tensor(labels.AsSpan(0, n), [n]).to(device);
                 optimizer.zero_grad();
-                var logits = model.call(x);
-                var loss = nn.functional.cross_entropy(logits, y);
+                Tensor logits;
+                using (Autocast(device))
+                    logits = model.call(x);
+                // The loss in float32 whatever the forward's precision (bf16-mixed does the same).
+                var loss = nn.functional.cross_entropy(logits.@float(), y);
                 lossValue = loss.item<float>();
                 if (!double.IsFinite(lossValue))
                 {
@@ -190,15 +215,15 @@ public sealed class TrainingRun
             {
                 if (ShowProgress)
                     _log.WriteLine();
-                var (valLoss, valAcc) = Evaluate(model, device);
-                lastMetrics = new Dictionary<string, double>
+                var metrics = new Dictionary<string, double>
                 {
                     ["train/loss"] = lossSum / windowSteps,
                     ["train/acc"] = (double)correct / seen,
-                    ["val/loss"] = valLoss,
-                    ["val/acc"] = valAcc,
-                    ["lr"] = optimizer.ParamGroups[0].LearningRate,
                 };
+                foreach (var (name, value) in Evaluate(model, device, _data.Validation, "val"))
+                    metrics[name] = value;
+                metrics["lr"] = optimizer.ParamGroups[0].LearningRate;
+                lastMetrics = metrics;
                 _protocol.Metrics(done, lastMetrics);
                 (lossSum, correct, seen, windowSteps) = (0, 0, 0, 0);
                 Save(done);
@@ -209,28 +234,39 @@ public sealed class TrainingRun
             ? (stepsThisRun > 0 ? 1000 * secondsThisRun / stepsThisRun : 0)
             : (timedSteps > 0 ? 1000 * timedSeconds / timedSteps : 0);
         var peak = ProcessMemory.PeakResidentBytes();
-        _protocol.Info(new Dictionary<string, object>
+        var closing = new Dictionary<string, object>
         {
             ["peak_memory"] = peak,
             ["ms_per_step"] = msPerStep,
             ["steps_per_s"] = msPerStep > 0 ? 1000 / msPerStep : 0,
             ["throughput"] = msPerStep > 0 ? 1000 * batchCapacity / msPerStep : 0,
             ["train_seconds"] = trainSeconds,
-        });
+        };
+        // On a GPU the host's RSS says little: the caching allocator's peak is what limits the batch.
+        if (device.type == DeviceType.CUDA)
+            closing["peak_gpu_memory"] = cuda.max_memory_allocated(Math.Max(0, device.index));
+        _protocol.Info(closing);
         if (BenchmarkSteps is not null)
         {
             _log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"homm-train: benchmark, {timedSteps} timed steps, {msPerStep:F1} ms/step, peak RSS {peak / 1048576.0:F0} MiB"));
             return new RunResult(RunOutcome.Completed, step, lastMetrics, msPerStep, peak);
         }
 
-        _protocol.Final(lastMetrics, step);
+        // The test set, once, from the final weights: a run resumed from its final checkpoint
+        // evaluates the same weights and reports the same test metrics.
+        var final = new Dictionary<string, double>(lastMetrics);
+        foreach (var (name, value) in Evaluate(model, device, _data.Test, "test"))
+            final[name] = value;
+        if (_control.StopReason is { } late)
+            return Stop(late); // a stop line came during the test evaluation: no final line after it
+        _protocol.Final(final, step);
         _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"homm-train: done, {step} steps, {msPerStep:F1} ms/step ({(msPerStep > 0 ? 1000 / msPerStep : 0):F2} steps/s), peak RSS {peak / 1048576.0:F0} MiB"));
-        return new RunResult(RunOutcome.Completed, step, lastMetrics, msPerStep, peak);
+            $"homm-train: done, {step} steps, {msPerStep:F1} ms/step ({(msPerStep > 0 ? 1000 / msPerStep : 0):F2} steps/s), peak RSS {peak / 1048576.0:F0} MiB; val/acc {final.GetValueOrDefault("val/acc"):F4}, test/acc {final["test/acc"]:F4}"));
+        return new RunResult(RunOutcome.Completed, step, final, msPerStep, peak);
 
         void Save(long doneSteps)
         {
-            Checkpoint.Save(checkpointPath, new CheckpointState(doneSteps, modelKey, lossSum, correct, seen, windowSteps, trainSeconds, lastMetrics), model, optimizer);
+            Checkpoint.Save(checkpointPath, new CheckpointState(doneSteps, modelKey, lossSum, correct, seen, windowSteps, trainSeconds, lastMetrics, _data.Description), model, optimizer);
             _protocol.Checkpoint(checkpointPath, doneSteps);
         }
 
@@ -245,33 +281,59 @@ public sealed class TrainingRun
         }
     }
 
-    private (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, Device device)
+    /// <summary>
+    /// <c>{prefix}/loss</c> (mean cross-entropy), <c>{prefix}/acc</c> (top-1) and, with 5 classes or
+    /// more, <c>{prefix}/acc5</c> (top-5) over the whole set, in batches of the evaluation batch
+    /// size, without gradients, in the run's precision.
+    /// </summary>
+    private Dictionary<string, double> Evaluate(nn.Module<Tensor, Tensor> model, Device device, ImageDataset set, string prefix)
     {
         model.eval();
         using var _ = no_grad();
-        var batch = Math.Max(1, Math.Min(Math.Max(_settings.Optim.Batch, 256), _test.Count));
-        var images = new float[batch * _test.ImageSize];
+        var batch = Math.Max(1, Math.Min(_options.EvalBatchFor(_settings.Optim.Batch), set.Count));
+        var images = new float[batch * set.ImageSize];
         var labels = new long[batch];
         var indices = new int[batch];
+        var topK = set.Classes >= 5;
         double lossSum = 0;
-        long correct = 0;
-        for (var start = 0; start < _test.Count; start += batch)
+        long correct = 0, correct5 = 0;
+        for (var start = 0; start < set.Count; start += batch)
         {
             using var scope = NewDisposeScope();
-            var n = Math.Min(batch, _test.Count - start);
+            var n = Math.Min(batch, set.Count - start);
             for (var i = 0; i < n; i++)
                 indices[i] = start + i;
-            _test.Fill(indices.AsSpan(0, n), images, labels);
-            var x = tensor(images.AsSpan(0, n * _test.ImageSize), [n, _test.Channels, _test.Side, _test.Side]).to(device);
+            set.Fill(indices.AsSpan(0, n), images, labels);
+            var x = tensor(images.AsSpan(0, n * set.ImageSize), [n, set.Channels, set.Side, set.Side]).to(device);
             var y = tensor(labels.AsSpan(0, n), [n]).to(device);
-            var logits = model.call(x);
+            Tensor logits;
+            using (Autocast(device))
+                logits = model.call(x).@float();
             lossSum += nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.Sum).item<float>();
             correct += logits.argmax(1).eq(y).sum().item<long>();
+            if (topK)
+            {
+                // The 5 indices of a row are distinct, so a row adds at most one hit.
+                correct5 += logits.topk(5, 1).indexes.eq(y.unsqueeze(1)).sum().item<long>();
+            }
         }
 
         model.train();
-        return (lossSum / _test.Count, (double)correct / _test.Count);
+        var metrics = new Dictionary<string, double>
+        {
+            [$"{prefix}/loss"] = lossSum / set.Count,
+            [$"{prefix}/acc"] = (double)correct / set.Count,
+        };
+        if (topK)
+            metrics[$"{prefix}/acc5"] = (double)correct5 / set.Count;
+        return metrics;
     }
+
+    /// <summary>The bfloat16 autocast scope of a forward pass under <see cref="Precision.Bf16"/>; null (no scope) under fp32.</summary>
+    private IDisposable? Autocast(Device device) =>
+        _options.Precision == Precision.Bf16 ? autocast(device.type, bfloat16) : null;
+
+    private static string PrecisionName(Precision precision) => precision == Precision.Bf16 ? "bf16" : "fp32";
 
     /// <summary>auto → cuda when libtorch sees a GPU, else cpu.</summary>
     public static Device ResolveDevice(string device) => device switch
