@@ -119,6 +119,12 @@ public interface ITrialStore
 
     Task<IReadOnlyDictionary<string, JsonElement>> GetTrialAttrsAsync(long trialId, AttrScope scope, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// One attribute of every trial of the study that has it, by trial id, in one read: a column
+    /// of a table (e.g. <see cref="SystemAttrs.FinalMetrics"/>) without a query per trial.
+    /// </summary>
+    Task<IReadOnlyDictionary<long, JsonElement>> GetTrialAttrOfStudyAsync(long studyId, AttrScope scope, string key, CancellationToken cancellationToken = default);
+
     Task<FrozenTrial?> GetTrialAsync(long trialId, CancellationToken cancellationToken = default);
 
     Task<FrozenTrial?> GetTrialByNumberAsync(long studyId, int number, CancellationToken cancellationToken = default);

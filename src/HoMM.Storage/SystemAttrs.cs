@@ -28,6 +28,13 @@ public static class SystemAttrs
     /// </summary>
     public const string Process = "process";
 
+    /// <summary>
+    /// Trial: every metric of the trainer's final line, <c>{"val/acc": 0.91, "test/acc": 0.90, …}</c>,
+    /// written just before the trial completes. The test-set metrics (<c>test/*</c>) are kept only
+    /// here: they are never intermediate values, so no sampler or pruner sees them.
+    /// </summary>
+    public const string FinalMetrics = "final_metrics";
+
     /// <summary>Trial: the last checkpoint, <c>{path, step}</c> (path may be relative to the trial folder).</summary>
     public const string Checkpoint = "checkpoint";
 

@@ -598,6 +598,31 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TrialAttrOfStudy_OneKeyOfManyTrials_ReturnsOnlyThatStudysTrialsThatHaveIt()
+    {
+        var (store, study) = await StudyAsync();
+        var other = await store.CreateStudyAsync(Study("other"));
+        var a = await RunningTrialAsync(store, study.Id);
+        var b = await RunningTrialAsync(store, study.Id);
+        var without = await RunningTrialAsync(store, study.Id);
+        var elsewhere = await RunningTrialAsync(store, other.Id);
+        Assert.True(await store.SetTrialAttrAsync(a.Id, AttrScope.System, "final_metrics", JsonSerializer.SerializeToElement(new Dictionary<string, double> { ["test/acc"] = 0.8 })));
+        Assert.True(await store.SetTrialAttrAsync(b.Id, AttrScope.System, "final_metrics", JsonSerializer.SerializeToElement(new Dictionary<string, double> { ["test/acc"] = 0.9 })));
+        Assert.True(await store.SetTrialAttrAsync(b.Id, AttrScope.User, "final_metrics", "user's own"));
+        Assert.True(await store.SetTrialAttrAsync(without.Id, AttrScope.System, "checkpoint", "/x"));
+        Assert.True(await store.SetTrialAttrAsync(elsewhere.Id, AttrScope.System, "final_metrics", JsonSerializer.SerializeToElement(new Dictionary<string, double> { ["test/acc"] = 0.1 })));
+
+        var column = await store.GetTrialAttrOfStudyAsync(study.Id, AttrScope.System, "final_metrics");
+
+        Assert.Equal([a.Id, b.Id], column.Keys.Order());
+        Assert.Equal(0.8, column[a.Id].GetProperty("test/acc").GetDouble());
+        Assert.Equal(0.9, column[b.Id].GetProperty("test/acc").GetDouble());
+        Assert.Equal("user's own", (await store.GetTrialAttrOfStudyAsync(study.Id, AttrScope.User, "final_metrics"))[b.Id].GetString());
+        Assert.Empty(await store.GetTrialAttrOfStudyAsync(study.Id, AttrScope.System, "missing"));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.GetTrialAttrOfStudyAsync(987_654, AttrScope.System, "final_metrics"));
+    }
+
+    [Fact]
     public async Task Attempts_StartProcessEnd_AreNumberedAndClosedOnce()
     {
         var (store, study) = await StudyAsync();

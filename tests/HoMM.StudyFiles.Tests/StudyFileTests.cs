@@ -47,6 +47,7 @@ public class StudyFileTests
     [InlineData("name: test-study", "name: 42", "name", "put it in quotes")]
     [InlineData("name: test-study", "name: [a]", "name", "found a list")]
     [InlineData("objective:", "objective: {metric: val acc, direction: maximize}", "objective.metric", "not a valid metric name")]
+    [InlineData("objective:", "objective: {metric: test/acc, direction: maximize}", "objective.metric", "'test/acc' is a test-set metric: trainers report test/* once, in the final line, and a search that selected on it would report an optimistic best; optimise the validation metric (e.g. val/acc)")]
     [InlineData("objective:", "objective: {metric: val/acc, direction: max}", "objective.direction", "did you mean 'maximize'?")]
     [InlineData("objective:", "objective: {metric: val/acc}", "objective.direction", "'direction' is missing")]
     [InlineData("objective:", "objective: {metric: val/acc, direction: maximize, goal: 0.9}", "objective.goal", "unknown key 'goal'")]

@@ -10,6 +10,7 @@ using HoMM.Dispatch.Protocol;
 using HoMM.Dispatch.Scheduling;
 using HoMM.Dispatch.Slots;
 using HoMM.Storage;
+using HoMM.Storage.Serialization;
 using HoMM.StudyFiles;
 using HoMM.StudyFiles.Trainer;
 using HoMM.TrainerSettings;
@@ -190,7 +191,7 @@ internal sealed class TrialRunner : ITrialJobHandler
             {
                 case AttemptOutcome.Completed c:
                     // Usually committed already at the final line; commit before closing the attempt.
-                    await _store.TryCompleteAsync(trialId, c.FinalMetrics[_study.ObjectiveMetric], CancellationToken.None).ConfigureAwait(false);
+                    await CompleteAsync(trialId, c.FinalMetrics, CancellationToken.None).ConfigureAwait(false);
                     await _store.EndAttemptAsync(attempt.Id, exit, AttemptReasons.Completed, CancellationToken.None).ConfigureAwait(false);
                     return;
                 case AttemptOutcome.Pruned p:
@@ -303,6 +304,18 @@ internal sealed class TrialRunner : ITrialJobHandler
     }
 
     /// <summary>
+    /// Completes the trial with its final line: every final metric is kept first (the test set's
+    /// <c>test/*</c> only there, never as intermediate values a pruner or sampler reads), then the
+    /// objective's value finishes the trial. A finished trial refuses the write, so a repeat of
+    /// this after a crash between the two writes changes nothing but what is missing.
+    /// </summary>
+    private async Task CompleteAsync(long trialId, IReadOnlyDictionary<string, double> finalMetrics, CancellationToken cancellationToken = default)
+    {
+        await _store.SetTrialAttrAsync(trialId, AttrScope.System, SystemAttrs.FinalMetrics, FinalMetricsJson.ToJson(finalMetrics), cancellationToken).ConfigureAwait(false);
+        await _store.TryCompleteAsync(trialId, finalMetrics[_study.ObjectiveMetric], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Records one attempt as it runs: its process (for a later recovery), metrics (and the
     /// pruner's verdict), info, checkpoints, the final result; polls for a user's stop.
     /// </summary>
@@ -348,9 +361,9 @@ internal sealed class TrialRunner : ITrialJobHandler
                 case FinalResultReported final when control.StopRequested is null
                                                     && final.Metrics.TryGetValue(owner._study.ObjectiveMetric, out var value)
                                                     && double.IsFinite(value):
-                    // Commit the result the moment it arrives (one commit), not when the process has
-                    // exited: a dispatcher killed in between would run the trial to completion again.
-                    await store.TryCompleteAsync(trial.Id, value).ConfigureAwait(false);
+                    // Commit the result the moment it arrives, not when the process has exited: a
+                    // dispatcher killed in between would run the trial to completion again.
+                    await owner.CompleteAsync(trial.Id, final.Metrics).ConfigureAwait(false);
                     break;
                 case CheckpointReported c:
                     await store.SetTrialAttrAsync(trial.Id, AttrScope.System, SystemAttrs.Checkpoint,

@@ -365,6 +365,18 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
         return rows.ToDictionary(r => r.Key, r => ParseAttr(r.ValueJson), StringComparer.Ordinal).AsReadOnly();
     }
 
+    public async Task<IReadOnlyDictionary<long, JsonElement>> GetTrialAttrOfStudyAsync(long studyId, AttrScope scope, string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await using var db = contexts.CreateDbContext();
+        await RequireStudyAsync(db, studyId, cancellationToken);
+        var rows = await db.TrialAttrs.AsNoTracking()
+            .Where(a => a.Scope == scope && a.Key == key && a.Trial!.StudyId == studyId)
+            .Select(a => new { a.TrialId, a.ValueJson })
+            .ToListAsync(cancellationToken);
+        return rows.ToDictionary(r => r.TrialId, r => ParseAttr(r.ValueJson)).AsReadOnly();
+    }
+
     public async Task<FrozenTrial?> GetTrialAsync(long trialId, CancellationToken cancellationToken = default)
     {
         await using var db = contexts.CreateDbContext();

@@ -119,6 +119,13 @@ internal static partial class StudyBinder
                                                         "use ASCII letters, digits and . _ - / (no spaces), e.g. val/acc or val/loss");
                 metric = null;
             }
+            else if (metric is not null && TestMetrics.IsTestMetric(metric))
+            {
+                r.Error(metricNode, "objective.metric", $"'{metric}' is a test-set metric: trainers report {TestMetrics.Prefix}* once, in the final line, " +
+                                                        "and a search that selected on it would report an optimistic best; optimise the validation metric " +
+                                                        $"(e.g. val/{metric[TestMetrics.Prefix.Length..]}) and read {metric} beside it in status, trials and reports");
+                metric = null;
+            }
         }
         StudyDirection? direction = null;
         if (r.Required(map, "direction", "objective", "maximize or minimize") is { } directionNode

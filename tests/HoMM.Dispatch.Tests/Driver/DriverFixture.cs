@@ -37,7 +37,7 @@ internal sealed class DriverFixture : IAsyncDisposable
         esac
         [ -n "$SLEEP" ] && sleep "$SLEEP"
         for s in 1 2 3; do echo "{\"step\":$s,\"metrics\":{\"val/acc\":$x,\"train/loss\":1.5}}"; done
-        echo "{\"final\":{\"val/acc\":$x}}"
+        echo "{\"final\":{\"val/acc\":$x,\"test/acc\":0.5,\"test/loss\":NaN}}"
         echo "end $HOMM_SLOT $HOMM_TRIAL_NUMBER $$ $(now)" >> "$EVENTS"
         """;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using HoMM.Core.Trials;
 using HoMM.Dispatch.Driver;
 using HoMM.Storage;
+using HoMM.Storage.Serialization;
 
 namespace HoMM.Dispatch.Tests.Driver;
 
@@ -25,6 +26,8 @@ public class StudyDriverTests
             Assert.Equal([1L, 2L, 3L], t.IntermediateValues.Keys.Order());
             var loss = await f.Store.GetIntermediateValuesAsync(t.Id, "train/loss");
             Assert.Equal(3, loss.Count);
+            // The final line's test/* are the trial's final metrics, never intermediate values.
+            Assert.DoesNotContain(await f.Store.GetIntermediateValuesAsync(t.Id), v => TestMetrics.IsTestMetric(v.Metric));
             var attempts = await f.Store.GetAttemptsAsync(t.Id);
             var attempt = Assert.Single(attempts);
             Assert.Equal("completed", attempt.Reason);
@@ -34,6 +37,11 @@ public class StudyDriverTests
             Assert.Equal(1234, attrs["info/params"].GetInt32());
             Assert.Equal("cpu", attrs["info/device"].GetString());
             Assert.StartsWith("cpu", attrs["slot"].GetString(), StringComparison.Ordinal);
+            var final = FinalMetricsJson.Parse(attrs[SystemAttrs.FinalMetrics]);
+            Assert.Equal(["test/acc", "test/loss", "val/acc"], final.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal(t.Value!.Value, final["val/acc"]);
+            Assert.Equal(0.5, final["test/acc"]);
+            Assert.True(double.IsNaN(final["test/loss"]));
             var dir = attrs["trial_dir"].GetString()!;
             Assert.True(File.Exists(Path.Combine(dir, "trainer.log")));
             Assert.True(File.Exists(Path.Combine(dir, "trial.json")));
