@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using HoMM.Cli.Common;
+using HoMM.Reports.Loading;
 using HoMM.Storage;
 
 namespace HoMM.Cli.Export;
@@ -13,7 +14,7 @@ public static class ExportCommand
 {
     public static Command Create()
     {
-        var command = new Command("export", "Write every trial of a study as CSV or JSON (number, state, value, parameters, times, fail reason)");
+        var command = new Command("export", "Write every trial of a study as CSV or JSON (number, state, value, times, fail reason, final metrics such as test/acc, parameters)");
         var study = new Argument<string>("study") { Description = "the study's name (homm-search status lists them)" };
         var db = StoreOpener.CreateDbOption();
         var format = new Option<string>("--format") { Description = "csv or json", Required = true };
@@ -45,15 +46,16 @@ public static class ExportCommand
         return StoreCommand.RunWithStudyAsync(db, studyName, error, async (opened, study) =>
         {
             var trials = (await opened.Store.GetTrialsAsync(study.Id, new TrialQuery(IntermediateValues: false), cancellationToken)).Trials;
+            var final = await StudyFinalMetrics.ReadAsync(opened.Store, study.Id, cancellationToken);
             if (outputPath is null)
             {
-                Write(stdout, format, study, trials);
+                Write(stdout, format, study, trials, final);
                 return StoreCommand.ExitSuccess;
             }
             var full = Path.GetFullPath(outputPath);
             try
             {
-                AtomicFile.Write(full, writer => Write(writer, format, study, trials));
+                AtomicFile.Write(full, writer => Write(writer, format, study, trials, final));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -65,15 +67,15 @@ public static class ExportCommand
         }, cancellationToken);
     }
 
-    private static void Write(TextWriter writer, ExportFormat format, StudyRecord study, IReadOnlyList<Core.Trials.FrozenTrial> trials)
+    private static void Write(TextWriter writer, ExportFormat format, StudyRecord study, IReadOnlyList<Core.Trials.FrozenTrial> trials, StudyFinalMetrics final)
     {
         if (format == ExportFormat.Csv)
         {
-            TrialExport.WriteCsv(writer, trials);
+            TrialExport.WriteCsv(writer, trials, final);
             return;
         }
         using var buffer = new MemoryStream();
-        TrialExport.WriteJson(buffer, study, trials);
+        TrialExport.WriteJson(buffer, study, trials, final);
         writer.Write(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
         writer.WriteLine();
     }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using HoMM.Core.Trials;
+using HoMM.Reports.Loading;
 using HoMM.Reports.Plots;
 using HoMM.Storage;
 
@@ -10,18 +11,21 @@ namespace HoMM.Cli.Export;
 
 /// <summary>
 /// Writes every trial of a study for other tools (pandas, a spreadsheet): number, state, value,
-/// parameters, start and end (ISO 8601 UTC), duration in seconds and fail reason. Numbers are
-/// written in full precision (round-trip), unlike the tables meant for reading.
+/// start and end (ISO 8601 UTC), duration in seconds, fail reason, the metrics of the trainer's
+/// final line (<c>test/acc</c> and the others) and the parameters. Numbers are written in full
+/// precision (round-trip), unlike the tables meant for reading.
 /// </summary>
 internal static class TrialExport
 {
     public const string ParamPrefix = "params.";
+    public const string FinalPrefix = "final.";
 
-    public static void WriteCsv(TextWriter writer, IReadOnlyList<FrozenTrial> trials)
+    public static void WriteCsv(TextWriter writer, IReadOnlyList<FrozenTrial> trials, StudyFinalMetrics final)
     {
         var paramNames = ParamAxis.ParamNames(trials);
+        var finalNames = final.Names;
         string[] fixedColumns = ["number", "state", "value", "started", "finished", "duration_s", "fail_reason"];
-        WriteCsvLine(writer, fixedColumns.Concat(paramNames.Select(n => ParamPrefix + n)));
+        WriteCsvLine(writer, fixedColumns.Concat(finalNames.Select(n => FinalPrefix + n)).Concat(paramNames.Select(n => ParamPrefix + n)));
         foreach (var t in trials)
         {
             WriteCsvLine(writer, new[]
@@ -33,11 +37,12 @@ internal static class TrialExport
                 Time(t.Finished) ?? "",
                 Duration(t) is { } d ? Number(d) : "",
                 t.FailReason ?? "",
-            }.Concat(paramNames.Select(n => t.Params.TryGetValue(n, out var p) ? ParamText(p) : "")));
+            }.Concat(finalNames.Select(n => final.Of(t).TryGetValue(n, out var m) ? Number(m) : ""))
+             .Concat(paramNames.Select(n => t.Params.TryGetValue(n, out var p) ? ParamText(p) : "")));
         }
     }
 
-    public static void WriteJson(Stream stream, StudyRecord study, IReadOnlyList<FrozenTrial> trials)
+    public static void WriteJson(Stream stream, StudyRecord study, IReadOnlyList<FrozenTrial> trials, StudyFinalMetrics final)
     {
         // Relaxed escaping: parameter strings and reasons stay readable ("a+b", "é"); the file is
         // data, never embedded in HTML.
@@ -66,6 +71,24 @@ internal static class TrialExport
             WriteStringOrNull(json, "finished", Time(t.Finished));
             WriteNumberOrNull(json, "duration_s", Duration(t));
             WriteStringOrNull(json, "fail_reason", t.FailReason);
+            // The final line's metrics (null before a trial completed); NaN and ±inf as strings.
+            var metrics = final.Of(t);
+            if (metrics.Count == 0)
+            {
+                json.WriteNull("final");
+            }
+            else
+            {
+                json.WriteStartObject("final");
+                foreach (var (name, value) in metrics.OrderBy(m => m.Key, StringComparer.Ordinal))
+                {
+                    if (double.IsFinite(value))
+                        json.WriteNumber(name, value);
+                    else
+                        json.WriteString(name, Number(value));
+                }
+                json.WriteEndObject();
+            }
             json.WriteEndObject();
         }
         json.WriteEndArray();

@@ -99,7 +99,12 @@ public static class StatusCommand
         Row("progress", progress.ToString());
         if (snapshot.BestTrial() is { } best)
         {
-            Row("best", $"trial {best.Number}: {study.ObjectiveMetric} = {Display.Value(best.Value)}");
+            // The test accuracy beside the objective, when the trainer reported one in its final line.
+            var attrs = await store.GetTrialAttrsAsync(best.Id, AttrScope.System, cancellationToken);
+            var test = new Reports.Loading.TrialExtras(best.Number, attrs, []).TestAccuracy is { } a
+                ? $", {TestMetrics.Accuracy} = {Display.Value(a)}"
+                : "";
+            Row("best", $"trial {best.Number}: {study.ObjectiveMetric} = {Display.Value(best.Value)}{test}");
             foreach (var (name, value) in best.Params.OrderBy(p => p.Key, StringComparer.Ordinal))
                 Row("", $"{name} = {Display.Param(value)}");
         }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using HoMM.Cli.Common;
 using HoMM.Core.Trials;
+using HoMM.Reports.Loading;
 using HoMM.Reports.Plots;
 using HoMM.Storage;
 
@@ -77,28 +78,34 @@ public static class TrialsCommand
                     : $"study '{study.Name}' has no {string.Join(" or ", states.Select(Display.State))} trials");
                 return StoreCommand.ExitSuccess;
             }
-            Table(study, shown, now).Write(output, terminal);
+            var final = await StudyFinalMetrics.ReadAsync(opened.Store, study.Id, cancellationToken);
+            Table(study, shown, final, now).Write(output, terminal);
             if (shown.Count < page.Trials.Count)
                 await output.WriteLineAsync($"{shown.Count} of {page.Trials.Count} trials shown (--limit)");
             return StoreCommand.ExitSuccess;
         }, cancellationToken);
     }
 
-    private static TextTable Table(StudyRecord study, IReadOnlyList<FrozenTrial> trials, DateTimeOffset now)
+    private static TextTable Table(StudyRecord study, IReadOnlyList<FrozenTrial> trials, StudyFinalMetrics final, DateTimeOffset now)
     {
         var paramNames = ParamAxis.ParamNames(trials);
         var withReason = trials.Any(t => t.FailReason is not null);
-        var columns = new List<TextColumn> { new("#", true), new("state"), new(study.ObjectiveMetric, true), new("duration", true), new("started (UTC)") };
+        // The test accuracy beside the objective, when the trainer reports one.
+        var withTest = trials.Any(t => final.TestAccuracy(t) is not null);
+        var columns = new List<TextColumn> { new("#", true), new("state"), new(study.ObjectiveMetric, true) };
+        if (withTest)
+            columns.Add(new(TestMetrics.Accuracy, true));
+        columns.AddRange([new("duration", true), new("started (UTC)")]);
         columns.AddRange(paramNames.Select(n => new TextColumn(n, true)));
         if (withReason)
             columns.Add(new("reason"));
         var table = new TextTable(columns);
         foreach (var t in trials)
         {
-            var cells = new List<string>
-            {
-                Display.Count(t.Number), Display.State(t.State), Display.Value(t.Value), Display.Duration(Display.RunTime(t, now)), Display.Time(t.Started),
-            };
+            var cells = new List<string> { Display.Count(t.Number), Display.State(t.State), Display.Value(t.Value) };
+            if (withTest)
+                cells.Add(Display.Value(final.TestAccuracy(t)));
+            cells.AddRange([Display.Duration(Display.RunTime(t, now)), Display.Time(t.Started)]);
             cells.AddRange(paramNames.Select(n => Display.Param(t.Params.GetValueOrDefault(n))));
             if (withReason)
                 cells.Add(t.FailReason ?? "");

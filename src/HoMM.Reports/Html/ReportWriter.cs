@@ -146,6 +146,8 @@ public sealed partial class ReportWriter(TimeProvider time, ReportOptions? optio
             s.Append("<table class=\"kv\">\n");
             Row(s, "trial", best.Number.ToString(CultureInfo.InvariantCulture));
             Row(s, study.ObjectiveName, Number(best.Value!.Value));
+            if (report.TestAccuracyByTrial?.GetValueOrDefault(best.Number) is { } testAccuracy)
+                Row(s, TestMetrics.Accuracy, Number(testAccuracy));
             if (best.Started is { } bs && best.Finished is { } bf)
                 Row(s, "duration", TimelinePlot.Duration(bf - bs));
             foreach (var (name, value) in best.Params.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -174,21 +176,25 @@ public sealed partial class ReportWriter(TimeProvider time, ReportOptions? optio
             json.WritePropertyName("figures");
             ReportFigures.WriteJson(json, ReportFigures.Build(report, now));
             json.WritePropertyName("table");
-            TrialTable(json, report.Study, now);
+            TrialTable(json, report.Study, report.TestAccuracyByTrial ?? new Dictionary<int, double>(), now);
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    private static void TrialTable(Utf8JsonWriter json, ReportStudy study, DateTimeOffset now)
+    private static void TrialTable(Utf8JsonWriter json, ReportStudy study, IReadOnlyDictionary<int, double> testAccuracy, DateTimeOffset now)
     {
         var paramNames = ParamAxis.ParamNames(study.Trials);
+        // The test accuracy beside the objective, when the trainer reports one.
+        var withTest = testAccuracy.Count > 0;
         json.WriteStartObject();
         if (study.BestTrial() is { } best)
             json.WriteNumber("best", best.Number);
         json.WriteStartArray("columns");
-        foreach (var (name, kind) in new[] { ("#", "number"), ("state", "text"), (study.ObjectiveName, "number"), ("duration", "duration"), ("started (UTC)", "text") }
-                     .Concat(paramNames.Select(n => (n, "param"))))
+        var fixedColumns = withTest
+            ? new[] { ("#", "number"), ("state", "text"), (study.ObjectiveName, "number"), (TestMetrics.Accuracy, "number"), ("duration", "duration"), ("started (UTC)", "text") }
+            : new[] { ("#", "number"), ("state", "text"), (study.ObjectiveName, "number"), ("duration", "duration"), ("started (UTC)", "text") };
+        foreach (var (name, kind) in fixedColumns.Concat(paramNames.Select(n => (n, "param"))))
         {
             json.WriteStartObject();
             json.WriteString("name", name);
@@ -206,6 +212,13 @@ public sealed partial class ReportWriter(TimeProvider time, ReportOptions? optio
                 json.WriteNumberValue(v);
             else
                 json.WriteNullValue();
+            if (withTest)
+            {
+                if (testAccuracy.TryGetValue(t.Number, out var a) && double.IsFinite(a))
+                    json.WriteNumberValue(a);
+                else
+                    json.WriteNullValue();
+            }
             if (t.Started is { } s)
                 json.WriteNumberValue(Math.Round(((t.Finished ?? now) - s).TotalSeconds, 1));
             else

@@ -25,6 +25,10 @@ public sealed record StudyReport(ReportStudy Study)
     /// <c>info/flops</c>); the model-size plot shows a note when no trial has one.</summary>
     public IReadOnlyDictionary<int, ModelSize>? ModelSizeByTrial { get; init; }
 
+    /// <summary>Trial number → the test-set accuracy of its final line (<c>test/acc</c>), shown beside
+    /// the objective; no column when no trial has one.</summary>
+    public IReadOnlyDictionary<int, double>? TestAccuracyByTrial { get; init; }
+
     /// <summary>Further lines of the summary (sampler, pruner, storage…), in order.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Details { get; init; } = [];
 

@@ -13,15 +13,19 @@ public sealed record LoadedStudy(StudyRecord Study, ReportStudy Snapshot, IReadO
 {
     /// <summary>
     /// The report of this state: the search space (for importances), the slot of each started
-    /// trial (<c>node/slot</c> when the study ran on more than one node) and the model sizes.
+    /// trial (<c>node/slot</c> when the study ran on more than one node), the model sizes and the
+    /// test accuracies of the trials that reported one.
     /// </summary>
     public StudyReport ToReport(IReadOnlyList<KeyValuePair<string, string>>? details = null)
     {
         var multiNode = Extras.Values.Select(e => e.Node).Where(n => n is not null).Distinct(StringComparer.Ordinal).Skip(1).Any();
         var slots = new Dictionary<int, string>();
         var sizes = new Dictionary<int, ModelSize>();
+        var testAccuracy = new Dictionary<int, double>();
         foreach (var (number, extras) in Extras)
         {
+            if (extras.TestAccuracy is { } accuracy)
+                testAccuracy[number] = accuracy;
             if (extras.Slot is { } slot)
                 slots[number] = multiNode && extras.Node is { } node ? $"{node}/{slot}" : slot;
             if (extras.ModelParams is not null || extras.Flops is not null)
@@ -33,6 +37,7 @@ public sealed record LoadedStudy(StudyRecord Study, ReportStudy Snapshot, IReadO
             // Lanes are inferred only when no trial says where it ran (an old or hand-made store).
             SlotByTrial = slots.Count > 0 ? slots : null,
             ModelSizeByTrial = sizes,
+            TestAccuracyByTrial = testAccuracy,
             Details = details ?? [],
         };
     }

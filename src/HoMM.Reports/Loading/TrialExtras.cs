@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using HoMM.Core.Trials;
 using HoMM.Storage;
 using Attrs = HoMM.Storage.SystemAttrs;
+using HoMM.Storage.Serialization;
 
 namespace HoMM.Reports.Loading;
 
@@ -31,6 +33,13 @@ public sealed record TrialExtras(int Number, IReadOnlyDictionary<string, JsonEle
 
     /// <summary>The trial's folder (its <c>trainer.log</c> and checkpoints), or null.</summary>
     public string? TrialDir => SystemAttrs.TryGetValue(Attrs.TrialDir, out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+
+    /// <summary>Every metric of the trainer's final line (<see cref="Attrs.FinalMetrics"/>); empty before it completed.</summary>
+    public IReadOnlyDictionary<string, double> FinalMetrics =>
+        SystemAttrs.TryGetValue(Attrs.FinalMetrics, out var v) ? FinalMetricsJson.Parse(v) : new Dictionary<string, double>();
+
+    /// <summary>The test-set accuracy of the final line (<see cref="TestMetrics.Accuracy"/>), when the trainer reported one.</summary>
+    public double? TestAccuracy => FinalMetrics.TryGetValue(TestMetrics.Accuracy, out var a) ? a : null;
 
     /// <summary>The trainer's info line (<c>info/*</c> attributes) without the prefix, e.g. <c>params</c>, <c>device</c>.</summary>
     public IReadOnlyDictionary<string, JsonElement> Info =>

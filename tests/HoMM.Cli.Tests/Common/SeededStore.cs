@@ -9,6 +9,7 @@ using HoMM.Cli.Trials;
 using HoMM.Core.SearchSpace;
 using HoMM.Core.Trials;
 using HoMM.Storage;
+using HoMM.Storage.Serialization;
 using HoMM.Storage.Sqlite;
 
 namespace HoMM.Cli.Tests.Common;
@@ -33,7 +34,8 @@ public sealed class SeededStore : IDisposable
 
     /// <summary>
     /// Study "fmnist" (maximize val/acc, study file with max_trials 10): trial 0 complete 0.81
-    /// (cpu0), 1 complete 0.87 (cpu1, the best, with info/params and info/flops), 2 pruned,
+    /// (cpu0), 1 complete 0.87 (cpu1, the best, with info/params and info/flops), both with final
+    /// metrics (test/acc 0.01 below val/acc, test/loss 0.5), 2 pruned,
     /// 3 failed ("diverged: loss is NaN\nat step 40"), 4 running on cpu1 (pid 777, step 20 = 0.5),
     /// 5 waiting. Study "cifar" (minimize val/loss): one complete trial, paused.
     /// </summary>
@@ -84,6 +86,11 @@ public sealed class SeededStore : IDisposable
             await store.SetTrialAttrAsync(trial.Id, AttrScope.System, SystemAttrs.InfoFlops, JsonSerializer.SerializeToElement(1.2e9));
         }
         await store.ReportAsync(trial.Id, 10, "val/acc", value ?? 0.1);
+        if (state == TrialState.Complete)
+        {
+            await store.SetTrialAttrAsync(trial.Id, AttrScope.System, SystemAttrs.FinalMetrics, FinalMetricsJson.ToJson(
+                new Dictionary<string, double> { ["val/acc"] = value!.Value, ["test/acc"] = Math.Round(value.Value - 0.01, 2), ["test/loss"] = 0.5 }));
+        }
         clock.Advance(TimeSpan.FromMinutes(10));
         Assert.True(await store.TrySetStateAsync(trial.Id, state, TrialState.Running, value, reason));
         await store.EndAttemptAsync(attempt!.Id, 0, state.ToString().ToLowerInvariant());

@@ -13,13 +13,14 @@ public sealed class ExportCommandTests : SeededStoreTest
         Assert.Equal(0, exit);
         Assert.Equal("", error);
         var records = ParseCsv(output);
-        Assert.Equal(["number", "state", "value", "started", "finished", "duration_s", "fail_reason", "params.lr", "params.pooling"], records[0]);
+        Assert.Equal(["number", "state", "value", "started", "finished", "duration_s", "fail_reason",
+            "final.test/acc", "final.test/loss", "final.val/acc", "params.lr", "params.pooling"], records[0]);
         Assert.Equal(7, records.Count);
-        Assert.Equal(["1", "complete", "0.87", "2026-03-02T21:10:00.000Z", "2026-03-02T21:20:00.000Z", "600", "", "0.0025", "mean"], records[2]);
-        Assert.Equal("a \"b\", c", records[3][8]);
+        Assert.Equal(["1", "complete", "0.87", "2026-03-02T21:10:00.000Z", "2026-03-02T21:20:00.000Z", "600", "", "0.86", "0.5", "0.87", "0.0025", "mean"], records[2]);
+        Assert.Equal("a \"b\", c", records[3][11]);
         Assert.Equal("diverged: loss is NaN\nat step 40", records[4][6]);
-        Assert.Equal(["4", "running", "", "2026-03-02T21:40:00.000Z", "", "", "", "0.005", "mean"], records[5]);
-        Assert.Equal(["5", "waiting", "", "", "", "", "", "0.001", "cls"], records[6]);
+        Assert.Equal(["4", "running", "", "2026-03-02T21:40:00.000Z", "", "", "", "", "", "", "0.005", "mean"], records[5]);
+        Assert.Equal(["5", "waiting", "", "", "", "", "", "", "", "", "0.001", "cls"], records[6]);
         // The raw text quotes exactly the fields that need it.
         Assert.Contains(",\"a \"\"b\"\", c\"\r\n", output, StringComparison.Ordinal);
     }
@@ -43,6 +44,9 @@ public sealed class ExportCommandTests : SeededStoreTest
         Assert.Equal(0.87, trials[1].GetProperty("value").GetDouble());
         Assert.Equal(0.0025, trials[1].GetProperty("params").GetProperty("lr").GetDouble());
         Assert.Equal(600, trials[1].GetProperty("duration_s").GetDouble());
+        Assert.Equal(0.86, trials[1].GetProperty("final").GetProperty("test/acc").GetDouble());
+        Assert.Equal(0.87, trials[1].GetProperty("final").GetProperty("val/acc").GetDouble());
+        Assert.Equal(JsonValueKind.Null, trials[2].GetProperty("final").ValueKind);
         Assert.Equal("fail", trials[3].GetProperty("state").GetString());
         Assert.Equal(JsonValueKind.Null, trials[3].GetProperty("value").ValueKind);
         Assert.Equal("diverged: loss is NaN\nat step 40", trials[3].GetProperty("fail_reason").GetString());

@@ -21,6 +21,7 @@ public sealed class ReportCommandTests : SeededStoreTest
         Assert.Contains("default-src 'none'", html, StringComparison.Ordinal);
         Assert.Contains("<h1>fmnist</h1>", html, StringComparison.Ordinal);
         Assert.Contains("<tr><th>trial</th><td>1</td></tr>", html, StringComparison.Ordinal);
+        Assert.Contains("<tr><th>test/acc</th><td>0.86</td></tr>", html, StringComparison.Ordinal);
         Assert.Contains("<tr><th>lr</th><td>0.0025</td></tr>", html, StringComparison.Ordinal);
         Assert.Contains("<tr><th>database</th><td>" + Db.DbPath + "</td></tr>", html, StringComparison.Ordinal);
         Assert.Contains("2 complete", html, StringComparison.Ordinal);

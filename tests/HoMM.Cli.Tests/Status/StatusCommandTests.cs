@@ -35,7 +35,7 @@ public sealed class StatusCommandTests : SeededStoreTest
         var text = output.ToString();
         Assert.Contains("trials     6: 1 waiting, 1 running, 2 complete, 1 pruned, 1 failed", text, StringComparison.Ordinal);
         Assert.Contains("progress   4/10 (40%)", text, StringComparison.Ordinal);
-        Assert.Contains("best       trial 1: val/acc = 0.87", text, StringComparison.Ordinal);
+        Assert.Contains("best       trial 1: val/acc = 0.87, test/acc = 0.86\n", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("           lr = 0.0025", text, StringComparison.Ordinal);
         Assert.Contains("           pooling = mean", text, StringComparison.Ordinal);
         // Four finished trials of 10 minutes, and the running one for 20 minutes up to now.

@@ -15,8 +15,9 @@ public sealed class TrialsCommandTests : SeededStoreTest
         Assert.Equal(0, exit);
         Assert.Equal("", error);
         var lines = Lines(output);
-        Assert.Matches(@"^#\s+state\s+val/acc\s+duration\s+started \(UTC\)\s+lr\s+pooling\s+reason$", lines[0]);
-        Assert.Matches(@"^0\s+complete\s+0\.81\s+10m 00s\s+2026-03-02 21:00:00\s+0\.001\s+cls$", lines[1]);
+        Assert.Matches(@"^#\s+state\s+val/acc\s+test/acc\s+duration\s+started \(UTC\)\s+lr\s+pooling\s+reason$", lines[0]);
+        Assert.Matches(@"^0\s+complete\s+0\.81\s+0\.8\s+10m 00s\s+2026-03-02 21:00:00\s+0\.001\s+cls$", lines[1]);
+        Assert.Matches(@"^1\s+complete\s+0\.87\s+0\.86\s+10m 00s\s+2026-03-02 21:10:00\s+0\.0025\s+mean$", lines[2]);
         Assert.Matches(@"^2\s+pruned\s+0\.84\s+10m 00s\s+2026-03-02 21:20:00\s+0\.0001\s+a ""b"", c\s+pruned at step 10$", lines[3]);
         Assert.Matches(@"^3\s+failed\s+10m 00s\s+2026-03-02 21:30:00\s+0\.009\s+cls\s+diverged: loss is NaN at step 40$", lines[4]);
         Assert.Matches(@"^5\s+waiting\s+0\.001\s+cls$", lines[6]);

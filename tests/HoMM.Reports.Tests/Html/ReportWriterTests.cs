@@ -99,6 +99,29 @@ public partial class ReportWriterTests
     }
 
     [Fact]
+    public void Write_TrialsWithTestAccuracy_ShowsItBesideTheObjective()
+    {
+        var study = Synthetic(60);
+        var best = study.BestTrial()!;
+        var tested = study.CompleteTrials.ToDictionary(t => t.Number, t => 0.5 + (t.Number / 1000.0));
+        var report = new StudyReport(study) { TestAccuracyByTrial = tested };
+
+        var html = Render(report);
+
+        Assert.Contains($"<tr><th>test/acc</th><td>{tested[best.Number].ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}</td></tr>", html, StringComparison.Ordinal);
+        var table = Payload(html).GetProperty("table");
+        Assert.Equal(["#", "state", "val/acc", "test/acc", "duration"], table.GetProperty("columns").EnumerateArray().Take(5).Select(c => c.GetProperty("name").GetString()));
+        foreach (var row in table.GetProperty("rows").EnumerateArray())
+        {
+            var number = row[0].GetInt32();
+            if (tested.TryGetValue(number, out var a))
+                Assert.Equal(a, row[3].GetDouble());
+            else
+                Assert.Equal(JsonValueKind.Null, row[3].ValueKind);
+        }
+    }
+
+    [Fact]
     public void Write_SearchSpaceWithoutImportances_EvaluatesThem()
     {
         var data = Payload(Render(new StudyReport(Synthetic(80)) { SearchSpace = SyntheticSpace }));

@@ -4,6 +4,7 @@ using HoMM.Core.Trials;
 using HoMM.Reports.Html;
 using HoMM.Reports.Loading;
 using HoMM.Storage;
+using HoMM.Storage.Serialization;
 using HoMM.Storage.Sqlite;
 
 namespace HoMM.Reports.Tests.Loading;
@@ -64,6 +65,8 @@ public sealed class StudyReaderTests : IAsyncLifetime
         await SetAttrAsync(done, "trial_dir", "/runs/fmnist/trial-0");
         await _store.ReportAsync(done.Id, 100, "val/acc", 0.8);
         await _store.ReportAsync(done.Id, 200, "val/acc", 0.85);
+        await _store.SetTrialAttrAsync(done.Id, AttrScope.System, SystemAttrs.FinalMetrics,
+            FinalMetricsJson.ToJson(new Dictionary<string, double> { ["val/acc"] = 0.85, ["test/acc"] = 0.83, ["test/loss"] = double.NaN }));
         Assert.True(await _store.TryCompleteAsync(done.Id, 0.85));
         var running = await TrialAsync(1e-2);
         await StartAsync(running, "node-b", "gpu1");
@@ -81,6 +84,9 @@ public sealed class StudyReaderTests : IAsyncLifetime
         Assert.Equal("cpu", first.Info["device"].GetString());
         Assert.Equal("cpu0", first.Slot);
         Assert.Equal("/runs/fmnist/trial-0", first.TrialDir);
+        Assert.Equal(0.83, first.TestAccuracy);
+        Assert.True(double.IsNaN(first.FinalMetrics["test/loss"]));
+        Assert.Null(loaded.Extras[1].TestAccuracy);
         Assert.Null(loaded.Extras[1].TrialDir);
         Assert.Equal("gpu1", loaded.Extras[1].Slot);
         Assert.Equal(4242, loaded.Extras[1].LastAttempt!.Pid);
@@ -93,6 +99,7 @@ public sealed class StudyReaderTests : IAsyncLifetime
         // Two nodes: slots are named with their node.
         Assert.Equal(new Dictionary<int, string> { [0] = "node-a/cpu0", [1] = "node-b/gpu1" }, report.SlotByTrial);
         Assert.Equal(new Dictionary<int, ModelSize> { [0] = new(26_000_000, 1.5e9) }, report.ModelSizeByTrial);
+        Assert.Equal(new Dictionary<int, double> { [0] = 0.83 }, report.TestAccuracyByTrial);
         Assert.Equal(["lr"], report.SearchSpace!.Parameters.Select(p => p.Name));
     }
 
