@@ -14,6 +14,7 @@
   const searchText = new Map(); // trial number → lower-case text of its cells, for the filter
   const selected = new Set();
   let paramNames = [];
+  let withTest = false;         // a trial reported test/acc: its column stands beside the objective
   let detail = null;
   let cursor = 0;
   let clockOffset = 0;          // server time − browser time, for running durations
@@ -49,6 +50,7 @@
       { key: "number", label: "#", width: 64, numeric: true, get: (r) => r.number },
       { key: "state", label: "state", width: 96, get: (r) => r.state },
       { key: "value", label: detail ? detail.summary.objective : "value", width: 110, numeric: true, get: (r) => r.value },
+      ...(withTest ? [{ key: "testAcc", label: "test/acc", width: 96, numeric: true, get: (r) => r.testAcc }] : []),
       { key: "duration", label: "duration", width: 92, numeric: true, get: durationOf, show: duration },
       { key: "started", label: "started", width: 156, numeric: true, get: (r) => r.started, show: time },
       ...paramNames.map((p) => ({ key: "p:" + p, label: p, width: 112, param: p, get: (r) => (p in r.params ? r.params[p] : null) })),
@@ -159,12 +161,13 @@
 
   function mergeTrials(response) {
     clockOffset = response.now - Date.now();
-    let newParams = false;
+    let newColumns = false;
     for (const t of response.trials) {
       rows.set(t.number, t);
-      for (const p of Object.keys(t.params)) if (!paramNames.includes(p)) { paramNames.push(p); newParams = true; }
+      for (const p of Object.keys(t.params)) if (!paramNames.includes(p)) { paramNames.push(p); newColumns = true; }
+      if (t.testAcc !== null && !withTest) { withTest = true; newColumns = true; }
     }
-    if (newParams || columns.length === 0) {
+    if (newColumns || columns.length === 0) {
       buildColumns();
       for (const r of rows.values()) indexRow(r);
     } else {
@@ -198,6 +201,7 @@
       : kvTable([
         ["trial", el("a", { href: trialUrl(name, d.bestTrial) }, String(d.bestTrial))],
         [s.objective, number(s.best)],
+        ...(bestRow && bestRow.testAcc !== null ? [["test/acc", number(bestRow.testAcc)]] : []),
         ...(bestRow ? Object.entries(bestRow.params).map(([k, v]) => [k, value(v)]) : []),
       ]));
     pauseEl.textContent = s.paused ? "Resume" : "Pause";

@@ -27,6 +27,7 @@
     document.getElementById("trial-subtitle").replaceChildren(badge(t.state), ` study ${study}`);
     document.getElementById("overview-body").replaceChildren(kvTable([
       [studyDetail.summary.objective, t.value === null ? "—" : number(t.value)],
+      t.testAcc !== null ? ["test/acc", number(t.testAcc)] : null,
       ["state", t.state + (d.stopRequested && running ? " (stop requested)" : "")],
       t.reason ? ["reason", t.reason] : null,
       ["started", time(t.started)],

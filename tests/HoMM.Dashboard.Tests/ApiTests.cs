@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using HoMM.Core.Trials;
 using HoMM.Storage;
+using HoMM.Storage.Serialization;
 
 namespace HoMM.Dashboard.Tests;
 
@@ -40,16 +41,28 @@ public class ApiTests
         await using var d = await TestDashboard.StartAsync();
         var all = await Get(d, $"/api/studies/{TestDashboard.StudyName}/trials");
         Assert.Equal(d.Study.Trials.Count, all.GetProperty("trials").GetArrayLength());
+        // The test accuracy beside the objective: for the complete trials, and only for them.
+        foreach (var r in all.GetProperty("trials").EnumerateArray())
+        {
+            var seeded = d.Study.Trials.Single(t => t.Number == r.GetProperty("number").GetInt32());
+            if (seeded.State == TrialState.Complete)
+                Assert.Equal(Seed.TestAccuracy(seeded.Value!.Value), r.GetProperty("testAcc").GetDouble(), 12);
+            else
+                Assert.Equal(JsonValueKind.Null, r.GetProperty("testAcc").ValueKind);
+        }
         var cursor = all.GetProperty("cursor").GetInt64();
 
         Assert.Equal(0, (await Get(d, $"/api/studies/{TestDashboard.StudyName}/trials?after={cursor}")).GetProperty("trials").GetArrayLength());
         var running = d.Study.Trials.Single(t => t.Number == d.Study.RunningTrial);
+        await d.Store.SetTrialAttrAsync(running.Id, AttrScope.System, SystemAttrs.FinalMetrics,
+            FinalMetricsJson.ToJson(new Dictionary<string, double> { ["val/acc"] = 0.5, ["test/acc"] = 0.48 }));
         await d.Store.TryCompleteAsync(running.Id, 0.5);
 
         var changed = await Get(d, $"/api/studies/{TestDashboard.StudyName}/trials?after={cursor}");
         var row = Assert.Single(changed.GetProperty("trials").EnumerateArray());
         Assert.Equal(d.Study.RunningTrial, row.GetProperty("number").GetInt32());
         Assert.Equal("complete", row.GetProperty("state").GetString());
+        Assert.Equal(0.48, row.GetProperty("testAcc").GetDouble());
         Assert.True(changed.GetProperty("cursor").GetInt64() > cursor);
     }
 

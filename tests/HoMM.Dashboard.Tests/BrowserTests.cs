@@ -130,6 +130,11 @@ public sealed class BrowserTests(ITestOutputHelper output) : IAsyncLifetime
         var best = d.Study.Trials.Where(t => t.State == TrialState.Complete).MaxBy(t => t.Value)!;
         Assert.Equal(best.Number.ToString(CultureInfo.InvariantCulture), await firstNumber.GetAttributeAsync("data-trial"));
         Assert.Equal("descending", await page.GetAttributeAsync("#trial-table th[data-key='value']", "aria-sort"));
+        // test/acc stands beside the objective, in the table and in the best-trial card.
+        var testAcc = Seed.TestAccuracy(best.Value!.Value).ToString(CultureInfo.InvariantCulture);
+        Assert.Equal(testAcc, await page.Locator("#trial-table tbody tr[data-trial] td:nth-child(5)").First.GetAttributeAsync("title"));
+        Assert.Equal("test/acc", await page.Locator("#trial-table th[data-key='testAcc']").TextContentAsync());
+        Assert.Contains("test/acc", await page.Locator("#best-body").TextContentAsync(), StringComparison.Ordinal);
 
         await page.ClickAsync("#trial-table th[data-key='number']");
         await page.ClickAsync("#trial-table th[data-key='number']");

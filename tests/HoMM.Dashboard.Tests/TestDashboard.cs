@@ -2,6 +2,7 @@ using System.Text.Json;
 using HoMM.Core.SearchSpace;
 using HoMM.Core.Trials;
 using HoMM.Storage;
+using HoMM.Storage.Serialization;
 using HoMM.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
 
@@ -79,8 +80,8 @@ internal static class Seed
 
     /// <summary>
     /// A study of <paramref name="count"/> trials (seeded): most complete with curves of three
-    /// metrics, some pruned and failed, the last one running (with a folder, a log and a
-    /// checkpoint) and one waiting.
+    /// metrics and final metrics (<c>test/acc</c> = value − 0.01), some pruned and failed, the
+    /// last one running (with a folder, a log and a checkpoint) and one waiting.
     /// </summary>
     public static async Task<SeededStudy> StudyAsync(ITrialStore store, string name, int count, string runs, SearchSpaceDefinition? space = null, int steps = 10)
     {
@@ -121,13 +122,20 @@ internal static class Seed
             else if (roll == 7)
                 await store.TryFailAsync(trial.Id, "diverged: loss is NaN at step 200");
             else
+            {
+                await store.SetTrialAttrAsync(trial.Id, AttrScope.System, SystemAttrs.FinalMetrics,
+                    FinalMetricsJson.ToJson(new Dictionary<string, double> { ["val/acc"] = last, ["test/acc"] = TestAccuracy(last) }));
                 await store.TryCompleteAsync(trial.Id, last);
+            }
             await store.EndAttemptAsync(attempt!.Id, 0, roll == 7 ? "exit 1" : "completed");
         }
         var page = await store.GetTrialsAsync(study.Id);
         var complete = page.Trials.First(t => t.State == TrialState.Complete).Number;
         return new SeededStudy(study, page.Trials, count - 2, count - 1, complete, trialDir);
     }
+
+    /// <summary>The seeded test accuracy of a trial that completed with <paramref name="value"/>.</summary>
+    public static double TestAccuracy(double value) => value - 0.01;
 
     private static Dictionary<string, object> Sample(SearchSpaceDefinition space, Random rng)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using HoMM.Core.SearchSpace;
 using HoMM.Core.Trials;
+using HoMM.Reports.Loading;
 using HoMM.Reports.Plots;
 using HoMM.Storage;
 
@@ -47,14 +48,27 @@ public sealed record StudyDetail(
     bool ActionsAllowed,
     string? ActionsRefusal);
 
-/// <summary>A row of the trial table.</summary>
+/// <summary>A row of the trial table. <c>TestAcc</c> is the final line's <c>test/acc</c> (null until the
+/// trial completed, or when its trainer reports none), shown beside the objective.</summary>
 public sealed record TrialRow(
     int Number, long Id, string State, double? Value, long? Started, long? Finished,
-    IReadOnlyDictionary<string, object> Params, string? Reason)
+    IReadOnlyDictionary<string, object> Params, string? Reason, double? TestAcc = null)
 {
-    public static TrialRow From(FrozenTrial t) => new(
+    public static TrialRow From(FrozenTrial t, double? testAccuracy = null) => new(
         t.Number, t.Id, PlotStyle.NameOf(t.State), t.Value is { } v && double.IsFinite(v) ? v : null,
-        t.Started?.ToUnixTimeMilliseconds(), t.Finished?.ToUnixTimeMilliseconds(), t.Params, t.FailReason);
+        t.Started?.ToUnixTimeMilliseconds(), t.Finished?.ToUnixTimeMilliseconds(), t.Params, t.FailReason,
+        testAccuracy is { } a && double.IsFinite(a) ? a : null);
+
+    /// <summary>The rows of <paramref name="trials"/>, with the test accuracy of those that completed (one store read, only when one did).</summary>
+    public static async Task<IReadOnlyList<TrialRow>> FromAsync(ITrialStore store, long studyId, IReadOnlyList<FrozenTrial> trials, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(trials);
+        if (!trials.Any(t => t.State == TrialState.Complete))
+            return trials.Select(t => From(t)).ToList();
+        var final = await StudyFinalMetrics.ReadAsync(store, studyId, cancellationToken);
+        return trials.Select(t => From(t, final.TestAccuracy(t))).ToList();
+    }
 }
 
 /// <summary>Trials changed since <c>?after=</c> (all when 0) and the cursor to ask with next.</summary>

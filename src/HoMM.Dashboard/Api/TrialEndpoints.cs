@@ -125,14 +125,15 @@ public static class TrialEndpoints
         var attempts = await store.GetAttemptsAsync(trial.Id, cancellationToken);
         var user = await store.GetTrialAttrsAsync(trial.Id, AttrScope.User, cancellationToken);
         var system = await store.GetTrialAttrsAsync(trial.Id, AttrScope.System, cancellationToken);
-        var dir = new TrialExtras(trial.Number, system, attempts).TrialDir;
+        var extras = new TrialExtras(trial.Number, system, attempts);
+        var dir = extras.TrialDir;
         var files = dir is not null && Directory.Exists(dir) ? ListFiles(dir) : [];
         var parameters = trial.Params.OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => new ParamValue(p.Key, p.Value, trial.Distributions.TryGetValue(p.Key, out var d) ? d.ToString() : ""))
             .ToList();
         var metrics = values.Select(v => v.Metric).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var detail = new TrialDetail(
-            TrialRow.From(trial),
+            TrialRow.From(trial, extras.TestAccuracy),
             parameters,
             metrics,
             attempts.Select(AttemptInfo.From).ToList(),

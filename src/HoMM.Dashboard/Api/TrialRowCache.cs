@@ -23,8 +23,8 @@ internal sealed class TrialRowCache(ITrialStore store) : IDisposable
             var page = await store.GetTrialsAsync(study.Id, new TrialQuery(entry.Cursor, IntermediateValues: false), cancellationToken);
             if (page.Trials.Count > 0)
             {
-                foreach (var t in page.Trials)
-                    entry.Rows[t.Number] = TrialRow.From(t);
+                foreach (var row in await TrialRow.FromAsync(store, study.Id, page.Trials, cancellationToken))
+                    entry.Rows[row.Number] = row;
                 entry.Snapshot = entry.Rows.Values.ToArray();
             }
             entry.Cursor = page.Cursor;
