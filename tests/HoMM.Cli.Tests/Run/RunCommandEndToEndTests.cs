@@ -1,6 +1,7 @@
 using HoMM.Core.Trials;
 using HoMM.TrainerSettings;
 using HoMM.Storage;
+using HoMM.Storage.Serialization;
 using HoMM.Storage.Sqlite;
 
 namespace HoMM.Cli.Tests.Run;
@@ -43,6 +44,7 @@ public class RunCommandEndToEndTests
         var trials = (await store.GetTrialsAsync(record.Id)).Trials;
         Assert.Equal(4, trials.Count);
         Assert.Contains(trials, t => t.State == TrialState.Complete);
+        var splits = new HashSet<string>();
         foreach (var t in trials)
         {
             Assert.Contains(t.State, new[] { TrialState.Complete, TrialState.Pruned });
@@ -51,6 +53,10 @@ public class RunCommandEndToEndTests
             Assert.Contains(20L, t.IntermediateValues.Keys);
             Assert.All(t.IntermediateValues.Values, v => Assert.InRange(v, 0.0, 1.0));
             Assert.NotEmpty(await store.GetIntermediateValuesAsync(t.Id, "train/loss"));
+            // What pruners and samplers can see: validation and training metrics, never the test set's.
+            var reported = (await store.GetIntermediateValuesAsync(t.Id)).Select(v => v.Metric).ToHashSet();
+            Assert.Contains("val/acc5", reported);
+            Assert.DoesNotContain(reported, TestMetrics.IsTestMetric);
             if (t.State == TrialState.Complete)
             {
                 Assert.Equal([20L, 40L, 60L], t.IntermediateValues.Keys.Order());
@@ -61,9 +67,24 @@ public class RunCommandEndToEndTests
             Assert.NotNull(attempt.Pid);
             Assert.NotNull(attempt.Ended);
             var attrs = await store.GetTrialAttrsAsync(t.Id, AttrScope.System);
+            splits.Add(attrs["info/split"].GetString()!);
+            if (t.State == TrialState.Complete)
+            {
+                // The test set, once, in the final line: kept as the trial's final metrics.
+                var final = FinalMetricsJson.Parse(attrs[SystemAttrs.FinalMetrics]);
+                Assert.Equal(t.Value!.Value, final["val/acc"]);
+                Assert.InRange(final["test/acc"], 0.1, 1.0);
+                Assert.InRange(final["test/acc5"], final["test/acc"], 1.0);
+            }
+            else
+            {
+                Assert.False(attrs.ContainsKey(SystemAttrs.FinalMetrics));
+            }
             var shape = new HommShape(16, 1, 7, Convert.ToInt32(t.Params["order"], System.Globalization.CultureInfo.InvariantCulture), 2, 2);
             Assert.Equal(HommComplexity.Parameters(shape), attrs[SystemAttrs.InfoParams].GetInt64());
             Assert.True(File.Exists(Path.Combine(attrs[SystemAttrs.TrialDir].GetString()!, "trainer.log")));
         }
+        // Every trial held out the same validation images, whatever its parameters.
+        Assert.StartsWith("60000 training images, 10000 held out for validation", Assert.Single(splits), StringComparison.Ordinal);
     }
 }
