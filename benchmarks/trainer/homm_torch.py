@@ -3,10 +3,12 @@
 
 Same model (HoMVision: patch conv, learned positions, cls token, HoMLayers with ho/se/ag
 projections and gelu -> chunked cumulative products -> token mean, feed-forward block; upstream
-init), same data (IDX .gz, (x/255 - 0.2860)/0.3530), same batch order (SplitMix64 permutation per
+init), same data (IDX .gz, (x/255 - 0.2860)/0.3530), same validation hold-out of the training images
+(SplitMix64 partial shuffle from the split seed), same batch order (SplitMix64 permutation per
 epoch from (seed, epoch)), AdamW with decoupled weight decay, linear warm-up + cosine decay, grad
-clipping, evaluation on the test set. Prints the same JSON lines as homm-train. Run by
-benchmarks/trainer/bench.py; Debian's python3-torch (libtorch 1.13) only.
+clipping, evaluation on the validation set, the test set once at the end (final line only). Prints
+the same JSON lines as homm-train. Run by benchmarks/trainer/bench.py; Debian's python3-torch
+(libtorch 1.13) only.
 """
 import argparse, gzip, json, math, os, resource, struct, sys, time
 
@@ -31,6 +33,20 @@ def permutation(count, seed, epoch):
         j = mix(state) % (i + 1)
         p[i], p[j] = p[j], p[i]
     return p
+
+
+HOLD_OUT_TAG = 0x686F6C645F6F7574  # "hold_out", as homm-train's HoldOut
+
+
+def hold_out(count, size, seed):
+    """(train, validation) indices, ascending: homm-train's HoldOut.Split."""
+    p = list(range(count))
+    state = mix(((seed * 0x9E3779B97F4A7C15) & MASK64) ^ HOLD_OUT_TAG)
+    for i in range(size):
+        state = (state + 0x9E3779B97F4A7C15) & MASK64
+        j = i + mix(state) % (count - i)
+        p[i], p[j] = p[j], p[i]
+    return sorted(p[size:]), sorted(p[:size])
 
 
 def read_idx(path, rank):
@@ -116,6 +132,22 @@ def lr_at(step, peak, warmup, steps):
     return peak * 0.5 * (1 + math.cos(math.pi * progress))
 
 
+def evaluate(model, xs_all, ys_all, batch, prefix):
+    model.eval()
+    n = xs_all.shape[0]
+    loss, correct, correct5, eval_batch = 0.0, 0, 0, max(1, min(max(batch, 256), n))
+    with torch.no_grad():
+        for s in range(0, n, eval_batch):
+            xs = normalise(xs_all[s:s + eval_batch]).unsqueeze(1)
+            ys = ys_all[s:s + eval_batch]
+            out = model(xs)
+            loss += F.cross_entropy(out, ys, reduction="sum").item()
+            correct += (out.argmax(1) == ys).sum().item()
+            correct5 += (out.topk(5, 1).indices == ys.unsqueeze(1)).sum().item()
+    model.train()
+    return {f"{prefix}/loss": loss / n, f"{prefix}/acc": correct / n, f"{prefix}/acc5": correct5 / n}
+
+
 def emit(message):
     print(json.dumps(message), flush=True)
 
@@ -130,11 +162,16 @@ def main():
     a.add_argument("--wd", type=float, default=0.01)
     a.add_argument("--clip", type=float, default=1.0)
     a.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    a.add_argument("--val-size", type=int, default=10000)
+    a.add_argument("--split-seed", type=int, default=0)
     o = a.parse_args()
 
     torch.set_num_threads(o.threads)
-    train_x, train_y = load(o.data, "train")
+    all_x, all_y = load(o.data, "train")
     test_x, test_y = load(o.data, "t10k")
+    train_idx, val_idx = hold_out(all_x.shape[0], o.val_size, o.split_seed)
+    train_x, train_y = all_x[train_idx], all_y[train_idx]
+    val_x, val_y = all_x[val_idx], all_y[val_idx]
     torch.manual_seed(o.seed)
     model = HoMVision(o.dim, o.layers, o.patch, o.order, o.order_expand, o.ffw_expand)
     optimizer = torch.optim.AdamW(model.parameters(), lr=o.lr, weight_decay=o.wd)
@@ -177,18 +214,7 @@ def main():
         times.append(time.perf_counter() - started)
         done = step + 1
         if not o.benchmark_steps and (done % o.eval_every == 0 or done == o.steps):
-            model.eval()
-            vloss, vcorrect, eval_batch = 0.0, 0, max(1, min(max(o.batch, 256), test_x.shape[0]))
-            with torch.no_grad():
-                for s in range(0, test_x.shape[0], eval_batch):
-                    xs = normalise(test_x[s:s + eval_batch]).unsqueeze(1)
-                    ys = test_y[s:s + eval_batch]
-                    out = model(xs)
-                    vloss += F.cross_entropy(out, ys, reduction="sum").item()
-                    vcorrect += (out.argmax(1) == ys).sum().item()
-            model.train()
-            metrics = {"train/loss": loss_sum / window, "train/acc": correct / seen,
-                       "val/loss": vloss / test_x.shape[0], "val/acc": vcorrect / test_x.shape[0]}
+            metrics = {"train/loss": loss_sum / window, "train/acc": correct / seen, **evaluate(model, val_x, val_y, o.batch, "val")}
             emit({"step": done, "metrics": metrics})
             loss_sum, correct, seen, window = 0.0, 0, 0, 0
 
@@ -197,7 +223,7 @@ def main():
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     emit({"info": {"peak_memory": peak, "ms_per_step": ms, "steps_per_s": 1000 / ms if ms else 0}})
     if not o.benchmark_steps:
-        emit({"final": metrics, "step": last})
+        emit({"final": {**metrics, **evaluate(model, test_x, test_y, o.batch, "test")}, "step": last})
     return 0
 
 
