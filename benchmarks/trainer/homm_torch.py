@@ -4,7 +4,7 @@
 Same model (HoMVision: patch conv, learned positions, cls token, HoMLayers with ho/se/ag
 projections and gelu -> chunked cumulative products -> token mean, feed-forward block; upstream
 init), same data (IDX .gz, (x/255 - 0.2860)/0.3530), same validation hold-out of the training images
-(SplitMix64 partial shuffle from the split seed), same batch order (SplitMix64 permutation per
+(HoMM.ImageData's StratifiedHoldOut: per-class quotas, a SampleRandom permutation per class), same batch order (SplitMix64 permutation per
 epoch from (seed, epoch)), AdamW with decoupled weight decay, linear warm-up + cosine decay, grad
 clipping, evaluation on the validation set, the test set once at the end (final line only). Prints
 the same JSON lines as homm-train. Run by benchmarks/trainer/bench.py; Debian's python3-torch
@@ -35,18 +35,51 @@ def permutation(count, seed, epoch):
     return p
 
 
-HOLD_OUT_TAG = 0x686F6C645F6F7574  # "hold_out", as homm-train's HoldOut
+HOLD_OUT_STREAM = 4  # HoMM.ImageData's RandomStream.HoldOut
 
 
-def hold_out(count, size, seed):
-    """(train, validation) indices, ascending: homm-train's HoldOut.Split."""
-    p = list(range(count))
-    state = mix(((seed * 0x9E3779B97F4A7C15) & MASK64) ^ HOLD_OUT_TAG)
-    for i in range(size):
-        state = (state + 0x9E3779B97F4A7C15) & MASK64
-        j = i + mix(state) % (count - i)
-        p[i], p[j] = p[j], p[i]
-    return sorted(p[size:]), sorted(p[:size])
+def sample_random(seed, stream, a, b=0):
+    """HoMM.ImageData's SampleRandom: a generator of 64-bit numbers keyed by (seed, stream, a, b)."""
+    k = mix((seed & MASK64) ^ 0x6A09E667F3BCC909)
+    k = mix(k ^ stream)
+    k = mix(k ^ (a & MASK64))
+    key = mix(k ^ (b & MASK64) ^ 0xBB67AE8584CAA73B)
+    counter = 0
+    while True:
+        counter += 1
+        yield mix((key + counter * 0x9E3779B97F4A7C15) & MASK64)
+
+
+def hold_out(labels, classes, size, seed):
+    """(train, validation) indices, ascending: HoMM.ImageData's StratifiedHoldOut.Split."""
+    by_class = [[] for _ in range(classes)]
+    for i, label in enumerate(labels):
+        by_class[label].append(i)
+    total = len(labels)
+    quota, remainders, given = [], [], 0
+    for c, members in enumerate(by_class):
+        exact = float(size) * len(members) / total
+        quota.append(math.floor(exact))
+        given += quota[c]
+        remainders.append((exact - quota[c], c))
+    for _, c in sorted(remainders, key=lambda r: (-r[0], r[1])):
+        if given == size:
+            break
+        if quota[c] < len(by_class[c]):
+            quota[c] += 1
+            given += 1
+    held = [False] * total
+    for c, members in enumerate(by_class):
+        if quota[c] == 0:
+            continue
+        bits = sample_random(seed, HOLD_OUT_STREAM, c)
+        order = list(range(len(members)))
+        for i in range(len(order) - 1, 0, -1):
+            j = (next(bits) * (i + 1)) >> 64
+            order[i], order[j] = order[j], order[i]
+        for j in range(quota[c]):
+            held[members[order[j]]] = True
+    return [i for i in range(total) if not held[i]], [i for i in range(total) if held[i]]
 
 
 def read_idx(path, rank):
@@ -169,7 +202,7 @@ def main():
     torch.set_num_threads(o.threads)
     all_x, all_y = load(o.data, "train")
     test_x, test_y = load(o.data, "t10k")
-    train_idx, val_idx = hold_out(all_x.shape[0], o.val_size, o.split_seed)
+    train_idx, val_idx = hold_out(all_y.tolist(), 10, o.val_size, o.split_seed)
     train_x, train_y = all_x[train_idx], all_y[train_idx]
     val_x, val_y = all_x[val_idx], all_y[val_idx]
     torch.manual_seed(o.seed)

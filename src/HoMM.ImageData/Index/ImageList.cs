@@ -1,5 +1,4 @@
 using System.Text;
-using HoMM.ImageData.Randomness;
 
 namespace HoMM.ImageData.Index;
 
@@ -51,47 +50,20 @@ public sealed class ImageList
     }
 
     /// <summary>
-    /// Holds out <paramref name="count"/> images as a validation set, stratified: each class gives
-    /// its share (largest remainders, ties to the lower label), chosen within the class by a
-    /// permutation drawn from (seed, label) alone. The split therefore depends only on this list
-    /// and the seed — the same for every trial of a study and after every resume — and the two
-    /// parts are disjoint and keep the list's order.
+    /// Holds out <paramref name="count"/> images as a validation set by <see cref="StratifiedHoldOut"/>:
+    /// stratified by class, drawn from (seed, label) alone. The two parts are disjoint and keep the
+    /// list's order.
     /// </summary>
     public HoldOutSplit HoldOut(int count, long seed)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (count >= Count)
             throw new ImageDataException($"hold-out of {count} images from {Folder} leaves nothing to train on: it has {Count} images (use fewer, or a fraction such as 0.01)");
-        var byClass = new List<int>[Classes.Count];
-        for (var c = 0; c < byClass.Length; c++)
-            byClass[c] = [];
-        for (var i = 0; i < Count; i++)
-            byClass[Label(i)].Add(i);
-
-        var quota = Quotas(byClass.Select(l => l.Count).ToArray(), count);
-        var held = new bool[Count];
-        for (var c = 0; c < byClass.Length; c++)
-        {
-            if (quota[c] == 0)
-                continue;
-            var rng = new SampleRandom(seed, RandomStream.HoldOut, c);
-            var order = rng.Permutation(byClass[c].Count);
-            for (var j = 0; j < quota[c]; j++)
-                held[byClass[c][order[j]]] = true;
-        }
-
-        var train = new int[Count - count];
-        var validation = new int[count];
-        int t = 0, v = 0;
-        for (var i = 0; i < Count; i++)
-        {
-            if (held[i])
-                validation[v++] = Source(i);
-            else
-                train[t++] = Source(i);
-        }
-
-        return new HoldOutSplit(new ImageList(_data, train), new ImageList(_data, validation));
+        var labels = new int[Count];
+        for (var i = 0; i < labels.Length; i++)
+            labels[i] = Label(i);
+        var (train, validation) = StratifiedHoldOut.Split(labels, Classes.Count, count, seed);
+        return new HoldOutSplit(new ImageList(_data, train.Select(Source).ToArray()), new ImageList(_data, validation.Select(Source).ToArray()));
     }
 
     /// <summary>Holds out round(<paramref name="fraction"/> × Count) images; see <see cref="HoldOut(int, long)"/>.</summary>
@@ -116,35 +88,6 @@ public sealed class ImageList
     internal ImageListData Data => _map is null ? _data : throw new InvalidOperationException("a subset has no arrays of its own");
 
     private int Source(int i) => _map is null ? i : _map[i];
-
-    /// <summary>Largest-remainder apportionment of <paramref name="total"/> over classes by size.</summary>
-    private static int[] Quotas(int[] sizes, int total)
-    {
-        long all = sizes.Sum();
-        var quota = new int[sizes.Length];
-        var remainders = new (double Remainder, int Label)[sizes.Length];
-        var given = 0;
-        for (var c = 0; c < sizes.Length; c++)
-        {
-            var exact = (double)total * sizes[c] / all;
-            quota[c] = (int)Math.Floor(exact);
-            given += quota[c];
-            remainders[c] = (exact - quota[c], c);
-        }
-
-        foreach (var (_, c) in remainders.OrderByDescending(r => r.Remainder).ThenBy(r => r.Label))
-        {
-            if (given == total)
-                break;
-            if (quota[c] < sizes[c])
-            {
-                quota[c]++;
-                given++;
-            }
-        }
-
-        return quota;
-    }
 }
 
 /// <summary>A list split into the images to train on and the held-out validation images.</summary>

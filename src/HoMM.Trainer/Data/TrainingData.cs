@@ -1,4 +1,5 @@
 using System.Globalization;
+using HoMM.ImageData.Index;
 
 namespace HoMM.Trainer.Data;
 
@@ -13,7 +14,9 @@ public sealed record TrainingData(ImageDataset Train, ImageDataset Validation, I
 {
     /// <summary>
     /// Holds <paramref name="validationSize"/> examples of <paramref name="train"/> out as the
-    /// validation set (<see cref="HoldOut.Split"/> with <paramref name="splitSeed"/>); the test set is kept whole.
+    /// validation set by the rule image folders use too (<see cref="StratifiedHoldOut"/>: stratified
+    /// by class, drawn from <paramref name="splitSeed"/> and the labels alone, never from the trial's
+    /// seed, which a study may search); the test set is kept whole.
     /// </summary>
     /// <exception cref="DataException">The hold-out would leave no training or no validation example.</exception>
     public static TrainingData WithHoldOut(ImageDataset train, ImageDataset test, int validationSize, long splitSeed)
@@ -26,7 +29,10 @@ public sealed record TrainingData(ImageDataset Train, ImageDataset Validation, I
                 $"data.val_size ({validationSize}) must be at least 1 and below the {train.Count:N0} training images, so that both the training and the validation set keep images"));
         }
 
-        var (trainIndices, validationIndices) = HoldOut.Split(train.Count, validationSize, splitSeed);
+        var labels = new int[train.Count];
+        for (var i = 0; i < labels.Length; i++)
+            labels[i] = train.Label(i);
+        var (trainIndices, validationIndices) = StratifiedHoldOut.Split(labels, train.Classes, validationSize, splitSeed);
         return new TrainingData(train.Subset(trainIndices), train.Subset(validationIndices), test,
             string.Create(CultureInfo.InvariantCulture,
                 $"{train.Count} training images, {validationSize} held out for validation (split seed {splitSeed}, hold-out {Fingerprint(validationIndices)}); {test.Count} test images"));

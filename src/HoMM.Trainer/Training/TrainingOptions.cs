@@ -24,10 +24,10 @@ public sealed record TrainingOptions
     public static readonly TrainingOptions Default = new();
 
     /// <summary>Training images held out as the validation set (<c>val/*</c>).</summary>
-    public int ValidationSize { get; init; } = Data.HoldOut.DefaultSize;
+    public int ValidationSize { get; init; } = 10_000;
 
     /// <summary>Seeds which images are held out; fixed for a study, independent of the trial's <c>seed</c>.</summary>
-    public long SplitSeed { get; init; } = Data.HoldOut.DefaultSeed;
+    public long SplitSeed { get; init; }
 
     /// <summary>Images per evaluation batch (no gradients are kept, so it can exceed the training batch); null: max(optim.batch, 256).</summary>
     public int? EvalBatch { get; init; }

@@ -80,8 +80,23 @@ public class TrainerTests
     }
 
     [Fact]
-    public void BuiltIn_EveryReportedMetric_IsAValidObjective() =>
-        Assert.All(HommMetrics.Names, m => StudyYaml.ParseValid(StudyYaml.Valid.Replace("metric: val/acc", $"metric: {m}", StringComparison.Ordinal)));
+    public void BuiltIn_EveryMetricReportedAtEachEvaluation_IsAValidObjective() =>
+        Assert.All(HommMetrics.Reported.Where(m => !m.AtEndOnly),
+            m => StudyYaml.ParseValid(StudyYaml.Valid.Replace("metric: val/acc", $"metric: {m.Name}", StringComparison.Ordinal)));
+
+    [Fact]
+    public void BuiltIn_TestMetrics_AreReportedAtTheEndOnlyAndRefusedAsObjective()
+    {
+        var atEnd = HommMetrics.Reported.Where(m => m.AtEndOnly).Select(m => m.Name).ToList();
+
+        Assert.Equal(["test/acc", "test/acc5", "test/loss"], atEnd);
+        Assert.All(atEnd, m =>
+        {
+            var error = StudyYaml.SingleError(StudyYaml.Valid.Replace("metric: val/acc", $"metric: {m}", StringComparison.Ordinal));
+            Assert.Equal("objective.metric", error.Path);
+            Assert.Contains($"'{m}' is a test-set metric", error.Message, StringComparison.Ordinal);
+        });
+    }
 
     [Theory]
     [InlineData("  model: {dim: 32, layers: 2, order: 2, order_expand: 2}", "trainer.model.patch", "'patch' is missing")]
