@@ -49,7 +49,17 @@ public static class ExportCommand
             var final = await StudyFinalMetrics.ReadAsync(opened.Store, study.Id, cancellationToken);
             if (outputPath is null)
             {
-                Write(stdout, format, study, trials, final);
+                try
+                {
+                    Write(stdout, format, study, trials, final);
+                    await stdout.FlushAsync(cancellationToken);
+                }
+                catch (IOException e)
+                {
+                    // `export … > /dev/full`: a partial export must not look like a whole one.
+                    await error.WriteLineAsync($"error: cannot write to standard output: {e.Message}");
+                    return StoreCommand.ExitFailure;
+                }
                 return StoreCommand.ExitSuccess;
             }
             var full = Path.GetFullPath(outputPath);

@@ -44,7 +44,8 @@ public static class ReportCommand
             var report = loaded.ToReport([new("database", opened.Location.Display)]);
             try
             {
-                new ReportWriter(time, options).WriteFile(report, path);
+                var writer = new ReportWriter(time, options);
+                AtomicFile.Write(path, file => writer.Write(report, file));
             }
             catch (PlotlyNotFoundException e)
             {

@@ -25,27 +25,6 @@ public sealed partial class ReportWriter(TimeProvider time, ReportOptions? optio
 {
     private readonly ReportOptions options = options ?? new ReportOptions();
 
-    /// <summary>Writes the report to <paramref name="path"/> (atomically: readers never see half a file).</summary>
-    public void WriteFile(StudyReport report, string path)
-    {
-        ArgumentNullException.ThrowIfNull(report);
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var plotly = PlotlyScript.Locate(options.PlotlyJsPath);
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + ".tmp";
-        try
-        {
-            using (var writer = new StreamWriter(temp, false, new UTF8Encoding(false)))
-                Write(report, writer, plotly);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
-    }
-
     /// <exception cref="PlotlyNotFoundException">plotly.js is not installed (run scripts/bootstrap).</exception>
     public void Write(StudyReport report, TextWriter writer)
     {

@@ -170,27 +170,6 @@ public partial class ReportWriterTests
     }
 
     [Fact]
-    public void WriteFile_WritesAtomicallyAndCreatesTheFolder()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "homm-report-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            var path = Path.Combine(dir, "sub", "report.html");
-
-            new ReportWriter(Clock).WriteFile(Small(), path);
-
-            Assert.True(File.Exists(path));
-            Assert.False(File.Exists(path + ".tmp"));
-            Assert.EndsWith("</html>\n", File.ReadAllText(path), StringComparison.Ordinal);
-        }
-        finally
-        {
-            if (Directory.Exists(dir))
-                Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    [Fact]
     public void PlotlyScript_FromTheTestBinary_FindsTheCheckoutsCopy()
     {
         var path = PlotlyScript.Locate();
