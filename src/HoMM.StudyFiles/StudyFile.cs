@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using HoMM.StudyFiles.Binding;
 using HoMM.StudyFiles.Diagnostics;
+using HoMM.StudyFiles.Files;
 using HoMM.StudyFiles.Yaml;
 
 namespace HoMM.StudyFiles;
@@ -20,21 +21,34 @@ public static class StudyFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var bag = new DiagnosticBag(path);
-        byte[] bytes;
+        byte[]? bytes;
         try
         {
-            var info = new FileInfo(path);
-            if (!info.Exists)
+            var kind = FileKinds.Of(path);
+            if (kind is not (FileKind.Regular or FileKind.CharacterDevice))
             {
-                bag.FileError(Directory.Exists(path) ? "this is a directory; give the path of a study file (.yaml)" : "no such file");
+                bag.FileError(kind switch
+                {
+                    FileKind.Missing => "no such file",
+                    FileKind.Directory => "this is a directory; give the path of a study file (.yaml)",
+                    // Opening a FIFO waits for a writer: refuse rather than hang.
+                    _ => $"this is {FileKinds.Describe(kind)}, not a study file; copy it to a file and give that path",
+                });
                 return new StudyFileResult(null, bag.ToList());
             }
-            if (info.Length > MaxBytes)
+            var length = kind == FileKind.Regular ? new FileInfo(path).Length : 0;
+            if (length > MaxBytes)
             {
-                bag.FileError($"the file is {info.Length:N0} bytes; a study file is at most {MaxBytes:N0} (is this the right file?)");
+                bag.FileError($"the file is {length:N0} bytes; a study file is at most {MaxBytes:N0} (is this the right file?)");
                 return new StudyFileResult(null, bag.ToList());
             }
-            bytes = File.ReadAllBytes(path);
+            // The cap counts bytes read: a device (/dev/zero) or a growing file has no trustworthy length.
+            bytes = ReadAtMost(path, MaxBytes);
+            if (bytes is null)
+            {
+                bag.FileError($"more than {MaxBytes:N0} bytes; a study file is at most {MaxBytes:N0} (is this the right file?)");
+                return new StudyFileResult(null, bag.ToList());
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -44,6 +58,36 @@ public static class StudyFile
         if (Decode(bytes, bag) is not { } text)
             return new StudyFileResult(null, bag.ToList());
         return Parse(text, bag, Path.GetFullPath(path));
+    }
+
+    /// <summary>
+    /// The text of the study file at <paramref name="path"/> when it is a regular file or a character
+    /// device of at most <see cref="MaxBytes"/> bytes; null otherwise (or when it cannot be read).
+    /// Never blocks on a FIFO and never reads more than the cap.
+    /// </summary>
+    public static string? TryReadText(string path)
+    {
+        try
+        {
+            return FileKinds.Of(path) is FileKind.Regular or FileKind.CharacterDevice && ReadAtMost(path, MaxBytes) is { } bytes
+                ? new UTF8Encoding(false).GetString(bytes)
+                : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Up to <paramref name="cap"/> bytes of the file; null when it holds more.</summary>
+    private static byte[]? ReadAtMost(string path, int cap)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
+        var buffer = new byte[cap + 1];
+        var read = 0;
+        while (read < buffer.Length && stream.Read(buffer, read, buffer.Length - read) is var n and > 0)
+            read += n;
+        return read > cap ? null : buffer[..read];
     }
 
     /// <summary>Validates study-file text; <paramref name="fileName"/> is used in messages.</summary>

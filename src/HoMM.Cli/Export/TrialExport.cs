@@ -36,7 +36,7 @@ internal static class TrialExport
                 Time(t.Started) ?? "",
                 Time(t.Finished) ?? "",
                 Duration(t) is { } d ? Number(d) : "",
-                t.FailReason ?? "",
+                Neutralised(t.FailReason ?? ""),
             }.Concat(finalNames.Select(n => final.Of(t).TryGetValue(n, out var m) ? Number(m) : ""))
              .Concat(paramNames.Select(n => t.Params.TryGetValue(n, out var p) ? ParamText(p) : "")));
         }
@@ -105,7 +105,22 @@ internal static class TrialExport
 
     private static string Number(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
-    private static string ParamText(object value) => value is double d ? Number(d) : ParamAxis.Label(value);
+    /// <summary>CSV text of a parameter: numbers as numbers (a negative one stays one), strings neutralised.</summary>
+    private static string ParamText(object value) => value switch
+    {
+        double d => Number(d),
+        string s => Neutralised(s),
+        _ => ParamAxis.Label(value),
+    };
+
+    /// <summary>
+    /// Text a spreadsheet would evaluate as a formula (it starts with =, +, -, @, a tab or a carriage
+    /// return: OWASP's "CSV injection") gets a leading single quote, which spreadsheets show as text.
+    /// Only text fields (parameter strings, fail reasons) pass through here, never
+    /// numbers, and only in CSV: JSON keeps every value exactly.
+    /// </summary>
+    internal static string Neutralised(string text) =>
+        text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + text : text;
 
     private static void WriteParam(Utf8JsonWriter json, object value)
     {

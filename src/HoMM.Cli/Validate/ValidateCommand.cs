@@ -64,15 +64,6 @@ public static class ValidateCommand
         writer.WriteLine($"  {new string(' ', number.Length)} | {pad}^");
     }
 
-    private static string[]? SourceLines(string path)
-    {
-        try
-        {
-            return File.Exists(path) && new FileInfo(path).Length <= StudyFile.MaxBytes ? File.ReadAllLines(path) : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    private static string[]? SourceLines(string path) =>
+        StudyFile.TryReadText(path)?.TrimStart('\uFEFF').Split('\n');
 }
