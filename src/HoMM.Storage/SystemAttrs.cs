@@ -51,6 +51,10 @@ public static class SystemAttrs
     /// which must then be on a shared file system).</summary>
     public const string StudyFilePath = "study_file_path";
 
+    /// <summary>Study: the <c>--set</c> overrides (<c>key.path=value</c>) applied to that study file when the study was
+    /// created, a JSON list of strings in order; absent when there were none. Whoever reads the stored file applies them too.</summary>
+    public const string StudyOverrides = "study_overrides";
+
     /// <summary>Study: the built-in trainer's fixed settings that make up the study's identity
     /// (HoMM.TrainerSettings' <c>HommSettings.Identity</c>), a JSON object by setting key, e.g.
     /// <c>{"model.dim": 64, ...}</c>; <c>run</c> refuses a study file that changes one of them.</summary>

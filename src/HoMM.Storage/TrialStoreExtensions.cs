@@ -65,7 +65,10 @@ public static class TrialStoreExtensions
         if (!attrs.TryGetValue(SystemAttrs.StudyFile, out var text) || text.ValueKind != JsonValueKind.String)
             return null;
         var path = attrs.TryGetValue(SystemAttrs.StudyFilePath, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
-        return new StoredStudyFile(text.GetString()!, path);
+        var overrides = attrs.TryGetValue(SystemAttrs.StudyOverrides, out var o) && o.ValueKind == JsonValueKind.Array
+            ? o.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList()
+            : [];
+        return new StoredStudyFile(text.GetString()!, path) { Overrides = overrides };
     }
 
     private static ITrialStore Require(ITrialStore store)
@@ -78,4 +81,9 @@ public static class TrialStoreExtensions
 /// <summary>The study file a study was created from, as stored with it.</summary>
 /// <param name="Text">The YAML text.</param>
 /// <param name="Path">Where it was read from (on the machine that created the study), when known.</param>
-public sealed record StoredStudyFile(string Text, string? Path);
+public sealed record StoredStudyFile(string Text, string? Path)
+{
+    /// <summary>The <c>--set</c> overrides (<c>key.path=value</c>) the creating run applied to the text, in order
+    /// (<see cref="SystemAttrs.StudyOverrides"/>); whoever parses <see cref="Text"/> applies them too.</summary>
+    public IReadOnlyList<string> Overrides { get; init; } = [];
+}

@@ -28,6 +28,13 @@ public sealed record StudyDefinition(
 
     /// <summary>The file it was read from (full path), or null when parsed from text.</summary>
     public string? SourcePath { get; init; }
+
+    /// <summary>
+    /// The <c>--set</c> overrides (<c>key.path=value</c>, in order) applied to the file before it was
+    /// validated; this definition includes them. Whoever reads the file again (a cluster worker, a
+    /// driver taking the study over) must apply the same ones.
+    /// </summary>
+    public IReadOnlyList<string> Overrides { get; init; } = [];
 }
 
 /// <summary>The metric a trial reports (e.g. <c>val/acc</c>) and whether higher is better.</summary>

@@ -3,6 +3,7 @@ using System.Text;
 using HoMM.StudyFiles.Binding;
 using HoMM.StudyFiles.Diagnostics;
 using HoMM.StudyFiles.Files;
+using HoMM.StudyFiles.Overrides;
 using HoMM.StudyFiles.Yaml;
 
 namespace HoMM.StudyFiles;
@@ -17,7 +18,9 @@ public static class StudyFile
     public const int MaxBytes = 1 << 20;
 
     /// <summary>Reads and validates the study file at <paramref name="path"/>.</summary>
-    public static StudyFileResult Load(string path)
+    /// <param name="path">The study file.</param>
+    /// <param name="overrides"><c>--set</c> overrides (<c>key.path=value</c>), applied to the file's YAML in order before validation.</param>
+    public static StudyFileResult Load(string path, IReadOnlyList<string>? overrides = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var bag = new DiagnosticBag(path);
@@ -57,7 +60,7 @@ public static class StudyFile
         }
         if (Decode(bytes, bag) is not { } text)
             return new StudyFileResult(null, bag.ToList());
-        return Parse(text, bag, Path.GetFullPath(path));
+        return Parse(text, bag, Path.GetFullPath(path), overrides ?? []);
     }
 
     /// <summary>
@@ -91,30 +94,34 @@ public static class StudyFile
     }
 
     /// <summary>Validates study-file text; <paramref name="fileName"/> is used in messages.</summary>
-    public static StudyFileResult Parse(string yaml, string fileName = "<study>")
+    /// <param name="yaml">The text of a study file.</param>
+    /// <param name="fileName">Names the file in messages.</param>
+    /// <param name="overrides"><c>--set</c> overrides (<c>key.path=value</c>), applied to the YAML in order before validation.</param>
+    public static StudyFileResult Parse(string yaml, string fileName = "<study>", IReadOnlyList<string>? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(fileName);
-        return Parse(yaml, new DiagnosticBag(fileName), null);
+        return Parse(yaml, new DiagnosticBag(fileName), null, overrides ?? []);
     }
 
     /// <summary>
     /// Validates the study file stored with study <paramref name="studyName"/> (its text and the
     /// path it was read from), as <c>run</c> validated it. Relative paths in it resolve against that
     /// path's folder when it is visible on this machine (shared storage), else against the current one.
+    /// <paramref name="overrides"/> are the <c>--set</c> values stored with it, applied as <c>run</c> applied them.
     /// </summary>
-    public static StudyFileResult ParseStored(string yaml, string? path, string studyName)
+    public static StudyFileResult ParseStored(string yaml, string? path, string studyName, IReadOnlyList<string>? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(studyName);
-        return Parse(yaml, new DiagnosticBag(path ?? $"<study {studyName}>"), path is not null && File.Exists(path) ? Path.GetFullPath(path) : null);
+        return Parse(yaml, new DiagnosticBag(path ?? $"<study {studyName}>"), path is not null && File.Exists(path) ? Path.GetFullPath(path) : null, overrides ?? []);
     }
 
     /// <summary>Reads the file at <paramref name="path"/>, throwing when it is invalid.</summary>
     /// <exception cref="StudyFileException">The file has errors; the exception lists them.</exception>
     public static StudyDefinition LoadOrThrow(string path) => Load(path).GetDefinitionOrThrow();
 
-    private static StudyFileResult Parse(string yaml, DiagnosticBag bag, string? sourcePath)
+    private static StudyFileResult Parse(string yaml, DiagnosticBag bag, string? sourcePath, IReadOnlyList<string> overrides)
     {
         if (yaml.Length > MaxBytes)
         {
@@ -127,9 +134,12 @@ public static class StudyFile
         var root = YamlReader.Read(yaml, bag);
         StudyDefinition? definition = null;
         if (root is not null)
+        {
+            StudyOverrides.Apply(root, overrides, bag);
             definition = StudyBinder.Bind(new NodeReader(bag), root);
-        if (definition is not null && sourcePath is not null)
-            definition = definition with { SourcePath = sourcePath };
+        }
+        if (definition is not null)
+            definition = definition with { SourcePath = sourcePath, Overrides = overrides.ToArray() };
         return new StudyFileResult(bag.HasErrors ? null : definition, bag.ToList());
     }
 

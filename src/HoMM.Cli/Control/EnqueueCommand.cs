@@ -63,7 +63,7 @@ public static class EnqueueCommand
         return await StoreCommand.RunWithStudyAsync(db, studyName, error, async (opened, study) =>
         {
             var stored = await opened.Store.GetStudyFileAsync(study.Id, cancellationToken);
-            var rules = StudyRules.ForStored(study.SearchSpace, study.Name, stored?.Text, stored?.Path, TrainerLocator.CountModel, out var note);
+            var rules = StudyRules.ForStored(study.SearchSpace, study.Name, stored?.Text, stored?.Path, stored?.Overrides, TrainerLocator.CountModel, out var note);
             if (note is not null)
                 await error.WriteLineAsync($"note: {note}");
             // Text as each parameter's distribution reads it; an unknown name is reported by the rules.

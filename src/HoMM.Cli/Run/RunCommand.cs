@@ -55,15 +55,20 @@ public static class RunCommand
         {
             Description = "with a PostgreSQL --db: only drive the study (ask, queue, stop); the cluster's `homm-search worker`s run the trials",
         };
+        var set = SetOption.Create();
         command.Arguments.Add(file);
         command.Options.Add(db);
+        command.Options.Add(set);
         command.Options.Add(fork);
         command.Options.Add(runs);
         command.Options.Add(noLocalWorker);
         // Synchronous on purpose: System.CommandLine's own Ctrl-C handling for async actions ends
         // the process after a short timeout, too soon for trainers to checkpoint.
         command.SetAction(parse => RunWithSignals(
-            new RunRequest(parse.GetValue(file)!, parse.GetValue(db), parse.GetValue(fork), parse.GetValue(runs), parse.GetValue(noLocalWorker)),
+            new RunRequest(parse.GetValue(file)!, parse.GetValue(db), parse.GetValue(fork), parse.GetValue(runs), parse.GetValue(noLocalWorker))
+            {
+                Overrides = parse.GetValue(set) ?? [],
+            },
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
     }
@@ -85,13 +90,17 @@ public static class RunCommand
     }
 
     /// <summary>What <c>run</c> was asked to do.</summary>
-    internal sealed record RunRequest(string StudyPath, string? Db, string? Fork, string? RunsDirectory, bool NoLocalWorker = false);
+    internal sealed record RunRequest(string StudyPath, string? Db, string? Fork, string? RunsDirectory, bool NoLocalWorker = false)
+    {
+        /// <summary>The <c>--set</c> values (<c>key.path=value</c>), applied to the study file before validation.</summary>
+        public IReadOnlyList<string> Overrides { get; init; } = [];
+    }
 
     internal static async Task<int> RunAsync(RunRequest request, TextWriter output, TextWriter error, TimeProvider time, CancellationToken stop)
     {
-        var loaded = StudyFile.Load(request.StudyPath);
+        var loaded = StudyFile.Load(request.StudyPath, request.Overrides);
         if (loaded.Definition is not { } definition)
-            return ValidateCommand.Run(request.StudyPath, output, error) == ValidateCommand.ExitValid ? ExitError : ExitInvalid;
+            return ValidateCommand.Run(request.StudyPath, output, error, request.Overrides) == ValidateCommand.ExitValid ? ExitError : ExitInvalid;
         foreach (var warning in loaded.Warnings)
             error.WriteLine(warning.ToString());
         var hommTrain = definition.Trainer is HommTrainerDefinition ? TrainerLocator.FindHommTrain() : null;

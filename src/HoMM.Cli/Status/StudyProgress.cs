@@ -14,8 +14,8 @@ internal sealed record StudyProgress(int Finished, int? MaxTrials, bool Paused)
         var paused = attrs.TryGetValue(SystemAttrs.ControlPaused, out var p) && p.ValueKind == JsonValueKind.True;
         int? max = null;
         // The budget is the study file's (run stores its text in the study); a study created by hand (or by an older run) has none.
-        if (attrs.TryGetValue(SystemAttrs.StudyFile, out var file) && file.ValueKind == JsonValueKind.String
-            && StudyFile.Parse(file.GetString()!).Definition is { } definition)
+        if (await store.GetStudyFileAsync(studyId, cancellationToken) is { } stored
+            && StudyFile.ParseStored(stored.Text, stored.Path, $"#{studyId}", stored.Overrides).Definition is { } definition)
             max = definition.Budget.MaxTrials;
         return new StudyProgress(finished, max, paused);
     }

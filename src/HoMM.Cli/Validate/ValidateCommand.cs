@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using HoMM.Cli.Common;
 using HoMM.StudyFiles;
 using HoMM.StudyFiles.Diagnostics;
 
@@ -18,21 +19,28 @@ public static class ValidateCommand
     {
         var command = new Command("validate", "Check a study file and summarise its search space (exit code 0: valid, 2: not)");
         var file = new Argument<string>("study") { Description = "the study file (YAML), e.g. studies/quickstart.yaml" };
+        var set = SetOption.Create();
         command.Arguments.Add(file);
+        command.Options.Add(set);
         command.SetAction(parse => Run(
             parse.GetValue(file)!,
             parse.InvocationConfiguration.Output,
-            parse.InvocationConfiguration.Error));
+            parse.InvocationConfiguration.Error,
+            parse.GetValue(set)));
         return command;
     }
 
     /// <summary>Validates <paramref name="path"/>; the summary goes to <paramref name="output"/>, diagnostics to <paramref name="error"/>.</summary>
-    public static int Run(string path, TextWriter output, TextWriter error)
+    /// <param name="path">The study file.</param>
+    /// <param name="output">Gets "ok" and the summary.</param>
+    /// <param name="error">Gets the diagnostics.</param>
+    /// <param name="overrides">The <c>--set</c> values (<c>key.path=value</c>), applied before validation.</param>
+    public static int Run(string path, TextWriter output, TextWriter error, IReadOnlyList<string>? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        var result = StudyFile.Load(path);
+        var result = StudyFile.Load(path, overrides);
         var lines = SourceLines(path);
         foreach (var d in result.Diagnostics)
             WriteDiagnostic(error, d, lines);
@@ -42,13 +50,17 @@ public static class ValidateCommand
             var errors = result.Errors.Count;
             var warnings = result.Warnings.Count;
             error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{path} is not valid: {errors} error{(errors == 1 ? "" : "s")}{(warnings > 0 ? $", {warnings} warning{(warnings == 1 ? "" : "s")}" : "")} (the format: docs/study-file.md)"));
+                $"{path}{With(overrides)} is not valid: {errors} error{(errors == 1 ? "" : "s")}{(warnings > 0 ? $", {warnings} warning{(warnings == 1 ? "" : "s")}" : "")} (the format: docs/study-file.md)"));
             return ExitInvalid;
         }
-        output.WriteLine($"ok: {path}");
+        output.WriteLine($"ok: {path}{With(overrides)}");
         DefinitionSummary.Write(output, study);
         return ExitValid;
     }
+
+    /// <summary>" with --set a=1 --set b=2": what was validated besides the file.</summary>
+    private static string With(IReadOnlyList<string>? overrides) =>
+        overrides is { Count: > 0 } ? " with " + string.Join(" ", overrides.Select(o => "--set " + o)) : "";
 
     private static void WriteDiagnostic(TextWriter writer, StudyFileDiagnostic d, string[]? lines)
     {

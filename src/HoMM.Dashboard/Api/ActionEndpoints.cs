@@ -78,7 +78,7 @@ public static class ActionEndpoints
                 detail: "the request has no parameters object");
         }
         var stored = await store.GetStudyFileAsync(study.Id, cancellationToken);
-        var rules = StudyRules.ForStored(study.SearchSpace, study.Name, stored?.Text, stored?.Path, options.CountModel, out _);
+        var rules = StudyRules.ForStored(study.SearchSpace, study.Name, stored?.Text, stored?.Path, stored?.Overrides, options.CountModel, out _);
         var check = rules.Check(request.Params.EnumerateObject().ToDictionary(p => p.Name, p => Value(p.Value), StringComparer.Ordinal));
         if (!check.IsValid)
         {

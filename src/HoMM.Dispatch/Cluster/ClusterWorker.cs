@@ -174,7 +174,7 @@ public sealed class ClusterWorker
             log.StudyUnusable(study.Name, "it was not created from a study file, so this worker cannot run its trials (start it with homm-search run)");
             return null;
         }
-        var result = StudyFile.ParseStored(stored.Text, stored.Path, study.Name);
+        var result = StudyFile.ParseStored(stored.Text, stored.Path, study.Name, stored.Overrides);
         if (result.Definition is not { } definition)
         {
             log.StudyUnusable(study.Name, $"its stored study file does not validate here: {string.Join("; ", result.Errors.Select(e => e.ToString()))}");

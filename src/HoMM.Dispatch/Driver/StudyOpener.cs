@@ -33,6 +33,9 @@ public static class StudyOpener
         {
             system[SystemAttrs.StudyFile] = JsonSerializer.SerializeToElement(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
             system[SystemAttrs.StudyFilePath] = JsonSerializer.SerializeToElement(Path.GetFullPath(path));
+            // The definition includes them: whoever parses the stored text again must apply them too.
+            if (definition.Overrides.Count > 0)
+                system[SystemAttrs.StudyOverrides] = JsonSerializer.SerializeToElement(definition.Overrides);
         }
         var identity = definition.Trainer is HommTrainerDefinition homm ? homm.Identity : null;
         if (identity is not null)

@@ -33,12 +33,12 @@ public static class StudyRules
 
     /// <summary>
     /// The rules of a stored study (enqueueing from the dashboard or the CLI): those of the study
-    /// file stored with it (<paramref name="storedText"/>, read from <paramref name="storedPath"/>),
-    /// or, when it has none or it no longer validates, its search space alone — then
+    /// file stored with it (<paramref name="storedText"/>, read from <paramref name="storedPath"/>,
+    /// with the <c>--set</c> values <paramref name="storedOverrides"/> it was created with), or, when it has none or it no longer validates, its search space alone — then
     /// <paramref name="note"/> says so, and the driver checks the rest when the trial starts.
     /// </summary>
     public static TrialRules ForStored(SearchSpaceDefinition searchSpace, string studyName, string? storedText, string? storedPath,
-        Func<HommTrainerSettings, ModelSize>? countModel, out string? note)
+        IReadOnlyList<string>? storedOverrides, Func<HommTrainerSettings, ModelSize>? countModel, out string? note)
     {
         ArgumentNullException.ThrowIfNull(searchSpace);
         ArgumentNullException.ThrowIfNull(studyName);
@@ -48,7 +48,7 @@ public static class StudyRules
             note = $"study '{studyName}' was created without a study file: only its search space is checked now; its driver checks the rest when the trial starts";
             return new TrialRules(searchSpace);
         }
-        var parsed = StudyFile.ParseStored(storedText, storedPath, studyName);
+        var parsed = StudyFile.ParseStored(storedText, storedPath, studyName, storedOverrides);
         if (parsed.Definition is not { } definition)
         {
             note = $"the study file stored with study '{studyName}' does not validate here ({parsed.Errors.Count} errors): only its search space is checked now; " +

@@ -10,7 +10,8 @@ public enum DiagnosticSeverity
 
 /// <summary>
 /// One problem in a study file: where it is (<see cref="File"/>, 1-based <see cref="Line"/> and
-/// <see cref="Column"/>; both 0 only when the file itself could not be read), which field
+/// <see cref="Column"/>; both 0 when the file itself could not be read, or when the problem lies in
+/// a <c>--set</c> override: <see cref="File"/> is then that override, e.g. <c>--set trainer.optim.steps=0</c>), which field
 /// (<see cref="Path"/>, e.g. <c>search_space.lr.low</c>), and what is wrong and what would be valid.
 /// </summary>
 public sealed record StudyFileDiagnostic(

@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace HoMM.StudyFiles.Yaml;
 
-/// <summary>A 1-based position in the study file.</summary>
-internal readonly record struct SourceMark(int Line, int Column)
+/// <summary>
+/// A 1-based position in the study file, or, when <see cref="Origin"/> is not 0, in the
+/// <see cref="Origin"/>-th <c>--set</c> override (1-based), whose text then locates the problem.
+/// </summary>
+internal readonly record struct SourceMark(int Line, int Column, int Origin = 0)
 {
     public SourceMark Offset(int columns) => this with { Column = Column + columns };
 

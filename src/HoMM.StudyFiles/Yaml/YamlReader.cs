@@ -16,14 +16,25 @@ internal sealed class YamlReader
     private const int MaxDepth = 64;
 
     private readonly DiagnosticBag _bag;
+    private readonly int _origin;
+    private readonly string _basePath;
     private readonly Dictionary<string, YNode> _anchors = new(StringComparer.Ordinal);
     private readonly Stack<Frame> _stack = new();
     private Mark _lastEnd = Mark.Empty;
 
-    private YamlReader(DiagnosticBag bag) => _bag = bag;
+    private YamlReader(DiagnosticBag bag, int origin, string basePath)
+    {
+        _bag = bag;
+        _origin = origin;
+        _basePath = basePath;
+    }
 
     /// <summary>The root node, or null after reporting why there is none usable.</summary>
-    public static YNode? Read(string text, DiagnosticBag bag) => new YamlReader(bag).ReadDocument(text);
+    /// <param name="text">The YAML text.</param>
+    /// <param name="bag">Where problems go.</param>
+    /// <param name="origin">0 for the study file; k for the value of the k-th <c>--set</c> override (<see cref="SourceMark.Origin"/>).</param>
+    /// <param name="basePath">The field path of the text's root: the override's key path.</param>
+    public static YNode? Read(string text, DiagnosticBag bag, int origin = 0, string basePath = "") => new YamlReader(bag, origin, basePath).ReadDocument(text);
 
     private sealed class Frame(YNode node, string path, string? anchor, bool flow)
     {
@@ -128,16 +139,19 @@ internal sealed class YamlReader
             _bag.Error(ToMark(_lastEnd), CurrentPath(), "YAML syntax error after this point" + UnclosedFlowHint());
             return null;
         }
+        // An override's empty value (--set key=) is YAML's null, as 'key:' in the file is.
+        if (_origin > 0)
+            return root ?? new YScalar(new SourceMark(1, 1, _origin), "", plain: true, singleLine: false, ScalarTag.None);
         if (documents == 0 || root is null || root is YScalar { Resolved.Kind: ScalarKind.Null })
         {
-            _bag.Error(new SourceMark(1, 1), "",
+            _bag.Error(new SourceMark(1, 1, _origin), "",
                 "the file is empty; a study needs at least name, objective, search_space, budget and trainer (see docs/study-file.md)");
             return null;
         }
         return root;
     }
 
-    private static SourceMark? FirstIndentationTab(string text)
+    private SourceMark? FirstIndentationTab(string text)
     {
         var lines = text.Split('\n');
         for (var i = 0; i < lines.Length; i++)
@@ -145,14 +159,14 @@ internal sealed class YamlReader
             var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
             var tab = lines[i].IndexOf('\t', StringComparison.Ordinal);
             if (tab >= 0 && tab < indent)
-                return new SourceMark(i + 1, tab + 1);
+                return new SourceMark(i + 1, tab + 1, _origin);
         }
         return null;
     }
 
-    private static SourceMark ToMark(Mark m) => new((int)Math.Min(m.Line, int.MaxValue), (int)Math.Min(m.Column, int.MaxValue));
+    private SourceMark ToMark(Mark m) => new((int)Math.Min(m.Line, int.MaxValue), (int)Math.Min(m.Column, int.MaxValue), _origin);
 
-    private string CurrentPath() => _stack.Count == 0 ? "" : _stack.Peek().ChildPath();
+    private string CurrentPath() => _stack.Count == 0 ? _basePath : _stack.Peek().ChildPath();
 
     private void Register(AnchorName anchor, YNode node)
     {
