@@ -7,8 +7,9 @@ init), same data (IDX .gz, (x/255 - 0.2860)/0.3530), same validation hold-out of
 (HoMM.ImageData's StratifiedHoldOut: per-class quotas, a SampleRandom permutation per class), same batch order (SplitMix64 permutation per
 epoch from (seed, epoch)), AdamW with decoupled weight decay, linear warm-up + cosine decay, grad
 clipping, evaluation on the validation set, the test set once at the end (final line only). Prints
-the same JSON lines as homm-train. Run by benchmarks/trainer/bench.py; Debian's python3-torch
-(libtorch 1.13) only.
+the same JSON lines as homm-train. Run by benchmarks/trainer/bench.py on Debian's python3-torch
+(libtorch 1.13), and by benchmarks/gpu on a GPU host's PyTorch (--device cuda; --precision bf16:
+autocast to bfloat16 around the forward passes, as homm-train's bf16).
 """
 import argparse, gzip, json, math, os, resource, struct, sys, time
 
@@ -165,15 +166,15 @@ def lr_at(step, peak, warmup, steps):
     return peak * 0.5 * (1 + math.cos(math.pi * progress))
 
 
-def evaluate(model, xs_all, ys_all, batch, prefix):
+def evaluate(model, xs_all, ys_all, batch, prefix, autocast):
     model.eval()
     n = xs_all.shape[0]
     loss, correct, correct5, eval_batch = 0.0, 0, 0, max(1, min(max(batch, 256), n))
-    with torch.no_grad():
+    with torch.no_grad(), autocast():
         for s in range(0, n, eval_batch):
             xs = normalise(xs_all[s:s + eval_batch]).unsqueeze(1)
             ys = ys_all[s:s + eval_batch]
-            out = model(xs)
+            out = model(xs).float()
             loss += F.cross_entropy(out, ys, reduction="sum").item()
             correct += (out.argmax(1) == ys).sum().item()
             correct5 += (out.topk(5, 1).indices == ys.unsqueeze(1)).sum().item()
@@ -197,19 +198,25 @@ def main():
     a.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     a.add_argument("--val-size", type=int, default=10000)
     a.add_argument("--split-seed", type=int, default=0)
+    a.add_argument("--device", default="cpu", help="cpu or cuda")
+    a.add_argument("--precision", default="fp32", choices=["fp32", "bf16"])
     o = a.parse_args()
 
+    device = torch.device(o.device)
     torch.set_num_threads(o.threads)
     all_x, all_y = load(o.data, "train")
     test_x, test_y = load(o.data, "t10k")
     train_idx, val_idx = hold_out(all_y.tolist(), 10, o.val_size, o.split_seed)
-    train_x, train_y = all_x[train_idx], all_y[train_idx]
-    val_x, val_y = all_x[val_idx], all_y[val_idx]
+    # On a GPU the whole (small) data set lives there, so a batch is gathered without a copy.
+    train_x, train_y = all_x[train_idx].to(device), all_y[train_idx].to(device)
+    val_x, val_y = all_x[val_idx].to(device), all_y[val_idx].to(device)
+    test_x, test_y = test_x.to(device), test_y.to(device)
     torch.manual_seed(o.seed)
-    model = HoMVision(o.dim, o.layers, o.patch, o.order, o.order_expand, o.ffw_expand)
+    model = HoMVision(o.dim, o.layers, o.patch, o.order, o.order_expand, o.ffw_expand).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=o.lr, weight_decay=o.wd)
-    emit({"info": {"params": sum(p.numel() for p in model.parameters()), "device": "cpu",
-                   "threads": torch.get_num_threads(), "torch": torch.__version__}})
+    autocast = lambda: torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=o.precision == "bf16")
+    emit({"info": {"params": sum(p.numel() for p in model.parameters()), "device": str(device),
+                   "threads": torch.get_num_threads(), "torch": torch.__version__, "precision": o.precision}})
 
     count = train_x.shape[0]
     batch = min(o.batch, count)
@@ -224,15 +231,16 @@ def main():
         if epoch != epoch_of_order:
             order, epoch_of_order = torch.tensor(permutation(count, o.seed, epoch)), epoch
         start = (step % per_epoch) * batch
-        idx = order[start:start + batch]
+        idx = order[start:start + batch].to(device)
         x = normalise(train_x[idx]).unsqueeze(1)
         y = train_y[idx]
         for group in optimizer.param_groups:
             group["lr"] = lr_at(step, o.lr, o.warmup, o.steps)
         optimizer.zero_grad(set_to_none=True)
-        logits = model(x)
-        loss = F.cross_entropy(logits, y)
-        value = loss.item()
+        with autocast():
+            logits = model(x).float()
+            loss = F.cross_entropy(logits, y)
+        value = loss.item()  # also waits for the GPU, so a step's time is the step's
         if not math.isfinite(value):
             emit({"error": f"the training loss is {value} at step {step + 1}", "reason": "diverged"})
             return 1
@@ -247,16 +255,18 @@ def main():
         times.append(time.perf_counter() - started)
         done = step + 1
         if not o.benchmark_steps and (done % o.eval_every == 0 or done == o.steps):
-            metrics = {"train/loss": loss_sum / window, "train/acc": correct / seen, **evaluate(model, val_x, val_y, o.batch, "val")}
+            metrics = {"train/loss": loss_sum / window, "train/acc": correct / seen, **evaluate(model, val_x, val_y, o.batch, "val", autocast)}
             emit({"step": done, "metrics": metrics})
             loss_sum, correct, seen, window = 0.0, 0, 0, 0
 
     timed = times[2:] if o.benchmark_steps else times
     ms = 1000 * sum(timed) / max(1, len(timed))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    emit({"info": {"peak_memory": peak, "ms_per_step": ms, "steps_per_s": 1000 / ms if ms else 0}})
+    extra = {"peak_gpu_memory": torch.cuda.max_memory_allocated(device)} if device.type == "cuda" else {}
+    emit({"info": {"peak_memory": peak, "ms_per_step": ms, "steps_per_s": 1000 / ms if ms else 0,
+                   "throughput": batch * 1000 / ms if ms else 0, **extra}})
     if not o.benchmark_steps:
-        emit({"final": {**metrics, **evaluate(model, test_x, test_y, o.batch, "test")}, "step": last})
+        emit({"final": {**metrics, **evaluate(model, test_x, test_y, o.batch, "test", autocast)}, "step": last})
     return 0
 
 
