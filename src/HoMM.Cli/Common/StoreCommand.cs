@@ -20,7 +20,7 @@ internal static class StoreCommand
         OpenedStore opened;
         try
         {
-            opened = await StoreOpener.OpenAsync(db, StoreAccess.ExistingOnly, cancellationToken: cancellationToken);
+            opened = await StoreOpener.OpenAsync(db, StoreAccess.ReadOnly, cancellationToken: cancellationToken);
         }
         catch (StoreOpenException e)
         {

@@ -18,7 +18,10 @@ public enum StoreKind
 /// report, dashboard) must not leave an empty <c>homm.db</c> behind when the user mistyped a path.</summary>
 public enum StoreAccess
 {
-    /// <summary>The database must already exist.</summary>
+    /// <summary>Only reads (status, trials, export, report): the database must exist with its schema; nothing is written (a read-only disk is fine).</summary>
+    ReadOnly,
+
+    /// <summary>The database must already exist with its schema, which is never created or migrated; data may be written (the dashboard's actions).</summary>
     ExistingOnly,
 
     /// <summary>A missing SQLite file (and its folder) is created.</summary>
@@ -115,7 +118,7 @@ public static class StoreOpener
     {
         if (Directory.Exists(path))
             throw new StoreOpenException($"--db {path} is a folder; give the database file, e.g. --db {Path.Combine(path, DefaultSqlitePath)}");
-        if (access == StoreAccess.ExistingOnly && !File.Exists(path))
+        if (access != StoreAccess.CreateIfMissing && !File.Exists(path))
         {
             throw new StoreOpenException(
                 $"no database at {path}: run a study first (homm-search run <study.yaml> --db {path}), " +
@@ -123,7 +126,13 @@ public static class StoreOpener
         }
         try
         {
-            return await SqliteTrialStore.OpenAsync(path, timeProvider: timeProvider, cancellationToken: cancellationToken);
+            // A reader opens the file read-only: a mistyped --db (an empty or text file) stays as it was.
+            var options = new SqliteStoreOptions { ReadOnly = access == StoreAccess.ReadOnly, CreateSchema = access == StoreAccess.CreateIfMissing };
+            return await SqliteTrialStore.OpenAsync(path, options, timeProvider, cancellationToken);
+        }
+        catch (StoreEmptyException e)
+        {
+            throw new StoreOpenException($"{e.Message}: run a study first (homm-search run <study.yaml> --db {path}), or check the path", e);
         }
         catch (StoreSchemaException e)
         {

@@ -57,6 +57,9 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
     /// (SQLite: the write lock already does; PostgreSQL: an advisory lock, since two servers'
     /// CREATE TABLEs would otherwise both run and one fail on the duplicate).
     /// </summary>
+    /// <summary>Whether this store was opened only to read (it never creates, migrates or writes).</summary>
+    private protected virtual bool IsReadOnly => false;
+
     private protected virtual Task LockSchemaAsync(StoreDbContext db, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
@@ -69,6 +72,13 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
     /// then an empty database is a <see cref="StoreEmptyException"/>), checks its version, applies upgrades.</summary>
     private protected async Task InitializeAsync(CancellationToken cancellationToken, bool createSchema = true)
     {
+        if (IsReadOnly)
+        {
+            // A reader takes no write lock and writes nothing: it checks the schema as it is.
+            await using var reader = contexts.CreateDbContext();
+            await SchemaMigrator.CheckReadableAsync(reader, await GetTableNamesAsync(reader, cancellationToken), DatabaseDescription, cancellationToken);
+            return;
+        }
         await using var db = contexts.CreateDbContext();
         await using var tx = await BeginWriteScopeAsync(db, cancellationToken);
         await LockSchemaAsync(db, cancellationToken);

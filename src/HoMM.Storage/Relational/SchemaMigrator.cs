@@ -33,6 +33,42 @@ internal static class SchemaMigrator
         bool createSchema,
         CancellationToken cancellationToken)
     {
+        if (await CheckAsync(db, existingTables, databaseDescription, createSchema, cancellationToken) is not { } version)
+        {
+            var script = CreateScripts.GetOrAdd(db.Database.ProviderName ?? "", _ => db.Database.GenerateCreateScript());
+            await ExecuteAsync(db, transaction, script, cancellationToken);
+            db.SchemaVersions.Add(new SchemaVersionEntity { Version = CurrentVersion, AppliedAt = now, AppliedBy = AppliedBy });
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+
+        for (var v = version; v < CurrentVersion; v++)
+        {
+            await Upgrades[v - 1](db, cancellationToken);
+            db.SchemaVersions.Add(new SchemaVersionEntity { Version = v + 1, AppliedAt = now, AppliedBy = AppliedBy });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// For a reader that must not write: the schema is there and at <see cref="CurrentVersion"/>,
+    /// else a <see cref="StoreEmptyException"/> or <see cref="StoreSchemaException"/> says why.
+    /// </summary>
+    public static async Task CheckReadableAsync(StoreDbContext db, IReadOnlySet<string> existingTables, string databaseDescription, CancellationToken cancellationToken)
+    {
+        var version = await CheckAsync(db, existingTables, databaseDescription, createSchema: false, cancellationToken);
+        if (version < CurrentVersion)
+        {
+            throw new StoreSchemaException(
+                $"{databaseDescription} has schema version {version} and this homm-search reads version {CurrentVersion}; " +
+                "a command that only reads never upgrades it: run a study against it once (homm-search run) to upgrade.");
+        }
+    }
+
+    /// <summary>The schema version found, or null when the database has none of our tables and <paramref name="createSchema"/> allows creating them.</summary>
+    private static async Task<int?> CheckAsync(
+        StoreDbContext db, IReadOnlySet<string> existingTables, string databaseDescription, bool createSchema, CancellationToken cancellationToken)
+    {
         var ours = db.Model.GetEntityTypes().Select(e => e.GetTableName()!).ToHashSet(StringComparer.Ordinal);
         var versionTable = db.Model.FindEntityType(typeof(SchemaVersionEntity))!.GetTableName()!;
 
@@ -41,11 +77,7 @@ internal static class SchemaMigrator
         {
             if (!createSchema)
                 throw new StoreEmptyException($"{databaseDescription} has no homm-search tables: no study was ever run against it");
-            var script = CreateScripts.GetOrAdd(db.Database.ProviderName ?? "", _ => db.Database.GenerateCreateScript());
-            await ExecuteAsync(db, transaction, script, cancellationToken);
-            db.SchemaVersions.Add(new SchemaVersionEntity { Version = CurrentVersion, AppliedAt = now, AppliedBy = AppliedBy });
-            await db.SaveChangesAsync(cancellationToken);
-            return;
+            return null;
         }
 
         if (!existingTables.Contains(versionTable))
@@ -64,13 +96,7 @@ internal static class SchemaMigrator
         }
         if (version < 1)
             throw new StoreSchemaException($"{databaseDescription} has an empty {versionTable} table; the database is damaged.");
-
-        for (var v = version; v < CurrentVersion; v++)
-        {
-            await Upgrades[v - 1](db, cancellationToken);
-            db.SchemaVersions.Add(new SchemaVersionEntity { Version = v + 1, AppliedAt = now, AppliedBy = AppliedBy });
-            await db.SaveChangesAsync(cancellationToken);
-        }
+        return version;
     }
 
     private static string AppliedBy => "homm-search " + typeof(SchemaMigrator).Assembly.GetName().Version;

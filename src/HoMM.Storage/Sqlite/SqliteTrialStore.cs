@@ -28,6 +28,7 @@ public sealed class SqliteTrialStore : RelationalTrialStore
     private readonly string connectionString;
     private readonly SemaphoreSlim writeGate;
     private readonly TimeSpan busyTimeout;
+    private bool readOnly;
 
     private SqliteTrialStore(string path, string connectionString, TimeSpan busyTimeout, DbContextOptions<StoreDbContext> options, TimeProvider timeProvider)
         : base(options, timeProvider)
@@ -59,25 +60,55 @@ public sealed class SqliteTrialStore : RelationalTrialStore
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BusyTimeout, TimeSpan.FromMilliseconds(1), nameof(options));
 
         var fullPath = System.IO.Path.GetFullPath(path);
-        if (System.IO.Path.GetDirectoryName(fullPath) is { Length: > 0 } dir)
+        if (!options.ReadOnly && System.IO.Path.GetDirectoryName(fullPath) is { Length: > 0 } dir)
             Directory.CreateDirectory(dir);
 
-        var connectionString = ConnectionString(fullPath, options);
         string[] pragmas =
         [
             string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}"),
             $"PRAGMA synchronous = {options.Synchronous.ToString().ToUpperInvariant()}",
         ];
+        if (!options.ReadOnly && !options.CreateSchema)
+        {
+            // Prove the schema is there without writing (switching to WAL would write an empty file's header).
+            using var check = await OpenAsync(fullPath, options with { ReadOnly = true }, timeProvider, cancellationToken);
+        }
+        var connectionString = ConnectionString(fullPath, options);
+        if (!options.ReadOnly)
+        {
+            await EnableWalAsync(fullPath, connectionString, pragmas, cancellationToken);
+            return await CreateAsync(fullPath, connectionString, pragmas, options, timeProvider, cancellationToken);
+        }
+        try
+        {
+            return await CreateAsync(fullPath, connectionString, pragmas, options, timeProvider, cancellationToken);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == CantOpen && File.Exists(fullPath))
+        {
+            // A WAL database on a read-only disk (an archived study): SQLite cannot create the
+            // shared-memory file a reader needs, so read it as immutable, which needs none.
+            SqliteConnection.ClearPool(new SqliteConnection(connectionString));
+            var immutable = new SqliteConnectionStringBuilder(connectionString) { DataSource = new Uri(fullPath).AbsoluteUri + "?immutable=1" }.ToString();
+            return await CreateAsync(fullPath, immutable, pragmas, options, timeProvider, cancellationToken);
+        }
+    }
+
+    private const int CantOpen = 14;
+
+    private static async Task<SqliteTrialStore> CreateAsync(
+        string fullPath, string connectionString, string[] pragmas, SqliteStoreOptions options, TimeProvider? timeProvider, CancellationToken cancellationToken)
+    {
         var dbOptions = new DbContextOptionsBuilder<StoreDbContext>()
             .UseSqlite(connectionString)
             .AddInterceptors(new SqlitePragmaInterceptor(pragmas))
             .Options;
-
-        await EnableWalAsync(fullPath, connectionString, pragmas, cancellationToken);
-        var store = new SqliteTrialStore(fullPath, connectionString, options.BusyTimeout, dbOptions, timeProvider ?? TimeProvider.System);
+        var store = new SqliteTrialStore(fullPath, connectionString, options.BusyTimeout, dbOptions, timeProvider ?? TimeProvider.System)
+        {
+            readOnly = options.ReadOnly,
+        };
         try
         {
-            await store.InitializeAsync(cancellationToken);
+            await store.InitializeAsync(cancellationToken, options.CreateSchema && !options.ReadOnly);
             return store;
         }
         catch
@@ -92,7 +123,12 @@ public sealed class SqliteTrialStore : RelationalTrialStore
         new SqliteConnectionStringBuilder
         {
             DataSource = System.IO.Path.GetFullPath(path),
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            Mode = options switch
+            {
+                { ReadOnly: true } => SqliteOpenMode.ReadOnly,
+                { CreateSchema: false } => SqliteOpenMode.ReadWrite,
+                _ => SqliteOpenMode.ReadWriteCreate,
+            },
             Pooling = true,
             // Microsoft.Data.Sqlite's own retry on SQLITE_BUSY, behind SQLite's busy_timeout.
             DefaultTimeout = (int)Math.Ceiling((options ?? new SqliteStoreOptions()).BusyTimeout.TotalSeconds),
@@ -119,6 +155,8 @@ public sealed class SqliteTrialStore : RelationalTrialStore
                 "WAL does not work on network file systems: put the database on a local disk, or use PostgreSQL.");
         }
     }
+
+    private protected override bool IsReadOnly => readOnly;
 
     private protected override async ValueTask<IDisposable?> EnterWriteGateAsync(CancellationToken cancellationToken)
     {
