@@ -14,13 +14,17 @@ internal static class StoreCommand
     /// <summary>Unknown study, bad option value, or the output could not be written.</summary>
     public const int ExitFailure = 1;
 
-    /// <summary>Opens <paramref name="db"/> read-only (a missing file is an error) and runs <paramref name="body"/> on it.</summary>
-    public static async Task<int> RunAsync(string? db, TextWriter error, Func<OpenedStore, Task<int>> body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens <paramref name="db"/> (a missing file is an error; read-only unless <paramref name="access"/>
+    /// is <see cref="StoreAccess.ExistingOnly"/>, for stop and enqueue, which write) and runs <paramref name="body"/> on it.
+    /// </summary>
+    public static async Task<int> RunAsync(
+        string? db, TextWriter error, Func<OpenedStore, Task<int>> body, CancellationToken cancellationToken, StoreAccess access = StoreAccess.ReadOnly)
     {
         OpenedStore opened;
         try
         {
-            opened = await StoreOpener.OpenAsync(db, StoreAccess.ReadOnly, cancellationToken: cancellationToken);
+            opened = await StoreOpener.OpenAsync(db, access, cancellationToken: cancellationToken);
         }
         catch (StoreOpenException e)
         {
@@ -33,14 +37,15 @@ internal static class StoreCommand
 
     /// <summary>As <see cref="RunAsync"/>, for the study named <paramref name="studyName"/>; an unknown name lists the known ones.</summary>
     public static Task<int> RunWithStudyAsync(
-        string? db, string studyName, TextWriter error, Func<OpenedStore, StudyRecord, Task<int>> body, CancellationToken cancellationToken) =>
+        string? db, string studyName, TextWriter error, Func<OpenedStore, StudyRecord, Task<int>> body, CancellationToken cancellationToken,
+        StoreAccess access = StoreAccess.ReadOnly) =>
         RunAsync(db, error, async opened =>
         {
             if (await opened.Store.GetStudyAsync(studyName, cancellationToken) is { } study)
                 return await body(opened, study);
             await error.WriteLineAsync($"error: {await UnknownStudyMessageAsync(opened, studyName, cancellationToken)}");
             return ExitFailure;
-        }, cancellationToken);
+        }, cancellationToken, access);
 
     /// <summary>"no study 'x' in &lt;db&gt;; its studies: a, b" (or that it has none).</summary>
     public static async Task<string> UnknownStudyMessageAsync(OpenedStore opened, string studyName, CancellationToken cancellationToken)

@@ -85,6 +85,6 @@ public static class EnqueueCommand
                 (check.IsComplete ? "" : " (the other parameters are sampled when it starts)") +
                 "; it runs before the sampler proposes new trials");
             return StoreCommand.ExitSuccess;
-        }, cancellationToken);
+        }, cancellationToken, StoreAccess.ExistingOnly);
     }
 }

@@ -54,6 +54,6 @@ public static class StopCommand
                     await error.WriteLineAsync($"error: trial {number} is already {Display.State(now?.State ?? trial.State)}: there is nothing to stop");
                     return StoreCommand.ExitFailure;
             }
-        }, cancellationToken);
+        }, cancellationToken, StoreAccess.ExistingOnly);
     }
 }
