@@ -44,6 +44,7 @@ public class StudyFileTests
     [Theory]
     [InlineData("name: test-study", "name: ''", "name", "not a valid study name")]
     [InlineData("name: test-study", "name: my study", "name", "not a valid study name")]
+    [InlineData("name: test-study", "name: \"fmnist\\n\"", "name", "not a valid study name")]
     [InlineData("name: test-study", "name: 42", "name", "put it in quotes")]
     [InlineData("name: test-study", "name: [a]", "name", "found a list")]
     [InlineData("objective:", "objective: {metric: val acc, direction: maximize}", "objective.metric", "not a valid metric name")]

@@ -98,6 +98,12 @@ public static class RunCommand
 
     internal static async Task<int> RunAsync(RunRequest request, TextWriter output, TextWriter error, TimeProvider time, CancellationToken stop)
     {
+        // --fork names a new study: the study file's name rule, before anything is read or written.
+        if (request.Fork is { } fork && StudyNames.Problem(fork) is { } badFork)
+        {
+            error.WriteLine($"homm-search run: --fork: {badFork}");
+            return ExitInvalid;
+        }
         var loaded = StudyFile.Load(request.StudyPath, request.Overrides);
         if (loaded.Definition is not { } definition)
             return ValidateCommand.Run(request.StudyPath, output, error, request.Overrides) == ValidateCommand.ExitValid ? ExitError : ExitInvalid;

@@ -28,6 +28,8 @@ public static class StudyOpener
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(definition);
         var name = forkName ?? definition.Name;
+        if (StudyNames.Problem(name) is { } problem)
+            throw new ArgumentException(problem, nameof(forkName));
         var system = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         if (definition.SourcePath is { } path && File.Exists(path))
         {

@@ -97,10 +97,9 @@ internal static partial class StudyBinder
     private static string? Name(NodeReader r, YNode node)
     {
         var name = r.String(node, "name", "the study's name (letters, digits, '.', '_', '-')");
-        if (name is null || StudyName().IsMatch(name))
+        if (name is null || StudyNames.Problem(name) is not { } problem)
             return name;
-        r.Error(node, "name", $"'{ScalarValue.Abbreviate(NodeReader.Printable(name))}' is not a valid study name; use ASCII letters, digits, '.', '_' and '-' " +
-                              "(starting with a letter or digit, at most 100 characters), e.g. fmnist-overnight");
+        r.Error(node, "name", problem);
         return null;
     }
 
@@ -380,9 +379,6 @@ internal static partial class StudyBinder
         }
         return ok ? result : null;
     }
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
-    private static partial Regex StudyName();
 
     [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_./-]{0,199}$")]
     private static partial Regex MetricName();
