@@ -17,6 +17,16 @@
 
 #ifdef HOMM_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
+
+// The allocator's statistics types (StatType, DeviceStats) lived in c10::cuda::CUDACachingAllocator
+// and moved to the device-generic c10::CachingDeviceAllocator in libtorch 2.x (2.6 has them only
+// there). Both namespaces are nominated here, the new one declared empty for older libtorch, so
+// ht_stats::StatType names whichever exists (found by scripts/check-libtorch2 --cuda).
+namespace c10::CachingDeviceAllocator {}
+namespace ht_stats {
+using namespace c10::cuda::CUDACachingAllocator;
+using namespace c10::CachingDeviceAllocator;
+}  // namespace ht_stats
 #endif
 
 using ht::own;
@@ -155,7 +165,7 @@ HT_API int ht_cuda_memory_stats(int device, int reset, int64_t* allocated, int64
   return status_call([&] {
 #ifdef HOMM_WITH_CUDA
     auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device);
-    auto aggregate = static_cast<size_t>(c10::cuda::CUDACachingAllocator::StatType::AGGREGATE);
+    auto aggregate = static_cast<size_t>(ht_stats::StatType::AGGREGATE);
     *allocated = stats.allocated_bytes[aggregate].current;
     *peak = stats.allocated_bytes[aggregate].peak;
     if (reset) c10::cuda::CUDACachingAllocator::resetPeakStats(device);
