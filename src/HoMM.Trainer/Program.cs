@@ -12,6 +12,8 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args is ["--doctor"])
+            return Doctor.DoctorReport.Write(Console.Out);
         var protocol = new ProtocolWriter(Console.Out);
         TrainerArguments? arguments;
         try

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using HoMM.Cli.Run;
 using Spectre.Console;
 
 namespace HoMM.Cli.Doctor;
@@ -8,10 +9,10 @@ public static class DoctorCommand
 {
     public static Command Create()
     {
-        var command = new Command("doctor", "Check this machine: BLAS, libtorch, Fashion-MNIST, browser");
+        var command = new Command("doctor", "Check this machine: BLAS, libtorch, the libtorch homm-train loads (CUDA or not), GPUs, Fashion-MNIST, browser");
         command.SetAction(_ =>
         {
-            var checks = new EnvironmentProbe(EnvironmentProbe.Paths.Debian).Run();
+            var checks = new EnvironmentProbe(EnvironmentProbe.Paths.Debian with { HommTrain = TrainerLocator.FindHommTrain() }).Run();
             var table = new Table().AddColumns("check", "status", "detail");
             foreach (var c in checks)
             {

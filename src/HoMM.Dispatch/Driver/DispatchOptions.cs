@@ -34,7 +34,7 @@ public sealed record DispatchOptions
     /// <summary>CPU cores to share between CPU slots.</summary>
     public int ProcessorCount { get; init; } = Environment.ProcessorCount;
 
-    /// <summary>Lists GPU ids for <c>gpus: auto</c>; null: nvidia-smi -L.</summary>
+    /// <summary>Lists GPU ids for <c>gpus: auto</c>; null: nvidia-smi (<see cref="Slots.GpuInventory"/>).</summary>
     public Func<IReadOnlyList<int>>? DetectGpus { get; init; }
 
     /// <summary>How often the driver and the running attempts look for dashboard actions (pause, stop a trial).</summary>

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using HoMM.Dispatch.Processes;
 using HoMM.StudyFiles;
 
@@ -8,10 +6,10 @@ namespace HoMM.Dispatch.Slots;
 
 /// <summary>
 /// Turns a study's <c>resources</c> into the slots of this machine: one per GPU (the ids given, or
-/// every GPU <c>nvidia-smi -L</c> lists), or N CPU slots. Each slot gets an equal share of the
+/// every GPU <c>nvidia-smi</c> lists), or N CPU slots. Each slot gets an equal share of the
 /// CPU cores as its thread count (at least 1), so parallel trainers do not oversubscribe the CPU.
 /// </summary>
-public static partial class SlotPlanner
+public static class SlotPlanner
 {
     /// <param name="resources">The study's resources section.</param>
     /// <param name="processorCount">CPU cores to share (Environment.ProcessorCount).</param>
@@ -25,7 +23,7 @@ public static partial class SlotPlanner
         {
             var ids = resources.DetectGpus ? (detectGpus ?? DetectGpus)() : resources.GpuIds;
             if (ids.Count == 0)
-                throw new SlotPlanException("resources.gpus is auto, but nvidia-smi -L lists no GPU on this machine; list GPU ids, or use resources.cpu_slots");
+                throw new SlotPlanException("resources.gpus is auto, but nvidia-smi lists no GPU on this machine; list GPU ids, or use resources.cpu_slots");
             var threads = Math.Max(1, processorCount / ids.Count);
             return ids.Select(id => TrainerSlot.Gpu(string.Create(CultureInfo.InvariantCulture, $"gpu{id}"),
                 id.ToString(CultureInfo.InvariantCulture), threads)).ToList();
@@ -35,38 +33,8 @@ public static partial class SlotPlanner
         return Enumerable.Range(0, slots).Select(i => TrainerSlot.Cpu(string.Create(CultureInfo.InvariantCulture, $"cpu{i}"), share)).ToList();
     }
 
-    /// <summary>The GPU indices <c>nvidia-smi -L</c> lists ("GPU 0: NVIDIA H100 ..."); empty without nvidia-smi.</summary>
-    public static IReadOnlyList<int> DetectGpus()
-    {
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo("nvidia-smi", "-L")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            });
-            if (process is null)
-                return [];
-            var output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return process.ExitCode == 0 ? ParseGpuList(output) : [];
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return []; // no nvidia-smi: no NVIDIA driver on this machine
-        }
-    }
-
-    /// <summary>The indices of the "GPU n: ..." lines of <c>nvidia-smi -L</c> output (MIG lines are not separate slots).</summary>
-    public static IReadOnlyList<int> ParseGpuList(string output)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        return GpuLine().Matches(output).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
-    }
-
-    [GeneratedRegex(@"^GPU (\d+):", RegexOptions.Multiline)]
-    private static partial Regex GpuLine();
+    /// <summary>The indices of the GPUs <see cref="GpuInventory"/> finds; empty without nvidia-smi.</summary>
+    public static IReadOnlyList<int> DetectGpus() => GpuInventory.Query()?.Select(g => g.Index).ToList() ?? [];
 }
 
 /// <summary>The resources cannot be turned into slots on this machine.</summary>

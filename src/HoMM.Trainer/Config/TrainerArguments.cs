@@ -33,6 +33,8 @@ public sealed record TrainerArguments(HommTrainerSettings Settings, string Trial
           --data <dir>        the data folder (same as --path)
           --benchmark-steps N time N training steps from the start (no evaluation, no checkpoint)
                               and report ms_per_step (steps after the first 2) and peak_memory
+          --doctor            print the libtorch this trainer loads (version, CUDA build, CUDA
+                              devices) as one JSON line and exit (homm-search doctor reads it)
 
         settings (flags accept - or _; in parentheses the value without a config; threads auto:
         env OMP_NUM_THREADS, else all cores):

@@ -115,7 +115,7 @@ public class RunCommandTests
         var lack = RunCommand.CannotRunHere(definition, new RunCommand.RunRequest(path, folder.Db, null, null), StoreKind.Sqlite, hommTrain: null, detectGpus: () => []);
 
         Assert.NotNull(lack);
-        Assert.Contains("nvidia-smi -L lists no GPU", lack, StringComparison.Ordinal);
+        Assert.Contains("nvidia-smi lists no GPU", lack, StringComparison.Ordinal);
         Assert.Null(RunCommand.CannotRunHere(definition, new RunCommand.RunRequest(path, folder.Db, null, null), StoreKind.Sqlite, hommTrain: null, detectGpus: () => [0]));
     }
 }

@@ -49,18 +49,6 @@ public class SlotPlannerTests
 
         Assert.Contains("cpu_slots", e.Message, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void ParseGpuList_NvidiaSmiOutput_ReadsTheGpuIndices()
-    {
-        const string output = """
-            GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-5a1c6f0e-1111-2222-3333-444455556666)
-            GPU 1: NVIDIA H100 80GB HBM3 (UUID: GPU-7b2d7a1f-1111-2222-3333-444455556666)
-              MIG 3g.40gb     Device  0: (UUID: MIG-0c1d2e3f-1111-2222-3333-444455556666)
-            """;
-
-        Assert.Equal([0, 1], SlotPlanner.ParseGpuList(output));
-    }
 }
 
 public class SlotPoolTests
