@@ -176,7 +176,12 @@ def stage_build(r, o):
     output = ""
     ok = True
     for cmd in (["cmake", "-S", NATIVE, "-B", BUILD] + args, ["cmake", "--build", BUILD, "--parallel", str(os.cpu_count() or 2)]):
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=max(30, o.clock.left() - 30))
+        try:
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=max(30, o.clock.left() - 30))
+        except (OSError, subprocess.TimeoutExpired) as e:
+            output += f"\n{' '.join(cmd)}: {e}"
+            ok = False
+            break
         output += p.stdout + p.stderr
         if p.returncode != 0:
             ok = False
@@ -232,13 +237,16 @@ def stage_synthetic(r, o):
     classes, per_class, val = o.sizes.synthetic
     shutil.rmtree(SYNTHETIC, ignore_errors=True)
     started = time.perf_counter()
-    p = subprocess.run([sys.executable, os.path.join(HERE, "synthetic_folder.py"), SYNTHETIC, "--classes", str(classes),
-                        "--per-class", str(per_class), "--val-per-class", str(val),
-                        "--turbojpeg", os.path.join(APP, "libturbojpeg.so.0")],
-                       capture_output=True, text=True, timeout=max(30, o.clock.left()))
-    r["synthetic"] = {"ok": p.returncode == 0, "seconds": round(time.perf_counter() - started, 1),
-                      "classes": classes, "train_per_class": per_class, "test_per_class": val,
-                      "message": (p.stdout + p.stderr).strip()[-2000:]}
+    try:
+        p = subprocess.run([sys.executable, os.path.join(HERE, "synthetic_folder.py"), SYNTHETIC, "--classes", str(classes),
+                            "--per-class", str(per_class), "--val-per-class", str(val),
+                            "--turbojpeg", os.path.join(APP, "libturbojpeg.so.0")],
+                           capture_output=True, text=True, timeout=max(30, o.clock.left()))
+        ok, message = p.returncode == 0, (p.stdout + p.stderr).strip()[-2000:]
+    except subprocess.TimeoutExpired:
+        ok, message = False, "synthetic folder: out of time"
+    r["synthetic"] = {"ok": ok, "seconds": round(time.perf_counter() - started, 1),
+                      "classes": classes, "train_per_class": per_class, "test_per_class": val, "message": message}
     log(r["synthetic"]["message"].splitlines()[-1] if r["synthetic"]["message"] else "synthetic folder: no output")
 
 
