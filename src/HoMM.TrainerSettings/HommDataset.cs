@@ -23,7 +23,7 @@ public sealed record HommDataset(string Name, string Meaning, bool Honoured, str
         new(FashionMnistName, "Fashion-MNIST IDX files (28×28 grey, 10 classes)", Honoured: true, FashionMnistPath, ImageSize: 28, Channels: 1, Classes: 10);
 
     public static HommDataset ImageFolder { get; } =
-        new(ImageFolderName, "an image folder (one sub-folder per class, train/ and val/)", Honoured: false, DefaultPath: null, ImageSize: null, Channels: 3, Classes: null);
+        new(ImageFolderName, "an image folder (one sub-folder per class, train/ and val/)", Honoured: true, DefaultPath: null, ImageSize: null, Channels: 3, Classes: null);
 
     /// <summary>Every data set, in the order docs and messages list them.</summary>
     public static IReadOnlyList<HommDataset> All { get; } = [FashionMnist, ImageFolder];

@@ -22,6 +22,8 @@ public static class HommSettings
     /// <summary>The sections of <c>trainer</c>; settings with an empty section sit at its top.</summary>
     public static IReadOnlyList<string> Sections { get; } = ["model", "optim", "data"];
 
+    private static readonly string[] ImageFolderOnly = [HommDataset.ImageFolderName];
+
     public static IReadOnlyList<SettingSpec> All { get; } =
     [
         new("dim", "model", SettingType.Int, "width of the token embeddings", Min: 1, Max: 65536, HandDefault: 64L),
@@ -41,7 +43,19 @@ public static class HommSettings
         new("dataset", "data", SettingType.Choice, "the data set", Choices: [.. HommDataset.All.Select(d => d.Name)], Searchable: false, HandDefault: HommDataset.FashionMnistName),
         new("path", "data", SettingType.Text, "the folder of the data", Searchable: false, Identity: false, FromDataset: true),
         new("image_size", "data", SettingType.Int, "side of the (square) input images in pixels", Min: 1, Max: 4096, Searchable: false, FromDataset: true),
+        new("val_size", "data", SettingType.Float, "training images held out for validation (val/*): a count (≥ 1), or a fraction (< 1); auto: 10,000, at most a fifth", Min: 0, MinExclusive: true, Max: 1e9, Searchable: false, Optional: true),
+        new("workers", "data", SettingType.Int, "image decoding threads (default: the trial's CPU threads − 1, at least 1)", Min: 1, Max: 1024, Searchable: false, Identity: false, Optional: true, Datasets: ImageFolderOnly),
+        new("horizontal_flip", "data", SettingType.Bool, "mirror training images left–right with probability 0.5", true, Datasets: ImageFolderOnly),
+        new("random_resized_crop", "data", SettingType.Bool, "random resized crop (area 8–100 %) instead of resize + center crop in training", false, Datasets: ImageFolderOnly),
+        new("randaugment_p", "data", SettingType.Float, "probability that RandAugment (2 operations) runs on a training image (0: off; upstream 0.1)", 0.0, Min: 0, Max: 1, Datasets: ImageFolderOnly),
+        new("randaugment_magnitude", "data", SettingType.Int, "RandAugment's magnitude on the 0–30 scale", 6L, Min: 0, Max: 30, Datasets: ImageFolderOnly),
+        new("mix_prob", "data", SettingType.Float, "probability that a training batch gets CutMix/MixUp with soft targets (0: off; upstream 1)", 0.0, Min: 0, Max: 1, Datasets: ImageFolderOnly),
+        new("mixup_prob", "data", SettingType.Float, "in a mixed batch, the chance a group of 8 gets MixUp rather than CutMix", 0.5, Min: 0, Max: 1, Datasets: ImageFolderOnly),
+        new("alpha_mixup", "data", SettingType.Float, "MixUp's Beta(α, α) parameter", 0.1, Min: 0, MinExclusive: true, Max: 100, Datasets: ImageFolderOnly),
+        new("alpha_cutmix", "data", SettingType.Float, "CutMix's Beta(α, α) parameter", 1.0, Min: 0, MinExclusive: true, Max: 100, Datasets: ImageFolderOnly),
         new("eval_every", "", SettingType.Int, "evaluate (and checkpoint) every this many steps", 500L, Min: 1, Max: 1e9, Searchable: false, Identity: false),
+        new("eval_batch", "", SettingType.Int, "images per evaluation batch (default: the larger of optim.batch and 256)", Min: 1, Max: 1 << 20, Searchable: false, Identity: false, Optional: true),
+        new("precision", "", SettingType.Choice, "arithmetic of the forward passes: fp32, or bf16 autocast (weights, gradients and loss stay fp32)", "fp32", Choices: ["fp32", "bf16"], Searchable: false),
         new("seed", "", SettingType.Int, "seed of initialisation and data order", 0L, Min: 0, Max: 1L << 53),
         new("threads", "", SettingType.Int, "CPU threads per trial (default: the slot's share of the cores)", Min: 1, Max: 1024, Searchable: false, Identity: false, Optional: true),
         new("device", "", SettingType.Choice, "where to train", "auto", Choices: ["auto", "cpu", "cuda"], Searchable: false, Identity: false),
@@ -113,6 +127,14 @@ public static class HommSettings
         long? Int(string name) => values.GetValueOrDefault(name) is long l && Find(name)!.Problem(l) is null ? l : null;
         if (values.GetValueOrDefault("dataset") is string datasetName && HommDataset.Find(datasetName) is { } dataset)
         {
+            foreach (var (name, value) in values)
+            {
+                if (Find(name) is { } spec && !spec.AppliesTo(dataset.Name) && value is not null && !Equals(spec.Normalize(value), spec.Normalize(spec.Default)))
+                {
+                    problems.Add(new(name, $"applies to {string.Join(" and ", spec.Datasets!)} only, not to {dataset.Name} (data.dataset); leave {spec.Key} out"));
+                }
+            }
+
             if (!dataset.Honoured)
             {
                 problems.Add(new("dataset", $"{dataset.Name} is not supported by homm-train yet; use " +
@@ -128,6 +150,8 @@ public static class HommSettings
             else if (side % patch != 0)
                 problems.Add(new("patch", string.Create(CultureInfo.InvariantCulture, $"patch ({patch}) does not divide the image size ({side}); the last {side % patch} pixel rows and columns are not seen"), IsWarning: true));
         }
+        if (values.GetValueOrDefault("val_size") is double valSize && Find("val_size")!.Problem(valSize) is null && valSize >= 1 && valSize != Math.Floor(valSize))
+            problems.Add(new("val_size", string.Create(CultureInfo.InvariantCulture, $"a count of images must be whole (got {valSize}); a fraction of the training images is below 1, e.g. 0.01")));
         if (Int("warmup") is { } warmup && Int("steps") is { } steps && warmup >= steps)
             problems.Add(new("warmup", string.Create(CultureInfo.InvariantCulture, $"warmup ({warmup}) must be shorter than steps ({steps})")));
         if (Int("eval_every") is { } every && Int("steps") is { } total && every > total)
@@ -177,6 +201,7 @@ public static class HommSettings
     private static string Show(object? value) => value switch
     {
         null => "(none)",
+        bool b => b ? "true" : "false",
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString()!,
@@ -188,6 +213,8 @@ public static class HommSettings
         JsonValueKind.Number when spec.Type == SettingType.Int && e.TryGetInt64(out var l) => l,
         JsonValueKind.Number => spec.Normalize(e.GetDouble()),
         JsonValueKind.String => e.GetString(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
         _ => e.GetRawText(),
     };
 
@@ -206,11 +233,13 @@ public static class HommSettings
                     // homm-train refuses a data set it cannot read yet, so its flag does not offer it.
                     SettingType.Choice => " " + string.Join("|", spec.Choices!.Where(c => HommDataset.Find(c) is null or { Honoured: true })),
                     SettingType.Text => " <dir>",
+                    SettingType.Bool => " true|false",
                     SettingType.Int => " N",
                     _ => " X",
                 });
                 var value = hand.GetValueOrDefault(spec.Name) is { } v ? Show(v) : "auto";
                 text.Append("    ").Append(flag.PadRight(36)).Append(spec.Meaning).Append(" (").Append(value).Append(')')
+                    .Append(spec.Datasets is { } only ? $" [{string.Join(", ", only)} only]" : "")
                     .Append(spec.Honoured ? "" : " [not supported yet]").AppendLine();
             }
         }
@@ -237,7 +266,7 @@ public static class HommSettings
                 ? string.Join(", ", spec.Choices!.Select(c => HommDataset.Find(c) is { Honoured: false } ? $"`{c}` (not supported yet)" : $"`{c}`"))
                 : spec.Describe();
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| `{spec.Name}` | {(spec.Section.Length == 0 ? "trainer" : spec.Section)} | {valid}: {spec.Meaning} | {defaultText} | {(spec.Searchable ? "yes" : "no")} | {(spec.Identity ? "yes" : "no")} |");
+                $"| `{spec.Name}` | {(spec.Section.Length == 0 ? "trainer" : spec.Section)} | {valid}: {spec.Meaning}{(spec.Datasets is { } only ? $" ({string.Join(", ", only)} only)" : "")} | {defaultText} | {(spec.Searchable ? "yes" : "no")} | {(spec.Identity ? "yes" : "no")} |");
         }
         return text.ToString();
     }

@@ -54,6 +54,7 @@ public static class HommTrainerSettingsJson
                 null => null,
                 long l => JsonValue.Create(l),
                 double d => JsonValue.Create(d),
+                bool b => JsonValue.Create(b),
                 var other => JsonValue.Create((string)other),
             };
         }
@@ -78,7 +79,7 @@ public static class HommTrainerSettingsJson
         }
     }
 
-    /// <summary>Every setting's value by name: long (Int), double (Float), string (Choice, Text) or null.</summary>
+    /// <summary>Every setting's value by name: long (Int), double (Float), string (Choice, Text), bool (Bool) or null.</summary>
     public static Dictionary<string, object?> ToValues(HommTrainerSettings settings)
     {
         var json = ToJson(settings);
@@ -91,6 +92,8 @@ public static class HommTrainerSettingsJson
             {
                 JsonValueKind.Null => null,
                 JsonValueKind.String => e.GetString(),
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
                 _ when spec.Type == SettingType.Int => e.GetInt64(),
                 _ => e.GetDouble(),
             };

@@ -16,12 +16,15 @@ public enum SettingType
 
     /// <summary>Free text (a path).</summary>
     Text,
+
+    /// <summary>true or false (held as <see cref="bool"/>).</summary>
+    Bool,
 }
 
 /// <summary>
 /// One setting of the built-in trainer, as the study file, homm-train's flags, trial.json and the
-/// docs know it. Values are held as <see cref="long"/> (Int), <see cref="double"/> (Float) or
-/// <see cref="string"/> (Choice, Text).
+/// docs know it. Values are held as <see cref="long"/> (Int), <see cref="double"/> (Float),
+/// <see cref="string"/> (Choice, Text) or <see cref="bool"/> (Bool).
 /// </summary>
 /// <param name="Name">The setting's name, unique across sections: a search-space parameter and a flag (<c>--order-expand</c> or <c>--order_expand</c>) name it.</param>
 /// <param name="Section"><c>model</c>, <c>optim</c>, <c>data</c>, or empty for the top of <c>trainer</c>.</param>
@@ -41,6 +44,8 @@ public enum SettingType
 /// (a small model that trains in seconds); null: <paramref name="Default"/>.</param>
 /// <param name="Optional">null is a valid value (threads: the slot's share of the cores).</param>
 /// <param name="FromDataset">The default comes from the data set (<see cref="HommDataset"/>): path, image_size.</param>
+/// <param name="Datasets">The data sets it applies to (by <see cref="HommDataset.Name"/>); null: every one. With another
+/// data set a value other than the default is refused (augmentations of image folders mean nothing for the IDX files).</param>
 public sealed record SettingSpec(
     string Name,
     string Section,
@@ -57,8 +62,12 @@ public sealed record SettingSpec(
     bool Honoured = true,
     object? HandDefault = null,
     bool Optional = false,
-    bool FromDataset = false)
+    bool FromDataset = false,
+    IReadOnlyList<string>? Datasets = null)
 {
+    /// <summary>Whether it means something for the data set <paramref name="dataset"/> (see <see cref="Datasets"/>).</summary>
+    public bool AppliesTo(string dataset) => Datasets is null || Datasets.Contains(dataset);
+
     /// <summary>Where it lives in a study file: <c>trainer.model.dim</c>, <c>trainer.seed</c>.</summary>
     public string Path => Section.Length == 0 ? $"trainer.{Name}" : $"trainer.{Section}.{Name}";
 
@@ -80,6 +89,7 @@ public sealed record SettingSpec(
         SettingType.Int => $"an integer {Bounds()}".TrimEnd(),
         SettingType.Float => $"a number {Bounds()}".TrimEnd(),
         SettingType.Choice => $"one of {string.Join(", ", Choices!)}",
+        SettingType.Bool => "true or false",
         _ => "text",
     };
 
@@ -120,6 +130,8 @@ public sealed record SettingSpec(
                 return $"must be {Describe()} (got '{s}'{(suggestion is null ? "" : $"; did you mean '{suggestion}'?")})";
             case SettingType.Text when value is string t:
                 return t.Length == 0 ? $"is empty; give {Meaning}" : null;
+            case SettingType.Bool when value is bool:
+                return null;
             default:
                 return $"must be {Describe()} (got {value})";
         }
@@ -140,6 +152,9 @@ public sealed record SettingSpec(
             SettingType.Float => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
                 ? d
                 : throw new FormatException($"{Flag} takes a number, not '{text}'"),
+            SettingType.Bool => bool.TryParse(text, out var b)
+                ? b
+                : throw new FormatException($"{Flag} takes true or false, not '{text}'"),
             _ => text,
         };
     }
@@ -151,6 +166,7 @@ public sealed record SettingSpec(
         {
             SettingType.Int => Convert.ToInt64(value, CultureInfo.InvariantCulture),
             SettingType.Float => Convert.ToDouble(value, CultureInfo.InvariantCulture),
+            SettingType.Bool => value is bool b ? b : Convert.ToBoolean(value, CultureInfo.InvariantCulture),
             _ => value as string ?? Convert.ToString(value, CultureInfo.InvariantCulture),
         };
 }

@@ -22,14 +22,17 @@ internal static class TestData
         return new TrainingData(Train.Take(train), Train.Subset(held), Test.Take(test), $"first {train} train, next {validation} validation, first {test} test");
     }
 
-    public static HommTrainerSettings Small(int steps, int evalEvery, int batch = 32, double lr = 1e-3, int warmup = 0, int dim = 16, int layers = 1, double dropout = 0) => new(
-        new HommModelSettings(dim, layers, Patch: 7, Order: 2, OrderExpand: 2, FfwExpand: 2, dropout, "cls"),
-        new HommOptimSettings(lr, Wd: 0.01, warmup, steps, batch, Clip: 1.0),
-        new HommDataSettings("fashion-mnist", FashionMnist.DefaultPath, 28),
-        evalEvery,
-        Seed: 0,
-        Threads: 1,
-        Device: "cpu");
+    public static HommTrainerSettings Small(int steps, int evalEvery, int batch = 32, double lr = 1e-3, int warmup = 0, int dim = 16, int layers = 1, double dropout = 0) =>
+        HommSettings.HandDefaults with
+        {
+            Model = new HommModelSettings(dim, layers, Patch: 7, Order: 2, OrderExpand: 2, FfwExpand: 2, dropout, "cls"),
+            Optim = new HommOptimSettings(lr, Wd: 0.01, warmup, steps, batch, Clip: 1.0),
+            Data = HommSettings.HandDefaults.Data with { Path = FashionMnist.DefaultPath },
+            EvalEvery = evalEvery,
+            Seed = 0,
+            Threads = 1,
+            Device = "cpu",
+        };
 
     public static string TempDirectory()
     {

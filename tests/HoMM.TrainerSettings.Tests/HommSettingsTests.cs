@@ -32,8 +32,9 @@ public sealed class HommSettingsTests
 
         Assert.Equal(new HommModelSettings(64, 2, 7, 2, 4, 4, 0.0, "cls"), d.Model);
         Assert.Equal(new HommOptimSettings(1e-3, 0.01, 0, 1000, 128, 1.0), d.Optim);
-        Assert.Equal(new HommDataSettings("fashion-mnist", HommDataset.FashionMnistPath, 28), d.Data);
-        Assert.Equal((500, 0L, (int?)null, "auto"), (d.EvalEvery, d.Seed, d.Threads, d.Device));
+        Assert.Equal(new HommDataSettings("fashion-mnist", HommDataset.FashionMnistPath, 28, ValSize: null, Workers: null, HorizontalFlip: true, RandomResizedCrop: false,
+            RandaugmentP: 0, RandaugmentMagnitude: 6, MixProb: 0, MixupProb: 0.5, AlphaMixup: 0.1, AlphaCutmix: 1.0), d.Data);
+        Assert.Equal((500, (int?)null, "fp32", 0L, (int?)null, "auto"), (d.EvalEvery, d.EvalBatch, d.Precision, d.Seed, d.Threads, d.Device));
         Assert.Empty(HommSettings.Problems(HommTrainerSettingsJson.ToValues(d)));
     }
 
@@ -103,6 +104,51 @@ public sealed class HommSettingsTests
             Assert.Empty(problems);
         else
             Assert.Equal("data.dataset: imagefolder is not supported by homm-train yet; use fashion-mnist", Assert.Single(problems).ToString());
+    }
+
+    [Fact]
+    public void Problems_ImageFolderSettingOnFashionMnist_IsRefusedWithTheDataSet()
+    {
+        var values = new Dictionary<string, object?> { ["dataset"] = "fashion-mnist", ["randaugment_p"] = 0.1, ["mix_prob"] = 0.0, ["horizontal_flip"] = true };
+
+        var problem = Assert.Single(HommSettings.Problems(values));
+
+        // Defaults (mix_prob 0, horizontal_flip true) pass: only a value that would change something is refused.
+        Assert.Equal("data.randaugment_p: applies to imagefolder only, not to fashion-mnist (data.dataset); leave data.randaugment_p out", problem.ToString());
+        Assert.Empty(HommSettings.Problems(new Dictionary<string, object?> { ["dataset"] = "imagefolder", ["randaugment_p"] = 0.1, ["random_resized_crop"] = true }));
+    }
+
+    [Theory]
+    [InlineData(10000.0, null)]
+    [InlineData(0.01, null)]
+    [InlineData(12.5, "data.val_size: a count of images must be whole (got 12.5); a fraction of the training images is below 1, e.g. 0.01")]
+    [InlineData(0.0, "data.val_size: must be a number > 0 and ≤ 1000000000 (got 0)")]
+    public void Problems_ValSize_IsAWholeCountOrAFraction(double value, string? expected)
+    {
+        var problems = HommSettings.Problems(new Dictionary<string, object?> { ["val_size"] = value });
+
+        Assert.Equal(expected, problems.SingleOrDefault()?.ToString());
+    }
+
+    [Theory]
+    [InlineData(null, 60000, 10000)]
+    [InlineData(null, 1000, 200)]
+    [InlineData(500.0, 1000, 500)]
+    [InlineData(0.1, 1000, 100)]
+    [InlineData(0.0125, 200, 3)]
+    public void ValidationCount_AutoCountOrFraction(double? valSize, int images, int expected) =>
+        Assert.Equal(expected, (HommSettings.HandDefaults.Data with { ValSize = valSize }).ValidationCount(images));
+
+    [Fact]
+    public void Bool_ParsesNormalizesAndRoundTripsThroughTheSettingsJson()
+    {
+        var spec = HommSettings.Find("random_resized_crop")!;
+        var settings = HommSettings.HandDefaults with { Data = HommSettings.HandDefaults.Data with { Dataset = "imagefolder", RandomResizedCrop = true } };
+
+        Assert.Equal(true, spec.Parse("true"));
+        Assert.Throws<FormatException>(() => spec.Parse("yes"));
+        Assert.Equal("must be true or false (got 1)", spec.Problem(1L));
+        Assert.Equal(settings, HommTrainerSettingsJson.FromValues(HommTrainerSettingsJson.ToValues(settings)));
     }
 
     [Fact]

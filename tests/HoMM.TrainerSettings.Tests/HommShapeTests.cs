@@ -17,7 +17,7 @@ public sealed class HommShapeTests
     [Fact]
     public void Of_ImageFolder_NeedsItsClassesCounted()
     {
-        var settings = HommSettings.HandDefaults with { Data = new HommDataSettings("imagefolder", "/data/x", 160) };
+        var settings = HommSettings.HandDefaults with { Data = HommSettings.HandDefaults.Data with { Dataset = "imagefolder", Path = "/data/x", ImageSize = 160 } };
 
         Assert.Throws<ArgumentException>(() => HommShape.Of(settings));
         Assert.Equal((160, 3, 1000), HommShape.Of(settings, classes: 1000) is var s ? (s.ImageSize, s.Channels, s.Classes) : default);

@@ -66,7 +66,7 @@ internal static partial class TrainerBinder
                 Setting(r, spec, value, NodeReader.Child(path, spec.Name), fixedValues, given);
         }
 
-        var searched = BindOverrides(r, space, searchSpacePath);
+        var searched = BindOverrides(r, space, searchSpacePath, fixedValues.GetValueOrDefault("dataset") as string);
         ApplyDataRules(r, map, path, fixedValues, given);
         var withDefaults = fixedValues.ToDictionary(kv => kv.Key, kv => (object?)kv.Value, StringComparer.Ordinal);
         HommSettings.ApplyDefaults(withDefaults, byHand: false);
@@ -89,6 +89,7 @@ internal static partial class TrainerBinder
             SettingType.Int => r.Integer(value, path, (long)Math.Max(spec.Min, -NodeReader.MaxExactInteger), (long)Math.Min(spec.Max, NodeReader.MaxExactInteger)),
             SettingType.Float => r.Number(value, path, spec.Min, spec.MinExclusive, spec.Max, spec.MaxExclusive),
             SettingType.Choice => Choice(r, spec, value, path),
+            SettingType.Bool => r.Bool(value, path),
             _ => NonEmpty(r, value, path, spec),
         };
         if (v is null)
@@ -120,7 +121,7 @@ internal static partial class TrainerBinder
     }
 
     /// <summary>Each search-space parameter must name a searchable setting, with values the setting accepts.</summary>
-    private static List<string> BindOverrides(NodeReader r, BoundSearchSpace space, string searchSpacePath)
+    private static List<string> BindOverrides(NodeReader r, BoundSearchSpace space, string searchSpacePath, string? dataset)
     {
         var searched = new List<string>();
         foreach (var p in space.Parameters.Where(p => p.NameIsValid))
@@ -144,6 +145,11 @@ internal static partial class TrainerBinder
             if (!spec.Honoured)
             {
                 r.Error(p.Key, at, $"{spec.Path} ({spec.Meaning}) is not supported by homm-train yet, so it cannot be searched");
+                continue;
+            }
+            if (dataset is not null && !spec.AppliesTo(dataset))
+            {
+                r.Error(p.Key, at, $"{spec.Path} ({spec.Meaning}) applies to {string.Join(" and ", spec.Datasets!)} only, not to {dataset} (trainer.data.dataset), so it cannot be searched");
                 continue;
             }
             searched.Add(p.Name);
@@ -181,6 +187,13 @@ internal static partial class TrainerBinder
             case (SettingType.Choice, CategoricalDistribution c):
                 foreach (var bad in c.Choices.Where(x => x is not string s || !spec.Choices!.Contains(s)))
                     FailChoice(c, bad);
+                break;
+            case (SettingType.Bool, CategoricalDistribution c):
+                foreach (var bad in c.Choices.Where(x => x is not bool))
+                    FailChoice(c, bad);
+                break;
+            case (SettingType.Bool, _):
+                Fail("type", $"'{p.Name}' is true or false; use type: categorical with choices [true, false]");
                 break;
             case (SettingType.Choice, _):
                 Fail("type", $"'{p.Name}' is a choice of words; use type: categorical with choices from {string.Join(", ", spec.Choices!)}");

@@ -22,7 +22,7 @@ public class TrainerTests
 
         Assert.Equal(new HommModelSettings(32, 2, 4, 3, 4, 4, 0.0, "mean"), s.Model);
         Assert.Equal(new HommOptimSettings(0.003, 0.01, 0, 200, 32, 1.0), s.Optim);
-        Assert.Equal(new HommDataSettings("fashion-mnist", "/usr/share/datasets/fashion-mnist", 28), s.Data);
+        Assert.Equal(("fashion-mnist", "/usr/share/datasets/fashion-mnist", 28), (s.Data.Dataset, s.Data.Path, s.Data.ImageSize));
         Assert.Equal(50, s.EvalEvery);
         Assert.Equal(0, s.Seed);
         Assert.Null(s.Threads);
@@ -65,7 +65,7 @@ public class TrainerTests
             return;
         }
         var trainer = (HommTrainerDefinition)StudyYaml.ParseValid(yaml).Trainer;
-        Assert.Equal(new HommDataSettings("imagefolder", "/data/imagenet", 160), trainer.Resolve(Trial).Data);
+        Assert.Equal(("imagefolder", "/data/imagenet", 160), trainer.Resolve(Trial).Data is var d ? (d.Dataset, d.Path, d.ImageSize) : default);
     }
 
     [Fact]
