@@ -68,6 +68,10 @@ internal static partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int ht_item(TensorHandle a, out double value);
     [LibraryImport(Lib)] internal static partial int ht_item_int(TensorHandle a, out long value);
     [LibraryImport(Lib)] internal static unsafe partial int ht_copy_out(TensorHandle a, void* dst, long nbytes);
+    [LibraryImport(Lib)] internal static unsafe partial int ht_copy_in(TensorHandle a, void* src, long nbytes);
+    [LibraryImport(Lib)] internal static partial IntPtr ht_pin_memory(TensorHandle a);
+    [LibraryImport(Lib)] internal static partial int ht_is_pinned(TensorHandle a);
+    [LibraryImport(Lib)] internal static partial IntPtr ht_to_non_blocking(TensorHandle a, int devType, int devIndex);
 
     // ---- autograd
     [LibraryImport(Lib)] internal static partial int ht_backward(TensorHandle a, TensorHandle grad, int retainGraph, int createGraph);

@@ -205,6 +205,56 @@ public static partial class torch
 
         public Tensor to(string device) => to(new Device(device));
 
+        /// <summary>
+        /// to(device, non_blocking: true): from pinned host memory (<see cref="pin_memory"/>) to a GPU
+        /// the copy is queued on the current stream and this returns at once. The source must not be
+        /// overwritten until the stream has run the copy (a later item() or synchronize waits for it).
+        /// </summary>
+        public Tensor to(Device device, bool non_blocking, bool copy)
+        {
+            ArgumentNullException.ThrowIfNull(device);
+            return copy || !non_blocking
+                ? to(device, copy)
+                : Wrap(NativeMethods.ht_to_non_blocking(Handle, (int)device.type, device.index));
+        }
+
+        /// <summary>A copy in page-locked host memory (needs CUDA), the source of asynchronous copies to a GPU.</summary>
+        public Tensor pin_memory() => Wrap(NativeMethods.ht_pin_memory(Handle));
+
+        /// <summary>Whether the elements sit in page-locked host memory.</summary>
+        public bool is_pinned()
+        {
+            var pinned = NativeMethods.ht_is_pinned(Handle);
+            TorchException.Check(pinned);
+            return pinned == 1;
+        }
+
+        /// <summary>
+        /// Overwrites this CPU tensor's elements with <paramref name="source"/> in one memcpy (a reused
+        /// input buffer: no allocation per batch). The tensor must be contiguous and hold exactly as
+        /// many elements of <typeparamref name="T"/>'s dtype.
+        /// </summary>
+        public unsafe void copy_from<T>(ReadOnlySpan<T> source)
+            where T : unmanaged
+        {
+            var want = ScalarTypes.Of<T>();
+            if (want != dtype)
+            {
+                throw new InvalidOperationException($"the tensor holds {dtype}, not {want} ({typeof(T).Name})");
+            }
+
+            var n = numel();
+            if (source.Length != n)
+            {
+                throw new ArgumentException($"the tensor has {n} elements but the source {source.Length}", nameof(source));
+            }
+
+            fixed (T* p = source)
+            {
+                TorchException.Check(NativeMethods.ht_copy_in(Handle, p, n * sizeof(T)));
+            }
+        }
+
         public Tensor to_type(ScalarType type) => to(type);
 
         public Tensor cpu() => to(DeviceType.CPU);

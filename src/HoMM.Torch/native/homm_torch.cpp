@@ -369,6 +369,34 @@ HT_API int ht_copy_out(const T* a, void* dst, int64_t nbytes) noexcept {
   });
 }
 
+// Copies nbytes from a caller buffer into a CPU tensor's own storage (a reused input buffer:
+// one memcpy, no allocation). The tensor must be contiguous and hold exactly nbytes.
+HT_API int ht_copy_in(T* a, const void* src, int64_t nbytes) noexcept {
+  return status_call([&] {
+    TORCH_CHECK(a->device().is_cpu(), "copy_in: the tensor is on ", a->device(), ", not the CPU");
+    TORCH_CHECK(a->is_contiguous(), "copy_in: the tensor is not contiguous");
+    auto have = static_cast<int64_t>(a->nbytes());
+    TORCH_CHECK(have == nbytes, "copy_in: the tensor holds ", have, " bytes but the buffer has ", nbytes);
+    if (have > 0) std::memcpy(a->data_ptr(), src, static_cast<size_t>(have));
+  });
+}
+
+// Page-locked host memory, so that a host-to-GPU copy can run asynchronously (non_blocking).
+// Needs a CUDA build and device: a CPU-only libtorch has no pinned allocator.
+HT_API T* ht_pin_memory(const T* a) noexcept {
+  return tensor_call([&] {
+    TORCH_CHECK(torch::cuda::is_available(), "pin_memory needs CUDA: this libtorch sees no CUDA device");
+    return a->pin_memory();
+  });
+}
+HT_API int ht_is_pinned(const T* a) noexcept { return status_call([&] { return a->is_pinned() ? 1 : 0; }); }
+
+// to(device) without waiting: from pinned host memory to a GPU the copy is queued on the current
+// stream and the call returns at once (later kernels on that stream see the data).
+HT_API T* ht_to_non_blocking(const T* a, int dev_type, int dev_index) noexcept {
+  return tensor_call([&] { return a->to(device_of(dev_type, dev_index), a->scalar_type(), /*non_blocking=*/true, /*copy=*/false); });
+}
+
 // ---- autograd ------------------------------------------------------------------------------
 
 HT_API int ht_backward(const T* a, const T* grad, int retain_graph, int create_graph) noexcept {
