@@ -1,3 +1,5 @@
+using HoMM.ImageData;
+using HoMM.ImageData.Index;
 using HoMM.StudyFiles.Constraints;
 using HoMM.TrainerSettings;
 
@@ -42,10 +44,20 @@ internal static class TrainerLocator
         return new ModelSize(HommComplexity.Parameters(shape), HommComplexity.Flops(shape));
     }
 
-    /// <summary>An image folder has one sub-folder per class (under train/ when it is split); 1000 (ImageNet) when it is not here.</summary>
+    /// <summary>
+    /// An image folder's classes by the index's own rule (<see cref="ImageFolderIndex.ClassNames"/>:
+    /// the folders of train/), so the counted model is the one homm-train builds; 1000 (ImageNet)
+    /// when the folder is not on this machine or not yet an image folder (validate on a laptop).
+    /// </summary>
     private static int CountClasses(string path)
     {
-        var root = Directory.Exists(Path.Combine(path, "train")) ? Path.Combine(path, "train") : path;
-        return Directory.Exists(root) && Directory.GetDirectories(root).Length is > 0 and var n ? n : 1000;
+        try
+        {
+            return ImageFolderIndex.ClassNames(path).Count;
+        }
+        catch (ImageDataException)
+        {
+            return 1000;
+        }
     }
 }

@@ -84,6 +84,21 @@ public sealed class ImageFolderIndex
         return new ImageFolderIndex(full, classes, new ImageList(train), new ImageList(test), stamps);
     }
 
+    /// <summary>
+    /// The class names of the folder <paramref name="root"/> by the index's rule (the folders of
+    /// train/, sorted ordinally; index = label) without scanning any file: what a model's output
+    /// size is counted from before a trial opens the index. Throws <see cref="ImageDataException"/>
+    /// when the folder or its train/ is missing or has no class folder.
+    /// </summary>
+    public static IReadOnlyList<string> ClassNames(string root)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        var full = System.IO.Path.GetFullPath(root);
+        if (!Directory.Exists(full))
+            throw new ImageDataException($"image folder '{root}' does not exist; expected {Layout(root)}");
+        return ClassFolders(full, "train", root);
+    }
+
     private static string[] ClassFolders(string full, string split, string shown)
     {
         var dir = System.IO.Path.Join(full, split);
