@@ -40,16 +40,11 @@ public static class Program
                 ?? (int.TryParse(Environment.GetEnvironmentVariable("OMP_NUM_THREADS"), out var t) && t > 0 ? t : Environment.ProcessorCount);
             torch.set_num_threads(threads);
             Directory.CreateDirectory(arguments.TrialDirectory);
-            // Not study-file settings yet: the defaults (10,000 held out with split seed 0, evaluation
-            // batch max(batch, 256), fp32) until the settings schema names them.
-            var options = TrainingOptions.Default;
-            var (train, test) = FashionMnist.Load(arguments.DataPath);
-            var data = TrainingData.WithHoldOut(train, test, options.ValidationSize, options.SplitSeed);
+            using var data = OpenData(arguments, threads);
             var run = new TrainingRun(arguments.Settings, data, arguments.TrialDirectory, protocol, control, Console.Error, TimeProvider.System)
             {
                 ShowProgress = !Console.IsErrorRedirected,
                 BenchmarkSteps = arguments.BenchmarkSteps,
-                Options = options,
             };
             var result = run.Run(arguments.Resume);
             return result.Outcome == RunOutcome.Diverged ? 1 : 0;
@@ -70,6 +65,22 @@ public static class Program
         {
             return Fail(protocol, e.Message, "error", 1);
         }
+    }
+
+    /// <summary>
+    /// The run's data by <c>data.dataset</c>: Fashion-MNIST's IDX files in memory, or an image folder
+    /// decoded by <c>data.workers</c> threads (default: the trial's CPU threads − 1, at least 1, so
+    /// that decoding and the model share the slot's cores). The validation hold-out's split seed is
+    /// <see cref="TrainingData.SplitSeed"/> for both, never the trial's seed.
+    /// </summary>
+    private static IRunData OpenData(TrainerArguments arguments, int threads)
+    {
+        var settings = arguments.Settings;
+        if (settings.Data.Dataset == HoMM.TrainerSettings.HommDataset.ImageFolderName)
+            return ImageFolderData.Open(settings, settings.Data.Workers ?? Math.Max(1, threads - 1), TrainingData.SplitSeed);
+        var (train, test) = FashionMnist.Load(arguments.DataPath);
+        var data = TrainingData.WithHoldOut(train, test, settings.Data.ValidationCount(train.Count), TrainingData.SplitSeed);
+        return new InMemoryData(data, settings.Optim.Batch, settings.Seed);
     }
 
     private static int Fail(ProtocolWriter protocol, string message, string reason, int exitCode)

@@ -12,14 +12,13 @@ namespace HoMM.Trainer.Tests;
 public sealed class TrainingRunTests
 {
     private static (TrainingRun Run, StringWriter Stdout) Create(HommTrainerSettings settings, TrainingData data,
-        Action<long>? afterStep = null, string? trialDirectory = null, TrainingOptions? options = null)
+        Action<long>? afterStep = null, string? trialDirectory = null)
     {
         set_num_threads(1);
         var stdout = new StringWriter();
         var run = new TrainingRun(settings, data, trialDirectory ?? TestData.TempDirectory(), new ProtocolWriter(stdout), ControlReader.None(), TextWriter.Null, TimeProvider.System)
         {
             AfterStep = afterStep,
-            Options = options ?? TrainingOptions.Default,
         };
         return (run, stdout);
     }
@@ -117,7 +116,7 @@ public sealed class TrainingRunTests
         var data = TestData.Sets(320, 250, 130);
 
         var whole = Create(settings, data).Run.Run(resume: false).Metrics;
-        var small = Create(settings, data, options: new TrainingOptions { EvalBatch = 7 }).Run.Run(resume: false).Metrics;
+        var small = Create(settings with { EvalBatch = 7 }, data).Run.Run(resume: false).Metrics;
 
         foreach (var name in new[] { "val/acc", "val/acc5", "test/acc", "test/acc5" })
             Assert.Equal(whole[name], small[name]);
@@ -150,7 +149,7 @@ public sealed class TrainingRunTests
         var settings = TestData.Small(steps: 30, evalEvery: 30, lr: 3e-3);
         var data = TestData.Sets(960, 300, 300);
         var fp32 = Create(settings, data).Run.Run(resume: false).Metrics;
-        var (run, stdout) = Create(settings, data, options: new TrainingOptions { Precision = Precision.Bf16 });
+        var (run, stdout) = Create(settings with { Precision = "bf16" }, data);
 
         var bf16 = run.Run(resume: false).Metrics;
 

@@ -20,13 +20,6 @@ public sealed class ImageFolderData : IRunData
     private readonly ImageList _test;
     private readonly ImageTransformOptions _transform;
     private readonly ImageLoaderOptions _options;
-    private readonly Lock _gate = new();
-    private long _trainingImages;
-    private TimeSpan _waited;
-    private int _trainingCorrupt;
-    private int _validationCorrupt;
-    private int _testCorrupt;
-    private readonly List<string> _corruptExamples = [];
 
     private ImageFolderData(ImageFolderIndex index, HoldOutSplit split, ImageTransformOptions transform, ImageLoaderOptions options, string description)
     {
@@ -129,22 +122,13 @@ public sealed class ImageFolderData : IRunData
     }
 
     public IBatchSource Training(long startStep) =>
-        new Source(this, Wrap(() => ImageLoader.ForTraining(_split.Train, _transform, _options, startStep)), null);
+        new Source(Wrap(() => ImageLoader.ForTraining(_split.Train, _transform, _options, startStep)));
 
     public IBatchSource Evaluation(EvaluationSet set, int batch)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
         var list = set == EvaluationSet.Validation ? _split.Validation : _test;
-        return new Source(this, Wrap(() => ImageLoader.ForEvaluation(list, _transform, _options with { BatchSize = batch, Mix = null })), set);
-    }
-
-    public DataStatistics Statistics
-    {
-        get
-        {
-            lock (_gate)
-                return new DataStatistics(_trainingImages, _waited, _trainingCorrupt + _validationCorrupt + _testCorrupt, [.. _corruptExamples]);
-        }
+        return new Source(Wrap(() => ImageLoader.ForEvaluation(list, _transform, _options with { BatchSize = batch, Mix = null })));
     }
 
     public void Dispose()
@@ -164,34 +148,6 @@ public sealed class ImageFolderData : IRunData
         }
     }
 
-    private void Record(ImageLoaderStatistics statistics, EvaluationSet? set, long trainingImages)
-    {
-        lock (_gate)
-        {
-            // A set's corrupt files are the same at every pass (a property of the files): keep the last count.
-            switch (set)
-            {
-                case null:
-                    _trainingImages += trainingImages;
-                    _waited += statistics.Waited;
-                    _trainingCorrupt = Math.Max(_trainingCorrupt, statistics.CorruptImages);
-                    break;
-                case EvaluationSet.Validation:
-                    _validationCorrupt = statistics.CorruptImages;
-                    break;
-                default:
-                    _testCorrupt = statistics.CorruptImages;
-                    break;
-            }
-
-            foreach (var example in statistics.CorruptExamples)
-            {
-                if (_corruptExamples.Count < 10 && !_corruptExamples.Contains(example))
-                    _corruptExamples.Add(example);
-            }
-        }
-    }
-
     private static string Shown(double? valSize) => valSize is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : "auto";
 
     /// <summary>FNV-1a over the held-out files' relative paths: equal descriptions mean equal hold-outs, across trials, resumes and machines.</summary>
@@ -208,10 +164,18 @@ public sealed class ImageFolderData : IRunData
         return hash.ToString("x16", CultureInfo.InvariantCulture);
     }
 
-    private sealed class Source(ImageFolderData owner, ImageLoader loader, EvaluationSet? set) : IBatchSource
+    private sealed class Source(ImageLoader loader) : IBatchSource
     {
         private long _images;
-        private bool _disposed;
+
+        public DataStatistics Statistics
+        {
+            get
+            {
+                var s = loader.Statistics;
+                return new DataStatistics(_images, s.Waited, s.CorruptImages, s.CorruptExamples);
+            }
+        }
 
         public bool TryNext(out HostBatch batch)
         {
@@ -236,14 +200,6 @@ public sealed class ImageFolderData : IRunData
             return true;
         }
 
-        public void Dispose()
-        {
-            if (_disposed)
-                return;
-            _disposed = true;
-            var statistics = loader.Statistics;
-            loader.Dispose();
-            owner.Record(statistics, set, _images);
-        }
+        public void Dispose() => loader.Dispose();
     }
 }

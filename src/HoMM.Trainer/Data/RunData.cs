@@ -31,14 +31,17 @@ public interface IBatchSource : IDisposable
 {
     /// <summary>The next batch; false after an evaluation's last batch. The previous batch's memory is reused from this call on.</summary>
     bool TryNext(out HostBatch batch);
+
+    /// <summary>What this stream has done so far.</summary>
+    DataStatistics Statistics { get; }
 }
 
-/// <summary>What the data side did during a run (for the closing info line).</summary>
-/// <param name="TrainingImages">Images handed to training steps.</param>
-/// <param name="Waited">Time training steps spent waiting for their batch (decode threads behind, or the synchronous fill of in-memory data).</param>
-/// <param name="CorruptImages">Files skipped because they could not be decoded (training, validation and test together).</param>
-/// <param name="CorruptExamples">A few of them, "path: reason".</param>
-public sealed record DataStatistics(long TrainingImages, TimeSpan Waited, int CorruptImages, IReadOnlyList<string> CorruptExamples);
+/// <summary>What a batch stream has done (for the closing info line).</summary>
+/// <param name="Images">Images handed out in batches.</param>
+/// <param name="Waited">Time the consumer spent waiting for its batches (decode threads behind, or the synchronous fill of in-memory data).</param>
+/// <param name="CorruptImages">Files of the stream's set skipped because they could not be decoded.</param>
+/// <param name="CorruptExamples">Up to ten of them, "path: reason".</param>
+public sealed record DataStatistics(long Images, TimeSpan Waited, int CorruptImages, IReadOnlyList<string> CorruptExamples);
 
 /// <summary>
 /// The data of a run, whatever its source (Fashion-MNIST's IDX files in memory, an image folder
@@ -66,6 +69,4 @@ public interface IRunData : IDisposable
 
     /// <summary>One pass over <paramref name="set"/> in batches of at most <paramref name="batch"/>, in a fixed order.</summary>
     IBatchSource Evaluation(EvaluationSet set, int batch);
-
-    DataStatistics Statistics { get; }
 }

@@ -12,6 +12,9 @@ namespace HoMM.Trainer.Data;
 /// </summary>
 public sealed record TrainingData(ImageDataset Train, ImageDataset Validation, ImageDataset Test, string Description)
 {
+    /// <summary>The seed of every study's validation hold-out: fixed, so all trials of a study (which may search <c>seed</c>) validate on the same images.</summary>
+    public const long SplitSeed = 0;
+
     /// <summary>
     /// Holds <paramref name="validationSize"/> examples of <paramref name="train"/> out as the
     /// validation set by the rule image folders use too (<see cref="StratifiedHoldOut"/>: stratified

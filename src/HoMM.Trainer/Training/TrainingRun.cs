@@ -34,21 +34,19 @@ public sealed record RunResult(RunOutcome Outcome, long Step, IReadOnlyDictionar
 public sealed class TrainingRun
 {
     private readonly HommTrainerSettings _settings;
-    private readonly TrainingData _data;
-    private readonly ImageDataset _train;
+    private readonly IRunData _data;
     private readonly string _trialDirectory;
     private readonly ProtocolWriter _protocol;
     private readonly ControlReader _control;
     private readonly TextWriter _log;
     private readonly TimeProvider _time;
-    private readonly TrainingOptions _options = TrainingOptions.Default;
 
-    public TrainingRun(HommTrainerSettings settings, TrainingData data, string trialDirectory,
+    /// <summary>A run on <paramref name="data"/> (an image folder, or in-memory data: see <see cref="InMemoryData"/>); the caller disposes the data.</summary>
+    public TrainingRun(HommTrainerSettings settings, IRunData data, string trialDirectory,
         ProtocolWriter protocol, ControlReader control, TextWriter log, TimeProvider time)
     {
         _settings = settings ?? throw new ArgumentNullException(nameof(settings));
         _data = data ?? throw new ArgumentNullException(nameof(data));
-        _train = data.Train;
         _trialDirectory = trialDirectory ?? throw new ArgumentNullException(nameof(trialDirectory));
         _protocol = protocol ?? throw new ArgumentNullException(nameof(protocol));
         _control = control ?? throw new ArgumentNullException(nameof(control));
@@ -56,22 +54,15 @@ public sealed class TrainingRun
         _time = time ?? throw new ArgumentNullException(nameof(time));
     }
 
+    /// <summary>A run on in-memory sets (Fashion-MNIST's IDX files), batched by <see cref="BatchOrder"/>.</summary>
+    public TrainingRun(HommTrainerSettings settings, TrainingData data, string trialDirectory,
+        ProtocolWriter protocol, ControlReader control, TextWriter log, TimeProvider time)
+        : this(settings, new InMemoryData(data, settings?.Optim.Batch ?? 1, settings?.Seed ?? 0), trialDirectory, protocol, control, log, time)
+    {
+    }
+
     /// <summary>Shows a progress line on the log (for a person at a terminal).</summary>
     public bool ShowProgress { get; init; }
-
-    /// <summary>Evaluation batch size and precision (the split is already made: see <see cref="TrainingData"/>).</summary>
-    public TrainingOptions Options
-    {
-        get => _options;
-        init
-        {
-            ArgumentNullException.ThrowIfNull(value);
-            var errors = value.Validate();
-            if (errors.Count > 0)
-                throw new ArgumentException(string.Join("; ", errors), nameof(value));
-            _options = value;
-        }
-    }
 
     /// <summary>
     /// Benchmark mode: train this many steps from the start, without evaluation or checkpoint, then
@@ -90,7 +81,7 @@ public sealed class TrainingRun
     {
         var o = _settings.Optim;
         var device = ResolveDevice(_settings.Device);
-        var shape = HommShape.Of(_settings, _train.Classes, _train.Channels, _train.Side);
+        var shape = HommShape.Of(_settings, _data.Classes, _data.Channels, _data.Side);
         var pooling = _settings.Model.Pooling == "mean" ? Pooling.Mean : Pooling.Cls;
 
         manual_seed(_settings.Seed);
@@ -125,17 +116,19 @@ public sealed class TrainingRun
             ["torch"] = __version__,
             ["tokens"] = shape.Tokens,
             ["resumed_from_step"] = state.Step,
-            ["precision"] = PrecisionName(_options.Precision),
+            ["precision"] = _settings.Precision,
             ["split"] = _data.Description,
         });
         _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"homm-train: {parameters:N0} parameters, {HommComplexity.Flops(shape) / 1e6:F1} MFLOPs/image, device {device}, {PrecisionName(_options.Precision)}, {get_num_threads()} thread(s), libtorch {__version__}"));
+            $"homm-train: {parameters:N0} parameters, {HommComplexity.Flops(shape) / 1e6:F1} MFLOPs/image, device {device}, {_settings.Precision}, {get_num_threads()} thread(s), libtorch {__version__}"));
         _log.WriteLine($"homm-train: data: {_data.Description}");
 
-        var order = new BatchOrder(_train.Count, o.Batch, _settings.Seed);
-        var batchCapacity = Math.Min(o.Batch, _train.Count);
-        var images = new float[batchCapacity * _train.ImageSize];
-        var labels = new long[batchCapacity];
+        var batchCapacity = _data.BatchCapacity;
+        using var input = new DeviceInput(batchCapacity, _data.Channels, _data.Side, _data.Classes, device);
+        // The stream starts at the checkpoint's step: batch b depends only on (seed, b), so a resumed
+        // run reads (and augments) exactly the images an uninterrupted one reads from there on.
+        using var training = _data.Training(state.Step);
+        var corrupt = new Dictionary<string, DataStatistics>(StringComparer.Ordinal);
         var lossSum = state.TrainLossSum;
         var correct = state.TrainCorrect;
         var seen = state.TrainSeen;
@@ -163,17 +156,16 @@ public sealed class TrainingRun
                 optimizer.ParamGroups[0].LearningRate = LearningRateSchedule.At(step, o.Lr, o.Warmup, o.Steps);
                 if (_settings.Model.Dropout > 0)
                     manual_seed(StepSeed(_settings.Seed, step));   // dropout masks depend on (seed, step) only
-                var batch = order.Batch(step);
-                var n = batch.Length;
-                _train.Fill(batch, images, labels);
-                var x = tensor(images.AsSpan(0, n * _train.ImageSize), [n, _train.Channels, _train.Side, _train.Side]).to(device);
-                var y = tensor(labels.AsSpan(0, n), [n]).to(device);
+                training.TryNext(out var batch);
+                var n = batch.Count;
+                var (x, y, soft) = input.Load(batch);
                 optimizer.zero_grad();
                 Tensor logits;
                 using (Autocast(device))
                     logits = model.call(x);
-                // The loss in float32 whatever the forward's precision (bf16-mixed does the same).
-                var loss = nn.functional.cross_entropy(logits.@float(), y);
+                // The loss in float32 whatever the forward's precision (bf16-mixed does the same);
+                // against the soft targets of a CutMix/MixUp batch, else the labels.
+                var loss = nn.functional.cross_entropy(logits.@float(), soft ?? y);
                 lossValue = loss.item<float>();
                 if (!double.IsFinite(lossValue))
                 {
@@ -220,7 +212,7 @@ public sealed class TrainingRun
                     ["train/loss"] = lossSum / windowSteps,
                     ["train/acc"] = (double)correct / seen,
                 };
-                foreach (var (name, value) in Evaluate(model, device, _data.Validation, "val"))
+                foreach (var (name, value) in Evaluate(model, device, EvaluationSet.Validation, corrupt))
                     metrics[name] = value;
                 metrics["lr"] = optimizer.ParamGroups[0].LearningRate;
                 lastMetrics = metrics;
@@ -233,7 +225,22 @@ public sealed class TrainingRun
         var msPerStep = BenchmarkSteps is null
             ? (stepsThisRun > 0 ? 1000 * secondsThisRun / stepsThisRun : 0)
             : (timedSteps > 0 ? 1000 * timedSeconds / timedSteps : 0);
+
+        // The test set, once, from the final weights: a run resumed from its final checkpoint
+        // evaluates the same weights and reports the same test metrics.
+        var final = new Dictionary<string, double>(lastMetrics);
+        if (BenchmarkSteps is null)
+        {
+            foreach (var (name, value) in Evaluate(model, device, EvaluationSet.Test, corrupt))
+                final[name] = value;
+            if (_control.StopReason is { } late)
+                return Stop(late); // a stop line came during the test evaluation: no final line after it
+        }
+
         var peak = ProcessMemory.PeakResidentBytes();
+        var fed = training.Statistics;
+        corrupt["train"] = fed;
+        var corruptImages = corrupt.Values.Sum(c => c.CorruptImages);
         var closing = new Dictionary<string, object>
         {
             ["peak_memory"] = peak,
@@ -241,27 +248,29 @@ public sealed class TrainingRun
             ["steps_per_s"] = msPerStep > 0 ? 1000 / msPerStep : 0,
             ["throughput"] = msPerStep > 0 ? 1000 * batchCapacity / msPerStep : 0,
             ["train_seconds"] = trainSeconds,
+            // The data side's pace: training images per second of step time, and the share of step
+            // time spent waiting for a batch (decode threads behind, or in-memory data's own fill).
+            ["images_per_s"] = secondsThisRun > 0 ? fed.Images / secondsThisRun : 0,
+            ["data_wait_share"] = secondsThisRun > 0 ? Math.Min(1, fed.Waited.TotalSeconds / secondsThisRun) : 0,
+            ["corrupt_images"] = corruptImages,
         };
+        if (corruptImages > 0)
+            closing["corrupt_examples"] = corrupt.Values.SelectMany(c => c.CorruptExamples).Distinct(StringComparer.Ordinal).Take(10).ToList();
         // On a GPU the host's RSS says little: the caching allocator's peak is what limits the batch.
         if (device.type == DeviceType.CUDA)
             closing["peak_gpu_memory"] = cuda.max_memory_allocated(Math.Max(0, device.index));
         _protocol.Info(closing);
+        var dataLine = string.Create(CultureInfo.InvariantCulture,
+            $"{(double)closing["images_per_s"]:F0} images/s, {100 * (double)closing["data_wait_share"]:F1} % of step time waiting for data{(corruptImages > 0 ? $", {corruptImages} corrupt image(s) skipped" : "")}");
         if (BenchmarkSteps is not null)
         {
-            _log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"homm-train: benchmark, {timedSteps} timed steps, {msPerStep:F1} ms/step, peak RSS {peak / 1048576.0:F0} MiB"));
+            _log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"homm-train: benchmark, {timedSteps} timed steps, {msPerStep:F1} ms/step, {dataLine}, peak RSS {peak / 1048576.0:F0} MiB"));
             return new RunResult(RunOutcome.Completed, step, lastMetrics, msPerStep, peak);
         }
 
-        // The test set, once, from the final weights: a run resumed from its final checkpoint
-        // evaluates the same weights and reports the same test metrics.
-        var final = new Dictionary<string, double>(lastMetrics);
-        foreach (var (name, value) in Evaluate(model, device, _data.Test, "test"))
-            final[name] = value;
-        if (_control.StopReason is { } late)
-            return Stop(late); // a stop line came during the test evaluation: no final line after it
         _protocol.Final(final, step);
         _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"homm-train: done, {step} steps, {msPerStep:F1} ms/step ({(msPerStep > 0 ? 1000 / msPerStep : 0):F2} steps/s), peak RSS {peak / 1048576.0:F0} MiB; val/acc {final.GetValueOrDefault("val/acc"):F4}, test/acc {final["test/acc"]:F4}"));
+            $"homm-train: done, {step} steps, {msPerStep:F1} ms/step ({(msPerStep > 0 ? 1000 / msPerStep : 0):F2} steps/s), {dataLine}, peak RSS {peak / 1048576.0:F0} MiB; val/acc {final.GetValueOrDefault("val/acc"):F4}, test/acc {final["test/acc"]:F4}"));
         return new RunResult(RunOutcome.Completed, step, final, msPerStep, peak);
 
         void Save(long doneSteps)
@@ -282,30 +291,28 @@ public sealed class TrainingRun
     }
 
     /// <summary>
-    /// <c>{prefix}/loss</c> (mean cross-entropy), <c>{prefix}/acc</c> (top-1) and, with 5 classes or
-    /// more, <c>{prefix}/acc5</c> (top-5) over the whole set, in batches of the evaluation batch
-    /// size, without gradients, in the run's precision.
+    /// <c>val/*</c> or <c>test/*</c>: the mean cross-entropy (<c>…/loss</c>), top-1 accuracy
+    /// (<c>…/acc</c>) and, with 5 classes or more, top-5 (<c>…/acc5</c>) over every image of the
+    /// set that decodes, in batches of <c>eval_batch</c>, without gradients, in the run's precision.
+    /// The pass's data statistics (corrupt files skipped) go into <paramref name="statistics"/>.
     /// </summary>
-    private Dictionary<string, double> Evaluate(nn.Module<Tensor, Tensor> model, Device device, ImageDataset set, string prefix)
+    private Dictionary<string, double> Evaluate(nn.Module<Tensor, Tensor> model, Device device, EvaluationSet which, Dictionary<string, DataStatistics> statistics)
     {
+        var prefix = which == EvaluationSet.Validation ? "val" : "test";
         model.eval();
         using var _ = no_grad();
-        var batch = Math.Max(1, Math.Min(_options.EvalBatchFor(_settings.Optim.Batch), set.Count));
-        var images = new float[batch * set.ImageSize];
-        var labels = new long[batch];
-        var indices = new int[batch];
-        var topK = set.Classes >= 5;
+        var batchSize = _settings.EvalBatch ?? Math.Max(_settings.Optim.Batch, 256);
+        using var source = _data.Evaluation(which, batchSize);
+        using var input = new DeviceInput(batchSize, _data.Channels, _data.Side, _data.Classes, device);
+        var topK = _data.Classes >= 5;
         double lossSum = 0;
-        long correct = 0, correct5 = 0;
-        for (var start = 0; start < set.Count; start += batch)
+        long correct = 0, correct5 = 0, count = 0;
+        while (source.TryNext(out var batch))
         {
+            if (batch.Count == 0)
+                continue; // every image of the batch was corrupt
             using var scope = NewDisposeScope();
-            var n = Math.Min(batch, set.Count - start);
-            for (var i = 0; i < n; i++)
-                indices[i] = start + i;
-            set.Fill(indices.AsSpan(0, n), images, labels);
-            var x = tensor(images.AsSpan(0, n * set.ImageSize), [n, set.Channels, set.Side, set.Side]).to(device);
-            var y = tensor(labels.AsSpan(0, n), [n]).to(device);
+            var (x, y, _) = input.Load(batch);
             Tensor logits;
             using (Autocast(device))
                 logits = model.call(x).@float();
@@ -316,24 +323,25 @@ public sealed class TrainingRun
                 // The 5 indices of a row are distinct, so a row adds at most one hit.
                 correct5 += logits.topk(5, 1).indexes.eq(y.unsqueeze(1)).sum().item<long>();
             }
+
+            count += batch.Count;
         }
 
         model.train();
+        statistics[prefix] = source.Statistics;
         var metrics = new Dictionary<string, double>
         {
-            [$"{prefix}/loss"] = lossSum / set.Count,
-            [$"{prefix}/acc"] = (double)correct / set.Count,
+            [$"{prefix}/loss"] = lossSum / count,
+            [$"{prefix}/acc"] = (double)correct / count,
         };
         if (topK)
-            metrics[$"{prefix}/acc5"] = (double)correct5 / set.Count;
+            metrics[$"{prefix}/acc5"] = (double)correct5 / count;
         return metrics;
     }
 
-    /// <summary>The bfloat16 autocast scope of a forward pass under <see cref="Precision.Bf16"/>; null (no scope) under fp32.</summary>
+    /// <summary>The bfloat16 autocast scope of a forward pass under <c>precision: bf16</c>; null (no scope) under fp32.</summary>
     private IDisposable? Autocast(Device device) =>
-        _options.Precision == Precision.Bf16 ? autocast(device.type, bfloat16) : null;
-
-    private static string PrecisionName(Precision precision) => precision == Precision.Bf16 ? "bf16" : "fp32";
+        _settings.Precision == "bf16" ? autocast(device.type, bfloat16) : null;
 
     /// <summary>auto → cuda when libtorch sees a GPU, else cpu.</summary>
     public static Device ResolveDevice(string device) => device switch
