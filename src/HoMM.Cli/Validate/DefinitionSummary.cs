@@ -3,6 +3,7 @@ using HoMM.Core.SearchSpace;
 using HoMM.StudyFiles;
 using HoMM.StudyFiles.Algorithms;
 using HoMM.StudyFiles.Trainer;
+using HoMM.TrainerSettings;
 
 namespace HoMM.Cli.Validate;
 
@@ -106,7 +107,8 @@ internal static class DefinitionSummary
     {
         HommTrainerDefinition h =>
             $"built-in HoMM on {h.Fixed["dataset"]}; searched: {(h.Searched.Count == 0 ? "nothing" : string.Join(", ", h.Searched))}; fixed: " +
-            string.Join(", ", h.Fixed.Where(kv => !h.Searched.Contains(kv.Key) && kv.Key is not ("dataset" or "path")).Select(kv => $"{kv.Key} {Format(kv.Value)}")),
+            string.Join(", ", h.Fixed.Where(kv => !h.Searched.Contains(kv.Key) && kv.Key is not ("dataset" or "path")
+                                           && HommSettings.Find(kv.Key)?.AppliesTo((string)h.Fixed["dataset"]) != false).Select(kv => $"{kv.Key} {Format(kv.Value)}")),
         CommandTrainerDefinition c => "command: " + string.Join(' ', c.Command.Select(a => a.Text.Contains(' ', StringComparison.Ordinal) ? $"\"{a.Text}\"" : a.Text)),
         _ => t.ToString(),
     };
