@@ -179,6 +179,47 @@ public sealed class HommTrainProcessTests
         Assert.Equal(expected["test/loss"], resumed["test/loss"], 1e-4);
     }
 
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Resume_ImageFolderKilledMidEpoch_FinishesWithTheLossOfAStraightRun()
+    {
+        // 480 training images after the 120 held out: 15 batches of 32 an epoch, so the checkpoint at
+        // step 20 is a third into the second epoch. Every random augmentation is on.
+        using var folder = new SmallFashionFolder();
+        var small = TestData.Small(steps: 40, evalEvery: 10, dropout: 0.1);
+        var settings = small with
+        {
+            Data = small.Data with
+            {
+                Dataset = HommDataset.ImageFolderName, Path = folder.Path, ImageSize = 28,
+                RandomResizedCrop = true, RandaugmentP = 0.5, MixProb = 1.0,
+            },
+        };
+        var straightDir = TestData.TempDirectory();
+        IReadOnlyDictionary<string, double> expected;
+        using (var straight = TrainerProcess.Start("--config", WriteTrialJson(straightDir, settings, resume: false)))
+        {
+            Assert.True(straight.WaitForExit(Timeout) == 0, straight.Stderr);
+            expected = FinalFromLines(straight.Lines);
+        }
+
+        var dir = TestData.TempDirectory();
+        using (var first = TrainerProcess.Start("--config", WriteTrialJson(dir, settings, resume: false)))
+        {
+            Assert.NotNull(first.ReadUntil(l => l.StartsWith("{\"checkpoint\"", StringComparison.Ordinal) && l.Contains("\"step\":20", StringComparison.Ordinal), Timeout));
+            first.KillHard();
+        }
+
+        using var second = TrainerProcess.Start("--config", WriteTrialJson(dir, settings, resume: true));
+        Assert.True(second.WaitForExit(Timeout) == 0, second.Stderr);
+        var resumed = FinalFromLines(second.Lines);
+
+        var info = Assert.IsType<InfoReported>(TrainerProtocol.ParseLine(second.Lines[0]));
+        Assert.InRange(info.Values["resumed_from_step"].GetInt64(), 20, 39);
+        foreach (var name in new[] { "train/loss", "val/loss", "val/acc", "test/loss", "test/acc" })
+            Assert.Equal(expected[name], resumed[name], 1e-4);
+    }
+
     private static IReadOnlyDictionary<string, double> FinalFromLines(IEnumerable<string> lines) =>
         lines.Select(l => TrainerProtocol.ParseLine(l)).OfType<FinalResultReported>().Single().Metrics;
 }

@@ -255,7 +255,7 @@ public sealed class TrainingRun
             ["corrupt_images"] = corruptImages,
         };
         if (corruptImages > 0)
-            closing["corrupt_examples"] = corrupt.Values.SelectMany(c => c.CorruptExamples).Distinct(StringComparer.Ordinal).Take(10).ToList();
+            closing["corrupt_examples"] = string.Join("; ", corrupt.Values.SelectMany(c => c.CorruptExamples).Distinct(StringComparer.Ordinal).Take(10));
         // On a GPU the host's RSS says little: the caching allocator's peak is what limits the batch.
         if (device.type == DeviceType.CUDA)
             closing["peak_gpu_memory"] = cuda.max_memory_allocated(Math.Max(0, device.index));
