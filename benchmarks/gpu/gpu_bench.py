@@ -124,7 +124,8 @@ def homm(settings, device, trial_dir, extra=(), timeout=300, env=None):
 def capabilities():
     """What this homm-train can do, from its --help: image folders, --precision, --val-size, --workers, --eval-batch."""
     try:
-        text = subprocess.run([HOMM_TRAIN, "--help"], capture_output=True, text=True, timeout=60).stdout
+        help_run = subprocess.run([HOMM_TRAIN, "--help"], capture_output=True, text=True, timeout=60)
+        text = help_run.stdout + help_run.stderr   # homm-train prints its usage on stderr
     except (OSError, subprocess.TimeoutExpired) as e:
         return {"error": str(e)}
     dataset = re.search(r"--dataset (\S+)", text)

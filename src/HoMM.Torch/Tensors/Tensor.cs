@@ -237,18 +237,7 @@ public static partial class torch
         public unsafe void copy_from<T>(ReadOnlySpan<T> source)
             where T : unmanaged
         {
-            var want = ScalarTypes.Of<T>();
-            if (want != dtype)
-            {
-                throw new InvalidOperationException($"the tensor holds {dtype}, not {want} ({typeof(T).Name})");
-            }
-
-            var n = numel();
-            if (source.Length != n)
-            {
-                throw new ArgumentException($"the tensor has {n} elements but the source {source.Length}", nameof(source));
-            }
-
+            var n = CheckedElementCount<T>(source.Length, "source");
             fixed (T* p = source)
             {
                 TorchException.Check(NativeMethods.ht_copy_in(Handle, p, n * sizeof(T)));
@@ -319,6 +308,17 @@ public static partial class torch
         public unsafe void CopyTo<T>(Span<T> destination)
             where T : unmanaged
         {
+            var n = CheckedElementCount<T>(destination.Length, "destination");
+            fixed (T* p = destination)
+            {
+                TorchException.Check(NativeMethods.ht_copy_out(Handle, p, n * sizeof(T)));
+            }
+        }
+
+        /// <summary>numel(), after checking that a managed buffer of <paramref name="length"/> elements of <typeparamref name="T"/> matches this tensor's dtype and size.</summary>
+        private long CheckedElementCount<T>(int length, string buffer)
+            where T : unmanaged
+        {
             var want = ScalarTypes.Of<T>();
             var have = dtype;
             if (want != have)
@@ -327,15 +327,12 @@ public static partial class torch
             }
 
             var n = numel();
-            if (destination.Length != n)
+            if (length != n)
             {
-                throw new ArgumentException($"the tensor has {n} elements but the destination {destination.Length}", nameof(destination));
+                throw new ArgumentException($"the tensor has {n} elements but the {buffer} {length}", buffer);
             }
 
-            fixed (T* p = destination)
-            {
-                TorchException.Check(NativeMethods.ht_copy_out(Handle, p, n * sizeof(T)));
-            }
+            return n;
         }
 
         /// <summary>The raw bytes of the elements, row-major, whatever the dtype (serialization).</summary>
