@@ -90,7 +90,7 @@ public sealed class HommTrainProcessTests
         Assert.Equal(0, exit);
         Assert.DoesNotContain(p.Lines, l => l.Contains("\"final\"", StringComparison.Ordinal));
         var last = Assert.IsType<CheckpointReported>(TrainerProtocol.ParseLine(p.Lines[^1]));
-        Assert.True(last.Step > 50);
+        Assert.True(last.Step >= 50); // 50 when the stop line arrives before step 51 starts
         Assert.Contains("(shutdown)", p.Stderr, StringComparison.Ordinal);
     }
 
