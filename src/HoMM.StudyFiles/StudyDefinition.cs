@@ -64,12 +64,19 @@ public sealed record BudgetDefinition(int? MaxTrials, int? MaxParallel, TimeSpan
 }
 
 /// <summary>
-/// Where trials run. With GPUs, one slot per GPU (<see cref="GpuIds"/>, or every GPU found when
-/// <see cref="DetectGpus"/>); otherwise <see cref="CpuSlots"/> slots that share the CPU cores.
+/// Where trials run. With GPUs, <see cref="TrialsPerGpu"/> slots per GPU (<see cref="GpuIds"/>, or
+/// every GPU found when <see cref="DetectGpus"/>); otherwise <see cref="CpuSlots"/> slots that share
+/// the CPU cores.
 /// </summary>
 public sealed record ResourcesDefinition(IReadOnlyList<int> GpuIds, bool DetectGpus, int CpuSlots)
 {
+    /// <summary>The most trials one GPU runs at once (<c>resources.trials_per_gpu</c>).</summary>
+    public const int MaxTrialsPerGpu = 64;
+
     public static ResourcesDefinition Default { get; } = new([], false, 1);
+
+    /// <summary>Trials that share each GPU (each its own slot and process, the same <c>CUDA_VISIBLE_DEVICES</c>); 1 by default.</summary>
+    public int TrialsPerGpu { get; init; } = 1;
 
     public bool UsesGpus => DetectGpus || GpuIds.Count > 0;
 }

@@ -66,6 +66,9 @@ public class StudyFileTests
     [InlineData("resources:", "resources: {gpus: all}", "resources.gpus", "or auto")]
     [InlineData("resources:", "resources: {cpu_slots: 0}", "resources.cpu_slots", "out of range")]
     [InlineData("resources:", "resources: {cpu_slot: 2}", "resources.cpu_slot", "did you mean 'cpu_slots'?")]
+    [InlineData("resources:", "resources: {cpu_slots: 2, trials_per_gpu: 2}", "resources.trials_per_gpu", "needs gpus")]
+    [InlineData("resources:", "resources: {gpus: auto, trials_per_gpu: 0}", "resources.trials_per_gpu", "out of range")]
+    [InlineData("resources:", "resources: {gpus: auto, trials_per_gpu: auto}", "resources.trials_per_gpu", "not supported yet")]
     [InlineData("name: test-study", "name: test-study\nversion: 2", "version", "version 1")]
     [InlineData("name: test-study", "name: test-study\nsearchspace: {}", "searchspace", "did you mean 'search_space'?")]
     public void Parse_BadTopLevelSection_ReportsFieldAndFix(string line, string replacement, string path, string fragment)
@@ -76,6 +79,16 @@ public class StudyFileTests
         Assert.Contains(fragment, error.Message, StringComparison.Ordinal);
         Assert.True(error.Line > 0 && error.Column > 0);
         Assert.Equal("test.yaml", error.File);
+    }
+
+    [Fact]
+    public void Parse_TrialsPerGpu_GivesEachGpuThatManySlots()
+    {
+        var study = StudyYaml.ParseValid(StudyYaml.With("resources:", "resources: {gpus: [0, 1], trials_per_gpu: 3}"));
+
+        Assert.Equal([0, 1], study.Resources.GpuIds);
+        Assert.Equal(3, study.Resources.TrialsPerGpu);
+        Assert.Equal(1, StudyYaml.ParseValid(StudyYaml.With("resources:", "resources: {gpus: auto}")).Resources.TrialsPerGpu);
     }
 
     [Theory]

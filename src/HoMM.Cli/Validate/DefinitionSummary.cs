@@ -38,8 +38,10 @@ internal static class DefinitionSummary
         Row("trainer", Trainer(study.Trainer));
         Row("resources", study.Resources switch
         {
-            { DetectGpus: true } => "one slot per GPU found (gpus: auto)",
-            { GpuIds.Count: > 0 } r => $"GPUs {string.Join(", ", r.GpuIds)} (one slot each)",
+            { DetectGpus: true, TrialsPerGpu: 1 } => "one slot per GPU found (gpus: auto)",
+            { DetectGpus: true } r => $"{r.TrialsPerGpu} slots per GPU found (gpus: auto, trials_per_gpu: {r.TrialsPerGpu})",
+            { GpuIds.Count: > 0, TrialsPerGpu: 1 } r => $"GPUs {string.Join(", ", r.GpuIds)} (one slot each)",
+            { GpuIds.Count: > 0 } r => $"GPUs {string.Join(", ", r.GpuIds)} ({r.TrialsPerGpu} slots each)",
             var r => $"{r.CpuSlots} CPU slot{(r.CpuSlots == 1 ? "" : "s")}",
         });
         if (study.EnqueuedTrials.Count > 0)

@@ -31,8 +31,8 @@ public static class WorkerCommand
         var slots = new Option<string?>("--slots")
         {
             Description = "this machine's slots: N (N CPU slots sharing the cores), gpus (one per GPU nvidia-smi lists) " +
-                "or gpu:0,1 (those GPUs); default: one per GPU when there are GPUs, else 1 CPU slot",
-            HelpName = "N|gpus|gpu:LIST",
+                "or gpu:0,1 (those GPUs), with *K for K trials per GPU (gpus*2); default: one per GPU when there are GPUs, else 1 CPU slot",
+            HelpName = "N|gpus[*K]|gpu:LIST[*K]",
         };
         var node = new Option<string?>("--node")
         {
@@ -117,14 +117,23 @@ public static class WorkerCommand
         var value = slots?.Trim().ToLowerInvariant();
         if (string.IsNullOrEmpty(value))
             return SlotPlanner.DetectGpus().Count > 0 ? new ResourcesDefinition([], DetectGpus: true, CpuSlots: 0) : new ResourcesDefinition([], false, 1);
+        // gpus*2, gpu:0,1*2: trials per GPU, as resources.trials_per_gpu.
+        var perGpu = 1;
+        if (value.StartsWith("gpu", StringComparison.Ordinal) && value.LastIndexOf('*') is var star and > 0)
+        {
+            perGpu = int.TryParse(value[(star + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k is >= 1 and <= ResourcesDefinition.MaxTrialsPerGpu
+                ? k
+                : throw new FormatException($"'{value[(star + 1)..]}' after * is not a number of trials per GPU (1 to {ResourcesDefinition.MaxTrialsPerGpu})");
+            value = value[..star];
+        }
         if (value is "gpus" or "gpu" or "auto")
-            return new ResourcesDefinition([], DetectGpus: true, CpuSlots: 0);
+            return new ResourcesDefinition([], DetectGpus: true, CpuSlots: 0) { TrialsPerGpu = perGpu };
         if (value.StartsWith("gpu:", StringComparison.Ordinal))
         {
             var ids = value[4..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(id => int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new FormatException($"'{id}' is not a GPU index"))
                 .ToList();
-            return ids.Count > 0 ? new ResourcesDefinition(ids, false, 0) : throw new FormatException("gpu: needs at least one GPU index, e.g. gpu:0,1");
+            return ids.Count > 0 ? new ResourcesDefinition(ids, false, 0) { TrialsPerGpu = perGpu } : throw new FormatException("gpu: needs at least one GPU index, e.g. gpu:0,1");
         }
         return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var cpu) && cpu > 0
             ? new ResourcesDefinition([], false, cpu)

@@ -5,9 +5,11 @@ using HoMM.StudyFiles;
 namespace HoMM.Dispatch.Slots;
 
 /// <summary>
-/// Turns a study's <c>resources</c> into the slots of this machine: one per GPU (the ids given, or
-/// every GPU <c>nvidia-smi</c> lists), or N CPU slots. Each slot gets an equal share of the
-/// CPU cores as its thread count (at least 1), so parallel trainers do not oversubscribe the CPU.
+/// Turns a study's <c>resources</c> into the slots of this machine: <c>trials_per_gpu</c> per GPU
+/// (the ids given, or every GPU <c>nvidia-smi</c> lists; slots <c>gpu0</c>, or <c>gpu0.0</c>,
+/// <c>gpu0.1</c>… when GPUs are shared, all with that GPU as <c>CUDA_VISIBLE_DEVICES</c>), or N CPU
+/// slots. Each slot gets an equal share of the CPU cores as its thread count (at least 1), so
+/// parallel trainers do not oversubscribe the CPU.
 /// </summary>
 public static class SlotPlanner
 {
@@ -24,9 +26,11 @@ public static class SlotPlanner
             var ids = resources.DetectGpus ? (detectGpus ?? DetectGpus)() : resources.GpuIds;
             if (ids.Count == 0)
                 throw new SlotPlanException("resources.gpus is auto, but nvidia-smi lists no GPU on this machine; list GPU ids, or use resources.cpu_slots");
-            var threads = Math.Max(1, processorCount / ids.Count);
-            return ids.Select(id => TrainerSlot.Gpu(string.Create(CultureInfo.InvariantCulture, $"gpu{id}"),
-                id.ToString(CultureInfo.InvariantCulture), threads)).ToList();
+            var perGpu = Math.Max(1, resources.TrialsPerGpu);
+            var threads = Math.Max(1, processorCount / (ids.Count * perGpu));
+            return ids.SelectMany(id => Enumerable.Range(0, perGpu).Select(j => TrainerSlot.Gpu(
+                perGpu == 1 ? string.Create(CultureInfo.InvariantCulture, $"gpu{id}") : string.Create(CultureInfo.InvariantCulture, $"gpu{id}.{j}"),
+                id.ToString(CultureInfo.InvariantCulture), threads))).ToList();
         }
         var slots = Math.Max(1, resources.CpuSlots);
         var share = Math.Max(1, processorCount / slots);

@@ -81,6 +81,12 @@ internal static partial class StudyBinder
             r.Warning(map["budget"]!, "budget.max_parallel", string.Create(CultureInfo.InvariantCulture,
                 $"max_parallel ({parallel}) is more than resources.cpu_slots ({resources.CpuSlots}); only {resources.CpuSlots} trials can run at a time"));
         }
+        if (budget is { MaxParallel: { } p } && resources is { GpuIds.Count: > 0 } && p > resources.GpuIds.Count * resources.TrialsPerGpu)
+        {
+            var slots = resources.GpuIds.Count * resources.TrialsPerGpu;
+            r.Warning(map["budget"]!, "budget.max_parallel", string.Create(CultureInfo.InvariantCulture,
+                $"max_parallel ({p}) is more than the {slots} GPU slot{(slots == 1 ? "" : "s")} of resources (GPUs × trials_per_gpu); only {slots} trials can run at a time"));
+        }
 
         var enqueued = map["enqueue"] is { } enqueueNode && definition is not null && constraints is not null
             ? Enqueue(r, enqueueNode, "enqueue", definition, constraints)
@@ -201,16 +207,33 @@ internal static partial class StudyBinder
     {
         if (r.Mapping(node, "resources", "{gpus: [0, 1]} or {gpus: auto} or {cpu_slots: 2}") is not { } map)
             return null;
-        r.CheckKeys(map, "resources", ["gpus", "cpu_slots"]);
+        r.CheckKeys(map, "resources", ["gpus", "trials_per_gpu", "cpu_slots"]);
         if (map["gpus"] is not null && map["cpu_slots"] is not null)
         {
-            r.Error(map.Entry("cpu_slots")!.Key, "resources.cpu_slots", "give either gpus (one trial per GPU) or cpu_slots (trials sharing the CPU), not both");
+            r.Error(map.Entry("cpu_slots")!.Key, "resources.cpu_slots", "give either gpus (trials on GPUs) or cpu_slots (trials sharing the CPU), not both");
             return null;
+        }
+        var perGpu = 1;
+        if (map["trials_per_gpu"] is { } perGpuNode)
+        {
+            if (map["gpus"] is null)
+            {
+                r.Error(map.Entry("trials_per_gpu")!.Key, "resources.trials_per_gpu", "trials_per_gpu needs gpus (e.g. gpus: auto); CPU trials share the cores through cpu_slots");
+                return null;
+            }
+            if (perGpuNode is YScalar { Resolved.Kind: ScalarKind.String, Value: "auto" })
+            {
+                r.Error(perGpuNode, "resources.trials_per_gpu", "trials_per_gpu: auto (packing by each trial's estimated memory) is not supported yet; give a number, e.g. 2");
+                return null;
+            }
+            if (r.Integer(perGpuNode, "resources.trials_per_gpu", 1, ResourcesDefinition.MaxTrialsPerGpu) is not { } n)
+                return null;
+            perGpu = (int)n;
         }
         if (map["gpus"] is { } gpus)
         {
             if (gpus is YScalar { Resolved.Kind: ScalarKind.String, Value: "auto" })
-                return new ResourcesDefinition([], true, 0);
+                return new ResourcesDefinition([], true, 0) { TrialsPerGpu = perGpu };
             if (gpus is not YSequence seq)
             {
                 r.Error(gpus, "resources.gpus", $"expected a list of GPU ids (e.g. [0, 1]) or auto (every GPU nvidia-smi lists), found {NodeReader.Describe(gpus)}" +
@@ -234,13 +257,13 @@ internal static partial class StudyBinder
                 }
                 if (ids.Contains((int)id))
                 {
-                    r.Error(seq.Items[i], p, $"GPU {id} is listed twice; each GPU is one slot");
+                    r.Error(seq.Items[i], p, $"GPU {id} is listed twice; to run several trials on one GPU, set trials_per_gpu");
                     ok = false;
                     continue;
                 }
                 ids.Add((int)id);
             }
-            return ok ? new ResourcesDefinition(ids, false, 0) : null;
+            return ok ? new ResourcesDefinition(ids, false, 0) { TrialsPerGpu = perGpu } : null;
         }
         if (map["cpu_slots"] is { } slots)
             return r.Integer(slots, "resources.cpu_slots", 1, MaxSlots) is { } n ? new ResourcesDefinition([], false, (int)n) : null;

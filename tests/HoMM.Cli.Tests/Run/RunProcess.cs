@@ -38,6 +38,9 @@ internal sealed class RunFolder : IDisposable
         return path;
     }
 
+    /// <summary>Variables set for the <c>run</c> process (and so its trainers), e.g. a PATH with a fake nvidia-smi.</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     /// <summary>Starts <c>homm-search run</c> (the built CLI next to the tests) on the study.</summary>
     public Process StartRun(string study, params string[] extra)
     {
@@ -45,6 +48,8 @@ internal sealed class RunFolder : IDisposable
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Dir };
         foreach (var a in new[] { cli, "run", study, "--db", Db }.Concat(extra))
             info.ArgumentList.Add(a);
+        foreach (var (key, value) in Environment)
+            info.Environment[key] = value;
         var process = Process.Start(info)!;
         // Drain the pipes so the child never blocks on a full one.
         process.OutputDataReceived += (_, e) => Output.Add(e.Data ?? "");

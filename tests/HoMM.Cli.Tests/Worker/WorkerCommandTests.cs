@@ -5,14 +5,16 @@ namespace HoMM.Cli.Tests.Worker;
 public sealed class WorkerCommandTests
 {
     [Theory]
-    [InlineData("3", 0, false, 3)]
-    [InlineData("gpus", 0, true, 0)]
-    [InlineData("gpu:0,2", 2, false, 0)]
-    public void ParseSlots_Forms_BecomeResources(string value, int gpuIds, bool detect, int cpuSlots)
+    [InlineData("3", 0, false, 3, 1)]
+    [InlineData("gpus", 0, true, 0, 1)]
+    [InlineData("gpu:0,2", 2, false, 0, 1)]
+    [InlineData("gpus*2", 0, true, 0, 2)]
+    [InlineData("gpu:0,2*4", 2, false, 0, 4)]
+    public void ParseSlots_Forms_BecomeResources(string value, int gpuIds, bool detect, int cpuSlots, int perGpu)
     {
         var r = WorkerCommand.ParseSlots(value);
 
-        Assert.Equal((gpuIds, detect, cpuSlots), (r.GpuIds.Count, r.DetectGpus, r.CpuSlots));
+        Assert.Equal((gpuIds, detect, cpuSlots, perGpu), (r.GpuIds.Count, r.DetectGpus, r.CpuSlots, r.TrialsPerGpu));
     }
 
     [Theory]
@@ -21,6 +23,8 @@ public sealed class WorkerCommandTests
     [InlineData("gpu:")]
     [InlineData("gpu:a")]
     [InlineData("many")]
+    [InlineData("gpus*0")]
+    [InlineData("gpus*x")]
     public void ParseSlots_Nonsense_ThrowsFormatException(string value)
     {
         Assert.Throws<FormatException>(() => WorkerCommand.ParseSlots(value));

@@ -49,6 +49,16 @@ public class SlotPlannerTests
 
         Assert.Contains("cpu_slots", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Plan_TwoTrialsPerGpuOnTwoGpus_FourSlotsEachWithItsGpuAndAShareOfTheCores()
+    {
+        var slots = SlotPlanner.Plan(new ResourcesDefinition([], DetectGpus: true, CpuSlots: 0) { TrialsPerGpu = 2 }, 16, () => [0, 1]);
+
+        Assert.Equal(["gpu0.0", "gpu0.1", "gpu1.0", "gpu1.1"], slots.Select(s => s.Id));
+        Assert.Equal(["0", "0", "1", "1"], slots.Select(s => s.CudaVisibleDevices));
+        Assert.All(slots, s => Assert.Equal(4, s.Threads));
+    }
 }
 
 public class SlotPoolTests
