@@ -486,7 +486,12 @@ public sealed class AttemptRunnerTests : IDisposable
         var observer = new RecordingObserver();
         var request = Request("""
             setsid sleep 30 &
-            echo "{\"info\":{\"escaped\":$!}}"
+            escaped=$!
+            # Wait until it has left the group (its own session): before that, the group kill at the
+            # trainer's exit still reaches it and the pipes close normally (seen on a loaded machine).
+            n=0
+            while [ "$(cut -d' ' -f6 /proc/$escaped/stat 2>/dev/null)" != "$escaped" ] && [ $n -lt 500 ]; do sleep 0.01; n=$((n+1)); done
+            echo "{\"info\":{\"escaped\":$escaped}}"
             echo '{"final":{"x":1}}'
             """);
 
