@@ -21,18 +21,9 @@ public class RunCommandTests
             new RunCommand.RunRequest(Path.Combine(Repository.Root, "studies", "imagenet-homm-s.yaml"), folder.Db, null, null),
             output, error, TimeProvider.System, CancellationToken.None);
 
-        if (!HommDataset.ImageFolder.Honoured)
-        {
-            // Until homm-train reads image folders the study is refused before anything runs.
-            Assert.Equal(RunCommand.ExitInvalid, exit);
-            Assert.Contains("imagenet-homm-s.yaml:47:19: error: trainer.data.dataset: imagefolder is not supported by homm-train yet", error.ToString(), StringComparison.Ordinal);
-        }
-        else
-        {
-            Assert.Equal(RunCommand.ExitCannotRun, exit);
-            Assert.Contains("trainer.data.path /data/imagenet", error.ToString(), StringComparison.Ordinal);
-            Assert.Contains("one sub-folder per class", error.ToString(), StringComparison.Ordinal);
-        }
+        Assert.Equal(RunCommand.ExitCannotRun, exit);
+        Assert.Contains("trainer.data.path /data/imagenet", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("one sub-folder per class", error.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(folder.Db));
     }
 

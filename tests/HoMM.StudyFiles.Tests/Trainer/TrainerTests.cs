@@ -49,23 +49,40 @@ public class TrainerTests
         Assert.Contains("path: /data/imagenet", errors[0].Message, StringComparison.Ordinal);
     }
 
-    // Until homm-train reads image folders, validate refuses them at data.dataset (not the trainer
-    // at run time); once HommDataset.ImageFolder is honoured the same file resolves.
     [Fact]
-    public void BuiltIn_ImageFolder_IsRefusedUntilHonouredThenResolves()
+    public void BuiltIn_ImageFolderWithAugmentations_Resolves()
     {
-        var yaml = StudyYaml.With("data:", "  data: {dataset: imagefolder, path: /data/imagenet, image_size: 160}");
+        var yaml = StudyYaml.With("data:", "  data: {dataset: imagefolder, path: /data/imagenet, image_size: 160, val_size: 0.01, random_resized_crop: true, mix_prob: 1.0}");
 
-        if (!HommDataset.ImageFolder.Honoured)
-        {
-            var error = StudyYaml.SingleError(yaml);
-            Assert.Equal("trainer.data.dataset", error.Path);
-            Assert.Equal((16, 19), (error.Line, error.Column));
-            Assert.Contains("imagefolder is not supported by homm-train yet", error.Message, StringComparison.Ordinal);
-            return;
-        }
         var trainer = (HommTrainerDefinition)StudyYaml.ParseValid(yaml).Trainer;
-        Assert.Equal(("imagefolder", "/data/imagenet", 160), trainer.Resolve(Trial).Data is var d ? (d.Dataset, d.Path, d.ImageSize) : default);
+
+        var d = trainer.Resolve(Trial).Data;
+        Assert.Equal(("imagefolder", "/data/imagenet", 160), (d.Dataset, d.Path, d.ImageSize));
+        Assert.Equal((0.01, true, 1.0, true), (d.ValSize, d.RandomResizedCrop, d.MixProb, d.HorizontalFlip));
+    }
+
+    [Fact]
+    public void BuiltIn_ImageFolderSettingWithFashionMnist_IsALocatedError()
+    {
+        const string line = "  data: {dataset: fashion-mnist, randaugment_p: 0.1}";
+        var yaml = StudyYaml.With("data:", line);
+
+        var error = StudyYaml.SingleError(yaml);
+
+        Assert.Equal("trainer.data.randaugment_p", error.Path);
+        Assert.Equal(line.IndexOf("0.1", StringComparison.Ordinal) + 1, error.Column);
+        Assert.Contains("applies to imagefolder only, not to fashion-mnist (data.dataset); leave data.randaugment_p out", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BuiltIn_SearchingAnImageFolderSettingWithFashionMnist_IsRefusedAtTheParameter()
+    {
+        var yaml = StudyYaml.Valid.Replace("search_space:\n", "search_space:\n  mix_prob: {type: float, low: 0.0, high: 1.0}\n", StringComparison.Ordinal);
+
+        var error = StudyYaml.SingleError(yaml);
+
+        Assert.Equal("search_space.mix_prob", error.Path);
+        Assert.Contains("applies to imagefolder only, not to fashion-mnist (trainer.data.dataset), so it cannot be searched", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
