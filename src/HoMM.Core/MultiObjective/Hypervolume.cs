@@ -6,9 +6,10 @@ namespace HoMM.Core.MultiObjective;
 /// strictly better than the reference in every objective add nothing.
 /// </summary>
 /// <remarks>
-/// Two objectives: one sweep after a sort, O(n log n). More: slicing along the last objective
-/// (Hypervolume by Slicing Objectives), each slab an (m−1)-objective hypervolume, which is
-/// O(n² log n) for three objectives: milliseconds for the fronts a study produces.
+/// Two objectives: one sweep after a sort, O(n log n). Three: a sweep along the third over a
+/// sorted 2-D staircase, O(n · front). More: slicing along the last objective (Hypervolume by
+/// Slicing Objectives), each slab an (m−1)-objective hypervolume: fine for the few points of a
+/// four-objective front.
 /// </remarks>
 public static class Hypervolume
 {
@@ -91,6 +92,8 @@ public static class Hypervolume
         }
         if (m == 2)
             return Volume2(points, reference);
+        if (m == 3)
+            return Volume3(points, reference);
 
         // Slice along the last objective: between consecutive values the dominated region is the
         // (m−1)-volume of the points at or below the slice, times the slice's height.
@@ -122,6 +125,49 @@ public static class Hypervolume
         foreach (var i in front)
             result.Add(projected[i]);
         return result;
+    }
+
+    /// <summary>
+    /// Three objectives: slices along z over a 2-D staircase kept sorted by x (y falling), so each
+    /// point costs one insertion and one pass over the staircase: O(n · front) in all.
+    /// </summary>
+    private static double Volume3(List<double[]> points, double[] reference)
+    {
+        points.Sort((a, b) => a[2].CompareTo(b[2]));
+        var xs = new List<double>();
+        var ys = new List<double>();
+        var volume = 0.0;
+        var area = 0.0;
+        for (var i = 0; i < points.Count; i++)
+        {
+            double x = points[i][0], y = points[i][1];
+            var at = xs.BinarySearch(x);
+            var pos = at >= 0 ? at : ~at;
+            // The staircase member with the largest x ≤ this x has the lowest y among those: if it
+            // is no higher, this point adds nothing to any slice above.
+            var predecessor = at >= 0 ? at : pos - 1;
+            var dominated = predecessor >= 0 && ys[predecessor] <= y;
+            if (!dominated)
+            {
+                var end = pos;
+                while (end < xs.Count && ys[end] >= y)
+                    end++;
+                xs.RemoveRange(pos, end - pos);
+                ys.RemoveRange(pos, end - pos);
+                xs.Insert(pos, x);
+                ys.Insert(pos, y);
+                area = 0;
+                var ceiling = reference[1];
+                for (var k = 0; k < xs.Count; k++)
+                {
+                    area += (reference[0] - xs[k]) * (ceiling - ys[k]);
+                    ceiling = ys[k];
+                }
+            }
+            var top = i + 1 < points.Count ? points[i + 1][2] : reference[2];
+            volume += area * (top - points[i][2]);
+        }
+        return volume;
     }
 
     private static double Volume2(List<double[]> points, double[] reference)

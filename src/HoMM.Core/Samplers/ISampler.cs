@@ -10,6 +10,12 @@ namespace HoMM.Core.Samplers;
 public interface IStudyView
 {
     StudyDirection Direction { get; }
+
+    /// <summary>
+    /// One direction per objective; a single-objective study has one (<see cref="Direction"/>). A
+    /// multi-objective study's <see cref="Direction"/> is its first objective's.
+    /// </summary>
+    IReadOnlyList<StudyDirection> Directions => [Direction];
     SearchSpaceDefinition SearchSpace { get; }
 
     /// <summary>All trials, in number order; snapshots never change once returned.</summary>

@@ -2,6 +2,7 @@ using HoMM.Core.Algorithms;
 using HoMM.Core.Samplers.CmaEs;
 using HoMM.Core.Samplers.Gp;
 using HoMM.Core.Samplers.Grid;
+using HoMM.Core.Samplers.Nsga2;
 using HoMM.Core.Samplers.Sobol;
 using HoMM.Core.Samplers.Tpe;
 
@@ -26,6 +27,14 @@ public static class SamplerCatalog
 
     /// <summary>Every sampler kind, in the order they are documented.</summary>
     public static IReadOnlyList<AlgorithmSpec> Kinds { get; } = [.. Entries.Select(e => e.Spec)];
+
+    /// <summary>
+    /// Kinds that model several objectives (TPE as multi-objective TPE) or ignore values (random,
+    /// grid, Sobol). CMA-ES and GP model one value: a multi-objective study naming them is refused
+    /// rather than silently optimising the first objective.
+    /// </summary>
+    public static bool SupportsMultiObjective(string kind) =>
+        Find(kind)?.Kind is "random" or "grid" or "sobol" or "tpe" or "nsga2";
 
     /// <summary>The kind named <paramref name="kind"/> (or one of its aliases), or null.</summary>
     public static AlgorithmSpec? Find(string kind) =>
@@ -174,6 +183,23 @@ public static class SamplerCatalog
                     Seed = seed,
                     NStartupTrials = (int)(r.Int("n_startup_trials") ?? 10),
                     DeterministicObjective = r.Bool("deterministic_objective"),
+                })),
+
+            (new AlgorithmSpec("nsga2", ["nsgaii"],
+                [
+                    Seed,
+                    new("population_size", OptionType.Int, 50L, "trials per generation; the first generation is random", Min: 2, Max: 1_000_000),
+                    new("mutation_prob", OptionType.Float, null, "chance a child's parameter is redrawn at random (default 1 / number of parameters)", Min: 0, Max: 1),
+                    new("crossover_prob", OptionType.Float, 0.9, "chance a child mixes both parents", Min: 0, Max: 1),
+                    new("swapping_prob", OptionType.Float, 0.5, "uniform crossover: chance each parameter comes from the second parent", Min: 0, Max: 1),
+                ], "NSGA-II genetic algorithm for several objectives (also runs with one)"),
+                (r, seed) => new Nsga2Sampler(new Nsga2SamplerOptions
+                {
+                    Seed = seed,
+                    PopulationSize = (int)(r.Int("population_size") ?? 50),
+                    MutationProb = r.Float("mutation_prob"),
+                    CrossoverProb = r.Float("crossover_prob") ?? 0.9,
+                    SwappingProb = r.Float("swapping_prob") ?? 0.5,
                 })),
         };
         return entries;

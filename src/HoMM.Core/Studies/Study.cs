@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using HoMM.Core.MultiObjective;
 using HoMM.Core.Pruners;
 using HoMM.Core.Samplers;
 using HoMM.Core.SearchSpace;
@@ -42,15 +43,37 @@ public sealed class Study
         IPruner? pruner = null,
         StudyOptions? options = null,
         IEnumerable<FrozenTrial>? trials = null)
+        : this(searchSpace, [direction], sampler, pruner, options, trials)
+    {
+    }
+
+    /// <summary>A study with one objective per direction (multi-objective when more than one).</summary>
+    /// <param name="searchSpace">The parameters every trial draws from.</param>
+    /// <param name="directions">Per objective, in the order values are told; the pruner sees the first objective only.</param>
+    /// <param name="sampler">Proposes parameters.</param>
+    /// <param name="pruner">Judges intermediate values (of the first objective); null never prunes.</param>
+    /// <param name="options">Clock, constraints and duplicate avoidance.</param>
+    /// <param name="trials">Trials of this study loaded from a store, to resume it; any order.</param>
+    public Study(
+        SearchSpaceDefinition searchSpace,
+        IReadOnlyList<StudyDirection> directions,
+        ISampler sampler,
+        IPruner? pruner = null,
+        StudyOptions? options = null,
+        IEnumerable<FrozenTrial>? trials = null)
     {
         ArgumentNullException.ThrowIfNull(searchSpace);
+        ArgumentNullException.ThrowIfNull(directions);
+        if (directions.Count == 0)
+            throw new ArgumentException("a study has at least one objective", nameof(directions));
         ArgumentNullException.ThrowIfNull(sampler);
         _options = options ?? new StudyOptions();
         ArgumentNullException.ThrowIfNull(_options.TimeProvider, nameof(options));
         Rules = new TrialRules(searchSpace, _options.Constraints, _options.Feasibility);
         _proposer = new TrialProposer(Rules, sampler, _options.Proposal);
         SearchSpace = searchSpace;
-        Direction = direction;
+        Directions = [.. directions];
+        Direction = directions[0];
         Sampler = sampler;
         Pruner = pruner ?? new NopPruner();
         _view = new LiveView(this);
@@ -74,7 +97,14 @@ public sealed class Study
     /// <summary>What a trial of this study may be: its search space, constraints and limits.</summary>
     public TrialRules Rules { get; }
 
+    /// <summary>The first objective's direction.</summary>
     public StudyDirection Direction { get; }
+
+    /// <summary>One direction per objective.</summary>
+    public IReadOnlyList<StudyDirection> Directions { get; }
+
+    /// <summary>True when the study has more than one objective.</summary>
+    public bool IsMultiObjective => Directions.Count > 1;
 
     public ISampler Sampler { get; }
 
@@ -90,7 +120,10 @@ public sealed class Study
         }
     }
 
-    /// <summary>The best trial by <see cref="BestTrialRule"/>, or null when none has completed with a finite value.</summary>
+    /// <summary>
+    /// The best trial by <see cref="BestTrialRule"/> on the first objective, or null when none has
+    /// completed with a finite value. A multi-objective study's answer is <see cref="ParetoFront"/>.
+    /// </summary>
     public FrozenTrial? BestTrial
     {
         get
@@ -100,11 +133,21 @@ public sealed class Study
         }
     }
 
+    /// <summary>The non-dominated trials by <see cref="ParetoFrontRule"/>, in number order.</summary>
+    public IReadOnlyList<FrozenTrial> ParetoFront
+    {
+        get
+        {
+            lock (_gate)
+                return ParetoFrontRule.Front(_trials, Directions);
+        }
+    }
+
     /// <summary>An immutable view of the study now, for samplers, pruners or reports.</summary>
     public StudySnapshot Snapshot()
     {
         lock (_gate)
-            return new StudySnapshot(Direction, SearchSpace, _trials.ToArray());
+            return new StudySnapshot(Directions, SearchSpace, _trials.ToArray());
     }
 
     public FrozenTrial GetTrial(int trialNumber)
@@ -227,6 +270,22 @@ public sealed class Study
             return Pruner.ShouldPrune(_view, _trials[IndexOf(trialNumber)]);
     }
 
+    /// <summary>
+    /// Completes a trial with one value per objective; a NaN among them fails it instead (as for
+    /// one objective). <see cref="FrozenTrial.Value"/> becomes the first value.
+    /// </summary>
+    public FrozenTrial Tell(int trialNumber, IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count != Directions.Count)
+            throw new ArgumentException($"trial {trialNumber}: {values.Count} values told to a study with {Directions.Count} objectives", nameof(values));
+        if (!IsMultiObjective)
+            return Tell(trialNumber, values[0]);
+        if (values.Any(double.IsNaN))
+            return Tell(trialNumber, TrialState.Fail, null, "an objective value is NaN");
+        return Finish(trialNumber, TrialState.Complete, values[0], null, [.. values]);
+    }
+
     /// <summary>Completes the trial with its objective value; a NaN value fails it instead.</summary>
     public FrozenTrial Tell(int trialNumber, double value) =>
         double.IsNaN(value)
@@ -239,6 +298,13 @@ public sealed class Study
     /// may only be failed (cancelled).
     /// </summary>
     public FrozenTrial Tell(int trialNumber, TrialState state, double? value = null, string? reason = null)
+    {
+        if (state == TrialState.Complete && IsMultiObjective)
+            throw new ArgumentException($"trial {trialNumber}: a study with {Directions.Count} objectives completes a trial with one value per objective (Tell(number, values))", nameof(state));
+        return Finish(trialNumber, state, value, reason, null);
+    }
+
+    private FrozenTrial Finish(int trialNumber, TrialState state, double? value, string? reason, double[]? values)
     {
         if (!state.IsFinished())
             throw new ArgumentException($"tell needs a finished state (Complete, Pruned or Fail), not {state}", nameof(state));
@@ -272,6 +338,7 @@ public sealed class Study
                 Value = value,
                 Finished = _options.TimeProvider.GetUtcNow(),
                 FailReason = state == TrialState.Fail ? reason ?? "failed" : null,
+                Values = state == TrialState.Complete ? values : null,
             };
             if (trial.State == TrialState.Waiting)
                 RemoveFromWaiting(trialNumber);
@@ -310,6 +377,8 @@ public sealed class Study
     private sealed class LiveView(Study study) : IStudyView
     {
         public StudyDirection Direction => study.Direction;
+
+        public IReadOnlyList<StudyDirection> Directions => study.Directions;
 
         public SearchSpaceDefinition SearchSpace => study.SearchSpace;
 

@@ -11,7 +11,18 @@ namespace HoMM.Core.Studies;
 public sealed class StudySnapshot : IStudyView
 {
     public StudySnapshot(StudyDirection direction, SearchSpaceDefinition searchSpace, IEnumerable<FrozenTrial> trials)
+        : this([direction], searchSpace, trials)
     {
+    }
+
+    /// <param name="directions">One per objective, in the order of each trial's <see cref="FrozenTrial.Values"/>.</param>
+    /// <param name="searchSpace">The study's search space.</param>
+    /// <param name="trials">The study's trials, any order.</param>
+    public StudySnapshot(IReadOnlyList<StudyDirection> directions, SearchSpaceDefinition searchSpace, IEnumerable<FrozenTrial> trials)
+    {
+        ArgumentNullException.ThrowIfNull(directions);
+        if (directions.Count == 0)
+            throw new ArgumentException("a study has at least one objective", nameof(directions));
         ArgumentNullException.ThrowIfNull(searchSpace);
         ArgumentNullException.ThrowIfNull(trials);
         var list = trials.ToList();
@@ -21,12 +32,15 @@ public sealed class StudySnapshot : IStudyView
             if (list[i].Number == list[i - 1].Number)
                 throw new ArgumentException($"trial number {list[i].Number} appears twice", nameof(trials));
         }
-        Direction = direction;
+        Directions = [.. directions];
+        Direction = directions[0];
         SearchSpace = searchSpace;
         Trials = list;
     }
 
     public StudyDirection Direction { get; }
+
+    public IReadOnlyList<StudyDirection> Directions { get; }
 
     public SearchSpaceDefinition SearchSpace { get; }
 

@@ -5,6 +5,7 @@ using HoMM.Core.Samplers;
 using HoMM.Core.Samplers.CmaEs;
 using HoMM.Core.Samplers.Gp;
 using HoMM.Core.Samplers.Grid;
+using HoMM.Core.Samplers.Nsga2;
 using HoMM.Core.Samplers.Sobol;
 using HoMM.Core.Samplers.Tpe;
 using HoMM.Core.SearchSpace;
@@ -20,7 +21,7 @@ public class SamplerCatalogTests
 
     [Fact]
     public void Kinds_AreTheAgreedNames() =>
-        Assert.Equal(["random", "grid", "sobol", "tpe", "cmaes", "gp"], SamplerCatalog.Kinds.Select(k => k.Kind));
+        Assert.Equal(["random", "grid", "sobol", "tpe", "cmaes", "gp", "nsga2"], SamplerCatalog.Kinds.Select(k => k.Kind));
 
     [Theory]
     [InlineData("random", typeof(RandomSampler))]
@@ -30,6 +31,8 @@ public class SamplerCatalogTests
     [InlineData("tpe", typeof(TpeSampler))]
     [InlineData("cmaes", typeof(CmaEsSampler))]
     [InlineData("gp", typeof(GpSampler))]
+    [InlineData("nsga2", typeof(Nsga2Sampler))]
+    [InlineData("nsgaii", typeof(Nsga2Sampler))]
     public void Create_EveryKindWithDefaults_BuildsIt(string kind, Type expected) =>
         Assert.IsType(expected, SamplerCatalog.Create(kind));
 
@@ -58,7 +61,7 @@ public class SamplerCatalogTests
         var e = Assert.Throws<AlgorithmOptionException>(() => SamplerCatalog.Create("tpee"));
 
         Assert.Contains("did you mean 'tpe'", e.Message, StringComparison.Ordinal);
-        Assert.Contains("random, grid, sobol, tpe, cmaes, gp", e.Message, StringComparison.Ordinal);
+        Assert.Contains("random, grid, sobol, tpe, cmaes, gp, nsga2", e.Message, StringComparison.Ordinal);
         Assert.Null(Assert.Single(e.Errors).Option);
     }
 
@@ -120,6 +123,7 @@ public class SamplerCatalogTests
             ["tpe"] = new TpeSamplerOptions(),
             ["cmaes"] = new CmaEsSamplerOptions(),
             ["gp"] = new GpSamplerOptions(),
+            ["nsga2"] = new Nsga2SamplerOptions(),
         };
         var renamed = new Dictionary<string, string> { ["popsize"] = "PopulationSize" };
         foreach (var (kind, record) in records)

@@ -4,6 +4,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using HoMM.Core.Samplers;
 using HoMM.Core.Samplers.Grid;
+using HoMM.Core.Samplers.Nsga2;
 using HoMM.Core.Samplers.Sobol;
 using HoMM.Core.Samplers.Tpe;
 using HoMM.Core.SearchSpace;
@@ -82,7 +83,7 @@ public static class SpaceArbitraries
 [Properties(Arbitrary = [typeof(SpaceArbitraries)], MaxTest = 30)]
 public class SamplerPropertyTests
 {
-    private static readonly string[] Kinds = ["random", "sobol", "grid", "tpe", "tpe-grouped"];
+    private static readonly string[] Kinds = ["random", "sobol", "grid", "tpe", "tpe-grouped", "nsga2"];
 
     internal static ISampler Create(string kind, int seed) => kind switch
     {
@@ -91,6 +92,7 @@ public class SamplerPropertyTests
         "grid" => new GridSampler(new GridSamplerOptions { Seed = seed }),
         "tpe" => new TpeSampler(new TpeSamplerOptions { Seed = seed, NStartupTrials = 5, ConstantLiar = true }),
         "tpe-grouped" => new TpeSampler(new TpeSamplerOptions { Seed = seed, NStartupTrials = 5, Multivariate = true, Group = true }),
+        "nsga2" => new Nsga2Sampler(new Nsga2SamplerOptions { Seed = seed, PopulationSize = 8 }),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

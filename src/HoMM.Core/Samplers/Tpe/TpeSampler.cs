@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using HoMM.Core.MultiObjective;
 using HoMM.Core.Numerics;
 using HoMM.Core.SearchSpace;
 using HoMM.Core.Trials;
@@ -91,8 +92,8 @@ public sealed class TpeSampler : ISampler
 
     private void SampleGroup(TpeDimension[] dims, Split split, Rng rng, bool multivariate, Dictionary<string, double> result)
     {
-        var (belowObs, belowWeights) = Observations(dims, split.Below);
-        var (aboveObs, aboveWeights) = Observations(dims, split.Above);
+        var (belowObs, belowWeights) = Observations(dims, split.Below, split.BelowWeights);
+        var (aboveObs, aboveWeights) = Observations(dims, split.Above, null);
         var below = new ParzenEstimator(dims, belowObs, belowWeights, Options, multivariate);
         var above = new ParzenEstimator(dims, aboveObs, aboveWeights, Options, multivariate);
 
@@ -115,9 +116,10 @@ public sealed class TpeSampler : ISampler
     }
 
     /// <summary>Model-space rows of the trials that have every parameter of the group, with their weights.</summary>
-    private (List<double[]> Rows, double[] Weights) Observations(TpeDimension[] dims, FrozenTrial[] trials)
+    private (List<double[]> Rows, double[] Weights) Observations(TpeDimension[] dims, FrozenTrial[] trials, double[]? trialWeights)
     {
         var rows = new List<double[]>(trials.Length);
+        var kept = trialWeights is null ? null : new List<double>(trials.Length);
         var columns = new int[dims.Length];
         for (var j = 0; j < dims.Length; j++)
             columns[j] = _column.TryGetValue(dims[j].Spec.Name, out var c) && ReferenceEquals(_dimensions[dims[j].Spec.Name], dims[j]) ? c : -1;
@@ -140,8 +142,13 @@ public sealed class TpeSampler : ISampler
                 }
             }
             if (ok)
+            {
                 rows.Add(row);
+                kept?.Add(trialWeights![Array.IndexOf(trials, t)]);
+            }
         }
+        if (kept is not null)
+            return (rows, [.. kept]);
         var weights = Options.Weights(rows.Count);
         if (weights.Length != rows.Count)
             throw new InvalidOperationException($"TPE weights function returned {weights.Length} weights for {rows.Count} observations");
@@ -184,6 +191,11 @@ public sealed class TpeSampler : ISampler
             }
         }
         var finished = complete.Count + pruned.Count;
+        if (study.Directions.Count > 1)
+        {
+            _split = MultiObjectiveSplit(trial, trials.Count, finished, complete, pruned, running, study.Directions);
+            return _split;
+        }
         var sign = study.Direction == StudyDirection.Minimize ? 1.0 : -1.0;
         // Sorting on extracted keys is several times faster than a comparer over records; the input
         // is in number order, so ties still break the same way every time.
@@ -212,6 +224,86 @@ public sealed class TpeSampler : ISampler
         // Ordered by trial number so the weights function can fade old trials.
         _split = new Split(trial.Number, trials.Count, finished, ByNumber(below), ByNumber(above));
         return _split;
+    }
+
+    /// <summary>
+    /// Multi-objective TPE (Ozaki et al. 2020, as Optuna's): "below" is filled front by front in
+    /// non-dominated order, the front that overflows cut by greedy hypervolume contribution; each
+    /// below trial is weighted by its share of the below set's hypervolume, so the estimator l(x)
+    /// follows the parts of the front that add most. Pruned trials and trials without every
+    /// objective value go above.
+    /// </summary>
+    private Split MultiObjectiveSplit(FrozenTrial trial, int trialCount, int finished, List<FrozenTrial> complete,
+        List<FrozenTrial> pruned, List<FrozenTrial> running, IReadOnlyList<StudyDirection> directions)
+    {
+        var ranked = complete.Where(t => ParetoFrontRule.IsRanked(t, directions.Count)).ToList();
+        var losses = ranked.Select(t => Pareto.ToLoss(t.ObjectiveValues!, directions)).ToArray();
+        var ranks = Pareto.Ranks(losses);
+        var nBelow = Math.Clamp(Options.Gamma(finished), 0, ranked.Count);
+        var chosen = new List<int>(nBelow);
+        for (var r = 0; chosen.Count < nBelow; r++)
+        {
+            var front = Enumerable.Range(0, ranked.Count).Where(i => ranks[i] == r).ToList();
+            if (chosen.Count + front.Count <= nBelow)
+                chosen.AddRange(front);
+            else
+                chosen.AddRange(GreedyHypervolumeSubset(front, losses, nBelow - chosen.Count));
+        }
+        var isBelow = new bool[ranked.Count];
+        foreach (var i in chosen)
+            isBelow[i] = true;
+        var below = ByNumber([.. chosen.Select(i => ranked[i])]);
+        var above = new List<FrozenTrial>(finished - below.Length + running.Count);
+        for (var i = 0; i < ranked.Count; i++)
+        {
+            if (!isBelow[i])
+                above.Add(ranked[i]);
+        }
+        above.AddRange(complete.Where(t => !ParetoFrontRule.IsRanked(t, directions.Count)));
+        above.AddRange(pruned);
+        above.AddRange(running);
+
+        double[]? belowWeights = null;
+        if (below.Length > 0)
+        {
+            var belowLosses = below.Select(t => Pareto.ToLoss(t.ObjectiveValues!, directions)).ToArray();
+            var contributions = Hypervolume.Contributions(belowLosses, Hypervolume.NadirReference(belowLosses));
+            var max = contributions.Max();
+            belowWeights = [.. contributions.Select(c => max > 0 ? Math.Max(c / max, 1e-12) : 1.0)];
+        }
+        return new Split(trial.Number, trialCount, finished, below, ByNumber(above), belowWeights);
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> members of one front chosen one at a time, each adding the most
+    /// hypervolume to those already chosen (reference: the front's nadir); ties by index.
+    /// </summary>
+    private static IEnumerable<int> GreedyHypervolumeSubset(List<int> front, double[][] losses, int count)
+    {
+        var points = front.Select(i => losses[i]).ToList();
+        var reference = Hypervolume.NadirReference(points);
+        var chosen = new List<double[]>(count);
+        var left = Enumerable.Range(0, front.Count).ToList();
+        var result = new List<int>(count);
+        var current = 0.0;
+        while (result.Count < count && left.Count > 0)
+        {
+            var best = -1;
+            var bestGain = double.NegativeInfinity;
+            foreach (var k in left)
+            {
+                chosen.Add(points[k]);
+                var gain = Hypervolume.Compute(chosen, reference) - current;
+                chosen.RemoveAt(chosen.Count - 1);
+                if (gain > bestGain)
+                    (best, bestGain) = (k, gain);
+            }
+            chosen.Add(points[best]);
+            current += bestGain;
+            left.Remove(best);
+            result.Add(front[best]);
+        }
+        return result;
     }
 
     private static FrozenTrial[] ByNumber(List<FrozenTrial> trials)
@@ -276,5 +368,6 @@ public sealed class TpeSampler : ISampler
         return string.Join("/", parts);
     }
 
-    private sealed record Split(int TrialNumber, int TrialCount, int Finished, FrozenTrial[] Below, FrozenTrial[] Above);
+    // BelowWeights: per below trial (same order) for multi-objective splits; null: TpeSamplerOptions.Weights.
+    private sealed record Split(int TrialNumber, int TrialCount, int Finished, FrozenTrial[] Below, FrozenTrial[] Above, double[]? BelowWeights = null);
 }
