@@ -37,6 +37,9 @@ public sealed class OptunaClient : IDisposable
     /// <summary>The sampler kinds Optuna 3.1 offers here (no GP sampler before Optuna 3.6).</summary>
     public static bool HasKind(string kind) => kind is "tpe" or "cmaes" or "random";
 
+    /// <summary>Optuna 3.1's samplers for several objectives (random too).</summary>
+    public static bool HasMultiObjectiveKind(string kind) => kind is "nsga2" or "motpe" or "random";
+
     public static bool IsAvailable(out string reason)
     {
         if (!File.Exists(Python))
@@ -56,10 +59,33 @@ public sealed class OptunaClient : IDisposable
         return $"Optuna {r["optuna"]} (Python {r["python"]})";
     }
 
-    public void NewStudy(string kind, int seed, SearchSpaceDefinition space)
+    public void NewStudy(string kind, int seed, SearchSpaceDefinition space, int objectives = 1)
     {
         _space = space;
-        Call(new JsonObject { ["cmd"] = "study", ["sampler"] = kind, ["seed"] = seed, ["space"] = SpaceJson(space) });
+        Call(new JsonObject { ["cmd"] = "study", ["sampler"] = kind, ["seed"] = seed, ["space"] = SpaceJson(space), ["objectives"] = objectives });
+    }
+
+    /// <summary>Completes a trial of a multi-objective study (every value minimised).</summary>
+    public void Tell(int number, IReadOnlyList<double> values) =>
+        Call(new JsonObject { ["cmd"] = "tell", ["number"] = number, ["values"] = new JsonArray(values.Select(v => (JsonNode)v).ToArray()) });
+
+    /// <summary>Multi-objective ask latency: seconds of each ask with <paramref name="trials"/> finished trials preloaded.</summary>
+    public double[] AskLatency(string kind, int seed, SearchSpaceDefinition space, IReadOnlyList<(IReadOnlyDictionary<string, object> Params, double[] Values)> trials, IReadOnlyList<double[]> tellValues)
+    {
+        var list = new JsonArray();
+        foreach (var (p, v) in trials)
+            list.Add(new JsonObject { ["params"] = ParamsToJson(p), ["values"] = new JsonArray(v.Select(x => (JsonNode)x).ToArray()) });
+        var r = Call(new JsonObject
+        {
+            ["cmd"] = "latency",
+            ["sampler"] = kind,
+            ["seed"] = seed,
+            ["objectives"] = trials[0].Values.Length,
+            ["space"] = SpaceJson(space),
+            ["trials"] = list,
+            ["tell_values"] = new JsonArray(tellValues.Select(v => (JsonNode)new JsonArray(v.Select(x => (JsonNode)x).ToArray())).ToArray()),
+        });
+        return r["seconds"]!.AsArray().Select(n => (double)n!).ToArray();
     }
 
     public (int Number, Dictionary<string, object> Params) Ask()

@@ -15,6 +15,9 @@ using HoMM.Core.Trials;
 // benchmarks/samplers: our samplers and Optuna's on the same suite, in the same run.
 //   --trials N (100)  --seeds N (10)  --samplers tpe,cmaes,gp,random  --problems all|name,...
 //   --parallel N (cores)  --no-optuna  --no-suite  --no-latency  --markdown FILE
+//   --multi: the multi-objective suite instead (ZDT1, ZDT2, DTLZ2, homm-acc-flops; ours nsga2/tpe/random
+//            vs Optuna nsga2/motpe); --checkpoints 100,300 reports the front's hypervolume at those trial counts;
+//            --optuna-kinds nsga2 runs only those of Optuna's (its MOTPE takes minutes per run at 300 trials)
 var options = BenchmarkOptions.Parse(args);
 var inv = CultureInfo.InvariantCulture;
 
@@ -46,10 +49,20 @@ Emit(string.Create(inv, $"Machine: {Environment.ProcessorCount} cores, .NET {Env
 if (missing.Length > 0)
     Emit($"Unknown sampler kinds (left out): {string.Join(", ", missing)}");
 
-if (options.Suite)
-    RunSuite();
-if (options.Latency)
-    RunLatency();
+if (options.Multi)
+{
+    if (options.Suite)
+        MultiObjectiveSuite.Run(options.Seeds, options.Checkpoints ?? [options.Trials], options.Problems, options.Parallel, options.Optuna, Emit, options.OptunaKinds);
+    if (options.Latency)
+        MultiObjectiveSuite.Latency(options.Optuna, Emit);
+}
+else
+{
+    if (options.Suite)
+        RunSuite();
+    if (options.Latency)
+        RunLatency();
+}
 
 if (options.Markdown is { } path)
 {
@@ -325,7 +338,7 @@ static double Ratio(double ours, double theirs) => Math.Max(ours, 1e-9) / Math.M
 /// <summary>Command-line settings of the benchmark.</summary>
 internal sealed record BenchmarkOptions(
     int Trials, int Seeds, IReadOnlyList<string> Samplers, IReadOnlyList<string>? Problems,
-    int Parallel, bool Optuna, bool Suite, bool Latency, string? Markdown)
+    int Parallel, bool Optuna, bool Suite, bool Latency, string? Markdown, bool Multi = false, int[]? Checkpoints = null, IReadOnlyList<string>? OptunaKinds = null)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -344,6 +357,9 @@ internal sealed record BenchmarkOptions(
                 "--no-suite" => o with { Suite = false },
                 "--no-latency" => o with { Latency = false },
                 "--markdown" => o with { Markdown = Next() },
+                "--multi" => o with { Multi = true },
+                "--optuna-kinds" => o with { OptunaKinds = Next().Split(',') },
+                "--checkpoints" => o with { Checkpoints = [.. Next().Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture))] },
                 _ => throw new ArgumentException($"unknown argument '{args[i]}'; see the top of benchmarks/samplers/Program.cs"),
             };
         }

@@ -24,6 +24,10 @@ def make_sampler(kind, seed):
         return optuna.samplers.CmaEsSampler(seed=seed)
     if kind == "random":
         return optuna.samplers.RandomSampler(seed=seed)
+    if kind == "nsga2":
+        return optuna.samplers.NSGAIISampler(seed=seed)
+    if kind == "motpe":
+        return optuna.samplers.MOTPESampler(seed=seed)
     raise ValueError(f"Optuna {optuna.__version__} has no sampler for kind '{kind}' in this benchmark")
 
 
@@ -39,6 +43,11 @@ def make_distributions(space):
     return dists
 
 
+def directions(msg):
+    # Every objective is minimised: the driver negates what it maximises.
+    return ["minimize"] * msg.get("objectives", 1)
+
+
 def main():
     study = None
     dists = None
@@ -48,7 +57,7 @@ def main():
         msg = json.loads(line)
         cmd = msg["cmd"]
         if cmd == "study":
-            study = optuna.create_study(sampler=make_sampler(msg["sampler"], msg["seed"]), direction="minimize")
+            study = optuna.create_study(sampler=make_sampler(msg["sampler"], msg["seed"]), directions=directions(msg))
             dists = make_distributions(msg["space"])
             pending = {}
             reply = {"ok": True}
@@ -57,14 +66,16 @@ def main():
             pending[trial.number] = trial
             reply = {"number": trial.number, "params": trial.params}
         elif cmd == "tell":
-            study.tell(pending.pop(msg["number"]), msg["value"])
+            study.tell(pending.pop(msg["number"]), msg["values"] if "values" in msg else msg["value"])
             reply = {"ok": True}
         elif cmd == "latency":
             # Ask latency with N finished trials already in the study: Optuna samples inside
             # ask(fixed_distributions=...), so the timed call includes every parameter's sampling.
-            study = optuna.create_study(sampler=make_sampler(msg["sampler"], msg["seed"]), direction="minimize")
+            study = optuna.create_study(sampler=make_sampler(msg["sampler"], msg["seed"]), directions=directions(msg))
             dists = make_distributions(msg["space"])
             study.add_trials([
+                optuna.trial.create_trial(params=t["params"], distributions=dists, values=t["values"])
+                if "values" in t else
                 optuna.trial.create_trial(params=t["params"], distributions=dists, value=t["value"])
                 for t in msg["trials"]
             ])
