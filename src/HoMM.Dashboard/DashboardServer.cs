@@ -36,6 +36,9 @@ public static class DashboardServer
         builder.WebHost.UseKestrel(k => k.Listen(address, options.Port));
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        // A failed start (a busy port) is thrown to whoever starts the application, which says it
+        // in words; the host's own "fail:" line with a stack trace would only bury that message.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(time ?? TimeProvider.System);

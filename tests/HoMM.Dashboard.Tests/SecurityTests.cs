@@ -186,6 +186,62 @@ public class SecurityTests
         Assert.Equal("attachment", checkpoint.Content.Headers.ContentDisposition!.DispositionType);
     }
 
+    [Fact]
+    public async Task Log_TrainerLogReplacedByALinkOutside_RefusedWithANote()
+    {
+        await using var d = await TestDashboard.StartAsync(trials: 4);
+        var secret = Path.Combine(d.Folder, "secret.txt");
+        await File.WriteAllTextAsync(secret, "TOP-SECRET");
+        var log = Path.Combine(d.Study.TrialDir, "trainer.log");
+        File.Delete(log);
+        File.CreateSymbolicLink(log, secret);
+
+        var tail = await d.Client.GetStringAsync(new Uri($"/api/studies/{Study}/trials/{d.Study.RunningTrial}/log", UriKind.Relative));
+        var (status, body) = await RawGet(d.Address, $"/api/studies/{Study}/trials/{d.Study.RunningTrial}/files/trainer.log");
+
+        Assert.DoesNotContain("TOP-SECRET", tail, StringComparison.Ordinal);
+        Assert.Contains("outside the trial's folder", tail, StringComparison.Ordinal);
+        Assert.Equal(400, status);
+        Assert.DoesNotContain("TOP-SECRET", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TrialFolder_ReplacedByALink_NothingListedOrServed()
+    {
+        await using var d = await TestDashboard.StartAsync(trials: 4);
+        // The trainer swaps its folder for a link to a folder holding other secrets (e.g. the database's).
+        var elsewhere = Directory.CreateDirectory(Path.Combine(d.Folder, "elsewhere")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(elsewhere, "trainer.log"), "TOP-SECRET log");
+        await File.WriteAllTextAsync(Path.Combine(elsewhere, "homm.db"), "TOP-SECRET db");
+        Directory.Delete(d.Study.TrialDir, recursive: true);
+        Directory.CreateSymbolicLink(d.Study.TrialDir, elsewhere);
+        var trial = $"/api/studies/{Study}/trials/{d.Study.RunningTrial}";
+
+        var detail = await d.Client.GetStringAsync(new Uri(trial, UriKind.Relative));
+        var tail = await d.Client.GetStringAsync(new Uri(trial + "/log", UriKind.Relative));
+        var (status, body) = await RawGet(d.Address, trial + "/files/homm.db");
+
+        Assert.DoesNotContain("homm.db", JsonDocument.Parse(detail).RootElement.GetProperty("files").ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, JsonDocument.Parse(detail).RootElement.GetProperty("files").GetArrayLength());
+        Assert.DoesNotContain("TOP-SECRET", tail, StringComparison.Ordinal);
+        Assert.Contains("is a link", tail, StringComparison.Ordinal);
+        Assert.Equal(400, status);
+        Assert.DoesNotContain("TOP-SECRET", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Files_Fifo_RefusedWithoutBlocking()
+    {
+        await using var d = await TestDashboard.StartAsync(trials: 4);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", Path.Combine(d.Study.TrialDir, "pipe.log")))
+            await mkfifo.WaitForExitAsync();
+
+        var (status, body) = await RawGet(d.Address, $"/api/studies/{Study}/trials/{d.Study.RunningTrial}/files/pipe.log").WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(400, status);
+        Assert.Contains("FIFO", body, StringComparison.Ordinal);
+    }
+
     private static async Task<(int Status, string Body)> RawGet(Uri address, string path)
     {
         using var tcp = new TcpClient();

@@ -57,6 +57,9 @@ internal abstract record Node(int Column)
     /// <summary>The column where the text of this node begins (Column is where errors of the node itself point, e.g. an operator).</summary>
     public virtual int Start => Column;
 
+    /// <summary>The longest path from this node to a leaf (1 for a leaf); the parser bounds it so the recursive walks stay shallow.</summary>
+    public abstract int Height { get; }
+
     public abstract Value Evaluate(IReadOnlyDictionary<string, object> parameters);
 
     /// <summary>The kind this node produces; reports problems to <paramref name="context"/>, returning Any when unknown.</summary>
@@ -80,6 +83,8 @@ internal abstract record Node(int Column)
 
 internal sealed record LiteralNode(int Column, Value Value, string Source) : Node(Column)
 {
+    public override int Height { get; } = 1;
+
     public override Value Evaluate(IReadOnlyDictionary<string, object> parameters) => Value;
 
     public override ValueKind Check(CheckContext context) => Value.Kind;
@@ -93,6 +98,8 @@ internal sealed record LiteralNode(int Column, Value Value, string Source) : Nod
 
 internal sealed record NameNode(int Column, string Name) : Node(Column)
 {
+    public override int Height { get; } = 1;
+
     public override Value Evaluate(IReadOnlyDictionary<string, object> parameters)
     {
         if (!parameters.TryGetValue(Name, out var raw))
@@ -130,6 +137,8 @@ internal sealed record NameNode(int Column, string Name) : Node(Column)
 
 internal sealed record NegateNode(int Column, Node Operand) : Node(Column)
 {
+    public override int Height { get; } = 1 + Operand.Height;
+
     public override Value Evaluate(IReadOnlyDictionary<string, object> parameters) =>
         Value.Of(-AsNumber(Operand.Evaluate(parameters), Operand, "the operand of '-'"));
 
@@ -146,6 +155,8 @@ internal sealed record NegateNode(int Column, Node Operand) : Node(Column)
 
 internal sealed record ArithmeticNode(int Column, string Operator, Node Left, Node Right) : Node(Column)
 {
+    public override int Height { get; } = 1 + Math.Max(Left.Height, Right.Height);
+
     public override Value Evaluate(IReadOnlyDictionary<string, object> parameters)
     {
         var role = $"each side of '{Operator}'";
@@ -191,6 +202,8 @@ internal sealed record ArithmeticNode(int Column, string Operator, Node Left, No
 /// <summary>A comparison chain: <c>1 &lt;= order &lt;= 4</c> means both comparisons hold (as in Python).</summary>
 internal sealed record ComparisonNode(int Column, IReadOnlyList<Node> Operands, IReadOnlyList<(string Op, int Column)> Operators) : Node(Column)
 {
+    public override int Height { get; } = 1 + Operands.Max(o => o.Height);
+
     public override Value Evaluate(IReadOnlyDictionary<string, object> parameters)
     {
         var left = Operands[0].Evaluate(parameters);
@@ -276,6 +289,8 @@ internal sealed record ComparisonNode(int Column, IReadOnlyList<Node> Operands, 
 
 internal sealed record LogicalNode(int Column, string Operator, Node Left, Node Right) : Node(Column)
 {
+    public override int Height { get; } = 1 + Math.Max(Left.Height, Right.Height);
+
     public override Value Evaluate(IReadOnlyDictionary<string, object> parameters)
     {
         var role = $"each side of '{Operator}'";
@@ -309,6 +324,8 @@ internal sealed record LogicalNode(int Column, string Operator, Node Left, Node 
 
 internal sealed record NotNode(int Column, Node Operand) : Node(Column)
 {
+    public override int Height { get; } = 1 + Operand.Height;
+
     public override Value Evaluate(IReadOnlyDictionary<string, object> parameters) =>
         Value.Of(!AsBool(Operand.Evaluate(parameters), Operand, "the operand of 'not'"));
 
@@ -325,6 +342,8 @@ internal sealed record NotNode(int Column, Node Operand) : Node(Column)
 
 internal sealed record CallNode(int Column, ConstraintFunction Function, IReadOnlyList<Node> Arguments) : Node(Column)
 {
+    public override int Height { get; } = 1 + Arguments.Select(a => a.Height).DefaultIfEmpty(0).Max();
+
     public override Value Evaluate(IReadOnlyDictionary<string, object> parameters)
     {
         var role = $"an argument of {Function.Name}";

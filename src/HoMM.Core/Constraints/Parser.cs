@@ -8,8 +8,13 @@ namespace HoMM.Core.Constraints;
 /// </summary>
 internal sealed class Parser
 {
-    // Deep enough for any real constraint, shallow enough that "((((…" cannot overflow the stack.
+    // Deep enough for any real constraint, shallow enough that "((((…" or a chain "a + a + …"
+    // (each operator one level of the tree the checks and evaluation walk) cannot overflow the stack.
     private const int MaxDepth = 100;
+
+    // Size, apart from depth: a flat comparison chain or a call with 30,000 arguments is shallow but
+    // no constraint anyone means; bounding the tokens bounds every node kind.
+    private const int MaxTokens = 1000;
 
     private static readonly HashSet<string> Keywords = ["and", "or", "not", "true", "false", "True", "False"];
 
@@ -25,7 +30,13 @@ internal sealed class Parser
     {
         if (string.IsNullOrWhiteSpace(text))
             throw Lexer.Error(1, "the constraint is empty; write a comparison such as 'order * order_expand <= 16'");
-        var parser = new Parser(Lexer.Tokenize(text));
+        var tokens = Lexer.Tokenize(text);
+        if (tokens.Count - 1 > MaxTokens) // the last token is End
+        {
+            throw Lexer.Error(tokens[MaxTokens].Column, string.Create(CultureInfo.InvariantCulture,
+                $"the constraint has {tokens.Count - 1} tokens (numbers, names, operators, parentheses); at most {MaxTokens} are allowed: split it into several constraints"));
+        }
+        var parser = new Parser(tokens);
         var node = parser.ParseOr();
         if (parser.Current.Kind != TokenKind.End)
         {
@@ -48,7 +59,7 @@ internal sealed class Parser
         while (IsKeyword("or"))
         {
             var op = Advance();
-            left = new LogicalNode(op.Column, "or", left, ParseAnd());
+            left = Bounded(new LogicalNode(op.Column, "or", left, ParseAnd()), op);
         }
         return left;
     }
@@ -59,7 +70,7 @@ internal sealed class Parser
         while (IsKeyword("and"))
         {
             var op = Advance();
-            left = new LogicalNode(op.Column, "and", left, ParseNot());
+            left = Bounded(new LogicalNode(op.Column, "and", left, ParseNot()), op);
         }
         return left;
     }
@@ -69,7 +80,7 @@ internal sealed class Parser
         if (!IsKeyword("not"))
             return ParseComparison();
         var op = Advance();
-        return Nested(() => new NotNode(op.Column, ParseNot()));
+        return Nested(() => Bounded(new NotNode(op.Column, ParseNot()), op));
     }
 
     private Node ParseComparison()
@@ -85,7 +96,7 @@ internal sealed class Parser
             operators.Add((op.Text, op.Column));
             operands.Add(ParseAdditive());
         }
-        return new ComparisonNode(first.Column, operands, operators);
+        return Bounded(new ComparisonNode(first.Column, operands, operators), _tokens[_position - 1]);
     }
 
     private static bool IsComparison(Token t) =>
@@ -97,7 +108,7 @@ internal sealed class Parser
         while (Current.Kind == TokenKind.Operator && Current.Text is "+" or "-")
         {
             var op = Advance();
-            left = new ArithmeticNode(op.Column, op.Text, left, ParseTerm());
+            left = Bounded(new ArithmeticNode(op.Column, op.Text, left, ParseTerm()), op);
         }
         return left;
     }
@@ -108,7 +119,7 @@ internal sealed class Parser
         while (Current.Kind == TokenKind.Operator && Current.Text is "*" or "/" or "%")
         {
             var op = Advance();
-            left = new ArithmeticNode(op.Column, op.Text, left, ParseUnary());
+            left = Bounded(new ArithmeticNode(op.Column, op.Text, left, ParseUnary()), op);
         }
         return left;
     }
@@ -121,7 +132,7 @@ internal sealed class Parser
             return Nested(() =>
             {
                 var operand = ParseUnary();
-                return op.Text == "-" ? new NegateNode(op.Column, operand) : operand;
+                return op.Text == "-" ? Bounded(new NegateNode(op.Column, operand), op) : operand;
             });
         }
         return ParsePower();
@@ -134,7 +145,7 @@ internal sealed class Parser
             return baseNode;
         var op = Advance();
         // -2 ** 2 is -(2 ** 2) and 2 ** -1 is allowed, as in Python: the exponent is a unary expression.
-        return Nested(() => new ArithmeticNode(op.Column, "**", baseNode, ParseUnary()));
+        return Nested(() => Bounded(new ArithmeticNode(op.Column, "**", baseNode, ParseUnary()), op));
     }
 
     private Node ParsePrimary()
@@ -205,13 +216,20 @@ internal sealed class Parser
             throw Lexer.Error(name.Column, string.Create(CultureInfo.InvariantCulture,
                 $"{name.Text} takes {function.Arity}, but {args.Count} were given"));
         }
-        return new CallNode(name.Column, function, args);
+        return Bounded(new CallNode(name.Column, function, args), name);
     }
+
+    /// <summary><paramref name="node"/>, unless its tree is deeper than <see cref="MaxDepth"/>: then an error at <paramref name="at"/>.</summary>
+    private static Node Bounded(Node node, Token at) =>
+        node.Height <= MaxDepth
+            ? node
+            : throw Lexer.Error(at.Column, string.Create(CultureInfo.InvariantCulture,
+                $"the expression nests deeper than {MaxDepth} levels (at most {MaxDepth}; each operator of a chain such as 'a + b + c' is one level): split it into several constraints"));
 
     private T Nested<T>(Func<T> parse)
     {
         if (++_depth > MaxDepth)
-            throw Lexer.Error(Current.Column, $"the expression nests deeper than {MaxDepth} levels");
+            throw Lexer.Error(Current.Column, $"the expression nests deeper than {MaxDepth} levels (at most {MaxDepth}): split it into several constraints");
         try
         {
             return parse();

@@ -86,12 +86,17 @@ public static class TrialEndpoints
         if (dir is null)
             return TypedResults.Ok(new LogTail(null, false, 0, "", false, "this trial has no folder yet (no trial_dir attribute): it has not been started"));
         var path = Path.Combine(dir, LogFileName);
-        if (!File.Exists(path))
-            return TypedResults.Ok(new LogTail(path, false, 0, "", false, $"{path} does not exist (yet) on the dashboard's machine"));
-        return TypedResults.Ok(await TailAsync(path, want, cancellationToken));
+        var stream = SafePath.OpenRead(dir, LogFileName, out var refusal);
+        if (stream is null)
+        {
+            return TypedResults.Ok(new LogTail(path, false, 0, "", false,
+                refusal is null ? $"{path} does not exist (yet) on the dashboard's machine" : $"not shown: {refusal}"));
+        }
+        await using (stream)
+            return TypedResults.Ok(await TailAsync(path, stream, want, cancellationToken));
     }
 
-    private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetFile(
+    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> GetFile(
         string name, int number, string path, ITrialStore store, HttpResponse response, CancellationToken cancellationToken)
     {
         var (_, trial, problem) = await StudyLookup.FindTrialAsync(store, name, number, cancellationToken);
@@ -99,16 +104,17 @@ public static class TrialEndpoints
             return problem!;
         if (await TrialDirAsync(store, trial, cancellationToken) is not { } dir)
             return StudyLookup.NotFound($"trial {number} has no folder (no trial_dir attribute)");
-        if (SafePath.Resolve(dir, path, out var refusal) is not { } full)
-            return BadRequest(refusal!);
-        if (!File.Exists(full))
+        var stream = SafePath.OpenRead(dir, path, out var refusal);
+        if (refusal is not null)
+            return BadRequest(refusal);
+        if (stream is null)
             return StudyLookup.NotFound($"trial {number}'s folder has no file '{path}'");
         // Files a trainer wrote are never rendered on the dashboard's origin (an .html or .svg
         // there could run script with the dashboard's rights): text is shown as text, the rest downloaded.
         response.Headers.XContentTypeOptions = "nosniff";
-        var text = Path.GetExtension(full) is ".log" or ".txt" or ".json" or ".jsonl" or ".yaml" or ".yml" or ".csv";
-        return TypedResults.PhysicalFile(full, text ? "text/plain; charset=utf-8" : "application/octet-stream",
-            fileDownloadName: text ? null : Path.GetFileName(full));
+        var text = Path.GetExtension(path) is ".log" or ".txt" or ".json" or ".jsonl" or ".yaml" or ".yml" or ".csv";
+        return TypedResults.File(stream, text ? "text/plain; charset=utf-8" : "application/octet-stream",
+            fileDownloadName: text ? null : Path.GetFileName(path), enableRangeProcessing: true);
     }
 
     /// <summary>The trial's folder (contracts.md §3: system attr <c>trial_dir</c>), or null before its first attempt.</summary>
@@ -127,7 +133,8 @@ public static class TrialEndpoints
         var system = await store.GetTrialAttrsAsync(trial.Id, AttrScope.System, cancellationToken);
         var extras = new TrialExtras(trial.Number, system, attempts);
         var dir = extras.TrialDir;
-        var files = dir is not null && Directory.Exists(dir) ? ListFiles(dir) : [];
+        // A trial folder replaced by a link lists nothing: the link could lead anywhere.
+        var files = dir is not null && SafePath.RealFolder(dir, out _) is { } real ? ListFiles(real) : [];
         var parameters = trial.Params.OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => new ParamValue(p.Key, p.Value, trial.Distributions.TryGetValue(p.Key, out var d) ? d.ToString() : ""))
             .ToList();
@@ -216,9 +223,8 @@ public static class TrialEndpoints
     }
 
     /// <summary>The last <paramref name="bytes"/> of the log, starting at a whole line.</summary>
-    private static async Task<LogTail> TailAsync(string path, long bytes, CancellationToken cancellationToken)
+    private static async Task<LogTail> TailAsync(string path, FileStream stream, long bytes, CancellationToken cancellationToken)
     {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         var size = stream.Length;
         var start = Math.Max(0, size - bytes);
         stream.Seek(start, SeekOrigin.Begin);

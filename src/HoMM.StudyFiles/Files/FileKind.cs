@@ -60,6 +60,35 @@ public static partial class FileKinds
         };
     }
 
+    [LibraryImport("libc", EntryPoint = "realpath", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial nint RealPathNative(string path, nint resolved);
+
+    /// <summary>
+    /// The canonical path of an existing <paramref name="path"/>: every symbolic link, "." and ".."
+    /// resolved (realpath(3)); null when it does not exist (or a link on the way dangles).
+    /// </summary>
+    /// <exception cref="IOException">The path cannot be resolved for another reason (permission, a link loop).</exception>
+    public static unsafe string? RealPath(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var resolved = RealPathNative(path, 0);
+        if (resolved == 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno is Enoent or Enotdir)
+                return null;
+            throw new IOException($"cannot resolve {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
+        }
+        try
+        {
+            return Marshal.PtrToStringUTF8(resolved);
+        }
+        finally
+        {
+            NativeMemory.Free((void*)resolved); // realpath allocates with malloc
+        }
+    }
+
     /// <summary>The kind in words, for messages ("a FIFO", "a character device").</summary>
     public static string Describe(FileKind kind) => kind switch
     {

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using System.Net.Http.Headers;
 using HoMM.Cli.Common;
 using HoMM.Cli.Dashboard;
@@ -116,5 +118,29 @@ public sealed class DashboardCommandTests : IDisposable
 
         Assert.Equal(DashboardCommand.ExitUsage, exit);
         Assert.Contains(expected, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_PortInUse_OnlyTheClearMessageNoLoggerLineOrStackTrace()
+    {
+        var db = await DatabaseWithAStudy();
+        using var busy = new TcpListener(IPAddress.Loopback, 0);
+        busy.Start();
+        var port = ((IPEndPoint)busy.LocalEndpoint).Port;
+        // A real process: the web host's console logger writes to the process's own streams.
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "homm-search.dll"), "dashboard", "--db", db, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var all = await stdout + await stderr;
+
+        Assert.Equal(DashboardCommand.ExitCannotServe, process.ExitCode);
+        Assert.Contains($"port {port} on 127.0.0.1 is already in use", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("fail:", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", all, StringComparison.Ordinal);
+        Assert.Single(all.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 }

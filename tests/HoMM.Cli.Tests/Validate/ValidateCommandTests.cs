@@ -48,6 +48,19 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_ConstraintOf100000Terms_LocatedErrorNotAStackOverflow()
+    {
+        var chain = string.Join(" + ", Enumerable.Repeat("order", 100_000));
+        var path = Write(BrokenStudyCorpus.Valid.Replace("  - order * order_expand <= 16", $"  - {chain} <= 16", StringComparison.Ordinal));
+
+        var (exit, _, error) = Run(path);
+
+        Assert.Equal(ValidateCommand.ExitInvalid, exit);
+        Assert.Contains($"{path}:13:", error, StringComparison.Ordinal);
+        Assert.Contains("at most 1000", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_FiniteSpace_CountsCombinations()
     {
         var yaml = BrokenStudyCorpus.Valid

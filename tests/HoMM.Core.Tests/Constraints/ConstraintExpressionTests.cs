@@ -158,10 +158,43 @@ public class ConstraintExpressionTests
     [Fact]
     public void Parse_DeepNesting_IsAnErrorNotAStackOverflow()
     {
-        var text = new string('(', 5000) + "1" + new string(')', 5000);
+        var text = new string('(', 300) + "1" + new string(')', 300);
 
         Assert.False(ConstraintExpression.TryParse(text, out _, out var error));
         Assert.Contains("nests deeper", error!.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(" + ", "x", 100_000)]
+    [InlineData(" + ", "x", 150)]
+    [InlineData(" and ", "x > 0", 150)]
+    [InlineData(" * ", "x", 30_000)]
+    [InlineData(" and ", "x > 0", 30_000)]
+    [InlineData(" or ", "x > 0", 30_000)]
+    [InlineData(" < ", "x", 30_000)]
+    [InlineData(", ", "x", 30_000)]
+    public void Parse_LongChainOfAnyKind_RefusedWithAColumnNotAStackOverflow(string separator, string term, int terms)
+    {
+        var body = string.Join(separator, Enumerable.Repeat(term, terms));
+        var text = separator == ", " ? $"max({body}) > 0" : separator == " + " || separator == " * " ? body + " > 0" : body;
+
+        Assert.False(ConstraintExpression.TryParse(text, out _, out var error));
+
+        Assert.InRange(error!.Column, 2, text.Length);
+        Assert.Contains("at most", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(" + ")]
+    [InlineData(" and ")]
+    public void Parse_ChainJustUnderTheLimits_ChecksAndEvaluates(string separator)
+    {
+        var term = separator == " + " ? "x" : "x > 0";
+        var body = string.Join(separator, Enumerable.Repeat(term, 90));
+        var c = ConstraintExpression.Parse(separator == " + " ? body + " > 0" : body);
+
+        Assert.Empty(c.Check(new Dictionary<string, ValueKind> { ["x"] = ValueKind.Number }));
+        Assert.True(c.IsSatisfiedBy(new Dictionary<string, object> { ["x"] = 1.0 }));
     }
 
     [Fact]
