@@ -40,6 +40,9 @@ public static class DashboardServer
         // in words; the host's own "fail:" line with a stack trace would only bury that message.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        // A body that is not JSON reaches ApiExceptionHandler, which says why (by default: an empty 400).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(time ?? TimeProvider.System);
         builder.Services.AddSingleton(options);

@@ -242,6 +242,34 @@ public class SecurityTests
         Assert.Contains("FIFO", body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Enqueue_MalformedJsonBody_BadRequestWithProblemDetails()
+    {
+        await using var d = await TestDashboard.StartAsync(trials: 4);
+        using var content = new StringContent("{\"params\": {\"lr\": 0.01,", Encoding.UTF8, "application/json");
+
+        var response = await d.Client.PostAsync(new Uri($"/api/studies/{Study}/trials", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Contains("not valid JSON", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Api_DamagedDatabasePage_ServiceUnavailableWithHowToRecover()
+    {
+        await using var d = await TestDashboard.StartAsync(trials: 4);
+        HoMM.Tests.Shared.DamagedDatabase.ScrambleTable(d.Store.Path, "trials");
+
+        var response = await d.Client.GetAsync(new Uri($"/api/studies/{Study}/trials/{d.Study.CompleteTrial}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Contains("is damaged", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains(".recover", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     private static async Task<(int Status, string Body)> RawGet(Uri address, string path)
     {
         using var tcp = new TcpClient();

@@ -32,7 +32,18 @@ internal static class StoreCommand
             return StoreOpener.ExitStoreError;
         }
         using (opened)
-            return await body(opened);
+        {
+            try
+            {
+                return await body(opened);
+            }
+            catch (Exception e) when (opened.Kind == StoreKind.Sqlite && StoreDamagedException.IsDamage(e))
+            {
+                // A damaged page the open's checks did not reach (readers do not run quick_check).
+                await error.WriteLineAsync($"error: {StoreOpener.Damaged(opened.Location.Value, e)}");
+                return StoreOpener.ExitStoreError;
+            }
+        }
     }
 
     /// <summary>As <see cref="RunAsync"/>, for the study named <paramref name="studyName"/>; an unknown name lists the known ones.</summary>

@@ -138,6 +138,10 @@ public static class StoreOpener
         {
             throw new StoreOpenException($"{path} is not a HoMM Search database this version can read: {e.Message}", e);
         }
+        catch (Exception e) when (StoreDamagedException.IsDamage(e))
+        {
+            throw new StoreOpenException(Damaged(path, e), e);
+        }
         catch (SqliteException e)
         {
             throw new StoreOpenException($"cannot open SQLite database {path}: {e.Message}", e);
@@ -169,6 +173,10 @@ public static class StoreOpener
             throw new StoreOpenException($"cannot open --db {location.Display}: {e.Message}", e);
         }
     }
+
+    /// <summary>The message for a damaged SQLite file: what failed and how to recover (<see cref="StoreDamagedException"/>).</summary>
+    internal static string Damaged(string path, Exception e) =>
+        e is StoreDamagedException damaged ? damaged.Message : new StoreDamagedException(path, e.Message, e).Message;
 
     /// <summary>The connection with its password replaced by <c>***</c> (URI user-info or a Password= key).</summary>
     internal static string HidePassword(string connection) => PostgresConnectionString.Redact(connection);
