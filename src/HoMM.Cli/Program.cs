@@ -8,6 +8,7 @@ root.Subcommands.Add(HoMM.Cli.Validate.ValidateCommand.Create());
 root.Subcommands.Add(HoMM.Cli.Status.StatusCommand.Create());
 root.Subcommands.Add(HoMM.Cli.Trials.TrialsCommand.Create());
 root.Subcommands.Add(HoMM.Cli.Export.ExportCommand.Create());
+root.Subcommands.Add(HoMM.Cli.Best.BestCommand.Create());
 root.Subcommands.Add(HoMM.Cli.Report.ReportCommand.Create());
 root.Subcommands.Add(HoMM.Cli.Dashboard.DashboardCommand.Create());
 root.Subcommands.Add(HoMM.Cli.Worker.WorkerCommand.Create());

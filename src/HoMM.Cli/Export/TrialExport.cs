@@ -10,100 +10,211 @@ using HoMM.Storage;
 namespace HoMM.Cli.Export;
 
 /// <summary>
-/// Writes every trial of a study for other tools (pandas, a spreadsheet): number, state, value,
-/// start and end (ISO 8601 UTC), duration in seconds, fail reason, the metrics of the trainer's
-/// final line (<c>test/acc</c> and the others) and the parameters. Numbers are written in full
-/// precision (round-trip), unlike the tables meant for reading.
+/// Writes every trial of a study for other tools (pandas, a spreadsheet): number, state (the names
+/// <c>trials</c> shows, <see cref="TrialStateNames"/>), value, start and end (ISO 8601 UTC), duration
+/// in seconds, fail reason, the attempts, the metrics of the trainer's final line (<c>test/acc</c> and
+/// the others), the trainer's info line (<c>info/*</c>) and the parameters; or, with <c>--curves</c>,
+/// every intermediate value in long format (one row per trial, step and metric). Numbers are
+/// written in full precision (round-trip), unlike the tables meant for reading.
 /// </summary>
 internal static class TrialExport
 {
     public const string ParamPrefix = "params.";
     public const string FinalPrefix = "final.";
+    public const string InfoPrefix = "info.";
 
-    public static void WriteCsv(TextWriter writer, IReadOnlyList<FrozenTrial> trials, StudyFinalMetrics final)
+    public static void WriteCsv(TextWriter writer, LoadedStudy loaded)
     {
+        var trials = loaded.Snapshot.Trials;
+        var extras = trials.Select(t => Extras(loaded, t)).ToList();
         var paramNames = ParamAxis.ParamNames(trials);
-        var finalNames = final.Names;
-        string[] fixedColumns = ["number", "state", "value", "started", "finished", "duration_s", "fail_reason"];
-        WriteCsvLine(writer, fixedColumns.Concat(finalNames.Select(n => FinalPrefix + n)).Concat(paramNames.Select(n => ParamPrefix + n)));
-        foreach (var t in trials)
+        var finalNames = extras.SelectMany(e => e.FinalMetrics.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        var infoNames = extras.SelectMany(e => e.Info.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        string[] fixedColumns = ["number", "state", "value", "started", "finished", "duration_s", "fail_reason", "attempts", "node", "slot"];
+        WriteCsvLine(writer, fixedColumns
+            .Concat(finalNames.Select(n => FinalPrefix + n))
+            .Concat(infoNames.Select(n => InfoPrefix + n))
+            .Concat(paramNames.Select(n => ParamPrefix + n)));
+        for (var i = 0; i < trials.Count; i++)
         {
+            var (t, e) = (trials[i], extras[i]);
+            var final = e.FinalMetrics;
+            var info = e.Info;
             WriteCsvLine(writer, new[]
             {
                 t.Number.ToString(CultureInfo.InvariantCulture),
-                StateName(t.State),
+                t.State.Name(),
                 t.Value is { } v ? Number(v) : "",
                 Time(t.Started) ?? "",
                 Time(t.Finished) ?? "",
                 Duration(t) is { } d ? Number(d) : "",
                 Neutralised(t.FailReason ?? ""),
-            }.Concat(finalNames.Select(n => final.Of(t).TryGetValue(n, out var m) ? Number(m) : ""))
+                e.Attempts.Count.ToString(CultureInfo.InvariantCulture),
+                Neutralised(e.Node ?? ""),
+                Neutralised(e.Slot ?? ""),
+            }.Concat(finalNames.Select(n => final.TryGetValue(n, out var m) ? Number(m) : ""))
+             .Concat(infoNames.Select(n => info.TryGetValue(n, out var x) ? JsonText(x) : ""))
              .Concat(paramNames.Select(n => t.Params.TryGetValue(n, out var p) ? ParamText(p) : "")));
         }
     }
 
-    public static void WriteJson(Stream stream, StudyRecord study, IReadOnlyList<FrozenTrial> trials, StudyFinalMetrics final)
+    public static void WriteJson(Stream stream, LoadedStudy loaded)
     {
-        // Relaxed escaping: parameter strings and reasons stay readable ("a+b", "é"); the file is
-        // data, never embedded in HTML.
-        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        using var json = Writer(stream);
         json.WriteStartObject();
+        WriteStudy(json, loaded.Study);
+        json.WriteStartArray("trials");
+        foreach (var t in loaded.Snapshot.Trials)
+            WriteTrial(json, t, Extras(loaded, t));
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>Every intermediate value, one row per trial, step and metric: number, step, metric, value, reported.</summary>
+    public static void WriteCurvesCsv(TextWriter writer, IReadOnlyList<(FrozenTrial Trial, IReadOnlyList<IntermediateValue> Values)> curves)
+    {
+        WriteCsvLine(writer, ["number", "state", "step", "metric", "value", "reported"]);
+        foreach (var (trial, values) in curves)
+        {
+            foreach (var v in values)
+            {
+                WriteCsvLine(writer, [
+                    trial.Number.ToString(CultureInfo.InvariantCulture), trial.State.Name(), v.Step.ToString(CultureInfo.InvariantCulture),
+                    Neutralised(v.Metric), Number(v.Value), Time(v.Reported)!,
+                ]);
+            }
+        }
+    }
+
+    /// <summary>As <see cref="WriteCurvesCsv"/>: the study and a "curves" array of those rows (NaN and ±inf as strings).</summary>
+    public static void WriteCurvesJson(Stream stream, StudyRecord study, IReadOnlyList<(FrozenTrial Trial, IReadOnlyList<IntermediateValue> Values)> curves)
+    {
+        using var json = Writer(stream);
+        json.WriteStartObject();
+        WriteStudy(json, study);
+        json.WriteStartArray("curves");
+        foreach (var (trial, values) in curves)
+        {
+            foreach (var v in values)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("number", trial.Number);
+                json.WriteString("state", trial.State.Name());
+                json.WriteNumber("step", v.Step);
+                json.WriteString("metric", v.Metric);
+                WriteMetric(json, "value", v.Value);
+                json.WriteString("reported", Time(v.Reported));
+                json.WriteEndObject();
+            }
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>Relaxed escaping: parameter strings and reasons stay readable ("a+b", "é"); the output is data, never embedded in HTML.</summary>
+    public static Utf8JsonWriter Writer(Stream stream) =>
+        new(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+    /// <summary>The "study" object: name, direction, objective.</summary>
+    public static void WriteStudy(Utf8JsonWriter json, StudyRecord study)
+    {
         json.WriteStartObject("study");
         json.WriteString("name", study.Name);
         json.WriteString("direction", study.Direction == StudyDirection.Minimize ? "minimize" : "maximize");
         json.WriteString("objective", study.ObjectiveMetric);
         json.WriteEndObject();
-        json.WriteStartArray("trials");
-        foreach (var t in trials)
+    }
+
+    /// <summary>One trial as the export, <c>trials --json</c> and <c>status --json</c> write it.</summary>
+    public static void WriteTrial(Utf8JsonWriter json, FrozenTrial t, TrialExtras extras)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("number", t.Number);
+        json.WriteString("state", t.State.Name());
+        WriteNumberOrNull(json, "value", t.Value);
+        WriteParams(json, t);
+        WriteStringOrNull(json, "started", Time(t.Started));
+        WriteStringOrNull(json, "finished", Time(t.Finished));
+        WriteNumberOrNull(json, "duration_s", Duration(t));
+        WriteStringOrNull(json, "fail_reason", t.FailReason);
+        // The final line's metrics (null before a trial completed); NaN and ±inf as strings.
+        var metrics = extras.FinalMetrics;
+        if (metrics.Count == 0)
+        {
+            json.WriteNull("final");
+        }
+        else
+        {
+            json.WriteStartObject("final");
+            foreach (var (name, value) in metrics.OrderBy(m => m.Key, StringComparer.Ordinal))
+                WriteMetric(json, name, value);
+            json.WriteEndObject();
+        }
+        json.WriteStartObject("info");
+        foreach (var (name, value) in extras.Info.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            json.WritePropertyName(name);
+            value.WriteTo(json);
+        }
+        json.WriteEndObject();
+        json.WriteStartArray("attempts");
+        foreach (var a in extras.Attempts)
         {
             json.WriteStartObject();
-            json.WriteNumber("number", t.Number);
-            json.WriteString("state", StateName(t.State));
-            WriteNumberOrNull(json, "value", t.Value);
-            json.WriteStartObject("params");
-            foreach (var (name, value) in t.Params.OrderBy(p => p.Key, StringComparer.Ordinal))
-            {
-                json.WritePropertyName(name);
-                WriteParam(json, value);
-            }
-            json.WriteEndObject();
-            WriteStringOrNull(json, "started", Time(t.Started));
-            WriteStringOrNull(json, "finished", Time(t.Finished));
-            WriteNumberOrNull(json, "duration_s", Duration(t));
-            WriteStringOrNull(json, "fail_reason", t.FailReason);
-            // The final line's metrics (null before a trial completed); NaN and ±inf as strings.
-            var metrics = final.Of(t);
-            if (metrics.Count == 0)
-            {
-                json.WriteNull("final");
-            }
-            else
-            {
-                json.WriteStartObject("final");
-                foreach (var (name, value) in metrics.OrderBy(m => m.Key, StringComparer.Ordinal))
-                {
-                    if (double.IsFinite(value))
-                        json.WriteNumber(name, value);
-                    else
-                        json.WriteString(name, Number(value));
-                }
-                json.WriteEndObject();
-            }
+            json.WriteNumber("number", a.Number);
+            json.WriteString("node", a.Node);
+            json.WriteString("slot", a.Slot);
+            WriteStringOrNull(json, "worker", a.WorkerId);
+            WriteNumberOrNull(json, "pid", a.Pid);
+            json.WriteString("started", Time(a.Started));
+            WriteStringOrNull(json, "ended", Time(a.Ended));
+            WriteNumberOrNull(json, "exit_code", a.ExitCode);
+            WriteStringOrNull(json, "reason", a.Reason);
             json.WriteEndObject();
         }
         json.WriteEndArray();
         json.WriteEndObject();
     }
 
-    /// <summary>"fail" rather than the reports' "failed": the word the store and Optuna use, so scripts can match states.</summary>
-    private static string StateName(TrialState state) => state.ToString().ToLowerInvariant();
+    /// <summary>The "params" object: each parameter as a JSON value, by name.</summary>
+    public static void WriteParams(Utf8JsonWriter json, FrozenTrial t)
+    {
+        json.WriteStartObject("params");
+        foreach (var (name, value) in t.Params.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            json.WritePropertyName(name);
+            WriteParam(json, value);
+        }
+        json.WriteEndObject();
+    }
+
+    /// <summary>A number in full precision (round-trip).</summary>
+    public static string Number(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>The trial's extras as read with it (none for a trial read without them).</summary>
+    public static TrialExtras Extras(LoadedStudy loaded, FrozenTrial t) =>
+        loaded.Extras.TryGetValue(t.Number, out var e) ? e : new TrialExtras(t.Number, new Dictionary<string, JsonElement>(), []);
+
+    private static void WriteMetric(Utf8JsonWriter json, string name, double value)
+    {
+        if (double.IsFinite(value))
+            json.WriteNumber(name, value);
+        else
+            json.WriteString(name, Number(value));
+    }
+
+    /// <summary>CSV text of an info value: a number or text as it is (text neutralised), anything else as its JSON.</summary>
+    private static string JsonText(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => Neutralised(value.GetString() ?? ""),
+        JsonValueKind.Number => value.GetRawText(),
+        _ => Neutralised(value.GetRawText()),
+    };
 
     private static string? Time(DateTimeOffset? t) =>
         t?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private static double? Duration(FrozenTrial t) => t.Started is { } s && t.Finished is { } f ? (f - s).TotalSeconds : null;
-
-    private static string Number(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>CSV text of a parameter: numbers as numbers (a negative one stays one), strings neutralised.</summary>
     private static string ParamText(object value) => value switch
@@ -143,6 +254,14 @@ internal static class TrialExport
                 json.WriteStringValue(ParamAxis.Label(value));
                 break;
         }
+    }
+
+    private static void WriteNumberOrNull(Utf8JsonWriter json, string name, long? value)
+    {
+        if (value is { } v)
+            json.WriteNumber(name, v);
+        else
+            json.WriteNull(name);
     }
 
     private static void WriteNumberOrNull(Utf8JsonWriter json, string name, double? value)

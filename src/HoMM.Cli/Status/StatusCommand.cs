@@ -8,7 +8,7 @@ using HoMM.Storage;
 namespace HoMM.Cli.Status;
 
 /// <summary>
-/// <c>homm-search status [study] [--db]</c>: without a study, one line per study (trials by state,
+/// <c>homm-search status [study] [--db] [--json]</c>: without a study, one line per study (trials by state,
 /// best value, progress); with one, its details: best trial and parameters, compute used, the
 /// running trials with their slots, and the latest failures with their reasons.
 /// </summary>
@@ -22,22 +22,32 @@ public static class StatusCommand
         var study = new Argument<string?>("study") { Description = "a study name (all studies when left out)", Arity = ArgumentArity.ZeroOrOne };
         var db = StoreOpener.CreateDbOption();
         command.Arguments.Add(study);
+        var json = new Option<bool>("--json") { Description = "write the same as JSON, for scripts" };
         command.Options.Add(db);
+        command.Options.Add(json);
         command.SetAction((parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
             return RunAsync(parse.GetValue(db), parse.GetValue(study), output, parse.InvocationConfiguration.Error,
-                TextTable.IsTerminal(output), TimeProvider.System, ct);
+                TextTable.IsTerminal(output), TimeProvider.System, ct, parse.GetValue(json));
         });
         return command;
     }
 
     public static Task<int> RunAsync(
-        string? db, string? studyName, TextWriter output, TextWriter error, bool terminal, TimeProvider time, CancellationToken cancellationToken = default)
+        string? db, string? studyName, TextWriter output, TextWriter error, bool terminal, TimeProvider time, CancellationToken cancellationToken = default,
+        bool json = false)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         ArgumentNullException.ThrowIfNull(time);
+        if (json)
+        {
+            return studyName is null
+                ? StoreCommand.RunAsync(db, error, opened => StatusJson.AllStudiesAsync(opened, output, cancellationToken), cancellationToken)
+                : StoreCommand.RunWithStudyAsync(db, studyName, error,
+                    (opened, study) => StatusJson.OneStudyAsync(opened, study, output, time.GetUtcNow(), cancellationToken), cancellationToken);
+        }
         return studyName is null
             ? StoreCommand.RunAsync(db, error, opened => AllStudiesAsync(opened, output, terminal, cancellationToken), cancellationToken)
             : StoreCommand.RunWithStudyAsync(db, studyName, error,

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using HoMM.Cli.Common;
+using HoMM.Cli.Export;
 using HoMM.Core.Trials;
 using HoMM.Reports.Loading;
 using HoMM.Reports.Plots;
@@ -9,7 +10,8 @@ namespace HoMM.Cli.Trials;
 
 /// <summary>
 /// <c>homm-search trials &lt;study&gt; [--db] [--state ...] [--sort ...] [--limit N]</c>: the study's
-/// trials as a table (number, state, value, duration, start, parameters, fail reason).
+/// trials as a table (number, state, value, duration, start, parameters, fail reason), or with
+/// <c>--json</c> as the export's trial objects (for scripts).
 /// </summary>
 public static class TrialsCommand
 {
@@ -20,7 +22,7 @@ public static class TrialsCommand
         var db = StoreOpener.CreateDbOption();
         var states = new Option<string[]>("--state")
         {
-            Description = "only trials in these states: waiting, running, complete, pruned, failed (repeat the option or separate with commas)",
+            Description = $"only trials in these states: {string.Join(", ", TrialStateNames.All)} (repeat the option or separate with commas)",
             AllowMultipleArgumentsPerToken = true,
         };
         var sort = new Option<string>("--sort")
@@ -39,11 +41,16 @@ public static class TrialsCommand
         command.Options.Add(db);
         command.Options.Add(states);
         command.Options.Add(sort);
+        var json = new Option<bool>("--json") { Description = "write the trials as JSON (the objects of export --format json), for scripts" };
         command.Options.Add(limit);
+        command.Options.Add(json);
         command.SetAction((parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
-            var options = new TrialsOptions(parse.GetValue(states) ?? [], Enum.Parse<TrialOrder>(parse.GetValue(sort)!, ignoreCase: true), parse.GetValue(limit));
+            var options = new TrialsOptions(parse.GetValue(states) ?? [], Enum.Parse<TrialOrder>(parse.GetValue(sort)!, ignoreCase: true), parse.GetValue(limit))
+            {
+                Json = parse.GetValue(json),
+            };
             return RunAsync(parse.GetValue(db), parse.GetValue(study)!, options, output, parse.InvocationConfiguration.Error,
                 TextTable.IsTerminal(output), TimeProvider.System, ct);
         });
@@ -65,8 +72,26 @@ public static class TrialsCommand
         }
         return StoreCommand.RunWithStudyAsync(db, studyName, error, async (opened, study) =>
         {
-            var page = await opened.Store.GetTrialsAsync(study.Id, new TrialQuery(States: states, IntermediateValues: false), cancellationToken);
             var now = time.GetUtcNow();
+            if (options.Json)
+            {
+                var loaded = await StudyReader.LoadAsync(opened.Store, study.Name, cancellationToken)
+                    ?? throw new InvalidOperationException($"study '{study.Name}' disappeared while it was read");
+                var selected = TrialOrdering.Sort(loaded.Snapshot.Trials.Where(t => states is null || states.Contains(t.State)).ToList(), options.Sort, study.Direction, now);
+                ExportCommand.WriteJson(output, stream =>
+                {
+                    using var writer = TrialExport.Writer(stream);
+                    writer.WriteStartObject();
+                    TrialExport.WriteStudy(writer, study);
+                    writer.WriteStartArray("trials");
+                    foreach (var t in options.Limit is { } n ? selected.Take(n) : selected)
+                        TrialExport.WriteTrial(writer, t, TrialExport.Extras(loaded, t));
+                    writer.WriteEndArray();
+                    writer.WriteEndObject();
+                });
+                return StoreCommand.ExitSuccess;
+            }
+            var page = await opened.Store.GetTrialsAsync(study.Id, new TrialQuery(States: states, IntermediateValues: false), cancellationToken);
             IEnumerable<FrozenTrial> trials = TrialOrdering.Sort(page.Trials, options.Sort, study.Direction, now);
             if (options.Limit is { } limit)
                 trials = trials.Take(limit);
@@ -125,21 +150,12 @@ public static class TrialsCommand
         var set = new HashSet<TrialState>();
         foreach (var name in names)
         {
-            TrialState? state = name.ToLowerInvariant() switch
+            if (!TrialStateNames.TryParse(name, out var state))
             {
-                "waiting" => TrialState.Waiting,
-                "running" => TrialState.Running,
-                "complete" or "completed" => TrialState.Complete,
-                "pruned" => TrialState.Pruned,
-                "fail" or "failed" => TrialState.Fail,
-                _ => null,
-            };
-            if (state is null)
-            {
-                problem = $"--state {name}: unknown state; use waiting, running, complete, pruned or failed";
+                problem = $"--state {name}: unknown state; use {string.Join(", ", TrialStateNames.All)}";
                 return false;
             }
-            set.Add(state.Value);
+            set.Add(state);
         }
         states = set;
         return true;
@@ -147,4 +163,8 @@ public static class TrialsCommand
 }
 
 /// <summary>What <c>trials</c> shows: the states to keep (empty: all), the order, and how many.</summary>
-public sealed record TrialsOptions(IReadOnlyList<string> States, TrialOrder Sort = TrialOrder.Number, int? Limit = null);
+public sealed record TrialsOptions(IReadOnlyList<string> States, TrialOrder Sort = TrialOrder.Number, int? Limit = null)
+{
+    /// <summary>JSON for scripts instead of the table.</summary>
+    public bool Json { get; init; }
+}

@@ -34,14 +34,8 @@ public static class PlotStyle
         _ => Waiting,
     };
 
-    public static string NameOf(TrialState state) => state switch
-    {
-        TrialState.Complete => "complete",
-        TrialState.Pruned => "pruned",
-        TrialState.Fail => "failed",
-        TrialState.Running => "running",
-        _ => "waiting",
-    };
+    /// <summary>The state's name (<see cref="TrialStateNames"/>).</summary>
+    public static string NameOf(TrialState state) => state.Name();
 
     /// <summary>A scatter trace of the right kind for <paramref name="pointCount"/> points.</summary>
     public static XYTrace XY(int pointCount) => pointCount >= WebGlPointThreshold ? new ScatterGl() : new Scatter();

@@ -102,7 +102,7 @@ public sealed class SeededStore : IDisposable
     {
         var root = new RootCommand
         {
-            StatusCommand.Create(), TrialsCommand.Create(), ExportCommand.Create(), ReportCommand.Create(),
+            StatusCommand.Create(), TrialsCommand.Create(), ExportCommand.Create(), ReportCommand.Create(), HoMM.Cli.Best.BestCommand.Create(),
         };
         using var output = new StringWriter();
         using var error = new StringWriter();

@@ -28,15 +28,15 @@ public sealed class CsvInjectionTests : IDisposable
 
         Assert.True(exit == 0, error);
         var rows = output.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("number,state,value,started,finished,duration_s,fail_reason,params.choice,params.n,params.x", rows[0]);
-        Assert.EndsWith(",\"'=HYPERLINK(\"\"http://x\"\")\",'=cmd|' /C calc'!A0,-3,-0.5", rows[1], StringComparison.Ordinal);
-        Assert.EndsWith(",,'@SUM(1+1),-3,-0.5", rows[2], StringComparison.Ordinal);
-        Assert.EndsWith(",,'+1+1,-3,-0.5", rows[3], StringComparison.Ordinal);
-        Assert.EndsWith(",,'-1+1,-3,-0.5", rows[4], StringComparison.Ordinal);
-        Assert.EndsWith(",,'\tx,-3,-0.5", rows[5], StringComparison.Ordinal);
-        Assert.EndsWith(",,\"'\rx\",-3,-0.5", output.Split("\r\n")[6], StringComparison.Ordinal);
-        Assert.EndsWith(",,plain,-3,-0.5", output.Split("\r\n")[7], StringComparison.Ordinal);
-        Assert.StartsWith("0,fail,", rows[1], StringComparison.Ordinal);
+        Assert.Equal("number,state,value,started,finished,duration_s,fail_reason,attempts,node,slot,params.choice,params.n,params.x", rows[0]);
+        Assert.EndsWith(",\"'=HYPERLINK(\"\"http://x\"\")\",0,,,'=cmd|' /C calc'!A0,-3,-0.5", rows[1], StringComparison.Ordinal);
+        Assert.EndsWith(",,0,,,'@SUM(1+1),-3,-0.5", rows[2], StringComparison.Ordinal);
+        Assert.EndsWith(",,0,,,'+1+1,-3,-0.5", rows[3], StringComparison.Ordinal);
+        Assert.EndsWith(",,0,,,'-1+1,-3,-0.5", rows[4], StringComparison.Ordinal);
+        Assert.EndsWith(",,0,,,'\tx,-3,-0.5", rows[5], StringComparison.Ordinal);
+        Assert.EndsWith(",,0,,,\"'\rx\",-3,-0.5", output.Split("\r\n")[6], StringComparison.Ordinal);
+        Assert.EndsWith(",,0,,,plain,-3,-0.5", output.Split("\r\n")[7], StringComparison.Ordinal);
+        Assert.StartsWith("0,failed,", rows[1], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -47,6 +47,48 @@ public sealed class StatusCommandTests : SeededStoreTest
     }
 
     [Fact]
+    public async Task Status_AllStudiesJson_CountsByStateNameBestAndProgress()
+    {
+        var (exit, output, error) = await SeededStore.RunAsync("status", "--json", "--db", Db.DbPath);
+
+        Assert.True(exit == 0, error);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        var studies = doc.RootElement.GetProperty("studies").EnumerateArray().ToList();
+        Assert.Equal(["cifar", "fmnist"], studies.Select(s => s.GetProperty("name").GetString()));
+        var fmnist = studies[1];
+        Assert.Equal(6, fmnist.GetProperty("trials").GetInt32());
+        Assert.Equal(1, fmnist.GetProperty("states").GetProperty("failed").GetInt32());
+        Assert.Equal(2, fmnist.GetProperty("states").GetProperty("complete").GetInt32());
+        Assert.Equal(0.87, fmnist.GetProperty("best_value").GetDouble());
+        Assert.Equal(4, fmnist.GetProperty("progress").GetProperty("finished").GetInt32());
+        Assert.Equal(10, fmnist.GetProperty("progress").GetProperty("max_trials").GetInt32());
+        Assert.True(studies[0].GetProperty("progress").GetProperty("paused").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Status_OneStudyJson_BestTrialAndRunningTrials()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = await StatusCommand.RunAsync(Db.DbPath, "fmnist", output, error, terminal: false, new FixedClock(SeededStore.T0.AddHours(1)), json: true);
+
+        Assert.True(exit == 0, error.ToString());
+        using var doc = System.Text.Json.JsonDocument.Parse(output.ToString());
+        var root = doc.RootElement;
+        Assert.Equal(3600, root.GetProperty("compute_s").GetDouble());
+        Assert.Equal(1, root.GetProperty("best").GetProperty("number").GetInt32());
+        Assert.Equal(0.86, root.GetProperty("best").GetProperty("final").GetProperty("test/acc").GetDouble());
+        var running = Assert.Single(root.GetProperty("running").EnumerateArray());
+        Assert.Equal(4, running.GetProperty("number").GetInt32());
+        Assert.Equal("cpu1", running.GetProperty("slot").GetString());
+        Assert.Equal(777, running.GetProperty("pid").GetInt32());
+        Assert.Equal(20, running.GetProperty("step").GetInt64());
+        Assert.Equal(0.5, running.GetProperty("last_value").GetDouble());
+        Assert.Equal(1200, running.GetProperty("elapsed_s").GetDouble());
+    }
+
+    [Fact]
     public async Task Status_UnknownStudy_ListsTheKnownOnes()
     {
         var (exit, output, error) = await SeededStore.RunAsync("status", "fmnst", "--db", Db.DbPath);

@@ -40,6 +40,22 @@ public sealed class TrialsCommandTests : SeededStoreTest
     }
 
     [Fact]
+    public async Task Trials_Json_SelectedTrialsAsTheExportWritesThem()
+    {
+        var (exit, output, error) = await SeededStore.RunAsync(
+            "trials", "fmnist", "--db", Db.DbPath, "--state", "complete,failed", "--sort", "value", "--limit", "2", "--json");
+
+        Assert.True(exit == 0, error);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal("fmnist", doc.RootElement.GetProperty("study").GetProperty("name").GetString());
+        var trials = doc.RootElement.GetProperty("trials").EnumerateArray().ToList();
+        Assert.Equal([1, 0], trials.Select(t => t.GetProperty("number").GetInt32()));
+        Assert.Equal("complete", trials[0].GetProperty("state").GetString());
+        Assert.Equal(0.86, trials[0].GetProperty("final").GetProperty("test/acc").GetDouble());
+        Assert.Equal("mean", trials[0].GetProperty("params").GetProperty("pooling").GetString());
+    }
+
+    [Fact]
     public async Task Trials_NoTrialInTheState_SaysSo()
     {
         var (exit, output, _) = await SeededStore.RunAsync("trials", "cifar", "--db", Db.DbPath, "--state", "running");
@@ -49,7 +65,7 @@ public sealed class TrialsCommandTests : SeededStoreTest
     }
 
     [Theory]
-    [InlineData("--state", "done", "--state done: unknown state; use waiting, running, complete, pruned or failed")]
+    [InlineData("--state", "done", "--state done: unknown state; use waiting, running, complete, pruned, failed")]
     [InlineData("--sort", "speed", "Argument 'speed' not recognized")]
     [InlineData("--limit", "0", "--limit must be at least 1")]
     public async Task Trials_BadOption_ExplainsWhatIsAccepted(string option, string value, string message)
