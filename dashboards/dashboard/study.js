@@ -162,12 +162,14 @@
   function mergeTrials(response) {
     clockOffset = response.now - Date.now();
     let newColumns = false;
+    // Deleted trials (numbers are never reused) go before the changed ones are merged.
+    for (const n of response.deleted || []) { rows.delete(n); selected.delete(n); searchText.delete(n); }
     for (const t of response.trials) {
       rows.set(t.number, t);
       for (const p of Object.keys(t.params)) if (!paramNames.includes(p)) { paramNames.push(p); newColumns = true; }
       if (t.testAcc !== null && !withTest) { withTest = true; newColumns = true; }
     }
-    if (newColumns || columns.length === 0) {
+    if (newColumns || columns.length === 0 || (response.deleted || []).length > 0) {
       buildColumns();
       for (const r of rows.values()) indexRow(r);
     } else {
@@ -190,8 +192,8 @@
     const userAttrs = Object.entries(d.userAttrs).map(([k, v]) => [k, value(v)]);
     document.getElementById("summary-body").replaceChildren(kvTable([
       ["objective", `${s.objective} (${s.direction})`],
-      ["trials", el("span", { className: "states" }, [["complete", c.complete], ["pruned", c.pruned], ["failed", c.failed], ["running", c.running], ["waiting", c.waiting]]
-        .map(([st, n]) => el("span", { className: "state state-" + st }, `${n} ${st}`)))],
+      ["trials", el("span", { className: "states" }, [["complete", c.complete], ["pruned", c.pruned], ["failed", c.failed], ["running", c.running], ["waiting", c.waiting], ["cancelled", c.cancelled]]
+        .filter(([st, n]) => st !== "cancelled" || n > 0).map(([st, n]) => el("span", { className: "state state-" + st }, `${n} ${st}`)))],
       ["parameters", d.searchSpace.map((p) => p.name).join(", ")],
       ...userAttrs,
     ]));
@@ -310,7 +312,7 @@
     const [d, t] = await Promise.all([api(base), api(base + "/trials?after=" + cursor)]);
     mergeTrials(t);
     showDetail(d);
-    if (first || t.trials.length > 0) refreshView();
+    if (first || t.trials.length > 0 || (t.deleted || []).length > 0) refreshView();
     else render(); // running durations move on
     document.body.dataset.cursor = String(cursor);
     if (first) performance.mark("homm-table-ready"); // read by benchmarks/dashboard

@@ -10,6 +10,7 @@
   document.getElementById("trial-title").textContent = `Trial ${trial}`;
   const stopEl = document.getElementById("stop");
   const stopReason = document.getElementById("stop-reason");
+  const deleteEl = document.getElementById("delete");
   let current = null;
 
   const panel = HommFigures.create(document.getElementById("figures"), {
@@ -28,7 +29,7 @@
     document.getElementById("overview-body").replaceChildren(kvTable([
       [studyDetail.summary.objective, t.value === null ? "—" : number(t.value)],
       t.testAcc !== null ? ["test/acc", number(t.testAcc)] : null,
-      ["state", t.state + (d.stopRequested && running ? " (stop requested)" : "")],
+      ["state", t.state + (d.stopRequested && running ? " (cancel requested)" : "")],
       t.reason ? ["reason", t.reason] : null,
       ["started", time(t.started)],
       ["finished", time(t.finished)],
@@ -56,7 +57,9 @@
     document.getElementById("attrs-body").replaceChildren(attrs.length === 0 ? el("p", { className: "note" }, "none") : kvTable(attrs));
     stopEl.disabled = !running || d.stopRequested || !studyDetail.actionsAllowed;
     stopReason.disabled = stopEl.disabled;
-    stopEl.textContent = d.stopRequested && running ? "Stop requested" : "Stop trial";
+    stopEl.textContent = d.stopRequested && running ? "Cancel requested" : "Cancel trial";
+    // Only a finished trial can be deleted: a waiting or running one is cancelled first.
+    deleteEl.disabled = running || !studyDetail.actionsAllowed;
     const note = document.getElementById("actions-note");
     note.hidden = studyDetail.actionsAllowed;
     note.textContent = studyDetail.actionsRefusal || "";
@@ -74,9 +77,17 @@
 
   stopEl.addEventListener("click", async () => {
     try {
-      const r = await api(base + "/stop", { method: "POST", body: { reason: stopReason.value } });
+      const r = await api(base + "/cancel", { method: "POST", body: { reason: stopReason.value } });
       status(r.message, "ok");
       await step();
+    } catch (e) { status(e.message, "error"); }
+  });
+
+  deleteEl.addEventListener("click", async () => {
+    if (!window.confirm(`Delete trial ${trial} of ${study} with its folder? There is no undo.`)) return;
+    try {
+      await api(base, { method: "DELETE" });
+      location.href = studyUrl(study);
     } catch (e) { status(e.message, "error"); }
   });
 

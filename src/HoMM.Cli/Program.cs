@@ -15,6 +15,7 @@ root.Subcommands.Add(HoMM.Cli.Worker.WorkerCommand.Create());
 root.Subcommands.Add(HoMM.Cli.Data.DataCommand.Create());
 root.Subcommands.Add(HoMM.Cli.Control.EnqueueCommand.Create());
 root.Subcommands.Add(HoMM.Cli.Control.StopCommand.Create());
+root.Subcommands.Add(HoMM.Cli.Control.DeleteCommand.Create());
 
 root.Subcommands.Add(HoMM.Cli.Run.RunCommand.Create());
 

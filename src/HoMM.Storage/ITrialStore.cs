@@ -18,8 +18,8 @@ namespace HoMM.Storage;
 /// <item><b>Snapshots never change.</b> A returned <see cref="FrozenTrial"/> (and every other record) is
 /// a copy taken when it was read: later changes in the store do not show in it, and its
 /// collections cannot be modified. Read again to see changes.</item>
-/// <item><b>States move forward only, by compare-and-set.</b> Waiting → Running → Complete | Pruned | Fail
-/// (Waiting may also go straight to Complete, Pruned or Fail). <see cref="TrySetStateAsync"/>
+/// <item><b>States move forward only, by compare-and-set.</b> Waiting → Running → Complete | Pruned | Fail | Cancelled
+/// (Waiting may also go straight to any of them; Cancelled takes no value). <see cref="TrySetStateAsync"/>
 /// changes the state only if it still is <c>expectedFrom</c> and returns false otherwise, so of
 /// two processes racing for the same transition exactly one wins.</item>
 /// <item><b>Who owns a Running trial.</b> The caller whose Waiting → Running transition returned true
@@ -27,16 +27,19 @@ namespace HoMM.Storage;
 /// takes it over. Only the owner reports intermediate values and finishes the trial. The store
 /// does not check ownership, but a stale owner that comes back late cannot undo anything: its
 /// own finishing transition returns false once the trial is finished.</item>
-/// <item><b>Finished trials never change again.</b> Once Complete, Pruned or Fail, a trial's state,
+/// <item><b>Finished trials never change again.</b> Once Complete, Pruned, Fail or Cancelled, a trial's state,
 /// value, reason, parameters, intermediate values and attributes are final: writes to them return
 /// false and change nothing. Only attempt bookkeeping continues (the trainer that finished the
 /// trial still exits afterwards, and its attempt is closed then).</item>
 /// <item><b>Trial numbers</b> are 0, 1, 2, … per study, assigned atomically: unique and without gaps
-/// whatever the number of concurrent creators.</item>
+/// whatever the number of concurrent creators. A deleted trial leaves its number unused: numbers are never reused.</item>
+/// <item><b>Deletion</b> removes a finished trial (or a whole study) with everything stored of it,
+/// in one transaction; nothing of another trial or study is touched. Readers holding its id get
+/// <see cref="KeyNotFoundException"/> or null, as for an id that never existed.</item>
 /// <item><b>Change cursor.</b> Every change to a trial (created, params, state, values, attrs,
 /// attempts) gives it a new position in its study's change sequence; <see cref="GetTrialsAsync"/>
 /// with <see cref="TrialQuery.ChangedAfter"/> returns exactly the trials changed since an earlier
-/// cursor (possibly a few more, never fewer).</item>
+/// cursor (possibly a few more, never fewer), and in <see cref="TrialPage.DeletedNumbers"/> the trials deleted since it.</item>
 /// <item><b>Values.</b> Times are the injected <see cref="TimeProvider"/>'s, kept to the millisecond.
 /// Intermediate values may be NaN or ±infinity. A Complete trial's value must not be NaN (a NaN
 /// objective is a failure: use Fail); a NaN value given with Pruned or Fail is stored as no value.</item>
@@ -63,6 +66,10 @@ public interface ITrialStore
     Task SetStudyAttrAsync(long studyId, AttrScope scope, string key, JsonElement value, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyDictionary<string, JsonElement>> GetStudyAttrsAsync(long studyId, AttrScope scope, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the study, its trials and everything stored of them (parameters, values, attributes, attempts).</summary>
+    /// <returns>False when there is no such study (already deleted).</returns>
+    Task<bool> DeleteStudyAsync(long studyId, CancellationToken cancellationToken = default);
 
     // ---- trials ----
 
@@ -131,6 +138,13 @@ public interface ITrialStore
 
     /// <summary>The study's trials in number order (all, or those the query selects) and the cursor for the next incremental read.</summary>
     Task<TrialPage> GetTrialsAsync(long studyId, TrialQuery? query = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes a finished trial and everything stored of it; its number is recorded as deleted at
+    /// a new change-cursor position (<see cref="TrialPage.DeletedNumbers"/>) and never reused.
+    /// </summary>
+    /// <returns>False when the trial is Waiting or Running (cancel it first: its trainer may run) or was already deleted.</returns>
+    Task<bool> DeleteTrialAsync(long trialId, CancellationToken cancellationToken = default);
 
     /// <summary>How many trials the study has in each state (every state present, zeros included).</summary>
     Task<IReadOnlyDictionary<TrialState, int>> CountTrialsAsync(long studyId, CancellationToken cancellationToken = default);

@@ -58,7 +58,11 @@ public sealed record TrialQuery(
     string? Metric = null);
 
 /// <summary>Trials in number order, and the cursor to pass as <see cref="TrialQuery.ChangedAfter"/> next time.</summary>
-public sealed record TrialPage(IReadOnlyList<FrozenTrial> Trials, long Cursor);
+public sealed record TrialPage(IReadOnlyList<FrozenTrial> Trials, long Cursor)
+{
+    /// <summary>With <see cref="TrialQuery.ChangedAfter"/>: the numbers of the trials deleted since that cursor (a reader drops them); empty otherwise.</summary>
+    public IReadOnlyList<int> DeletedNumbers { get; init; } = [];
+}
 
 /// <summary>One reported value of one metric at one step. NaN is a legitimate value (a diverged loss).</summary>
 public sealed record IntermediateValue(long Step, string Metric, double Value, DateTimeOffset Reported);

@@ -41,6 +41,13 @@ public static class SystemAttrs
     /// <summary>Trial: a user's request to stop it (JSON string: the reason).</summary>
     public const string ControlStop = "control/stop";
 
+    /// <summary>
+    /// Study: the trials deleted from it, <c>[{"number": 3, "seq": 57}, …]</c>, <c>seq</c> being the study's
+    /// revision of the deletion: the store's tombstones, so that a reader following the change cursor
+    /// learns that a trial it holds is gone (<see cref="TrialPage.DeletedNumbers"/>). Written by the store only.
+    /// </summary>
+    public const string DeletedTrials = "deleted_trials";
+
     /// <summary>Study: JSON true while paused (no new trials start).</summary>
     public const string ControlPaused = "control/paused";
 

@@ -3,46 +3,59 @@ using HoMM.Core.Trials;
 
 namespace HoMM.Storage;
 
-/// <summary>What <see cref="TrialStop.StopAsync"/> did.</summary>
+/// <summary>What <see cref="TrialStop.CancelAsync"/> did.</summary>
 public enum TrialStopOutcome
 {
-    /// <summary>The trial was waiting: it is Fail now, and will never start.</summary>
+    /// <summary>The trial was waiting: it is Cancelled now, and will never start.</summary>
     Cancelled,
 
-    /// <summary>The trial runs: its stop request is written; the dispatcher stops it within a few seconds.</summary>
+    /// <summary>The trial runs: its cancel request is written; the dispatcher stops its trainer within a few seconds and marks it Cancelled.</summary>
     Requested,
 
-    /// <summary>The trial had already finished: nothing to stop.</summary>
+    /// <summary>The trial had already finished: nothing to cancel.</summary>
     AlreadyFinished,
 }
 
 /// <summary>
-/// A user's stop of a trial, the one rule the dashboard and the CLI apply: a Waiting trial ends at
-/// once (compare-and-set Waiting → Fail: a dispatcher that takes it at the same moment loses, and
-/// a job already queued for it finds it finished and starts nothing); a Running one gets the
-/// <see cref="SystemAttrs.ControlStop"/> request, which its dispatcher polls and honours by sending
-/// the trainer a stop line. Either way the trial ends Fail with <see cref="Reason"/> and is not retried.
+/// A person's cancel of a trial, the one rule the dashboard and the CLI (<c>cancel</c>, alias
+/// <c>stop</c>) apply, through the store only: a Waiting trial ends at once (compare-and-set
+/// Waiting → Cancelled: a dispatcher that takes it at the same moment loses, and a job already
+/// queued for it finds it finished and starts nothing); a Running one gets the
+/// <see cref="SystemAttrs.ControlStop"/> request, which its dispatcher polls and honours by stopping
+/// the trainer's process group and moving the trial Running → Cancelled. Either way the trial ends
+/// Cancelled with <see cref="Reason"/> (who and why), is never run again, and is invisible to samplers.
 /// </summary>
 public static class TrialStop
 {
-    /// <summary>The beginning of the fail reason of every trial a user stopped.</summary>
-    public const string ReasonPrefix = "stopped by user";
+    /// <summary>The beginning of the reason of every cancelled trial.</summary>
+    public const string ReasonPrefix = "cancelled by";
 
-    /// <summary>The fail reason of a trial a user stopped with <paramref name="why"/>.</summary>
-    public static string Reason(string? why) => $"{ReasonPrefix}: {(string.IsNullOrWhiteSpace(why) ? "no reason given" : why.Trim())}";
+    /// <summary>What fail reason older versions gave a trial a user stopped (they ended it Fail).</summary>
+    private const string LegacyReasonPrefix = "stopped by user";
 
-    /// <summary>True when <paramref name="failReason"/> says a user stopped the trial (not a failure of the study).</summary>
+    /// <summary>"cancelled by <paramref name="who"/>: <paramref name="why"/>".</summary>
+    public static string Reason(string? who, string? why) =>
+        $"{ReasonPrefix} {(string.IsNullOrWhiteSpace(who) ? "a user" : who.Trim())}: {(string.IsNullOrWhiteSpace(why) ? "no reason given" : why.Trim())}";
+
+    /// <summary>True when a trial a person stopped in an older version ended Fail with <paramref name="failReason"/> (not a failure of the study).</summary>
     public static bool IsUserStop(string? failReason) =>
-        failReason is not null && failReason.StartsWith(ReasonPrefix, StringComparison.Ordinal);
+        failReason is not null && failReason.StartsWith(LegacyReasonPrefix, StringComparison.Ordinal);
 
-    /// <summary>The reason written with a stop request, as text.</summary>
-    public static string RequestText(JsonElement request) =>
-        request.ValueKind == JsonValueKind.String ? request.GetString() ?? "" : request.GetRawText();
+    /// <summary>The reason a cancel request stands for: the request holds it whole (older ones only the why).</summary>
+    public static string RequestText(JsonElement request)
+    {
+        var text = request.ValueKind == JsonValueKind.String ? request.GetString() ?? "" : request.GetRawText();
+        return text.StartsWith(ReasonPrefix, StringComparison.Ordinal) ? text : Reason(null, text);
+    }
 
-    /// <summary>Stops trial <paramref name="trialId"/>: cancels it when waiting, asks its dispatcher when running.</summary>
-    public static async Task<TrialStopOutcome> StopAsync(this ITrialStore store, long trialId, string? why, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Cancels trial <paramref name="trialId"/>: at once when waiting, through its dispatcher when running.
+    /// <paramref name="who"/> names the person or entry point (e.g. "alice@gpu1 (cli)"), <paramref name="why"/> the reason.
+    /// </summary>
+    public static async Task<TrialStopOutcome> CancelAsync(this ITrialStore store, long trialId, string? who, string? why, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
+        var reason = Reason(who, why);
         // A Waiting trial that started between the read and the write is read again as Running.
         for (var round = 0; round < 3; round++)
         {
@@ -51,12 +64,11 @@ public static class TrialStop
             switch (trial.State)
             {
                 case TrialState.Waiting:
-                    if (await store.TryFailAsync(trialId, Reason(why), TrialState.Waiting, cancellationToken).ConfigureAwait(false))
+                    if (await store.TrySetStateAsync(trialId, TrialState.Cancelled, TrialState.Waiting, reason: reason, cancellationToken: cancellationToken).ConfigureAwait(false))
                         return TrialStopOutcome.Cancelled;
                     continue;
                 case TrialState.Running:
-                    var request = JsonSerializer.SerializeToElement(string.IsNullOrWhiteSpace(why) ? "no reason given" : why.Trim());
-                    if (await store.SetTrialAttrAsync(trialId, AttrScope.System, SystemAttrs.ControlStop, request, cancellationToken).ConfigureAwait(false))
+                    if (await store.SetTrialAttrAsync(trialId, AttrScope.System, SystemAttrs.ControlStop, JsonSerializer.SerializeToElement(reason), cancellationToken).ConfigureAwait(false))
                         return TrialStopOutcome.Requested;
                     continue;
                 default:

@@ -73,8 +73,8 @@ public class EnqueueAndStopTests
         var response = await d.Client.PostAsJsonAsync($"/api/studies/{TestDashboard.StudyName}/trials/{d.Study.WaitingTrial}/stop", new { reason = "duplicate" });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("was waiting: it is stopped", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("was waiting: it is cancelled", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var stopped = await d.Store.GetTrialAsync(waiting.Id);
-        Assert.Equal((TrialState.Fail, "stopped by user: duplicate"), (stopped!.State, stopped.FailReason));
+        Assert.Equal((TrialState.Cancelled, "cancelled by the dashboard (127.0.0.1): duplicate"), (stopped!.State, stopped.FailReason));
     }
 }

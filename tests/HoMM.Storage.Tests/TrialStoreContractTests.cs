@@ -691,6 +691,116 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
         Assert.Equal([TrialState.Complete, TrialState.Waiting], page.Trials.Select(t => t.State));
     }
 
+    // ------------------------------------------------------------------ cancel and delete
+
+    [Fact]
+    public async Task Cancel_WaitingTrial_EndsCancelledAtOnceWithWhoAndWhy()
+    {
+        var (store, study) = await StudyAsync();
+        var (p, d) = Params();
+        var waiting = await store.CreateTrialAsync(study.Id, p, d);
+
+        Assert.Equal(TrialStopOutcome.Cancelled, await store.CancelAsync(waiting.Id, "alice@gpu1 (cli)", "wrong data"));
+
+        var cancelled = (await store.GetTrialAsync(waiting.Id))!;
+        Assert.Equal((TrialState.Cancelled, "cancelled by alice@gpu1 (cli): wrong data", (double?)null), (cancelled.State, cancelled.FailReason, cancelled.Value));
+        Assert.False(await store.TryStartAsync(waiting.Id));
+        Assert.Equal(TrialStopOutcome.AlreadyFinished, await store.CancelAsync(waiting.Id, "bob", null));
+    }
+
+    [Fact]
+    public async Task Cancel_RunningTrial_WritesTheRequestForItsDispatcher()
+    {
+        var (store, study) = await StudyAsync();
+        var running = await RunningTrialAsync(store, study.Id);
+
+        Assert.Equal(TrialStopOutcome.Requested, await store.CancelAsync(running.Id, "the dashboard (127.0.0.1)", null));
+
+        var attrs = await store.GetTrialAttrsAsync(running.Id, AttrScope.System);
+        Assert.Equal("cancelled by the dashboard (127.0.0.1): no reason given", TrialStop.RequestText(attrs[SystemAttrs.ControlStop]));
+        Assert.Equal(TrialState.Running, (await store.GetTrialAsync(running.Id))!.State);
+        // The dispatcher's side: Running → Cancelled, with no value.
+        Assert.True(await store.TrySetStateAsync(running.Id, TrialState.Cancelled, TrialState.Running, reason: TrialStop.RequestText(attrs[SystemAttrs.ControlStop])));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.TrySetStateAsync(running.Id, TrialState.Cancelled, TrialState.Running, 0.5));
+    }
+
+    [Fact]
+    public async Task DeleteTrial_Finished_GoneEverywhereAndReportedAfterTheCursor()
+    {
+        var (store, study) = await StudyAsync();
+        var keep = await RunningTrialAsync(store, study.Id);
+        var gone = await RunningTrialAsync(store, study.Id);
+        await store.ReportAsync(gone.Id, 1, "val/acc", 0.5);
+        await store.SetTrialAttrAsync(gone.Id, AttrScope.System, SystemAttrs.Slot, "cpu0");
+        await store.StartAttemptAsync(gone.Id, new AttemptStart("n", "cpu0"));
+        Assert.True(await store.TryCompleteAsync(gone.Id, 0.5));
+        var cursor = (await store.GetTrialsAsync(study.Id)).Cursor;
+        var other = await StoreAsync();
+
+        Assert.True(await store.DeleteTrialAsync(gone.Id));
+
+        Assert.Null(await other.GetTrialAsync(gone.Id));
+        Assert.Null(await other.GetTrialByNumberAsync(study.Id, gone.Number));
+        Assert.Equal([keep.Number], (await other.GetTrialsAsync(study.Id)).Trials.Select(t => t.Number));
+        var page = await other.GetTrialsAsync(study.Id, new TrialQuery(ChangedAfter: cursor));
+        Assert.Empty(page.Trials);
+        Assert.Equal([gone.Number], page.DeletedNumbers);
+        Assert.True(page.Cursor > cursor);
+        Assert.Empty((await other.GetTrialsAsync(study.Id, new TrialQuery(ChangedAfter: page.Cursor))).DeletedNumbers);
+        Assert.Empty(await other.GetTrialAttrOfStudyAsync(study.Id, AttrScope.System, SystemAttrs.Slot));
+        Assert.Null(await other.GetBestTrialAsync(study.Id));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => other.GetAttemptsAsync(gone.Id));
+        Assert.False(await store.DeleteTrialAsync(keep.Id)); // running: cancel first
+        // Numbers are never reused.
+        var next = await store.CreateTrialAsync(study.Id);
+        Assert.Equal(gone.Number + 1, next.Number);
+    }
+
+    [Fact]
+    public async Task DeleteStudy_RemovesItsRowsAndNothingOfAnotherStudy()
+    {
+        var store = await StoreAsync();
+        var doomed = await store.CreateStudyAsync(Study("doomed"));
+        var kept = await store.CreateStudyAsync(Study("kept"));
+        await store.SetStudyAttrAsync(doomed.Id, AttrScope.User, "note", "x");
+        await store.SetStudyAttrAsync(kept.Id, AttrScope.User, "note", "y");
+        var doomedTrials = new List<FrozenTrial>();
+        foreach (var s in new[] { doomed, kept, doomed, kept })
+        {
+            var t = await RunningTrialAsync(store, s.Id);
+            await store.ReportAsync(t.Id, 1, "val/acc", 0.4);
+            await store.SetTrialAttrAsync(t.Id, AttrScope.System, SystemAttrs.Slot, "cpu1");
+            var attempt = await store.StartAttemptAsync(t.Id, new AttemptStart("n", "cpu1"));
+            await store.EndAttemptAsync(attempt!.Id, 0, "completed");
+            Assert.True(await store.TryCompleteAsync(t.Id, 0.4 + t.Number));
+            if (s == doomed)
+                doomedTrials.Add(t);
+        }
+        var keptBefore = await store.GetTrialsAsync(kept.Id);
+        var other = await StoreAsync();
+        _ = await other.GetTrialsAsync(doomed.Id); // a second instance that has the doomed study cached
+
+        Assert.True(await store.DeleteStudyAsync(doomed.Id));
+
+        Assert.Null(await other.GetStudyAsync("doomed"));
+        Assert.Null(await other.GetStudyAsync(doomed.Id));
+        Assert.Equal(["kept"], (await other.ListStudiesAsync()).Select(s => s.Study.Name));
+        foreach (var t in doomedTrials)
+            Assert.Null(await other.GetTrialAsync(t.Id));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => other.GetTrialsAsync(doomed.Id));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => other.ReportAsync(doomedTrials[0].Id, 2, "val/acc", 0.1));
+        // The other study is untouched: trials, values, attributes, attempts, study attributes.
+        var keptAfter = await other.GetTrialsAsync(kept.Id);
+        Assert.Equal(keptBefore.Trials.Select(t => (t.Number, t.Value, t.IntermediateValues.Count)), keptAfter.Trials.Select(t => (t.Number, t.Value, t.IntermediateValues.Count)));
+        Assert.Equal(2, (await other.GetTrialAttrOfStudyAsync(kept.Id, AttrScope.System, SystemAttrs.Slot)).Count);
+        Assert.Single(await other.GetAttemptsAsync(keptAfter.Trials[0].Id));
+        Assert.Equal("y", (await other.GetStudyAttrsAsync(kept.Id, AttrScope.User))["note"].GetString());
+        Assert.False(await store.DeleteStudyAsync(doomed.Id));
+        // The name is free again.
+        var again = await store.CreateStudyAsync(Study("doomed"));
+        Assert.Empty((await store.GetTrialsAsync(again.Id)).Trials);
+    }
+
     [Fact]
     public async Task CountTrials_HasEveryState()
     {

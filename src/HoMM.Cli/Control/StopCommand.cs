@@ -5,17 +5,19 @@ using HoMM.Storage;
 namespace HoMM.Cli.Control;
 
 /// <summary>
-/// <c>homm-search stop &lt;study&gt; &lt;trial&gt; [--reason TEXT] [--db]</c>: stops one trial. A
-/// waiting trial ends at once; a running one gets a stop request its dispatcher honours within a
-/// few seconds. Either way it ends Fail ("stopped by user: …") and is not retried (<see cref="TrialStop"/>,
-/// the rule the dashboard's Stop applies too).
+/// <c>homm-search cancel &lt;study&gt; &lt;trial&gt; [--reason TEXT] [--db]</c> (alias <c>stop</c>):
+/// cancels one trial. A waiting trial ends at once; a running one gets a cancel request its
+/// dispatcher honours within a few seconds (the trainer's process group is stopped). Either way it
+/// ends Cancelled ("cancelled by &lt;user&gt;@&lt;host&gt; (cli): …"), is never run again and no
+/// sampler sees it (<see cref="TrialStop"/>, the rule the dashboard's Cancel applies too).
 /// </summary>
 public static class StopCommand
 {
     public static Command Create()
     {
-        var command = new Command("stop", "Stop a trial: a waiting one at once, a running one within a few seconds. " +
-            "Exit codes: 0 stopped or stop requested, 1 unknown study or trial, or the trial had already finished, 4 database error");
+        var command = new Command("cancel", "Cancel a trial: a waiting one at once, a running one within a few seconds (its trainer is stopped); it ends Cancelled and never runs again. " +
+            "Exit codes: 0 cancelled or cancel requested, 1 unknown study or trial, or the trial had already finished, 4 database error");
+        command.Aliases.Add("stop");
         var study = new Argument<string>("study") { Description = "the study's name (homm-search status lists them)" };
         var trial = new Argument<int>("trial") { Description = "the trial's number (homm-search trials lists them)" };
         var reason = new Option<string?>("--reason") { Description = "why, shown with the trial (default: no reason given)" };
@@ -29,6 +31,9 @@ public static class StopCommand
         return command;
     }
 
+    /// <summary>Who cancels from this command line: the user and the machine.</summary>
+    internal static string Who => $"{Environment.UserName}@{Environment.MachineName} (cli)";
+
     public static Task<int> RunAsync(string? db, string studyName, int number, string? reason, TextWriter output, TextWriter error,
         CancellationToken cancellationToken = default)
     {
@@ -41,17 +46,17 @@ public static class StopCommand
                 await error.WriteLineAsync($"error: study '{study.Name}' has no trial {number}");
                 return StoreCommand.ExitFailure;
             }
-            switch (await opened.Store.StopAsync(trial.Id, reason, cancellationToken))
+            switch (await opened.Store.CancelAsync(trial.Id, Who, reason, cancellationToken))
             {
                 case TrialStopOutcome.Cancelled:
-                    await output.WriteLineAsync($"trial {number} was waiting: it is stopped and will not run ({TrialStop.Reason(reason)})");
+                    await output.WriteLineAsync($"trial {number} was waiting: it is cancelled and will not run ({TrialStop.Reason(Who, reason)})");
                     return StoreCommand.ExitSuccess;
                 case TrialStopOutcome.Requested:
-                    await output.WriteLineAsync($"stop requested for trial {number}: its dispatcher stops it within a few seconds (the trainer gets a stop line)");
+                    await output.WriteLineAsync($"cancel requested for trial {number}: its dispatcher stops its trainer within a few seconds");
                     return StoreCommand.ExitSuccess;
                 default:
                     var now = await opened.Store.GetTrialAsync(trial.Id, cancellationToken);
-                    await error.WriteLineAsync($"error: trial {number} is already {Display.State(now?.State ?? trial.State)}: there is nothing to stop");
+                    await error.WriteLineAsync($"error: trial {number} is already {Display.State(now?.State ?? trial.State)}: there is nothing to cancel");
                     return StoreCommand.ExitFailure;
             }
         }, cancellationToken, StoreAccess.ExistingOnly);

@@ -69,7 +69,7 @@ public static class StatusCommand
         foreach (var s in studies)
         {
             var counts = s.TrialCounts;
-            var finished = counts.Where(c => c.Key.IsFinished()).Sum(c => c.Value);
+            var finished = counts.Where(c => c.Key.CountsTowardBudget()).Sum(c => c.Value);
             var progress = await StudyProgress.ReadAsync(opened.Store, s.Study.Id, finished, cancellationToken);
             table.AddRow(
                 s.Study.Name,
@@ -95,7 +95,7 @@ public static class StatusCommand
         var all = (await store.GetTrialsAsync(study.Id, new TrialQuery(IntermediateValues: false), cancellationToken)).Trials;
         var snapshot = new ReportStudy(study.Name, study.Direction, study.ObjectiveMetric, all);
         var summary = new Reports.Html.TrialTotals(snapshot, now);
-        var finished = all.Count(t => t.State.IsFinished());
+        var finished = all.Count(t => t.State.CountsTowardBudget());
         var progress = await StudyProgress.ReadAsync(store, study.Id, finished, cancellationToken);
 
         void Row(string label, string value) => output.WriteLine($"{label,-11}{value}");

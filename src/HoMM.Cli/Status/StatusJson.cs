@@ -20,7 +20,7 @@ internal static class StatusJson
         var studies = await opened.Store.ListStudiesAsync(cancellationToken);
         var progress = new List<StudyProgress>(studies.Count);
         foreach (var s in studies)
-            progress.Add(await StudyProgress.ReadAsync(opened.Store, s.Study.Id, s.TrialCounts.Where(c => c.Key.IsFinished()).Sum(c => c.Value), cancellationToken));
+            progress.Add(await StudyProgress.ReadAsync(opened.Store, s.Study.Id, s.TrialCounts.Where(c => c.Key.CountsTowardBudget()).Sum(c => c.Value), cancellationToken));
         ExportCommand.WriteJson(output, stream =>
         {
             using var json = TrialExport.Writer(stream);
@@ -56,7 +56,7 @@ internal static class StatusJson
             ?? throw new InvalidOperationException($"study '{study.Name}' disappeared while it was read");
         var all = loaded.Snapshot.Trials;
         var totals = new TrialTotals(loaded.Snapshot, now);
-        var progress = await StudyProgress.ReadAsync(store, study.Id, all.Count(t => t.State.IsFinished()), cancellationToken);
+        var progress = await StudyProgress.ReadAsync(store, study.Id, all.Count(t => t.State.CountsTowardBudget()), cancellationToken);
         var best = loaded.Snapshot.BestTrial();
         ExportCommand.WriteJson(output, stream =>
         {

@@ -6,7 +6,9 @@ namespace HoMM.Core.Studies;
 
 /// <summary>
 /// An immutable <see cref="IStudyView"/> over trials loaded from elsewhere (a store): what a
-/// dispatcher hands to a sampler or pruner without building a <see cref="Study"/>.
+/// dispatcher hands to a sampler or pruner without building a <see cref="Study"/>. Cancelled trials
+/// are left out here, the one place every sampler and pruner reads through: a trial a person
+/// cancelled says nothing about its parameters.
 /// </summary>
 public sealed class StudySnapshot : IStudyView
 {
@@ -25,7 +27,7 @@ public sealed class StudySnapshot : IStudyView
             throw new ArgumentException("a study has at least one objective", nameof(directions));
         ArgumentNullException.ThrowIfNull(searchSpace);
         ArgumentNullException.ThrowIfNull(trials);
-        var list = trials.ToList();
+        var list = trials.Where(t => t.State != TrialState.Cancelled).ToList();
         list.Sort((a, b) => a.Number.CompareTo(b.Number));
         for (var i = 1; i < list.Count; i++)
         {

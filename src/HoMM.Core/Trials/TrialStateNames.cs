@@ -14,6 +14,7 @@ public static class TrialStateNames
         TrialState.Complete => "complete",
         TrialState.Pruned => "pruned",
         TrialState.Fail => "failed",
+        TrialState.Cancelled => "cancelled",
         _ => state.ToString().ToLowerInvariant(),
     };
 

@@ -13,8 +13,8 @@ namespace HoMM.Dashboard.Api;
 /// <summary>
 /// What a user may do from the pages (contracts.md §4). The dashboard may run in another process
 /// than the dispatcher, so every action is a write to the store that the dispatcher polls and
-/// honours within a few seconds: a stop request (a waiting trial is stopped at once), a pause
-/// flag, a Waiting trial.
+/// honours within a few seconds: a cancel request (a waiting trial is cancelled at once), a pause
+/// flag, a Waiting trial; and deletions of finished trials and whole studies (<see cref="StudyDeletion"/>).
 /// </summary>
 public static class ActionEndpoints
 {
@@ -22,31 +22,65 @@ public static class ActionEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         var actions = app.MapGroup("/api/studies/{name}").RequireActionRights();
-        actions.MapPost("/trials/{number:int}/stop", StopTrial);
+        // "stop" is the older name of the same action.
+        actions.MapPost("/trials/{number:int}/cancel", CancelTrial);
+        actions.MapPost("/trials/{number:int}/stop", CancelTrial);
+        actions.MapDelete("/trials/{number:int}", DeleteTrial);
+        actions.MapDelete("", DeleteStudy);
         actions.MapPost("/pause", SetPaused);
         actions.MapPost("/trials", Enqueue);
         return app;
     }
 
-    private static async Task<Results<Ok<ActionResult>, ProblemHttpResult>> StopTrial(
-        string name, int number, StopRequest request, ITrialStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ActionResult>, ProblemHttpResult>> CancelTrial(
+        string name, int number, StopRequest request, ITrialStore store, HttpContext http, CancellationToken cancellationToken)
     {
         var (_, trial, problem) = await StudyLookup.FindTrialAsync(store, name, number, cancellationToken);
         if (trial is null)
             return problem!;
-        var reason = string.IsNullOrWhiteSpace(request.Reason) ? "stopped from the dashboard" : request.Reason.Trim();
+        var reason = string.IsNullOrWhiteSpace(request.Reason) ? "cancelled from the dashboard" : request.Reason.Trim();
         if (reason.Length > 500)
             return Problem(StatusCodes.Status400BadRequest, $"the reason is {reason.Length} characters long; keep it under 500");
-        switch (await store.StopAsync(trial.Id, reason, cancellationToken))
+        switch (await store.CancelAsync(trial.Id, Who(http), reason, cancellationToken))
         {
             case TrialStopOutcome.Cancelled:
-                return TypedResults.Ok(new ActionResult($"trial {number} was waiting: it is stopped and will not run", number));
+                return TypedResults.Ok(new ActionResult($"trial {number} was waiting: it is cancelled and will not run", number));
             case TrialStopOutcome.Requested:
-                return TypedResults.Ok(new ActionResult($"stop requested for trial {number}: the dispatcher stops it within a few seconds", number));
+                return TypedResults.Ok(new ActionResult($"cancel requested for trial {number}: the dispatcher stops its trainer within a few seconds", number));
             default:
                 var now = await store.GetTrialAsync(trial.Id, cancellationToken);
-                return Problem(StatusCodes.Status409Conflict, $"trial {number} is already {Reports.Plots.PlotStyle.NameOf(now?.State ?? trial.State)}: there is nothing to stop");
+                return Problem(StatusCodes.Status409Conflict, $"trial {number} is already {Reports.Plots.PlotStyle.NameOf(now?.State ?? trial.State)}: there is nothing to cancel");
         }
+    }
+
+    /// <summary>Who acts from the dashboard: its client's address (the token, when one is needed, is the same for everyone).</summary>
+    private static string Who(HttpContext http) => $"the dashboard ({http.Connection.RemoteIpAddress?.ToString() ?? "unknown client"})";
+
+    private static async Task<Results<Ok<ActionResult>, ProblemHttpResult>> DeleteTrial(
+        string name, int number, ITrialStore store, CancellationToken cancellationToken)
+    {
+        var (_, trial, problem) = await StudyLookup.FindTrialAsync(store, name, number, cancellationToken);
+        if (trial is null)
+            return problem!;
+        return await store.DeleteTrialAsync(trial, cancellationToken) switch
+        {
+            DeletionOutcome.Deleted => TypedResults.Ok(new ActionResult($"trial {number} deleted with its folder", number)),
+            DeletionOutcome.Unfinished => Problem(StatusCodes.Status409Conflict, $"trial {number} is {Reports.Plots.PlotStyle.NameOf(trial.State)}: cancel it first, then delete it"),
+            _ => StudyLookup.NotFound($"trial {number} was deleted meanwhile"),
+        };
+    }
+
+    private static async Task<Results<Ok<ActionResult>, ProblemHttpResult>> DeleteStudy(
+        string name, ITrialStore store, CancellationToken cancellationToken)
+    {
+        if (await StudyLookup.FindAsync(store, name, cancellationToken) is not { } study)
+            return StudyLookup.NotFound($"no study named '{name}' in this database");
+        return await store.DeleteStudyAsync(study, force: false, cancellationToken) switch
+        {
+            DeletionOutcome.Deleted => TypedResults.Ok(new ActionResult($"study '{name}' deleted with its trials and their folders")),
+            DeletionOutcome.Unfinished => Problem(StatusCodes.Status409Conflict, $"study '{name}' has running trials: stop its run or cancel them first"),
+            _ => StudyLookup.NotFound($"study '{name}' was deleted meanwhile"),
+        };
     }
 
     private static async Task<Results<Ok<ActionResult>, ProblemHttpResult>> SetPaused(

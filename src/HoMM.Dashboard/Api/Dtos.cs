@@ -10,15 +10,15 @@ namespace HoMM.Dashboard.Api;
 // What the API answers, as the pages read it (camelCase JSON). Times are Unix milliseconds, so
 // the browser formats them in the user's zone; states use the report's names ("failed" for Fail).
 
-public sealed record StateCounts(int Waiting, int Running, int Complete, int Pruned, int Failed)
+public sealed record StateCounts(int Waiting, int Running, int Complete, int Pruned, int Failed, int Cancelled)
 {
-    public int Total => Waiting + Running + Complete + Pruned + Failed;
+    public int Total => Waiting + Running + Complete + Pruned + Failed + Cancelled;
     public int Finished => Complete + Pruned + Failed;
 
     public static StateCounts From(IReadOnlyDictionary<TrialState, int> counts) => new(
         counts.GetValueOrDefault(TrialState.Waiting), counts.GetValueOrDefault(TrialState.Running),
         counts.GetValueOrDefault(TrialState.Complete), counts.GetValueOrDefault(TrialState.Pruned),
-        counts.GetValueOrDefault(TrialState.Fail));
+        counts.GetValueOrDefault(TrialState.Fail), counts.GetValueOrDefault(TrialState.Cancelled));
 }
 
 /// <summary>A row of the study list. <c>State</c> is "paused" (control/paused), "running" (a trial
@@ -71,8 +71,11 @@ public sealed record TrialRow(
     }
 }
 
-/// <summary>Trials changed since <c>?after=</c> (all when 0) and the cursor to ask with next.</summary>
-public sealed record TrialsResponse(long Cursor, long Now, IReadOnlyList<TrialRow> Trials);
+/// <summary>Trials changed since <c>?after=</c> (all when 0), the numbers of those deleted since it, and the cursor to ask with next.</summary>
+public sealed record TrialsResponse(long Cursor, long Now, IReadOnlyList<TrialRow> Trials)
+{
+    public IReadOnlyList<int> Deleted { get; init; } = [];
+}
 
 public sealed record AttemptInfo(int Number, string Node, string Slot, int? Pid, long Started, long? Ended, int? ExitCode, string? Reason)
 {

@@ -63,7 +63,10 @@ public static class StudyEndpoints
         }
         // The table needs no curves: leaving intermediate values out keeps the read small.
         var page = await store.GetTrialsAsync(study.Id, new TrialQuery(after.Value, IntermediateValues: false), cancellationToken);
-        return TypedResults.Ok(new TrialsResponse(page.Cursor, now, await TrialRow.FromAsync(store, study.Id, page.Trials, cancellationToken)));
+        return TypedResults.Ok(new TrialsResponse(page.Cursor, now, await TrialRow.FromAsync(store, study.Id, page.Trials, cancellationToken))
+        {
+            Deleted = page.DeletedNumbers,
+        });
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetFigures(

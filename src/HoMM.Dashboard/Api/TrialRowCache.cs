@@ -21,8 +21,10 @@ internal sealed class TrialRowCache(ITrialStore store) : IDisposable
         try
         {
             var page = await store.GetTrialsAsync(study.Id, new TrialQuery(entry.Cursor, IntermediateValues: false), cancellationToken);
-            if (page.Trials.Count > 0)
+            if (page.Trials.Count > 0 || page.DeletedNumbers.Count > 0)
             {
+                foreach (var number in page.DeletedNumbers)
+                    entry.Rows.Remove(number);
                 foreach (var row in await TrialRow.FromAsync(store, study.Id, page.Trials, cancellationToken))
                     entry.Rows[row.Number] = row;
                 entry.Snapshot = entry.Rows.Values.ToArray();

@@ -28,6 +28,9 @@ internal sealed partial class FailureStreak(int? limit, IReadOnlySet<long> finis
         var count = 0;
         foreach (var t in recent)
         {
+            // A trial a person cancelled says nothing about the study: it neither counts nor breaks the row.
+            if (t.State == TrialState.Cancelled)
+                continue;
             if (t.State != TrialState.Fail)
                 return null;
             if (TrialStop.IsUserStop(t.FailReason) || TrialReasons.IsRefused(t.FailReason))

@@ -181,7 +181,7 @@ public sealed class StudyDriver
                 }
 
                 var all = await trials.RefreshAsync(stop).ConfigureAwait(false);
-                var finished = all.Count(t => t.State.IsFinished());
+                var finished = all.Count(t => t.State.CountsTowardBudget());
                 int flying;
                 lock (_lock)
                 {
@@ -309,7 +309,7 @@ public sealed class StudyDriver
             long[] flying;
             lock (_lock)
                 flying = [.. _inFlight];
-            var finished = all.Count(t => t.State.IsFinished());
+            var finished = all.Count(t => t.State.CountsTowardBudget());
             if (flying.Length >= MaxParallel || (maxTrials is { } m && finished + flying.Length >= m))
                 return;
 

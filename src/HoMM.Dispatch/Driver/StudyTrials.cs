@@ -21,6 +21,8 @@ internal sealed class StudyTrials(ITrialStore store, long studyId)
         try
         {
             var page = await store.GetTrialsAsync(studyId, new TrialQuery(ChangedAfter: _cursor), cancellationToken).ConfigureAwait(false);
+            foreach (var number in page.DeletedNumbers)
+                _byNumber.Remove(number);
             foreach (var t in page.Trials)
                 _byNumber[t.Number] = t;
             _cursor = page.Cursor;

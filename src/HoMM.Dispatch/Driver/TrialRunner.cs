@@ -151,7 +151,7 @@ internal sealed class TrialRunner : ITrialJobHandler
         }
         if (attrs.TryGetValue(SystemAttrs.ControlStop, out var stop))
         {
-            await _store.TryFailAsync(trialId, TrialStop.Reason(TrialStop.RequestText(stop)), trial.State, cancellationToken).ConfigureAwait(false);
+            await _store.TrySetStateAsync(trialId, TrialState.Cancelled, trial.State, reason: TrialStop.RequestText(stop), cancellationToken: cancellationToken).ConfigureAwait(false);
             _log.CancelledBeforeStart(trial.Number);
             return;
         }
@@ -207,8 +207,8 @@ internal sealed class TrialRunner : ITrialJobHandler
                     // Shutdown: the trial stays Running; the recovered job resumes it next time.
                     throw new OperationCanceledException("the dispatcher is shutting down", cancellationToken);
                 case AttemptOutcome.Failed { Kind: FailureKind.Stopped }:
-                    var why = TrialStop.Reason(observer.UserStopReason);
-                    await _store.TryFailAsync(trialId, why, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+                    var why = observer.UserStopReason ?? TrialStop.Reason(null, null);
+                    await _store.TrySetStateAsync(trialId, TrialState.Cancelled, TrialState.Running, reason: why, cancellationToken: CancellationToken.None).ConfigureAwait(false);
                     await _store.EndAttemptAsync(attempt.Id, exit, why, CancellationToken.None).ConfigureAwait(false);
                     return;
                 case AttemptOutcome.Failed f:

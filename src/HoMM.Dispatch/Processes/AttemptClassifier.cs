@@ -41,7 +41,7 @@ internal static class AttemptClassifier
             case StopReason.Shutdown:
                 return new AttemptOutcome.Interrupted("the dispatcher shut down; the next attempt resumes from the last checkpoint");
             case StopReason.User:
-                return new AttemptOutcome.Failed(FailureKind.Stopped, $"stopped by user{AtStep(f.LastStep)}");
+                return new AttemptOutcome.Failed(FailureKind.Stopped, $"cancelled{AtStep(f.LastStep)}");
             case StopReason.Protocol:
                 return new AttemptOutcome.Failed(FailureKind.MissingObjective, f.ProtocolViolation ?? "the trainer's output broke the protocol");
             default:

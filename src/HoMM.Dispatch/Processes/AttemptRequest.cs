@@ -77,6 +77,13 @@ public sealed record AttemptRunnerOptions
     /// <summary>How long after SIGTERM before SIGKILL.</summary>
     public TimeSpan TerminateGracePeriod { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// For a trial a person cancelled: how long after the stop line before SIGTERM to its group, and
+    /// again before SIGKILL. Short, since a cancelled trial needs no checkpoint: the group is gone
+    /// within a few seconds of the dispatcher seeing the request.
+    /// </summary>
+    public TimeSpan CancelGracePeriod { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>After the trainer's group is gone, how long to wait for its output pipes to close.</summary>
     public TimeSpan OutputDrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

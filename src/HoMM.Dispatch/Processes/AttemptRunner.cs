@@ -286,13 +286,17 @@ public sealed class AttemptRunner
             process.Note($"stop requested ({reason.WireName()}): sending the stop line and closing stdin");
             process.TrySend(ControlCommand.StopLine(reason));
             process.CloseInput();
+            // A cancelled trial never runs again: no checkpoint to wait for, its group goes within seconds.
+            var (stopGrace, terminateGrace) = reason == StopReason.User
+                ? (options.CancelGracePeriod, options.CancelGracePeriod)
+                : (options.StopGracePeriod, options.TerminateGracePeriod);
             try
             {
-                await Task.Delay(options.StopGracePeriod, time, _exited.Token).ConfigureAwait(false);
-                process.Note($"still running {AttemptClassifier.FormatDuration(options.StopGracePeriod)} after the stop line: SIGTERM to process group {Process.ProcessGroupId}");
+                await Task.Delay(stopGrace, time, _exited.Token).ConfigureAwait(false);
+                process.Note($"still running {AttemptClassifier.FormatDuration(stopGrace)} after the stop line: SIGTERM to process group {Process.ProcessGroupId}");
                 process.SignalGroup(Posix.SigTerm);
-                await Task.Delay(options.TerminateGracePeriod, time, _exited.Token).ConfigureAwait(false);
-                process.Note($"still running {AttemptClassifier.FormatDuration(options.TerminateGracePeriod)} after SIGTERM: SIGKILL to process group {Process.ProcessGroupId}");
+                await Task.Delay(terminateGrace, time, _exited.Token).ConfigureAwait(false);
+                process.Note($"still running {AttemptClassifier.FormatDuration(terminateGrace)} after SIGTERM: SIGKILL to process group {Process.ProcessGroupId}");
                 process.SignalGroup(Posix.SigKill);
             }
             catch (OperationCanceledException)

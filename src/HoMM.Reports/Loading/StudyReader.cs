@@ -90,7 +90,7 @@ public sealed class StudyReader : IDisposable
         return reader?.Current;
     }
 
-    /// <summary>Reads the trials changed since the last read; returns their numbers (empty when nothing changed).</summary>
+    /// <summary>Reads the trials changed (or deleted) since the last read; returns their numbers (empty when nothing changed).</summary>
     public async Task<IReadOnlyList<int>> RefreshAsync(CancellationToken cancellationToken = default)
     {
         await refreshing.WaitAsync(cancellationToken);
@@ -98,7 +98,7 @@ public sealed class StudyReader : IDisposable
         {
             var before = current;
             var page = await store.GetTrialsAsync(before.Study.Id, new TrialQuery(ChangedAfter: before.Cursor), cancellationToken);
-            if (page.Trials.Count == 0)
+            if (page.Trials.Count == 0 && page.DeletedNumbers.Count == 0)
             {
                 if (page.Cursor != before.Cursor)
                     current = before with { Cursor = page.Cursor };
@@ -114,6 +114,12 @@ public sealed class StudyReader : IDisposable
             // A changed trial replaces its old snapshot; the snapshot lists trials by number.
             var byNumber = before.Snapshot.Trials.ToDictionary(t => t.Number);
             var allExtras = new Dictionary<int, TrialExtras>(before.Extras);
+            // A deleted trial's number is never reused, so dropping it first cannot drop a newer trial.
+            foreach (var number in page.DeletedNumbers)
+            {
+                byNumber.Remove(number);
+                allExtras.Remove(number);
+            }
             for (var i = 0; i < page.Trials.Count; i++)
             {
                 byNumber[page.Trials[i].Number] = page.Trials[i];
@@ -122,7 +128,7 @@ public sealed class StudyReader : IDisposable
             var trials = byNumber.Values.OrderBy(t => t.Number).ToList();
             var study = before.Study;
             current = new LoadedStudy(study, new ReportStudy(study.Name, study.Direction, study.ObjectiveMetric, trials), allExtras, page.Cursor);
-            return page.Trials.Select(t => t.Number).ToList();
+            return page.Trials.Select(t => t.Number).Concat(page.DeletedNumbers).ToList();
         }
         finally
         {

@@ -11,6 +11,7 @@ public static class PlotStyle
     public const string Failed = "#e45756";
     public const string Running = "#54a24b";
     public const string Waiting = "#9d9d9d";
+    public const string Cancelled = "#bab0ac";
     public const string BestLine = "#222222";
 
     /// <summary>The colour scale of objective values: plotly's Blues runs from dark (low) to light grey (high).</summary>
@@ -31,6 +32,7 @@ public static class PlotStyle
         TrialState.Pruned => Pruned,
         TrialState.Fail => Failed,
         TrialState.Running => Running,
+        TrialState.Cancelled => Cancelled,
         _ => Waiting,
     };
 

@@ -200,6 +200,35 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
         return rows.ToDictionary(r => r.Key, r => ParseAttr(r.ValueJson), StringComparer.Ordinal).AsReadOnly();
     }
 
+    public async Task<bool> DeleteStudyAsync(long studyId, CancellationToken cancellationToken = default)
+    {
+        bool deleted;
+        try
+        {
+            deleted = await WriteInStudyAsync(studyId, async (db, _) =>
+            {
+                // Children first, explicitly: no reliance on the provider's ON DELETE CASCADE.
+                var trials = db.Trials.Where(t => t.StudyId == studyId).Select(t => t.Id);
+                await db.Params.Where(p => trials.Contains(p.TrialId)).ExecuteDeleteAsync(cancellationToken);
+                await db.IntermediateValues.Where(v => trials.Contains(v.TrialId)).ExecuteDeleteAsync(cancellationToken);
+                await db.Attempts.Where(a => trials.Contains(a.TrialId)).ExecuteDeleteAsync(cancellationToken);
+                await db.TrialAttrs.Where(a => trials.Contains(a.TrialId)).ExecuteDeleteAsync(cancellationToken);
+                await db.Trials.Where(t => t.StudyId == studyId).ExecuteDeleteAsync(cancellationToken);
+                await db.StudyAttrs.Where(a => a.StudyId == studyId).ExecuteDeleteAsync(cancellationToken);
+                await db.Studies.Where(s => s.Id == studyId).ExecuteDeleteAsync(cancellationToken);
+                return (true, true);
+            }, cancellationToken);
+        }
+        catch (KeyNotFoundException)
+        {
+            deleted = false;
+        }
+        studyFacts.TryRemove(studyId, out _);
+        foreach (var (trialId, _) in studyOfTrial.Where(kv => kv.Value == studyId).ToList())
+            studyOfTrial.TryRemove(trialId, out _);
+        return deleted;
+    }
+
     // ------------------------------------------------------------------ trials
 
     public Task<FrozenTrial> CreateTrialAsync(
@@ -413,7 +442,8 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
         var facts = await StudyFactsAsync(db, studyId, cancellationToken);
         // Read the revision before the trials: everything up to it is committed (commits happen in
         // revision order), so it is a safe cursor even when the query filters every change out.
-        var revision = await db.Studies.Where(s => s.Id == studyId).Select(s => s.Revision).SingleAsync(cancellationToken);
+        var revision = await db.Studies.Where(s => s.Id == studyId).Select(s => (long?)s.Revision).SingleOrDefaultAsync(cancellationToken)
+            ?? throw new KeyNotFoundException($"study {studyId} does not exist in {DatabaseDescription}");
 
         var trials = db.Trials.Where(t => t.StudyId == studyId);
         if (query.ChangedAfter > 0)
@@ -424,8 +454,53 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
             trials = trials.Where(t => list.Contains(t.State));
         }
         var (loaded, maxSeq) = await LoadAsync(db, trials, query.IntermediateValues ? query.Metric ?? facts.Metric : null, cancellationToken);
-        return new TrialPage(loaded.AsReadOnly(), Math.Max(revision, maxSeq));
+        IReadOnlyList<int> deleted = [];
+        if (query.ChangedAfter > 0)
+        {
+            var json = await db.StudyAttrs.AsNoTracking()
+                .Where(a => a.StudyId == studyId && a.Scope == AttrScope.System && a.Key == SystemAttrs.DeletedTrials)
+                .Select(a => a.ValueJson).SingleOrDefaultAsync(cancellationToken);
+            if (json is not null)
+                deleted = (JsonSerializer.Deserialize<List<Tombstone>>(json) ?? []).Where(t => t.Seq > query.ChangedAfter).Select(t => t.Number).ToList();
+        }
+        return new TrialPage(loaded.AsReadOnly(), Math.Max(revision, maxSeq)) { DeletedNumbers = deleted };
     }
+
+    public async Task<bool> DeleteTrialAsync(long trialId, CancellationToken cancellationToken = default)
+    {
+        var studyId = await StudyOfTrialAsync(trialId, cancellationToken);
+        var deleted = await WriteInStudyAsync(studyId, async (db, counters) =>
+        {
+            var trial = await db.Trials.AsNoTracking().SingleOrDefaultAsync(t => t.Id == trialId, cancellationToken);
+            if (trial is null || !trial.State.IsFinished())
+                return (false, false);
+            await db.Params.Where(p => p.TrialId == trialId).ExecuteDeleteAsync(cancellationToken);
+            await db.IntermediateValues.Where(v => v.TrialId == trialId).ExecuteDeleteAsync(cancellationToken);
+            await db.Attempts.Where(a => a.TrialId == trialId).ExecuteDeleteAsync(cancellationToken);
+            await db.TrialAttrs.Where(a => a.TrialId == trialId).ExecuteDeleteAsync(cancellationToken);
+            await db.Trials.Where(t => t.Id == trialId).ExecuteDeleteAsync(cancellationToken);
+
+            // The tombstone, at this write's revision: readers following the cursor drop the trial.
+            var row = await db.StudyAttrs.SingleOrDefaultAsync(a => a.StudyId == studyId && a.Scope == AttrScope.System && a.Key == SystemAttrs.DeletedTrials, cancellationToken);
+            var tombstones = row is null ? [] : JsonSerializer.Deserialize<List<Tombstone>>(row.ValueJson) ?? [];
+            tombstones.Add(new Tombstone(trial.Number, counters.Revision));
+            var json = JsonSerializer.Serialize(tombstones);
+            if (row is null)
+                db.StudyAttrs.Add(new StudyAttrEntity { StudyId = studyId, Scope = AttrScope.System, Key = SystemAttrs.DeletedTrials, ValueJson = json });
+            else
+                row.ValueJson = json;
+            await db.SaveChangesAsync(cancellationToken);
+            return (true, true);
+        }, cancellationToken);
+        if (deleted)
+            studyOfTrial.TryRemove(trialId, out _);
+        return deleted;
+    }
+
+    /// <summary>One deleted trial in <see cref="SystemAttrs.DeletedTrials"/>: its number and the revision of its deletion.</summary>
+    private sealed record Tombstone(
+        [property: System.Text.Json.Serialization.JsonPropertyName("number")] int Number,
+        [property: System.Text.Json.Serialization.JsonPropertyName("seq")] long Seq);
 
     public async Task<IReadOnlyDictionary<TrialState, int>> CountTrialsAsync(long studyId, CancellationToken cancellationToken = default)
     {
@@ -658,7 +733,9 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
         var studyId = await StudyOfTrialAsync(trialId, cancellationToken);
         return await WriteInStudyAsync(studyId, async (db, counters) =>
         {
-            var trial = await db.Trials.SingleAsync(t => t.Id == trialId, cancellationToken);
+            // A trial another process deleted while this one still had its study cached.
+            var trial = await db.Trials.SingleOrDefaultAsync(t => t.Id == trialId, cancellationToken)
+                ?? throw new KeyNotFoundException($"trial {trialId} does not exist in {DatabaseDescription}");
             return await body(db, trial, counters.Revision);
         }, cancellationToken);
     }
@@ -810,6 +887,8 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
             throw new ArgumentException("a Complete trial needs its objective value", nameof(value));
         if (to == TrialState.Complete && double.IsNaN(value!.Value))
             throw new ArgumentException("a Complete trial cannot have a NaN value: a NaN objective is a failure, set the trial to Fail", nameof(value));
+        if (to == TrialState.Cancelled && value is not null)
+            throw new ArgumentException("a Cancelled trial has no value: it was not wanted, not measured", nameof(value));
         if (to == TrialState.Running && value is not null)
             throw new ArgumentException("a value is given when a trial finishes, not when it starts", nameof(value));
     }

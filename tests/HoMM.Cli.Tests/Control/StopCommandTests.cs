@@ -20,9 +20,9 @@ public class StopCommandTests
         var exit = await StopCommand.RunAsync(folder.Db, "ctl", waiting.Number, "wrong idea", output, new StringWriter());
 
         Assert.Equal(0, exit);
-        Assert.Contains("trial 0 was waiting: it is stopped and will not run", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("trial 0 was waiting: it is cancelled and will not run", output.ToString(), StringComparison.Ordinal);
         var stopped = await folder.WithStoreAsync(s => s.GetTrialAsync(waiting.Id));
-        Assert.Equal((TrialState.Fail, "stopped by user: wrong idea"), (stopped!.State, stopped.FailReason));
+        Assert.Equal((TrialState.Cancelled, $"cancelled by {Environment.UserName}@{Environment.MachineName} (cli): wrong idea"), (stopped!.State, stopped.FailReason));
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public class StopCommandTests
 
         Assert.Equal(0, exit);
         var attrs = await folder.WithStoreAsync(s => s.GetTrialAttrsAsync(trial.Id, AttrScope.System));
-        Assert.Equal("no reason given", attrs[SystemAttrs.ControlStop].GetString());
+        Assert.EndsWith("(cli): no reason given", TrialStop.RequestText(attrs[SystemAttrs.ControlStop]), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -61,6 +61,6 @@ public class StopCommandTests
         var exit = await StopCommand.RunAsync(folder.Db, "ctl", 0, null, new StringWriter(), error);
 
         Assert.Equal(1, exit);
-        Assert.Contains("trial 0 is already failed: there is nothing to stop", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("trial 0 is already failed: there is nothing to cancel", error.ToString(), StringComparison.Ordinal);
     }
 }

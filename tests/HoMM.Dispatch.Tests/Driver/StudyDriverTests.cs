@@ -134,23 +134,36 @@ public class StudyDriverTests
     }
 
     [Fact]
-    public async Task RunAsync_UserStopsRunningTrial_FailsWithTheReasonAndIsNotRetried()
+    public async Task RunAsync_UserCancelsRunningTrial_CancelledNotRetriedAndTheStudyGoesOn()
     {
         await using var f = await DriverFixture.CreateAsync();
-        var definition = f.Study("{max_trials: 1}", env: ", MODE: hang");
+        // The first trial hangs (and ignores the stop line); the budget of one is then spent by the next.
+        var definition = f.Study("{max_trials: 1, max_parallel: 1}",
+            extraSpace: "  mode: {type: categorical, choices: [ok, hang]}",
+            env: ", MODE: \"{mode}\"",
+            resources: "{cpu_slots: 1}",
+            enqueue: """
+                enqueue:
+                  - {x: 0.1, mode: hang}
+                  - {x: 0.5, mode: ok}
+                """);
         var (study, _) = await StudyOpener.OpenOrCreateAsync(f.Store, definition);
-        var driver = new StudyDriver(f.Store, study, definition, f.Options());
+        var driver = new StudyDriver(f.Store, study, definition, f.Options(stopGrace: TimeSpan.FromSeconds(30)));
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
 
         var run = driver.RunAsync(cts.Token);
         var trial = await f.WaitForAsync(study.Id, t => t.State == TrialState.Running);
-        await f.Store.SetTrialAttrAsync(trial.Id, AttrScope.System, "control/stop", "enough");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await f.Store.CancelAsync(trial.Id, "tester", "enough");
+        // The trainer ignores its stop line and a shutdown would give it 30 s: a cancel does not wait for a checkpoint.
+        await f.WaitForAsync(study.Id, t => t.Id == trial.Id && t.State == TrialState.Cancelled);
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
 
         Assert.Equal(DriverEnd.BudgetSpent, await run);
-        var stopped = await f.Store.GetTrialAsync(trial.Id);
-        Assert.Equal(TrialState.Fail, stopped!.State);
-        Assert.Equal("stopped by user: enough", stopped.FailReason);
+        var trials = (await f.Store.GetTrialsAsync(study.Id)).Trials;
+        Assert.Equal((TrialState.Cancelled, "cancelled by tester: enough"), (trials[0].State, trials[0].FailReason));
         Assert.Single(await f.Store.GetAttemptsAsync(trial.Id));
+        Assert.Equal(TrialState.Complete, trials[1].State);
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public class TrialRulesInDriverTests
     }
 
     [Fact]
-    public async Task StopAsync_WaitingTrialWhileTheDriverRuns_EndsAtOnceAndTheStudyGoesOn()
+    public async Task CancelAsync_WaitingTrialWhileTheDriverRuns_EndsAtOnceAndTheStudyGoesOn()
     {
         await using var f = await DriverFixture.CreateAsync();
         // One slot, busy with a slow trial, so the enqueued one stays Waiting.
@@ -67,15 +67,16 @@ public class TrialRulesInDriverTests
         var waiting = await f.Store.CreateTrialAsync(study.Id,
             new Dictionary<string, object> { ["x"] = 0.5 }, new Dictionary<string, Distribution> { ["x"] = new FloatDistribution(0, 1) });
 
-        var outcome = await f.Store.StopAsync(waiting.Id, "not needed after all");
+        var outcome = await f.Store.CancelAsync(waiting.Id, "tester", "not needed after all");
 
         Assert.Equal(TrialStopOutcome.Cancelled, outcome);
         var stopped = await f.Store.GetTrialAsync(waiting.Id);
-        Assert.Equal((TrialState.Fail, "stopped by user: not needed after all"), (stopped!.State, stopped.FailReason));
+        Assert.Equal((TrialState.Cancelled, "cancelled by tester: not needed after all"), (stopped!.State, stopped.FailReason));
         Assert.Equal(DriverEnd.BudgetSpent, await run);
         Assert.Empty(await f.Store.GetAttemptsAsync(waiting.Id));
         var counts = await f.Store.CountTrialsAsync(study.Id);
-        Assert.Equal((2, 1), (counts[TrialState.Complete], counts[TrialState.Fail]));
+        // A cancelled trial does not spend the budget: three complete ones still ran.
+        Assert.Equal((3, 1), (counts[TrialState.Complete], counts[TrialState.Cancelled]));
     }
 
     [Fact]

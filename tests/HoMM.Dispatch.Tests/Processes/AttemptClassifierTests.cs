@@ -42,7 +42,7 @@ public class AttemptClassifierTests
     public void Classify_UserStop_IsStopped()
     {
         var outcome = AttemptClassifier.Classify(new AttemptFacts(new TrainerExit(143), Stop: StopReason.User, LastStep: 9));
-        Assert.Equal(new AttemptOutcome.Failed(FailureKind.Stopped, "stopped by user at step 9"), outcome);
+        Assert.Equal(new AttemptOutcome.Failed(FailureKind.Stopped, "cancelled at step 9"), outcome);
     }
 
     [Fact]
