@@ -212,9 +212,9 @@ public sealed class BrowserTests(ITestOutputHelper output) : IAsyncLifetime
         await trialPage.WaitForSelectorAsync("body[data-ready]");
         await trialPage.FillAsync("#stop-reason", "wrong learning rate");
         await trialPage.ClickAsync("#stop");
-        await trialPage.Locator("#stop", new() { HasText = "Stop requested" }).WaitForAsync();
+        await trialPage.Locator("#stop", new() { HasText = "Cancel requested" }).WaitForAsync();
         var running = d.Study.Trials.Single(t => t.Number == d.Study.RunningTrial);
-        Assert.Equal("wrong learning rate", (await d.Store.GetTrialAttrsAsync(running.Id, AttrScope.System))["control/stop"].GetString());
+        Assert.Equal("cancelled by the dashboard (127.0.0.1): wrong learning rate", (await d.Store.GetTrialAttrsAsync(running.Id, AttrScope.System))["control/stop"].GetString());
         Assert.Empty(problems);
     }
 

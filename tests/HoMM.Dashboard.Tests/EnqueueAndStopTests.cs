@@ -77,4 +77,26 @@ public class EnqueueAndStopTests
         var stopped = await d.Store.GetTrialAsync(waiting.Id);
         Assert.Equal((TrialState.Cancelled, "cancelled by the dashboard (127.0.0.1): duplicate"), (stopped!.State, stopped.FailReason));
     }
+
+    [Fact]
+    public async Task Delete_FinishedTrial_GoneFromTheTableAndListedAsDeletedAfterTheCursor()
+    {
+        await using var d = await TestDashboard.StartAsync(trials: 6);
+        var finished = d.Study.Trials.Single(t => t.Number == d.Study.CompleteTrial);
+        var before = await d.Client.GetFromJsonAsync<JsonElement>($"/api/studies/{TestDashboard.StudyName}/trials");
+        var cursor = before.GetProperty("cursor").GetInt64();
+
+        var response = await d.Client.DeleteAsync($"/api/studies/{TestDashboard.StudyName}/trials/{finished.Number}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(await d.Store.GetTrialAsync(finished.Id));
+        var changed = await d.Client.GetFromJsonAsync<JsonElement>($"/api/studies/{TestDashboard.StudyName}/trials?after={cursor}");
+        Assert.Equal([finished.Number], changed.GetProperty("deleted").EnumerateArray().Select(n => n.GetInt32()));
+        var all = await d.Client.GetFromJsonAsync<JsonElement>($"/api/studies/{TestDashboard.StudyName}/trials");
+        Assert.DoesNotContain(finished.Number, all.GetProperty("trials").EnumerateArray().Select(t => t.GetProperty("number").GetInt32()));
+        Assert.Equal(d.Study.Trials.Count - 1, all.GetProperty("trials").GetArrayLength());
+        var running = await d.Client.DeleteAsync($"/api/studies/{TestDashboard.StudyName}/trials/{d.Study.RunningTrial}");
+        Assert.Equal(HttpStatusCode.Conflict, running.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await d.Client.DeleteAsync($"/api/studies/{TestDashboard.StudyName}")).StatusCode);
+    }
 }

@@ -91,7 +91,7 @@ public class SecurityTests
         Assert.Equal(HttpStatusCode.OK, (await d.Client.PostAsJsonAsync($"/api/studies/{Study}/pause", new { paused = true })).StatusCode);
         var enqueued = await d.Client.PostAsJsonAsync($"/api/studies/{Study}/trials", new { @params = new { lr = 0.001, order = 2, act = "relu", dropout = 0.25 } });
 
-        Assert.Equal("looks diverged", (await d.Store.GetTrialAttrsAsync(running.Id, AttrScope.System))["control/stop"].GetString());
+        Assert.Equal("cancelled by the dashboard (127.0.0.1): looks diverged", (await d.Store.GetTrialAttrsAsync(running.Id, AttrScope.System))["control/stop"].GetString());
         Assert.Equal(JsonValueKind.True, (await d.Store.GetStudyAttrsAsync(d.Study.Record.Id, AttrScope.System))["control/paused"].ValueKind);
         Assert.Equal(HttpStatusCode.Created, enqueued.StatusCode);
         var number = (await enqueued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("trial").GetInt32();
