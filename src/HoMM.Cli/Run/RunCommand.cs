@@ -30,6 +30,7 @@ public static class RunCommand
     public const int ExitStore = StoreOpener.ExitStoreError;
     public const int ExitConflict = 5;
     public const int ExitTooManyFailures = 6;
+    public const int ExitNoFeasibleProposal = 7;
     public const int ExitInterrupted = 130;
 
     public static Command Create()
@@ -37,7 +38,7 @@ public static class RunCommand
         var command = new Command("run", "Run (or resume) the search a study file describes. Exit codes: 0 done, 1 unexpected error, " +
             "2 invalid study file, 3 cannot run here (trainer or resources missing), 4 database error, " +
             "5 study conflict (search space changed, or already running), 6 stopped after budget.max_consecutive_failures failures in a row " +
-            "with the same reason, 130 stopped by Ctrl-C (run again to resume)");
+            "with the same reason, 7 stopped because no proposal passed the constraints, 130 stopped by Ctrl-C (run again to resume)");
         var file = new Argument<string>("study") { Description = "the study file (YAML), e.g. studies/quickstart.yaml" };
         var db = StoreOpener.CreateDbOption();
         var fork = new Option<string?>("--fork")
@@ -141,7 +142,6 @@ public static class RunCommand
             }
 
             var sqlite = opened.Kind == StoreKind.Sqlite;
-            var dbDir = sqlite ? Path.GetDirectoryName(opened.Location.Value)! : Directory.GetCurrentDirectory();
             var options = new DispatchOptions
             {
                 // PostgreSQL: the cluster's queue (docs/cluster.md). This process is a node of its
@@ -150,7 +150,7 @@ public static class RunCommand
                     ? JobStoreOptions.SqliteBeside(opened.Location.Value)
                     : await ClusterQueue.PostgresAsync(opened.Location.Value, $"{Environment.MachineName}/run", stop),
                 LocalWorker = !request.NoLocalWorker,
-                RunsDirectory = Path.GetFullPath(request.RunsDirectory ?? Path.Combine(dbDir, "runs")),
+                RunsDirectory = RunsDirectory(request, opened.Location),
                 HommTrainExecutable = hommTrain,
                 ModelSize = TrainerLocator.CountModel,
                 TimeProvider = time,
@@ -200,6 +200,11 @@ public static class RunCommand
                         "Fix the cause and run again to resume (or change budget.max_consecutive_failures); every trial's log is in its folder.");
                     return ExitTooManyFailures;
                 }
+                if (end == DriverEnd.NoFeasibleProposal)
+                {
+                    error.WriteLine($"homm-search run: stopped: {StudyDriver.MaxInfeasibleRounds * new HoMM.Core.Studies.ProposalOptions().MaxProposalAttempts} proposals in a row broke the constraints: {driver.FailureReason}");
+                    return ExitNoFeasibleProposal;
+                }
                 return end == DriverEnd.Stopped ? ExitInterrupted : ExitDone;
             }
         }
@@ -241,13 +246,19 @@ public static class RunCommand
         try
         {
             SlotPlanner.Plan(definition.Resources, Environment.ProcessorCount, detectGpus);
-            return null;
         }
         catch (SlotPlanException e)
         {
             return e.Message;
         }
+        // What the trials of this machine need: a typo here would fail every trial of the budget.
+        return request.NoLocalWorker ? null : TrainerPreflight.Problem(definition, RunsDirectory(request, StoreOpener.Parse(request.Db)));
     }
+
+    /// <summary>Where the trial folders go: --runs, else runs/ beside a SQLite database, else in the current directory.</summary>
+    private static string RunsDirectory(RunRequest request, StoreLocation location) =>
+        Path.GetFullPath(request.RunsDirectory ?? Path.Combine(
+            location.Kind == StoreKind.Sqlite ? Path.GetDirectoryName(location.Value)! : Directory.GetCurrentDirectory(), "runs"));
 
     private static async Task<DriverEnd> RunWithProgressAsync(DrivenStudy driven, RunProgress progress, TextWriter output, CancellationToken stop)
     {

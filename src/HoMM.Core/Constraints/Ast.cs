@@ -67,6 +67,9 @@ internal abstract record Node(int Column)
 
     public abstract void CollectNames(List<NameNode> names);
 
+    /// <summary>What this node can give when each parameter lies within its <paramref name="parameters"/> bounds (absent: unknown).</summary>
+    public abstract Bounds Range(IReadOnlyDictionary<string, Bounds> parameters);
+
     /// <summary>A short rendering for error messages.</summary>
     public abstract string Display();
 
@@ -83,6 +86,14 @@ internal abstract record Node(int Column)
 
 internal sealed record LiteralNode(int Column, Value Value, string Source) : Node(Column)
 {
+    public override Bounds Range(IReadOnlyDictionary<string, Bounds> parameters) => Value.Kind switch
+    {
+        ValueKind.Number => Bounds.Number(Value.Number, Value.Number),
+        ValueKind.Bool => Bounds.Truth(Value.Bool, !Value.Bool),
+        ValueKind.String => Bounds.Text(new HashSet<string>([Value.Text!], StringComparer.Ordinal)),
+        _ => Bounds.Unknown,
+    };
+
     public override int Height { get; } = 1;
 
     public override Value Evaluate(IReadOnlyDictionary<string, object> parameters) => Value;
@@ -98,6 +109,9 @@ internal sealed record LiteralNode(int Column, Value Value, string Source) : Nod
 
 internal sealed record NameNode(int Column, string Name) : Node(Column)
 {
+    public override Bounds Range(IReadOnlyDictionary<string, Bounds> parameters) =>
+        parameters.TryGetValue(Name, out var b) ? b : Bounds.Unknown;
+
     public override int Height { get; } = 1;
 
     public override Value Evaluate(IReadOnlyDictionary<string, object> parameters)
@@ -137,6 +151,9 @@ internal sealed record NameNode(int Column, string Name) : Node(Column)
 
 internal sealed record NegateNode(int Column, Node Operand) : Node(Column)
 {
+    public override Bounds Range(IReadOnlyDictionary<string, Bounds> parameters) =>
+        Operand.Range(parameters) is { Kind: ValueKind.Number } b ? Bounds.Number(-b.High, -b.Low) : Bounds.Unknown;
+
     public override int Height { get; } = 1 + Operand.Height;
 
     public override Value Evaluate(IReadOnlyDictionary<string, object> parameters) =>
@@ -155,6 +172,9 @@ internal sealed record NegateNode(int Column, Node Operand) : Node(Column)
 
 internal sealed record ArithmeticNode(int Column, string Operator, Node Left, Node Right) : Node(Column)
 {
+    public override Bounds Range(IReadOnlyDictionary<string, Bounds> parameters) =>
+        Bounds.Arithmetic(Operator, Left.Range(parameters), Right.Range(parameters));
+
     public override int Height { get; } = 1 + Math.Max(Left.Height, Right.Height);
 
     public override Value Evaluate(IReadOnlyDictionary<string, object> parameters)
@@ -202,6 +222,20 @@ internal sealed record ArithmeticNode(int Column, string Operator, Node Left, No
 /// <summary>A comparison chain: <c>1 &lt;= order &lt;= 4</c> means both comparisons hold (as in Python).</summary>
 internal sealed record ComparisonNode(int Column, IReadOnlyList<Node> Operands, IReadOnlyList<(string Op, int Column)> Operators) : Node(Column)
 {
+    public override Bounds Range(IReadOnlyDictionary<string, Bounds> parameters)
+    {
+        // A chain holds when every link does: it cannot be true if one link cannot.
+        var ranges = Operands.Select(o => o.Range(parameters)).ToList();
+        bool canBeTrue = true, canBeFalse = false;
+        for (var i = 0; i < Operators.Count; i++)
+        {
+            var link = Bounds.Compare(Operators[i].Op, ranges[i], ranges[i + 1]);
+            canBeTrue &= link.CanBeTrue;
+            canBeFalse |= link.CanBeFalse;
+        }
+        return Bounds.Truth(canBeTrue, canBeFalse);
+    }
+
     public override int Height { get; } = 1 + Operands.Max(o => o.Height);
 
     public override Value Evaluate(IReadOnlyDictionary<string, object> parameters)
@@ -289,6 +323,14 @@ internal sealed record ComparisonNode(int Column, IReadOnlyList<Node> Operands, 
 
 internal sealed record LogicalNode(int Column, string Operator, Node Left, Node Right) : Node(Column)
 {
+    public override Bounds Range(IReadOnlyDictionary<string, Bounds> parameters)
+    {
+        var (a, b) = (Left.Range(parameters), Right.Range(parameters));
+        return Operator == "and"
+            ? Bounds.Truth(a.CanBeTrue && b.CanBeTrue, a.CanBeFalse || b.CanBeFalse)
+            : Bounds.Truth(a.CanBeTrue || b.CanBeTrue, a.CanBeFalse && b.CanBeFalse);
+    }
+
     public override int Height { get; } = 1 + Math.Max(Left.Height, Right.Height);
 
     public override Value Evaluate(IReadOnlyDictionary<string, object> parameters)
@@ -324,6 +366,12 @@ internal sealed record LogicalNode(int Column, string Operator, Node Left, Node 
 
 internal sealed record NotNode(int Column, Node Operand) : Node(Column)
 {
+    public override Bounds Range(IReadOnlyDictionary<string, Bounds> parameters)
+    {
+        var b = Operand.Range(parameters);
+        return Bounds.Truth(b.CanBeFalse, b.CanBeTrue);
+    }
+
     public override int Height { get; } = 1 + Operand.Height;
 
     public override Value Evaluate(IReadOnlyDictionary<string, object> parameters) =>
@@ -342,6 +390,29 @@ internal sealed record NotNode(int Column, Node Operand) : Node(Column)
 
 internal sealed record CallNode(int Column, ConstraintFunction Function, IReadOnlyList<Node> Arguments) : Node(Column)
 {
+    public override Bounds Range(IReadOnlyDictionary<string, Bounds> parameters)
+    {
+        var args = Arguments.Select(a => a.Range(parameters)).ToList();
+        if (args.Any(a => a.Kind != ValueKind.Number))
+            return Bounds.Unknown;
+        if (Function.Name == "abs")
+        {
+            var (lo, hi) = (args[0].Low, args[0].High);
+            return lo >= 0 ? Bounds.Number(lo, hi) : hi <= 0 ? Bounds.Number(-hi, -lo) : Bounds.Number(0, Math.Max(-lo, hi));
+        }
+        if (Function.Name == "log" && args.Count == 2)
+            return Bounds.Unknown;
+        // The other functions never decrease in any argument: the ends map to the ends.
+        try
+        {
+            return Bounds.Number(Function.Apply(args.Select(a => a.Low).ToArray(), Column, ""), Function.Apply(args.Select(a => a.High).ToArray(), Column, ""));
+        }
+        catch (ConstraintEvaluationException)
+        {
+            return Bounds.Unknown; // part of the range is outside the function's domain
+        }
+    }
+
     public override int Height { get; } = 1 + Arguments.Select(a => a.Height).DefaultIfEmpty(0).Max();
 
     public override Value Evaluate(IReadOnlyDictionary<string, object> parameters)

@@ -1,3 +1,5 @@
+using HoMM.Core.SearchSpace;
+
 namespace HoMM.Core.Constraints;
 
 /// <summary>
@@ -77,6 +79,28 @@ public sealed class ConstraintExpression
                 "compare it with something, e.g. 'order * order_expand <= 16'"));
         }
         return context.Errors;
+    }
+
+    /// <summary>
+    /// A proof that no configuration of the search space of <paramref name="parameters"/> satisfies the expression, found by
+    /// propagating the parameters' bounds through it (interval arithmetic), or null. Null is no
+    /// promise that some configuration does: only the obvious cases (<c>lr &gt; 5</c> with lr ≤ 1,
+    /// <c>order * order_expand &gt; 100</c> with both ≤ 8) are proven. A constraint over a conditional
+    /// parameter is never proven: a trial without that parameter is not bound by it.
+    /// </summary>
+    public string? WhyNeverSatisfied(IEnumerable<ParameterSpec> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var declared = parameters.GroupBy(p => p.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var specs = ParameterNames.Select(n => declared.GetValueOrDefault(n)).ToList();
+        if (specs.Any(p => p is null || p.When is not null))
+            return null;
+        var bounds = specs.ToDictionary(p => p!.Name, p => Bounds.Of(p!.Distribution), StringComparer.Ordinal);
+        if (_root.Range(bounds).CanBeTrue)
+            return null;
+        return bounds.Count == 0
+            ? "it is false whatever the parameters"
+            : "it is false for every configuration of the search space: " + string.Join(", ", bounds.Select(b => $"{b.Key} {b.Value.Describe()}"));
     }
 
     /// <summary>The value of the expression: a <see cref="double"/>, <see cref="bool"/> or <see cref="string"/>.</summary>

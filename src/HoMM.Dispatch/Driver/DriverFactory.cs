@@ -157,7 +157,7 @@ public sealed class DrivenStudy : IAsyncDisposable
         _log.DriverStarted(Study.Name, Options.WorkerId, Environment.ProcessId,
             _placement.Queue is not null ? ", taken over by a cluster worker" : Options.LocalWorker ? "" : ", queueing for the cluster's workers");
         var end = await Driver.RunAsync(stop).ConfigureAwait(false);
-        _log.DriverEnded(Study.Name, end == DriverEnd.TooManyFailures ? $"{StudyDriver.Describe(end)}: {Driver.FailureReason}" : StudyDriver.Describe(end));
+        _log.DriverEnded(Study.Name, end is DriverEnd.TooManyFailures or DriverEnd.NoFeasibleProposal ? $"{StudyDriver.Describe(end)}: {Driver.FailureReason}" : StudyDriver.Describe(end));
         if (cluster && (end != DriverEnd.Stopped || _placement.StopEndsDriving))
             await DriverLease.SetWantsDriverAsync(_store, Study.Id, false, CancellationToken.None).ConfigureAwait(false);
         return end;

@@ -37,6 +37,13 @@ public enum DriverEnd
     /// (<see cref="StudyDriver.FailureReason"/>); running trials checkpointed and resume next time.
     /// </summary>
     TooManyFailures,
+
+    /// <summary>
+    /// <see cref="StudyDriver.MaxInfeasibleRounds"/> rounds of proposals in a row found no
+    /// configuration that passes the constraints, and no trial was left running
+    /// (<see cref="StudyDriver.FailureReason"/> says why): the constraints exclude the search space.
+    /// </summary>
+    NoFeasibleProposal,
 }
 
 /// <summary>What the driver is doing, for a progress display.</summary>
@@ -116,8 +123,16 @@ public sealed class StudyDriver
 
     public DriverState State => _state;
 
-    /// <summary>After <see cref="DriverEnd.TooManyFailures"/>: the reason the trials failed with.</summary>
+    /// <summary>After <see cref="DriverEnd.TooManyFailures"/>: the reason the trials failed with; after
+    /// <see cref="DriverEnd.NoFeasibleProposal"/>: why no proposal passed the rules.</summary>
     public string? FailureReason { get; private set; }
+
+    /// <summary>
+    /// Rounds of proposals (each <see cref="ProposalOptions.MaxProposalAttempts"/> tries) that may all
+    /// fail in a row before the driver gives up: a few seconds of trying, enough for constraints that
+    /// leave a sliver of the space, far less than waiting forever on ones that leave nothing.
+    /// </summary>
+    public const int MaxInfeasibleRounds = 10;
 
     /// <summary>Runs until the budget is spent, the timeout passes or <paramref name="stop"/> is cancelled.</summary>
     public async Task<DriverEnd> RunAsync(CancellationToken stop)
@@ -164,6 +179,7 @@ public sealed class StudyDriver
         var paused = false;
         var exhausted = false;
         string? problem = null;
+        var infeasibleRounds = 0;
         try
         {
             while (!stop.IsCancellationRequested)
@@ -204,6 +220,8 @@ public sealed class StudyDriver
                     return DriverEnd.TimedOut;
                 if (exhausted && flying == 0)
                     return DriverEnd.SearchSpaceExhausted;
+                if (infeasibleRounds >= MaxInfeasibleRounds && flying == 0)
+                    return DriverEnd.NoFeasibleProposal;
 
                 var budgetFull = maxTrials is { } mt && finished + flying >= mt;
                 if (!paused && !timedOut && !exhausted && !budgetFull)
@@ -212,6 +230,7 @@ public sealed class StudyDriver
                     {
                         await FillAsync(scheduler, all, proposer, stop).ConfigureAwait(false);
                         problem = null;
+                        infeasibleRounds = 0;
                     }
                     catch (SearchSpaceExhaustedException e)
                     {
@@ -225,6 +244,8 @@ public sealed class StudyDriver
                         if (note != problem)
                             _log.NoFeasibleProposal(e.Message);
                         problem = note;
+                        infeasibleRounds++;
+                        FailureReason = e.Message;
                     }
                 }
                 lock (_lock)
@@ -427,6 +448,7 @@ public sealed class StudyDriver
         DriverEnd.Stopped => "stopped; running trials checkpointed and resume at the next run",
         DriverEnd.TooManyFailures => "stopped after budget.max_consecutive_failures failures in a row with the same reason; " +
                                      "running trials checkpointed and resume at the next run",
+        DriverEnd.NoFeasibleProposal => "stopped: no proposal passed the constraints",
         _ => end.ToString(),
     };
 }

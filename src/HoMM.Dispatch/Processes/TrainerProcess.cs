@@ -310,7 +310,9 @@ public sealed class TrainerProcess : IAsyncDisposable
         }
     }
 
-    private static string ResolveProgram(string program, string workingDirectory, string? path)
+    /// <summary>The program to exec: a path (relative to <paramref name="workingDirectory"/>) or a name looked up on <paramref name="path"/>; also the pre-flight check of `run`.</summary>
+    /// <exception cref="TrainerStartException">Not found, or not executable.</exception>
+    public static string ResolveProgram(string program, string workingDirectory, string? path)
     {
         if (program.Contains('/', StringComparison.Ordinal))
         {

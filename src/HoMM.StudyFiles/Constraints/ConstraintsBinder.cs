@@ -34,7 +34,7 @@ internal static class ConstraintsBinder
             switch (item)
             {
                 case YScalar { Resolved.Kind: ScalarKind.String } text:
-                    if (BindExpression(r, text, p, kinds) is { } e)
+                    if (BindExpression(r, text, p, kinds, space) is { } e)
                         expressions.Add(e);
                     else
                         ok = false;
@@ -61,7 +61,7 @@ internal static class ConstraintsBinder
         return ok ? new StudyConstraints(expressions, maxParams, maxFlops) : null;
     }
 
-    private static ConstraintExpression? BindExpression(NodeReader r, YScalar text, string path, IReadOnlyDictionary<string, ValueKind> kinds)
+    private static ConstraintExpression? BindExpression(NodeReader r, YScalar text, string path, IReadOnlyDictionary<string, ValueKind> kinds, BoundSearchSpace space)
     {
         if (!ConstraintExpression.TryParse(text.Value, out var expression, out var syntax))
         {
@@ -71,7 +71,16 @@ internal static class ConstraintsBinder
         var problems = expression!.Check(kinds);
         foreach (var problem in problems)
             r.Error(text.MarkAt(problem.Column - 1), path, $"in '{ScalarValue.Abbreviate(text.Value)}': {problem.Message}");
-        return problems.Count == 0 ? expression : null;
+        if (problems.Count > 0)
+            return null;
+        // A constraint no configuration can meet would have run spend its tries on proposals
+        // that all fail: the obvious cases are proven here, from the parameters' bounds.
+        if (space.IsComplete && expression.WhyNeverSatisfied(space.Parameters.Select(p => p.Spec!)) is { } never)
+        {
+            r.Error(text, path, $"'{ScalarValue.Abbreviate(text.Value)}' can never hold: {never}; loosen it or widen the search space");
+            return null;
+        }
+        return expression;
     }
 
     private static bool Limit(NodeReader r, YScalar key, YNode value, string path, ref long? slot, ref YScalar? firstKey)

@@ -61,4 +61,25 @@ public class RunFailuresTests
         Assert.Equal("[03:00] 19/20 done (19 complete, 0 pruned, 0 failed), 0 running (waiting for a cluster worker (homm-search worker) to take the queued trials), no result yet",
             progress.Line(snapshot));
     }
+
+    [Fact]
+    public async Task RunAsync_ConstraintNoProposalMeets_StopsWithTheReasonInPlainOutputAndExit7()
+    {
+        using var folder = new ControlFolder();
+        folder.WriteStudy(maxTrials: 5);
+        // x * x < 0 never holds, but interval arithmetic over x in [-1, 1] cannot prove it: validate lets it through.
+        File.WriteAllText(folder.StudyPath, File.ReadAllText(folder.StudyPath)
+            .Replace("x: {type: float, low: 0.0, high: 1.0}", "x: {type: float, low: -1.0, high: 1.0}", StringComparison.Ordinal)
+            .Replace("- x * y <= 2", "- x * x < 0", StringComparison.Ordinal));
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var exit = await RunCommand.RunAsync(new RunCommand.RunRequest(folder.StudyPath, folder.Db, null, null), output, error,
+            TimeProvider.System, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(120));
+
+        Assert.Equal(RunCommand.ExitNoFeasibleProposal, exit);
+        Assert.Contains("no feasible proposal", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("x * x < 0", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("proposals in a row broke the constraints", error.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -60,6 +60,22 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Contains("at most 1000", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("lr > 5", "lr lies in [0.0001, 0.01]")]
+    [InlineData("order * order_expand > 100", "order lies in [1, 4], order_expand lies in [1, 8]")]
+    [InlineData("pooling == 'max'", "pooling is one of 'cls', 'mean'")]
+    public void Run_ConstraintNoConfigurationMeets_LocatedErrorWithTheBounds(string constraint, string bounds)
+    {
+        var path = Write(BrokenStudyCorpus.Valid.Replace("  - order * order_expand <= 16", $"  - \"{constraint}\"", StringComparison.Ordinal));
+
+        var (exit, _, error) = Run(path);
+
+        Assert.Equal(ValidateCommand.ExitInvalid, exit);
+        Assert.Contains($"{path}:13:5", error, StringComparison.Ordinal);
+        Assert.Contains("can never hold", error, StringComparison.Ordinal);
+        Assert.Contains(bounds, error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Run_FiniteSpace_CountsCombinations()
     {

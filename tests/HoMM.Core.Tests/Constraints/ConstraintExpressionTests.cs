@@ -1,4 +1,5 @@
 using HoMM.Core.Constraints;
+using HoMM.Core.SearchSpace;
 
 namespace HoMM.Core.Tests.Constraints;
 
@@ -195,6 +196,43 @@ public class ConstraintExpressionTests
 
         Assert.Empty(c.Check(new Dictionary<string, ValueKind> { ["x"] = ValueKind.Number }));
         Assert.True(c.IsSatisfiedBy(new Dictionary<string, object> { ["x"] = 1.0 }));
+    }
+
+    [Theory]
+    [InlineData("x > 5", true)]
+    [InlineData("2 * x + 1 >= 3.5", true)]
+    [InlineData("log10(n) > 1", true)]
+    [InlineData("log10(x) > 1", false)] // x reaches below 0, outside log10's domain: not tracked
+    [InlineData("not (x <= 1)", true)]
+    [InlineData("x > 0.5 and n > 9", true)]
+    [InlineData("c == 'z'", true)]
+    [InlineData("1 > 2", true)]
+    [InlineData("x > 0.5", false)]
+    [InlineData("x > 5 or n > 3", false)]
+    [InlineData("x * x < 0", false)] // never true, but intervals cannot tell: run finds out
+    [InlineData("x % 1 > 2", false)]
+    [InlineData("m > 5", false)] // a conditional parameter: trials without it are not bound
+    public void WhyNeverSatisfied_ObviousCasesProvenOthersNot(string text, bool proven)
+    {
+        ParameterSpec[] space =
+        [
+            new("x", new FloatDistribution(-1, 1)),
+            new("n", new IntDistribution(1, 9)),
+            new("c", new CategoricalDistribution(["a", "b"])),
+            new("m", new FloatDistribution(0, 1), new Condition("c", ["a"])),
+        ];
+
+        var why = ConstraintExpression.Parse(text).WhyNeverSatisfied(space);
+
+        Assert.Equal(proven, why is not null);
+    }
+
+    [Fact]
+    public void WhyNeverSatisfied_Proven_NamesTheBounds()
+    {
+        var why = ConstraintExpression.Parse("lr > 5").WhyNeverSatisfied([new ParameterSpec("lr", new FloatDistribution(1e-4, 1, log: true))]);
+
+        Assert.Equal("it is false for every configuration of the search space: lr lies in [0.0001, 1]", why);
     }
 
     [Fact]
