@@ -62,6 +62,9 @@ public static class ValidateCommand
     private static string With(IReadOnlyList<string>? overrides) =>
         overrides is { Count: > 0 } ? " with " + string.Join(" ", overrides.Select(o => "--set " + o)) : "";
 
+    /// <summary>Characters of an offending line shown at most.</summary>
+    private const int MaxEchoed = 120;
+
     private static void WriteDiagnostic(TextWriter writer, StudyFileDiagnostic d, string[]? lines)
     {
         writer.WriteLine(d.ToString());
@@ -70,8 +73,16 @@ public static class ValidateCommand
         // The offending line with a caret under the column, as compilers print it.
         var text = lines[d.Line - 1].TrimEnd('\r');
         var number = d.Line.ToString(CultureInfo.InvariantCulture);
-        writer.WriteLine($"  {number} | {text}");
         var caretColumn = Math.Clamp(d.Column - 1, 0, text.Length);
+        if (text.Length > MaxEchoed)
+        {
+            // A 200 KB line is not echoed whole: the part around the column, marked as cut.
+            var start = Math.Clamp(caretColumn - (MaxEchoed / 2), 0, text.Length - MaxEchoed);
+            var cut = (start > 0 ? "…" : "") + text.Substring(start, MaxEchoed) + (start + MaxEchoed < text.Length ? "…" : "");
+            caretColumn = caretColumn - start + (start > 0 ? 1 : 0);
+            text = cut;
+        }
+        writer.WriteLine($"  {number} | {text}");
         var pad = new string(text[..caretColumn].Select(c => c == '\t' ? '\t' : ' ').ToArray());
         writer.WriteLine($"  {new string(' ', number.Length)} | {pad}^");
     }

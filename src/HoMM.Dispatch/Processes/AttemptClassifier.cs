@@ -16,7 +16,8 @@ internal sealed record AttemptFacts(
     IReadOnlyList<string>? StderrTail = null,
     long? LastStep = null,
     string? Objective = null,
-    string? ProtocolViolation = null);
+    string? ProtocolViolation = null,
+    bool KernelOomKill = false);
 
 /// <summary>
 /// Turns what happened into an outcome, in this order: a final result that arrived before any
@@ -67,10 +68,16 @@ internal static class AttemptClassifier
             return new AttemptOutcome.Failed(FailureKind.StartFailed, $"could not start the trainer: {f.ExecFailure}");
 
         var lastError = f.StderrTail is { Count: > 0 } tail ? $": {tail[^1]}" : "";
+        if (f.Exit.Signal == Posix.SigKill && f.KernelOomKill)
+        {
+            return new AttemptOutcome.Failed(FailureKind.OutOfMemory,
+                $"out of memory ({f.Exit}): killed by the kernel's out-of-memory killer (its oom_kill count rose during the attempt; see dmesg){lastError}");
+        }
         if (f.Exit.Signal == Posix.SigKill)
         {
+            // exit(137) reads the same as SIGKILL: without the kernel's count, no claim of an OOM kill.
             return new AttemptOutcome.Failed(FailureKind.Crashed,
-                $"killed ({f.Exit}) by someone other than the dispatcher — often the kernel's out-of-memory killer (see dmesg){lastError}");
+                $"killed ({f.Exit}) by someone other than the dispatcher, or exited with 137 itself; the kernel counted no out-of-memory kill{AtStep(f.LastStep)}{lastError}");
         }
         if (f.Exit.Signal is not null)
             return new AttemptOutcome.Failed(FailureKind.Crashed, $"crashed ({f.Exit}){AtStep(f.LastStep)}{lastError}");

@@ -44,12 +44,14 @@ public sealed class AttemptRunner
         TrainerEnvironment.WriteTrialFile(request);
         TrainerProcess process;
         IReadOnlyList<string> argv = [];
+        long? oomKillsBefore = null;
         try
         {
             var command = request.Command.Render(new TrainerCommandContext(
                 request.Params, request.TrialDirectory, request.TrialJsonPath, request.TrialNumber, request.Resume,
                 request.StudyName, request.StudyDirectory, request.EffectiveWorkingDirectory));
             argv = command.Arguments;
+            oomKillsBefore = OomKillCounter.Read();
             process = TrainerProcess.Start(new TrainerStartInfo(argv, request.EffectiveWorkingDirectory, TrainerEnvironment.Build(request, command.Environment), request.EffectiveLogPath)
             {
                 MaxLineBytes = _options.MaxLineBytes,
@@ -69,7 +71,7 @@ public sealed class AttemptRunner
             var attempt = new RunningAttempt(process, _options, _time, request.ObjectiveInEveryMetricsLine ? request.Objective : null);
             try
             {
-                return await RunStartedAsync(request, observer, attempt, process, started, cancellationToken).ConfigureAwait(false);
+                return await RunStartedAsync(request, observer, attempt, process, started, oomKillsBefore, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -80,7 +82,7 @@ public sealed class AttemptRunner
 
     private async Task<AttemptResult> RunStartedAsync(
         AttemptRequest request, IAttemptObserver observer, RunningAttempt attempt, TrainerProcess process,
-        long started, CancellationToken cancellationToken)
+        long started, long? oomKillsBefore, CancellationToken cancellationToken)
     {
         var exiting = process.WaitForExitAsync(CancellationToken.None);
         try
@@ -112,7 +114,7 @@ public sealed class AttemptRunner
             process.AbandonOutput();
         await reading.ConfigureAwait(false);
 
-        var facts = attempt.Facts(exit, request.Timeout, request.Objective);
+        var facts = attempt.Facts(exit, request.Timeout, request.Objective) with { KernelOomKill = OomKillCounter.Rose(oomKillsBefore, OomKillCounter.Read()) };
         var outcome = AttemptClassifier.Classify(facts);
         process.Note($"attempt {request.Attempt} ended ({exit}): {Describe(outcome)}");
         return new AttemptResult(outcome, process.Identity, exit, attempt.LastStep, attempt.StopRequested,

@@ -77,6 +77,24 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_ErrorOnA200KbLine_EchoesOnlyThePartAroundTheColumn()
+    {
+        var path = Write(BrokenStudyCorpus.Valid.Replace("description: base study for the broken-file corpus",
+            "description: " + new string('d', 200_000) + "\nbogus: 1", StringComparison.Ordinal)
+            .Replace("  - order * order_expand <= 16", "  - \"order * order_expand <= 16 " + new string(' ', 100_000) + "@ 2\"", StringComparison.Ordinal));
+
+        var (exit, _, error) = Run(path);
+
+        Assert.Equal(ValidateCommand.ExitInvalid, exit);
+        Assert.InRange(error.Length, 100, 4000);
+        Assert.Contains("… ", error, StringComparison.Ordinal);
+        var lines = error.Split('\n');
+        var echoed = lines.First(l => l.Contains("@ 2", StringComparison.Ordinal));
+        var caret = lines[Array.IndexOf(lines, echoed) + 1];
+        Assert.Equal(echoed.IndexOf('@', StringComparison.Ordinal), caret.IndexOf('^', StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Run_FiniteSpace_CountsCombinations()
     {
         var yaml = BrokenStudyCorpus.Valid

@@ -46,11 +46,33 @@ public class AttemptClassifierTests
     }
 
     [Fact]
-    public void Classify_SigkillNotSentByUs_HintsAtTheOomKiller()
+    public void Classify_Exit137WithoutAKernelOomKill_CrashedAndNotCalledOutOfMemory()
     {
+        // A trainer's own exit(137) reads the same as SIGKILL: only the kernel's count may say OOM.
         var outcome = Assert.IsType<AttemptOutcome.Failed>(AttemptClassifier.Classify(new AttemptFacts(new TrainerExit(137))));
         Assert.Equal(FailureKind.Crashed, outcome.Kind);
-        Assert.Contains("out-of-memory killer", outcome.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("often the kernel", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("the kernel counted no out-of-memory kill", outcome.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Classify_SigkillWhileTheKernelCountedAnOomKill_IsOutOfMemory()
+    {
+        var outcome = Assert.IsType<AttemptOutcome.Failed>(AttemptClassifier.Classify(new AttemptFacts(new TrainerExit(137), KernelOomKill: true)));
+        Assert.Equal(FailureKind.OutOfMemory, outcome.Kind);
+        Assert.Contains("killed by the kernel's out-of-memory killer", outcome.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OomKillCounter_ThisMachine_ReadsACountThatNeverRisesWithoutAKill()
+    {
+        var before = OomKillCounter.Read();
+        var after = OomKillCounter.Read();
+
+        Assert.NotNull(before); // /proc/vmstat has oom_kill since Linux 4.13
+        Assert.False(OomKillCounter.Rose(before, before));
+        Assert.False(OomKillCounter.Rose(null, after));
+        Assert.True(OomKillCounter.Rose(before, before + 1));
     }
 
     [Fact]
