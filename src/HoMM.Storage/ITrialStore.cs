@@ -110,6 +110,16 @@ public interface ITrialStore
         CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Completes a trial of a multi-objective study with one value per objective (in
+    /// <see cref="StudyRecord.Objectives"/> order), compare-and-set from <paramref name="expectedFrom"/>
+    /// like <see cref="TrySetStateAsync"/>; the first value becomes <see cref="FrozenTrial.Value"/>
+    /// and the whole vector <see cref="FrozenTrial.Values"/>. No value may be NaN (that trial failed).
+    /// </summary>
+    /// <returns>False when the trial was not in <paramref name="expectedFrom"/>.</returns>
+    /// <exception cref="ArgumentException">The count differs from the study's objectives, or a value is NaN.</exception>
+    Task<bool> TryCompleteAsync(long trialId, IReadOnlyList<double> values, TrialState expectedFrom = TrialState.Running, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Records the values of one or more metrics at <paramref name="step"/> of a Running trial.
     /// Reporting a metric again at the same step replaces it (a trainer resumed from a checkpoint
     /// re-reports the steps after it).
@@ -149,7 +159,11 @@ public interface ITrialStore
     /// <summary>How many trials the study has in each state (every state present, zeros included).</summary>
     Task<IReadOnlyDictionary<TrialState, int>> CountTrialsAsync(long studyId, CancellationToken cancellationToken = default);
 
-    /// <summary>The study's best trial by <see cref="BestTrialRule"/> (Complete, finite value, best for the direction, ties: the lowest number), or null.</summary>
+    /// <summary>
+    /// The study's best trial by <see cref="BestTrialRule"/> (Complete, finite value, best for the
+    /// direction, ties: the lowest number), or null. In a multi-objective study this ranks by the
+    /// first objective; its answer is the Pareto front (<see cref="HoMM.Core.MultiObjective.ParetoFrontRule"/>).
+    /// </summary>
     Task<FrozenTrial?> GetBestTrialAsync(long studyId, CancellationToken cancellationToken = default);
 
     // ---- attempts ----

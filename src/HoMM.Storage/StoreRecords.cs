@@ -21,7 +21,41 @@ public sealed record NewStudy(
     public string ObjectiveMetric { get; } = !string.IsNullOrWhiteSpace(ObjectiveMetric)
         ? ObjectiveMetric
         : throw new ArgumentException("a study needs an objective metric (e.g. \"val/acc\")", nameof(ObjectiveMetric));
+
+    private readonly IReadOnlyList<StudyObjective>? _objectives;
+
+    /// <summary>
+    /// Every objective, in the order a trial's values are stored; the first must be
+    /// (<see cref="ObjectiveMetric"/>, <see cref="Direction"/>), which pruners and one-number
+    /// views keep using. Unset: that one objective.
+    /// </summary>
+    public IReadOnlyList<StudyObjective> Objectives
+    {
+        get => _objectives ?? [new StudyObjective(ObjectiveMetric, Direction)];
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (value.Count == 0 || value[0].Metric != ObjectiveMetric || value[0].Direction != Direction)
+                throw new ArgumentException($"the first objective must be the study's ({ObjectiveMetric}, {Direction}), not {(value.Count == 0 ? "none" : value[0].ToString())}", nameof(Objectives));
+            if (value.Select(o => o.Metric).Distinct(StringComparer.Ordinal).Count() != value.Count)
+                throw new ArgumentException($"objectives name a metric twice: {string.Join(", ", value.Select(o => o.Metric))}", nameof(Objectives));
+            _objectives = [.. value];
+        }
+    }
+
+    /// <summary>A study with several objectives; the first is its <see cref="ObjectiveMetric"/> and <see cref="Direction"/>.</summary>
+    public static NewStudy WithObjectives(string name, IReadOnlyList<StudyObjective> objectives, SearchSpaceDefinition searchSpace,
+        IReadOnlyDictionary<string, JsonElement>? userAttrs = null, IReadOnlyDictionary<string, JsonElement>? systemAttrs = null)
+    {
+        ArgumentNullException.ThrowIfNull(objectives);
+        if (objectives.Count == 0)
+            throw new ArgumentException("a study has at least one objective", nameof(objectives));
+        return new NewStudy(name, objectives[0].Direction, objectives[0].Metric, searchSpace, userAttrs, systemAttrs) { Objectives = objectives };
+    }
 }
+
+/// <summary>One objective of a study: a metric the trainer reports (or an <c>info/…</c> value) and whether higher is better.</summary>
+public sealed record StudyObjective(string Metric, StudyDirection Direction);
 
 /// <summary>A stored study. <see cref="SearchSpaceFingerprint"/> is <see cref="Serialization.SearchSpaceJson.Fingerprint"/>
 /// of the space it was created with.</summary>
@@ -33,7 +67,22 @@ public sealed record StudyRecord(
     SearchSpaceDefinition SearchSpace,
     string SearchSpaceJson,
     string SearchSpaceFingerprint,
-    DateTimeOffset Created);
+    DateTimeOffset Created)
+{
+    private readonly IReadOnlyList<StudyObjective>? _objectives;
+
+    /// <summary>Every objective (one for a single-objective study: <see cref="ObjectiveMetric"/>, <see cref="Direction"/>).</summary>
+    public IReadOnlyList<StudyObjective> Objectives
+    {
+        get => _objectives ?? [new StudyObjective(ObjectiveMetric, Direction)];
+        init => _objectives = value;
+    }
+
+    /// <summary>One direction per objective, for samplers and <see cref="HoMM.Core.MultiObjective.ParetoFrontRule"/>.</summary>
+    public IReadOnlyList<StudyDirection> Directions => [.. Objectives.Select(o => o.Direction)];
+
+    public bool IsMultiObjective => Objectives.Count > 1;
+}
 
 /// <summary>A study with its trial counts and its best trial's value (<see cref="BestTrialRule"/>), for listings (<c>status</c>, the dashboard's first page).</summary>
 public sealed record StudySummary(

@@ -25,6 +25,9 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
     /// <summary>Deletes this test's database.</summary>
     protected abstract Task DeleteDatabaseAsync();
 
+    /// <summary>Runs one SQL statement on this test's database outside the store (to fake an older schema).</summary>
+    protected abstract Task ExecuteSqlAsync(string sql);
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
@@ -83,6 +86,103 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
         var trial = await store.CreateTrialAsync(studyId, p, d);
         Assert.True(await store.TryStartAsync(trial.Id));
         return trial;
+    }
+
+    // ------------------------------------------------------------------ multi-objective studies
+
+    private static NewStudy TwoObjectives(string name = "pareto") => NewStudy.WithObjectives(
+        name,
+        [new StudyObjective("val/acc", StudyDirection.Maximize), new StudyObjective("info/flops", StudyDirection.Minimize)],
+        Study().SearchSpace);
+
+    [Fact]
+    public async Task CreateStudy_SeveralObjectives_AreReadBackInOrderEverywhere()
+    {
+        var store = await StoreAsync();
+        var created = await store.CreateStudyAsync(TwoObjectives());
+        var read = (await store.GetStudyAsync("pareto"))!;
+        var listed = Assert.Single(await store.ListStudiesAsync()).Study;
+        foreach (var s in new[] { created, read, listed })
+        {
+            Assert.Equal([new StudyObjective("val/acc", StudyDirection.Maximize), new StudyObjective("info/flops", StudyDirection.Minimize)], s.Objectives);
+            Assert.Equal([StudyDirection.Maximize, StudyDirection.Minimize], s.Directions);
+            Assert.Equal("val/acc", s.ObjectiveMetric);
+            Assert.True(s.IsMultiObjective);
+        }
+        Assert.False((await store.CreateStudyAsync(Study("single"))).IsMultiObjective);
+    }
+
+    [Fact]
+    public async Task TryComplete_Values_AreKeptWithTheFirstAsValueAndNeverChangeAgain()
+    {
+        var store = await StoreAsync();
+        var study = await store.CreateStudyAsync(TwoObjectives());
+        var trial = await RunningTrialAsync(store, study.Id);
+
+        Assert.True(await store.TryCompleteAsync(trial.Id, [0.91, 1.5e9]));
+        Assert.False(await store.TryCompleteAsync(trial.Id, [0.99, 1.0]));
+
+        var other = await OpenAsync(Clock);
+        var read = (await other.GetTrialAsync(trial.Id))!;
+        await CloseAsync(other);
+        Assert.Equal(TrialState.Complete, read.State);
+        Assert.Equal(0.91, read.Value);
+        Assert.Equal([0.91, 1.5e9], read.Values);
+        var page = await store.GetTrialsAsync(study.Id);
+        Assert.Equal([0.91, 1.5e9], Assert.Single(page.Trials).Values);
+    }
+
+    [Fact]
+    public async Task TryComplete_WrongCountOrNaN_IsRefusedAndChangesNothing()
+    {
+        var store = await StoreAsync();
+        var study = await store.CreateStudyAsync(TwoObjectives());
+        var trial = await RunningTrialAsync(store, study.Id);
+
+        var count = await Assert.ThrowsAsync<ArgumentException>(() => store.TryCompleteAsync(trial.Id, [0.9]));
+        Assert.Contains("1 values for a study with 2 objectives", count.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ArgumentException>(() => store.TryCompleteAsync(trial.Id, [0.9, double.NaN]));
+        Assert.Equal(TrialState.Running, (await store.GetTrialAsync(trial.Id))!.State);
+    }
+
+    [Fact]
+    public async Task TryComplete_SingleObjectiveStudy_StoresNoVector()
+    {
+        var (store, study) = await StudyAsync();
+        var trial = await RunningTrialAsync(store, study.Id);
+
+        Assert.True(await store.TryCompleteAsync(trial.Id, [0.8]));
+
+        var read = (await store.GetTrialAsync(trial.Id))!;
+        Assert.Equal(0.8, read.Value);
+        Assert.Null(read.Values);
+        Assert.Equal([0.8], read.ObjectiveValues);
+    }
+
+    [Fact]
+    public async Task Open_Version1Database_IsUpgradedAndItsStudiesReadAsBefore()
+    {
+        var store = await StoreAsync();
+        var study = await store.CreateStudyAsync(Study());
+        var trial = await RunningTrialAsync(store, study.Id);
+        Assert.True(await store.TryCompleteAsync(trial.Id, 0.87));
+        await CloseAsync(store);
+        // What a version-1 database looks like: neither column, version 1 recorded.
+        await ExecuteSqlAsync("ALTER TABLE trials DROP COLUMN values_json");
+        await ExecuteSqlAsync("ALTER TABLE studies DROP COLUMN objectives_json");
+        await ExecuteSqlAsync("UPDATE schema_version SET version = 1");
+
+        var upgraded = await StoreAsync();
+
+        var read = (await upgraded.GetStudyAsync("fmnist"))!;
+        Assert.Equal([new StudyObjective("val/acc", StudyDirection.Maximize)], read.Objectives);
+        var t = Assert.Single((await upgraded.GetTrialsAsync(read.Id)).Trials);
+        Assert.Equal(0.87, t.Value);
+        Assert.Null(t.Values);
+        var multi = await upgraded.CreateStudyAsync(TwoObjectives());
+        var m = await RunningTrialAsync(upgraded, multi.Id);
+        Assert.True(await upgraded.TryCompleteAsync(m.Id, [0.5, 2.0]));
+        Assert.Equal([0.5, 2.0], (await upgraded.GetTrialAsync(m.Id))!.Values);
     }
 
     // ------------------------------------------------------------------ studies

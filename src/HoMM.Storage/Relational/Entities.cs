@@ -12,6 +12,9 @@ internal sealed class StudyEntity
     public required string Name { get; set; }
     public StudyDirection Direction { get; set; }
     public required string ObjectiveMetric { get; set; }
+
+    /// <summary>[{"metric":…,"direction":…}, …] of a multi-objective study; null for one objective (schema v2).</summary>
+    public string? ObjectivesJson { get; set; }
     public required string SearchSpaceJson { get; set; }
     public required string SearchSpaceFingerprint { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
@@ -32,6 +35,9 @@ internal sealed class TrialEntity
     public int Number { get; set; }
     public TrialState State { get; set; }
     public double? Value { get; set; }
+
+    /// <summary>One value per objective of a Complete multi-objective trial, a JSON array; null otherwise (schema v2).</summary>
+    public string? ValuesJson { get; set; }
     public string? Reason { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }

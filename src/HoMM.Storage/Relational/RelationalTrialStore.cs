@@ -97,6 +97,7 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
             Name = study.Name,
             Direction = study.Direction,
             ObjectiveMetric = study.ObjectiveMetric,
+            ObjectivesJson = study.Objectives.Count > 1 ? ObjectivesJson.Serialize(study.Objectives) : null,
             SearchSpaceJson = SearchSpaceJson.Serialize(study.SearchSpace),
             SearchSpaceFingerprint = SearchSpaceJson.Fingerprint(study.SearchSpace),
             CreatedAt = Now(),
@@ -326,6 +327,36 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
                         s.SetProperty(t => t.Reason, reason);
                     }
                 }, cancellationToken);
+            return (changed == 1, changed == 1);
+        }, cancellationToken);
+    }
+
+    public async Task<bool> TryCompleteAsync(long trialId, IReadOnlyList<double> values, TrialState expectedFrom = TrialState.Running, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0)
+            throw new ArgumentException("a Complete trial needs its objective values", nameof(values));
+        ValidateTransition(TrialState.Complete, expectedFrom, values[0]);
+        if (values.Any(double.IsNaN))
+            throw new ArgumentException($"a Complete trial cannot have a NaN value ({ObjectivesJson.SerializeValues(values)}): a NaN objective is a failure, set the trial to Fail", nameof(values));
+        var studyId = await StudyOfTrialAsync(trialId, cancellationToken);
+        var objectives = (await GetStudyAsync(studyId, cancellationToken))!.Objectives.Count;
+        if (values.Count != objectives)
+            throw new ArgumentException($"trial {trialId}: {values.Count} values for a study with {objectives} objective{(objectives == 1 ? "" : "s")}", nameof(values));
+        var json = objectives > 1 ? ObjectivesJson.SerializeValues(values) : null;
+        return await WriteInStudyAsync(studyId, async (db, counters) =>
+        {
+            var revision = counters.Revision;
+            var now = Now();
+            var changed = await db.Trials
+                .Where(t => t.Id == trialId && t.State == expectedFrom)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(t => t.State, TrialState.Complete)
+                    .SetProperty(t => t.ChangeSeq, revision)
+                    .SetProperty(t => t.FinishedAt, now)
+                    .SetProperty(t => t.Value, values[0])
+                    .SetProperty(t => t.ValuesJson, json)
+                    .SetProperty(t => t.Reason, (string?)null), cancellationToken);
             return (changed == 1, changed == 1);
         }, cancellationToken);
     }
@@ -853,7 +884,8 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
             IntermediateValues: iv.AsReadOnly(),
             Started: t.StartedAt,
             Finished: t.FinishedAt,
-            FailReason: t.Reason);
+            FailReason: t.Reason,
+            Values: t.ValuesJson is { } json ? ObjectivesJson.DeserializeValues(json) : null);
     }
 
     // ------------------------------------------------------------------ mapping and validation
@@ -917,7 +949,10 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
         SearchSpaceJson.Deserialize(s.SearchSpaceJson),
         s.SearchSpaceJson,
         s.SearchSpaceFingerprint,
-        s.CreatedAt);
+        s.CreatedAt)
+    {
+        Objectives = s.ObjectivesJson is { } json ? ObjectivesJson.Deserialize(json) : [new StudyObjective(s.ObjectiveMetric, s.Direction)],
+    };
 
     private static TrialAttempt ToAttempt(TrialAttemptEntity a) => new(
         a.Id, a.TrialId, a.Number, a.Node, a.Slot, a.WorkerId, a.Pid, a.ProcessGroup, a.StartedAt, a.EndedAt, a.ExitCode, a.Reason);

@@ -16,7 +16,26 @@ internal static class SchemaMigrator
     /// Upgrade steps: element i takes the schema from version i + 1 to i + 2. Append only; never
     /// edit a shipped step. Each step runs in the same transaction as the version bump.
     /// </summary>
-    private static readonly Func<StoreDbContext, CancellationToken, Task>[] Upgrades = [];
+    private static readonly Func<StoreDbContext, CancellationToken, Task>[] Upgrades =
+    [
+        // v2: multi-objective studies. Both columns are nullable, so every v1 study reads as a
+        // single-objective one, exactly as before.
+        (db, ct) => AddColumnsAsync(db, ct, (typeof(StudyEntity), nameof(StudyEntity.ObjectivesJson)), (typeof(TrialEntity), nameof(TrialEntity.ValuesJson))),
+    ];
+
+    /// <summary>Adds nullable text columns named as the model names them (the same statement works in SQLite and PostgreSQL).</summary>
+    private static async Task AddColumnsAsync(StoreDbContext db, CancellationToken cancellationToken, params (Type Entity, string Property)[] columns)
+    {
+        foreach (var (entity, property) in columns)
+        {
+            var type = db.Model.FindEntityType(entity)!;
+            var table = type.GetTableName()!;
+            var column = type.FindProperty(property)!.GetColumnName();
+#pragma warning disable EF1002 // names come from our own model, not from input
+            await db.Database.ExecuteSqlRawAsync($"ALTER TABLE \"{table}\" ADD COLUMN \"{column}\" TEXT NULL", cancellationToken);
+#pragma warning restore EF1002
+        }
+    }
 
     public static int CurrentVersion => 1 + Upgrades.Length;
 

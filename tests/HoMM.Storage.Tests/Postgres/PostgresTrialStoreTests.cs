@@ -34,6 +34,8 @@ public sealed class PostgresTrialStoreTests(PostgresServer server) : TrialStoreC
         creating.Dispose();
     }
 
+    protected override async Task ExecuteSqlAsync(string sql) => await server.ScalarAsync(sql, await DatabaseAsync());
+
     private async Task<long> CountAsync(string sql) => Convert.ToInt64(await server.ScalarAsync(sql, await DatabaseAsync()), System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]

@@ -19,6 +19,8 @@ public sealed class SqliteTrialStoreTests : TrialStoreContractTests
         return Task.CompletedTask;
     }
 
+    protected override Task ExecuteSqlAsync(string sql) => ExecuteAsync(sql);
+
     private async Task<T> ScalarAsync<T>(string sql)
     {
         await using var connection = new SqliteConnection(SqliteTrialStore.ConnectionString(DbPath));
