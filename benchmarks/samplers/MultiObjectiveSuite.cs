@@ -133,7 +133,8 @@ public static class MultiObjectiveSuite
         var clients = new ConcurrentBag<OptunaClient>();
         var done = 0;
         var clock = Stopwatch.StartNew();
-        Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = parallel }, job =>
+        // One job at a time per worker, in list order: range partitioning would hand one worker all of Optuna's slow runs.
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(jobs, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering), new ParallelOptions { MaxDegreeOfParallelism = parallel }, job =>
         {
             var watch = Stopwatch.StartNew();
             List<(IReadOnlyDictionary<string, object> Params, double[] Observed)> history;

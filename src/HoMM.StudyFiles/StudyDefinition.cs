@@ -35,10 +35,38 @@ public sealed record StudyDefinition(
     /// driver taking the study over) must apply the same ones.
     /// </summary>
     public IReadOnlyList<string> Overrides { get; init; } = [];
+
+    private readonly IReadOnlyList<ObjectiveDefinition>? _objectives;
+
+    /// <summary>
+    /// Every objective (<c>objectives:</c>), in order; <see cref="Objective"/> is the first, the
+    /// one pruners see. A file with <c>objective:</c> has just that one.
+    /// </summary>
+    public IReadOnlyList<ObjectiveDefinition> Objectives
+    {
+        get => _objectives ?? [Objective];
+        init => _objectives = value;
+    }
+
+    /// <summary>True with more than one objective: samplers rank by Pareto fronts.</summary>
+    public bool IsMultiObjective => Objectives.Count > 1;
 }
 
-/// <summary>The metric a trial reports (e.g. <c>val/acc</c>) and whether higher is better.</summary>
-public sealed record ObjectiveDefinition(string Metric, StudyDirection Direction);
+/// <summary>
+/// The metric a trial reports (e.g. <c>val/acc</c>) or one of the trainer's info values
+/// (<c>info/flops</c>, <see cref="InfoObjectives"/>), and whether higher is better.
+/// </summary>
+public sealed record ObjectiveDefinition(string Metric, StudyDirection Direction)
+{
+    /// <summary>The prefix of an objective read from the trainer's info line rather than its metrics.</summary>
+    public const string InfoPrefix = "info/";
+
+    /// <summary>Info values an objective may name: facts homm-train reports (and a command trainer may, in an info line).</summary>
+    public static readonly IReadOnlyList<string> InfoObjectives = ["info/flops", "info/params", "info/ms_per_step", "info/peak_memory"];
+
+    /// <summary>True for an <c>info/…</c> objective: it has no intermediate values, so no pruner can judge it.</summary>
+    public bool IsInfo => Metric.StartsWith(InfoPrefix, StringComparison.Ordinal);
+}
 
 /// <summary>
 /// When the study stops: after <see cref="MaxTrials"/> finished trials or after <see cref="Timeout"/>

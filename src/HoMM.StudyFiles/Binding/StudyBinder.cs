@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using HoMM.Core.Constraints;
+using HoMM.Core.Samplers;
 using HoMM.Core.SearchSpace;
 using HoMM.Core.Studies;
 using HoMM.Core.Trials;
@@ -24,7 +25,7 @@ internal static partial class StudyBinder
     public const int MaxRetries = 100;
 
     public static readonly IReadOnlyList<string> TopLevelKeys =
-        ["version", "name", "description", "objective", "search_space", "constraints", "sampler", "pruner", "budget", "trainer", "resources", "enqueue"];
+        ["version", "name", "description", "objective", "objectives", "search_space", "constraints", "sampler", "pruner", "budget", "trainer", "resources", "enqueue"];
 
     public static StudyDefinition? Bind(NodeReader r, YNode root)
     {
@@ -42,9 +43,27 @@ internal static partial class StudyBinder
             ? Name(r, nameNode)
             : null;
         var description = map["description"] is { } descriptionNode ? r.String(descriptionNode, "description", "text") : null;
-        var objective = r.Required(map, "objective", "", "what to optimise, e.g. objective: {metric: val/acc, direction: maximize}") is { } objectiveNode
-            ? Objective(r, objectiveNode)
-            : null;
+        IReadOnlyList<ObjectiveDefinition>? objectives = null;
+        ObjectiveDefinition? objective = null;
+        if (map["objectives"] is { } objectivesNode)
+        {
+            if (map.Entry("objective") is { } both)
+                r.Error(both.Key, "objective", "give either objective: (one) or objectives: (a list), not both; move this one into objectives:");
+            objectives = Objectives(r, objectivesNode);
+            objective = objectives?[0];
+        }
+        else
+        {
+            objective = r.Required(map, "objective", "", "what to optimise, e.g. objective: {metric: val/acc, direction: maximize}, or objectives: [...] for several") is { } objectiveNode
+                ? Objective(r, objectiveNode, "objective")
+                : null;
+            if (objective is { IsInfo: true })
+            {
+                r.Error(((YMapping)map["objective"]!)["metric"]!, "objective.metric",
+                    $"'{objective.Metric}' is an info value; a single objective is a metric the trainer reports as it trains (an info value is fixed by the settings: optimise it beside accuracy with objectives: [...])");
+                objective = null;
+            }
+        }
         var spaceNode = r.Required(map, "search_space", "", "the parameters to search, e.g. search_space: {lr: {type: float, low: 1e-4, high: 1e-2, log: true}}");
         var space = spaceNode is null ? new BoundSearchSpace([]) : SearchSpaceBinder.Bind(r, spaceNode, "search_space");
         var constraints = map["constraints"] is { } constraintsNode
@@ -72,8 +91,10 @@ internal static partial class StudyBinder
             r.Error(item, "constraints", "max_params and max_flops are computed from the built-in trainer's model settings; " +
                                          "with trainer.command, express the limit over your parameters instead (e.g. 'width * depth <= 4096')");
         }
-        if (trainer is HommTrainerDefinition && objective is not null && map["objective"] is YMapping { } objectiveMap && objectiveMap["metric"] is { } metricNode)
+        if (trainer is HommTrainerDefinition && objective is not null && objectives is null && map["objective"] is YMapping { } objectiveMap && objectiveMap["metric"] is { } metricNode)
             TrainerBinder.CheckObjective(r, metricNode, objective.Metric);
+        if (objectives is not null && map["objectives"] is YSequence objectiveItems)
+            CheckObjectives(r, objectives, objectiveItems, trainer, sampler, pruner, map);
         if (trainer is HommTrainerDefinition homm && resources is not null && map["resources"] is { } rn)
             CheckDevice(r, homm, resources, map["trainer"]!, rn);
         if (budget is { MaxParallel: { } parallel } && resources is { UsesGpus: false } && parallel > resources.CpuSlots && map["resources"] is not null)
@@ -97,7 +118,71 @@ internal static partial class StudyBinder
         {
             return null;
         }
-        return new StudyDefinition(name, description, objective, definition, constraints, sampler, pruner, budget, trainer, resources, enqueued);
+        return new StudyDefinition(name, description, objective, definition, constraints, sampler, pruner, budget, trainer, resources, enqueued)
+        {
+            Objectives = objectives ?? [objective],
+        };
+    }
+
+    /// <summary><c>objectives:</c> a list of {metric, direction}, each as <c>objective:</c>, every metric once.</summary>
+    private static IReadOnlyList<ObjectiveDefinition>? Objectives(NodeReader r, YNode node)
+    {
+        const string example = "[{metric: val/acc, direction: maximize}, {metric: info/flops, direction: minimize}]";
+        if (r.Sequence(node, "objectives", example) is not { } seq)
+            return null;
+        if (seq.Items.Count == 0)
+        {
+            r.Error(seq, "objectives", $"the list is empty; give one {{metric, direction}} per objective, e.g. {example}");
+            return null;
+        }
+        var result = new List<ObjectiveDefinition>();
+        var ok = true;
+        for (var i = 0; i < seq.Items.Count; i++)
+        {
+            var path = NodeReader.Item("objectives", i);
+            var o = Objective(r, seq.Items[i], path);
+            if (o is null)
+            {
+                ok = false;
+                continue;
+            }
+            if (result.FirstOrDefault(x => x.Metric == o.Metric) is not null)
+            {
+                r.Error(((YMapping)seq.Items[i])["metric"]!, NodeReader.Child(path, "metric"), $"'{o.Metric}' is already an objective; each metric may appear once");
+                ok = false;
+                continue;
+            }
+            result.Add(o);
+        }
+        return ok ? result : null;
+    }
+
+    /// <summary>
+    /// Rules that tie objectives to the rest of the file: a built-in trainer reports each metric;
+    /// the sampler models several objectives; a pruner needs a first objective that is reported
+    /// as training goes (an info value is not).
+    /// </summary>
+    private static void CheckObjectives(NodeReader r, IReadOnlyList<ObjectiveDefinition> objectives, YSequence items,
+        TrainerDefinition? trainer, SamplerDefinition? sampler, PrunerDefinition? pruner, YMapping map)
+    {
+        for (var i = 0; i < objectives.Count; i++)
+        {
+            var metricNode = ((YMapping)items.Items[i])["metric"]!;
+            if (!objectives[i].IsInfo && trainer is HommTrainerDefinition)
+                TrainerBinder.CheckObjective(r, metricNode, objectives[i].Metric, NodeReader.Child(NodeReader.Item("objectives", i), "metric"));
+        }
+        if (objectives.Count > 1 && sampler is not null && !SamplerCatalog.SupportsMultiObjective(sampler.Kind))
+        {
+            var at = (YNode?)(map["sampler"] as YMapping)?["kind"] ?? map["sampler"] ?? items;
+            r.Error(at, "sampler.kind", $"the {sampler.Kind} sampler models one objective and this study has {objectives.Count}; " +
+                                        "use nsga2, tpe (multi-objective TPE) or random");
+        }
+        if (objectives[0].IsInfo && pruner is not null && pruner.Kind != "nop")
+        {
+            r.Error(((YMapping)items.Items[0])["metric"]!, "objectives[0].metric",
+                $"the pruner ({pruner.Kind}) judges the first objective as training goes, and '{objectives[0].Metric}' is an info value, reported once; " +
+                "put a trainer metric such as val/acc first");
+        }
     }
 
     private static string? Name(NodeReader r, YNode node)
@@ -109,32 +194,40 @@ internal static partial class StudyBinder
         return null;
     }
 
-    private static ObjectiveDefinition? Objective(NodeReader r, YNode node)
+    private static ObjectiveDefinition? Objective(NodeReader r, YNode node, string path)
     {
-        if (r.Mapping(node, "objective", "{metric: val/acc, direction: maximize}") is not { } map)
+        if (r.Mapping(node, path, "{metric: val/acc, direction: maximize}") is not { } map)
             return null;
-        r.CheckKeys(map, "objective", ["metric", "direction"]);
+        r.CheckKeys(map, path, ["metric", "direction"]);
+        var metricPath = NodeReader.Child(path, "metric");
+        var directionPath = NodeReader.Child(path, "direction");
         string? metric = null;
-        if (r.Required(map, "metric", "objective", "the name of the metric the trainer reports, e.g. val/acc") is { } metricNode)
+        if (r.Required(map, "metric", path, "the name of the metric the trainer reports, e.g. val/acc") is { } metricNode)
         {
-            metric = r.String(metricNode, "objective.metric", "a metric name such as val/acc");
+            metric = r.String(metricNode, metricPath, "a metric name such as val/acc");
             if (metric is not null && !MetricName().IsMatch(metric))
             {
-                r.Error(metricNode, "objective.metric", $"'{ScalarValue.Abbreviate(NodeReader.Printable(metric))}' is not a valid metric name; " +
+                r.Error(metricNode, metricPath, $"'{ScalarValue.Abbreviate(NodeReader.Printable(metric))}' is not a valid metric name; " +
                                                         "use ASCII letters, digits and . _ - / (no spaces), e.g. val/acc or val/loss");
+                metric = null;
+            }
+            else if (metric is not null && metric.StartsWith(ObjectiveDefinition.InfoPrefix, StringComparison.Ordinal) && !ObjectiveDefinition.InfoObjectives.Contains(metric))
+            {
+                var hint = NameSuggestion.Closest(metric, ObjectiveDefinition.InfoObjectives) is { } s ? $"; did you mean '{s}'?" : ".";
+                r.Error(metricNode, metricPath, $"'{metric}' is not an info value an objective can use{hint} Valid: {string.Join(", ", ObjectiveDefinition.InfoObjectives)}");
                 metric = null;
             }
             else if (metric is not null && TestMetrics.IsTestMetric(metric))
             {
-                r.Error(metricNode, "objective.metric", $"'{metric}' is a test-set metric: trainers report {TestMetrics.Prefix}* once, in the final line, " +
+                r.Error(metricNode, metricPath, $"'{metric}' is a test-set metric: trainers report {TestMetrics.Prefix}* once, in the final line, " +
                                                         "and a search that selected on it would report an optimistic best; optimise the validation metric " +
                                                         $"(e.g. val/{metric[TestMetrics.Prefix.Length..]}) and read {metric} beside it in status, trials and reports");
                 metric = null;
             }
         }
         StudyDirection? direction = null;
-        if (r.Required(map, "direction", "objective", "maximize or minimize") is { } directionNode
-            && r.String(directionNode, "objective.direction", "maximize or minimize") is { } text)
+        if (r.Required(map, "direction", path, "maximize or minimize") is { } directionNode
+            && r.String(directionNode, directionPath, "maximize or minimize") is { } text)
         {
             direction = text switch
             {
@@ -150,7 +243,7 @@ internal static partial class StudyBinder
                     "MIN" or "MINIMISE" or "MINIMUM" or "LOWER" or "DESCENDING" => "; did you mean 'minimize'?",
                     _ => NameSuggestion.Closest(text, ["maximize", "minimize"]) is { } s ? $"; did you mean '{s}'?" : ".",
                 };
-                r.Error(directionNode, "objective.direction", $"'{NodeReader.Printable(text)}' is not a direction{hint} Valid: maximize, minimize");
+                r.Error(directionNode, directionPath, $"'{NodeReader.Printable(text)}' is not a direction{hint} Valid: maximize, minimize");
             }
         }
         return metric is null || direction is null ? null : new ObjectiveDefinition(metric, direction.Value);

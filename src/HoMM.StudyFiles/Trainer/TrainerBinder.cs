@@ -296,12 +296,12 @@ internal static partial class TrainerBinder
     }
 
     /// <summary>With the built-in trainer the objective must be a metric homm-train reports (<see cref="HommMetrics"/>).</summary>
-    public static void CheckObjective(NodeReader r, YNode metricNode, string metric)
+    public static void CheckObjective(NodeReader r, YNode metricNode, string metric, string path = "objective.metric")
     {
         if (HommMetrics.Find(metric) is not null)
             return;
         var suggestion = HommMetrics.Suggest(metric);
-        r.Error(metricNode, "objective.metric", $"the built-in trainer does not report '{NodeReader.Printable(metric)}'" +
+        r.Error(metricNode, path, $"the built-in trainer does not report '{NodeReader.Printable(metric)}'" +
                                                 (suggestion is null ? "." : $"; did you mean '{suggestion}'?") +
                                                 $" It reports: {string.Join(", ", HommMetrics.Names)}");
     }
