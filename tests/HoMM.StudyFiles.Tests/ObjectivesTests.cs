@@ -62,7 +62,7 @@ public class ObjectivesTests
     }
 
     [Fact]
-    public void Parse_PrunerWithInfoFirst_IsRefused()
+    public void Parse_InfoFirst_IsRefused()
     {
         var error = StudyYaml.SingleError(Objectives("[{metric: info/flops, direction: minimize}, {metric: val/acc, direction: maximize}]"));
         Assert.Equal("objectives[0].metric", error.Path);

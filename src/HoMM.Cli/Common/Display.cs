@@ -1,5 +1,6 @@
 using System.Globalization;
 using HoMM.Core.Trials;
+using HoMM.Storage;
 using HoMM.Reports.Plots;
 
 namespace HoMM.Cli.Common;
@@ -28,6 +29,10 @@ internal static class Display
     public static string State(TrialState state) => PlotStyle.NameOf(state);
 
     public static string Direction(StudyDirection direction) => direction == StudyDirection.Minimize ? "minimize" : "maximize";
+
+    /// <summary>"maximize val/acc, minimize info/flops": every objective of the study.</summary>
+    public static string Objectives(StudyRecord study) =>
+        string.Join(", ", study.Objectives.Select(o => $"{Direction(o.Direction)} {o.Metric}"));
 
     /// <summary>How long a trial ran (a running one: up to <paramref name="now"/>); null when it never started.</summary>
     public static TimeSpan? RunTime(FrozenTrial trial, DateTimeOffset now) =>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using HoMM.Cli.Common;
+using HoMM.Core.MultiObjective;
 using HoMM.Core.Trials;
 using HoMM.Reports;
 using HoMM.Storage;
@@ -73,19 +74,49 @@ public static class StatusCommand
             var progress = await StudyProgress.ReadAsync(opened.Store, s.Study.Id, finished, cancellationToken);
             table.AddRow(
                 s.Study.Name,
-                $"{Display.Direction(s.Study.Direction)} {s.Study.ObjectiveMetric}",
+                Display.Objectives(s.Study),
                 Display.Count(s.TotalTrials),
                 Display.Count(counts.GetValueOrDefault(TrialState.Complete)),
                 Display.Count(counts.GetValueOrDefault(TrialState.Pruned)),
                 Display.Count(counts.GetValueOrDefault(TrialState.Fail)),
                 Display.Count(counts.GetValueOrDefault(TrialState.Running)),
                 Display.Count(counts.GetValueOrDefault(TrialState.Waiting)),
-                Display.Value(s.BestValue),
+                s.Study.IsMultiObjective ? await FrontSizeAsync(opened.Store, s.Study, cancellationToken) : Display.Value(s.BestValue),
                 progress.ToString());
         }
         await output.WriteLineAsync($"database {opened.Location.Display}");
         table.Write(output, terminal);
         return StoreCommand.ExitSuccess;
+    }
+
+    /// <summary>The most front members <c>status</c> lists; <c>trials --pareto</c> lists them all.</summary>
+    private const int FrontRows = 10;
+
+    /// <summary>A multi-objective study's answer: its Pareto front, each member with every objective's value.</summary>
+    private static void WriteFront(StudyRecord study, IReadOnlyList<FrozenTrial> all, Action<string, string> row)
+    {
+        var front = ParetoFrontRule.Front(all, study.Directions);
+        if (front.Count == 0)
+        {
+            row("front", "no trial has completed with every objective yet");
+            return;
+        }
+        row("front", $"{front.Count} trial{(front.Count == 1 ? "" : "s")} on the Pareto front (none better in every objective)");
+        // Sorted by the first objective, best first, so the list reads as a trade-off.
+        var sign = study.Direction == StudyDirection.Maximize ? -1 : 1;
+        foreach (var t in front.OrderBy(t => sign * t.Values![0]).ThenBy(t => t.Number).Take(FrontRows))
+        {
+            row("", $"trial {t.Number}: " + string.Join(", ", study.Objectives.Select((o, i) => $"{o.Metric} = {Display.Value(t.Values![i])}"))
+                    + "  (" + string.Join(", ", t.Params.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={Display.Param(p.Value)}")) + ")");
+        }
+        if (front.Count > FrontRows)
+            row("", $"… and {front.Count - FrontRows} more: homm-search trials {study.Name} --pareto");
+    }
+
+    private static async Task<string> FrontSizeAsync(ITrialStore store, StudyRecord study, CancellationToken cancellationToken)
+    {
+        var trials = (await store.GetTrialsAsync(study.Id, new TrialQuery(States: new HashSet<TrialState> { TrialState.Complete }, IntermediateValues: false), cancellationToken)).Trials;
+        return $"front of {ParetoFrontRule.Front(trials, study.Directions).Count}";
     }
 
     private static async Task<int> OneStudyAsync(
@@ -100,14 +131,18 @@ public static class StatusCommand
 
         void Row(string label, string value) => output.WriteLine($"{label,-11}{value}");
         Row("study", study.Name);
-        Row("objective", $"{Display.Direction(study.Direction)} {study.ObjectiveMetric}");
+        Row(study.IsMultiObjective ? "objectives" : "objective", Display.Objectives(study));
         Row("database", opened.Location.Display);
         Row("created", Display.Time(study.Created) + " UTC");
         Row("trials", all.Count == 0
             ? "none yet"
             : $"{all.Count}: " + string.Join(", ", summary.CountByState.Select(c => $"{c.Value} {Display.State(c.Key)}")));
         Row("progress", progress.ToString());
-        if (snapshot.BestTrial() is { } best)
+        if (study.IsMultiObjective)
+        {
+            WriteFront(study, all, Row);
+        }
+        else if (snapshot.BestTrial() is { } best)
         {
             // The test accuracy beside the objective, when the trainer reported one in its final line.
             var attrs = await store.GetTrialAttrsAsync(best.Id, AttrScope.System, cancellationToken);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using HoMM.Cli.Common;
 using HoMM.Cli.Export;
+using HoMM.Core.MultiObjective;
 using HoMM.Core.Trials;
 using HoMM.Reports.Loading;
 using HoMM.Reports.Plots;
@@ -32,6 +33,7 @@ public static class TrialsCommand
         };
         sort.AcceptOnlyFromAmong("number", "value", "duration", "started");
         var limit = new Option<int?>("--limit") { Description = "show at most this many trials (after sorting)" };
+        var pareto = new Option<bool>("--pareto") { Description = "only the Pareto front: complete trials no other beats in every objective" };
         limit.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int?>() is < 1)
@@ -44,12 +46,14 @@ public static class TrialsCommand
         var json = new Option<bool>("--json") { Description = "write the trials as JSON (the objects of export --format json), for scripts" };
         command.Options.Add(limit);
         command.Options.Add(json);
+        command.Options.Add(pareto);
         command.SetAction((parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
             var options = new TrialsOptions(parse.GetValue(states) ?? [], Enum.Parse<TrialOrder>(parse.GetValue(sort)!, ignoreCase: true), parse.GetValue(limit))
             {
                 Json = parse.GetValue(json),
+                Pareto = parse.GetValue(pareto),
             };
             return RunAsync(parse.GetValue(db), parse.GetValue(study)!, options, output, parse.InvocationConfiguration.Error,
                 TextTable.IsTerminal(output), TimeProvider.System, ct);
@@ -77,7 +81,8 @@ public static class TrialsCommand
             {
                 var loaded = await StudyReader.LoadAsync(opened.Store, study.Name, cancellationToken)
                     ?? throw new InvalidOperationException($"study '{study.Name}' disappeared while it was read");
-                var selected = TrialOrdering.Sort(loaded.Snapshot.Trials.Where(t => states is null || states.Contains(t.State)).ToList(), options.Sort, study.Direction, now);
+                var chosen = loaded.Snapshot.Trials.Where(t => states is null || states.Contains(t.State)).ToList();
+                var selected = TrialOrdering.Sort(options.Pareto ? ParetoFrontRule.Front(chosen, study.Directions) : chosen, options.Sort, study.Direction, now);
                 ExportCommand.WriteJson(output, stream =>
                 {
                     using var writer = TrialExport.Writer(stream);
@@ -92,21 +97,24 @@ public static class TrialsCommand
                 return StoreCommand.ExitSuccess;
             }
             var page = await opened.Store.GetTrialsAsync(study.Id, new TrialQuery(States: states, IntermediateValues: false), cancellationToken);
-            IEnumerable<FrozenTrial> trials = TrialOrdering.Sort(page.Trials, options.Sort, study.Direction, now);
+            var candidates = options.Pareto ? ParetoFrontRule.Front(page.Trials, study.Directions) : page.Trials;
+            IEnumerable<FrozenTrial> trials = TrialOrdering.Sort(candidates, options.Sort, study.Direction, now);
             if (options.Limit is { } limit)
                 trials = trials.Take(limit);
             var shown = trials.ToList();
             if (shown.Count == 0)
             {
-                await output.WriteLineAsync(states is null
+                await output.WriteLineAsync(options.Pareto
+                    ? $"study '{study.Name}' has no complete trial with every objective yet, so no Pareto front"
+                    : states is null
                     ? $"study '{study.Name}' has no trials yet"
                     : $"study '{study.Name}' has no {string.Join(" or ", states.Select(Display.State))} trials");
                 return StoreCommand.ExitSuccess;
             }
             var final = await StudyFinalMetrics.ReadAsync(opened.Store, study.Id, cancellationToken);
             Table(study, shown, final, now).Write(output, terminal);
-            if (shown.Count < page.Trials.Count)
-                await output.WriteLineAsync($"{shown.Count} of {page.Trials.Count} trials shown (--limit)");
+            if (shown.Count < candidates.Count)
+                await output.WriteLineAsync($"{shown.Count} of {candidates.Count} trials shown (--limit)");
             return StoreCommand.ExitSuccess;
         }, cancellationToken);
     }
@@ -117,7 +125,9 @@ public static class TrialsCommand
         var withReason = trials.Any(t => t.FailReason is not null);
         // The test accuracy beside the objective, when the trainer reports one.
         var withTest = trials.Any(t => final.TestAccuracy(t) is not null);
-        var columns = new List<TextColumn> { new("#", true), new("state"), new(study.ObjectiveMetric, true) };
+        // One value column per objective (a multi-objective trial's vector; Value is its first).
+        var columns = new List<TextColumn> { new("#", true), new("state") };
+        columns.AddRange(study.Objectives.Select(o => new TextColumn(o.Metric, true)));
         if (withTest)
             columns.Add(new(TestMetrics.Accuracy, true));
         columns.AddRange([new("duration", true), new("started (UTC)")]);
@@ -127,7 +137,11 @@ public static class TrialsCommand
         var table = new TextTable(columns);
         foreach (var t in trials)
         {
-            var cells = new List<string> { Display.Count(t.Number), Display.State(t.State), Display.Value(t.Value) };
+            var cells = new List<string> { Display.Count(t.Number), Display.State(t.State) };
+            if (study.IsMultiObjective)
+                cells.AddRange(study.Objectives.Select((_, i) => Display.Value(t.Values is { } v ? v[i] : i == 0 ? t.Value : null)));
+            else
+                cells.Add(Display.Value(t.Value));
             if (withTest)
                 cells.Add(Display.Value(final.TestAccuracy(t)));
             cells.AddRange([Display.Duration(Display.RunTime(t, now)), Display.Time(t.Started)]);
@@ -167,4 +181,6 @@ public sealed record TrialsOptions(IReadOnlyList<string> States, TrialOrder Sort
 {
     /// <summary>JSON for scripts instead of the table.</summary>
     public bool Json { get; init; }
+    /// <summary>Only the Pareto front (<see cref="HoMM.Core.MultiObjective.ParetoFrontRule"/>); with one objective, the trials that tie the best value.</summary>
+    public bool Pareto { get; init; }
 }

@@ -372,7 +372,7 @@ public sealed class StudyDriver
     private async Task<FrozenTrial> AskAsync(IReadOnlyList<FrozenTrial> all, TrialProposer proposer, CancellationToken cancellationToken)
     {
         // Waiting trials are about to run: the sampler treats them as running (liar, no duplicates).
-        var history = new StudySnapshot(_study.Direction, _study.SearchSpace,
+        var history = new StudySnapshot(_study.Directions, _study.SearchSpace,
             all.Select(t => t.State == TrialState.Waiting ? t with { State = TrialState.Running } : t));
         var pending = new FrozenTrial(
             all.Count == 0 ? 0 : all.Max(t => t.Id) + 1,
@@ -401,7 +401,7 @@ public sealed class StudyDriver
         if (refusal is null)
         {
             // Only this trial is Waiting in the history, so the proposal completes exactly it.
-            var history = new StudySnapshot(_study.Direction, _study.SearchSpace,
+            var history = new StudySnapshot(_study.Directions, _study.SearchSpace,
                 all.Select(t => t.State == TrialState.Waiting && t.Id != waiting.Id ? t with { State = TrialState.Running } : t));
             try
             {

@@ -43,15 +43,20 @@ public static class StudyOpener
         if (identity is not null)
             system[SystemAttrs.TrainerIdentity] = JsonSerializer.SerializeToElement(identity);
         var (study, created) = await store.GetOrCreateStudyAsync(
-            new NewStudy(name, definition.Objective.Direction, definition.Objective.Metric, definition.SearchSpace, SystemAttrs: system),
+            NewStudy.WithObjectives(name, [.. definition.Objectives.Select(o => new StudyObjective(o.Metric, o.Direction))], definition.SearchSpace, systemAttrs: system),
             cancellationToken).ConfigureAwait(false);
         if (!created)
         {
             var changes = new List<string>();
             if (study.SearchSpaceFingerprint != SearchSpaceJson.Fingerprint(definition.SearchSpace))
                 changes.Add("the search space");
-            if (study.ObjectiveMetric != definition.Objective.Metric || study.Direction != definition.Objective.Direction)
-                changes.Add($"objective {study.ObjectiveMetric} ({Word(study.Direction)}) → {definition.Objective.Metric} ({Word(definition.Objective.Direction)})");
+            if (!study.Objectives.Select(o => (o.Metric, o.Direction)).SequenceEqual(definition.Objectives.Select(o => (o.Metric, o.Direction))))
+            {
+                static string Describe(IEnumerable<(string Metric, StudyDirection Direction)> list) =>
+                    string.Join(", ", list.Select(o => $"{o.Metric} ({Word(o.Direction)})"));
+                changes.Add($"objective{(study.Objectives.Count > 1 || definition.IsMultiObjective ? "s" : "")} " +
+                            $"{Describe(study.Objectives.Select(o => (o.Metric, o.Direction)))} → {Describe(definition.Objectives.Select(o => (o.Metric, o.Direction)))}");
+            }
             if (identity is not null)
             {
                 var attrs = await store.GetStudyAttrsAsync(study.Id, AttrScope.System, cancellationToken).ConfigureAwait(false);

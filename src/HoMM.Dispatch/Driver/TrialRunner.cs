@@ -312,7 +312,43 @@ internal sealed class TrialRunner : ITrialJobHandler
     private async Task CompleteAsync(long trialId, IReadOnlyDictionary<string, double> finalMetrics, CancellationToken cancellationToken = default)
     {
         await _store.SetTrialAttrAsync(trialId, AttrScope.System, SystemAttrs.FinalMetrics, FinalMetricsJson.ToJson(finalMetrics), cancellationToken).ConfigureAwait(false);
-        await _store.TryCompleteAsync(trialId, finalMetrics[_study.ObjectiveMetric], cancellationToken).ConfigureAwait(false);
+        if (!_study.IsMultiObjective)
+        {
+            await _store.TryCompleteAsync(trialId, finalMetrics[_study.ObjectiveMetric], cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        // Several objectives: trainer metrics from the final line, info/… from the trainer's info
+        // lines (homm-train reports params and FLOPs at start, ms/step and peak memory at the end).
+        var attrs = await _store.GetTrialAttrsAsync(trialId, AttrScope.System, cancellationToken).ConfigureAwait(false);
+        var values = new double[_study.Objectives.Count];
+        var missing = new List<string>();
+        for (var i = 0; i < values.Length; i++)
+        {
+            var metric = _study.Objectives[i].Metric;
+            if (metric.StartsWith(SystemAttrs.InfoPrefix, StringComparison.Ordinal))
+            {
+                if (attrs.TryGetValue(metric, out var info) && info.ValueKind == JsonValueKind.Number)
+                    values[i] = info.GetDouble();
+                else
+                    missing.Add(metric);
+            }
+            else if (!finalMetrics.TryGetValue(metric, out values[i]))
+            {
+                missing.Add(metric);
+            }
+        }
+        if (missing.Count > 0)
+        {
+            await _store.TryFailAsync(trialId, $"the trainer did not report the objective{(missing.Count == 1 ? "" : "s")} {string.Join(", ", missing)} " +
+                                               "(metrics in its final line, info/… in an info line)", cancellationToken: cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        if (Array.FindIndex(values, double.IsNaN) is var nan and >= 0)
+        {
+            await _store.TryFailAsync(trialId, $"the objective {_study.Objectives[nan].Metric} is NaN", cancellationToken: cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        await _store.TryCompleteAsync(trialId, values, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -378,7 +414,7 @@ internal sealed class TrialRunner : ITrialJobHandler
             var self = trials.FirstOrDefault(t => t.Id == trial.Id);
             if (self is not { State: TrialState.Running })
                 return false;
-            return owner._pruner.ShouldPrune(new StudySnapshot(owner._study.Direction, owner._study.SearchSpace, trials), self);
+            return owner._pruner.ShouldPrune(new StudySnapshot(owner._study.Directions, owner._study.SearchSpace, trials), self);
         }
 
         private async Task PollForStopAsync(IAttemptControl control)

@@ -159,8 +159,8 @@ internal static partial class StudyBinder
 
     /// <summary>
     /// Rules that tie objectives to the rest of the file: a built-in trainer reports each metric;
-    /// the sampler models several objectives; a pruner needs a first objective that is reported
-    /// as training goes (an info value is not).
+    /// the sampler models several objectives; the first objective is reported as training goes
+    /// (an info value is not), since pruners judge it.
     /// </summary>
     private static void CheckObjectives(NodeReader r, IReadOnlyList<ObjectiveDefinition> objectives, YSequence items,
         TrainerDefinition? trainer, SamplerDefinition? sampler, PrunerDefinition? pruner, YMapping map)
@@ -177,11 +177,12 @@ internal static partial class StudyBinder
             r.Error(at, "sampler.kind", $"the {sampler.Kind} sampler models one objective and this study has {objectives.Count}; " +
                                         "use nsga2, tpe (multi-objective TPE) or random");
         }
-        if (objectives[0].IsInfo && pruner is not null && pruner.Kind != "nop")
+        if (objectives[0].IsInfo)
         {
+            // The first objective is what pruners judge, the history plots and the trainer's final line must carry.
             r.Error(((YMapping)items.Items[0])["metric"]!, "objectives[0].metric",
-                $"the pruner ({pruner.Kind}) judges the first objective as training goes, and '{objectives[0].Metric}' is an info value, reported once; " +
-                "put a trainer metric such as val/acc first");
+                $"the first objective is the one the trainer reports as it trains (pruners{(pruner is { Kind: not "nop" } ? $" such as {pruner.Kind}" : "")} and the history judge it), " +
+                $"and '{objectives[0].Metric}' is an info value, reported once; put a trainer metric such as val/acc first");
         }
     }
 
