@@ -31,4 +31,17 @@ public sealed record ReportStudy
 
     /// <summary>The best trial by <see cref="BestTrialRule"/>, or null when none completed with a finite value.</summary>
     public FrozenTrial? BestTrial() => BestTrialRule.Of(Trials, Direction);
+
+    private readonly IReadOnlyList<(string Name, StudyDirection Direction)>? _objectives;
+
+    /// <summary>Every objective (name, direction); one study objective unless set. The first is <see cref="ObjectiveName"/>.</summary>
+    public IReadOnlyList<(string Name, StudyDirection Direction)> Objectives
+    {
+        get => _objectives ?? [(ObjectiveName, Direction)];
+        init => _objectives = value;
+    }
+
+    public bool IsMultiObjective => Objectives.Count > 1;
+
+    public IReadOnlyList<StudyDirection> Directions => [.. Objectives.Select(o => o.Direction)];
 }

@@ -23,6 +23,17 @@ public static class ReportFigures
             ? new("history", "Optimization history", OptimizationHistoryPlot.Render(OptimizationHistoryPlot.Build(study)))
             : new("history", "Optimization history", null, "no trial has finished yet"));
 
+        if (study.IsMultiObjective)
+        {
+            var pareto = ParetoFrontPlot.Build(study);
+            figures.Add(pareto.Points.Count > 0
+                ? new("pareto", "Pareto front", ParetoFrontPlot.Render(pareto))
+                : new("pareto", "Pareto front", null, "no trial has completed with every objective yet"));
+            figures.Add(pareto.Points.Count > 0
+                ? new("hypervolume", "Hypervolume history", ParetoFrontPlot.RenderHistory(pareto))
+                : new("hypervolume", "Hypervolume history", null, "no trial has completed with every objective yet"));
+        }
+
         var paramNames = ParamAxis.ParamNames(complete);
         var varying = paramNames.Where(n => complete.Select(t => t.Params.GetValueOrDefault(n)).Where(v => v is not null)
             .Select(v => ParamAxis.Label(v!)).Distinct(StringComparer.Ordinal).Skip(1).Any()).ToList();

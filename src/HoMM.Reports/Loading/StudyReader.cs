@@ -76,7 +76,7 @@ public sealed class StudyReader : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(studyName);
         if (await store.GetStudyAsync(studyName, cancellationToken) is not { } study)
             return null;
-        var empty = new LoadedStudy(study, new ReportStudy(study.Name, study.Direction, study.ObjectiveMetric, []),
+        var empty = new LoadedStudy(study, new ReportStudy(study.Name, study.Direction, study.ObjectiveMetric, []) { Objectives = ObjectivesOf(study) },
             new Dictionary<int, TrialExtras>(), 0);
         var reader = new StudyReader(store, empty);
         await reader.RefreshAsync(cancellationToken);
@@ -127,7 +127,7 @@ public sealed class StudyReader : IDisposable
             }
             var trials = byNumber.Values.OrderBy(t => t.Number).ToList();
             var study = before.Study;
-            current = new LoadedStudy(study, new ReportStudy(study.Name, study.Direction, study.ObjectiveMetric, trials), allExtras, page.Cursor);
+            current = new LoadedStudy(study, new ReportStudy(study.Name, study.Direction, study.ObjectiveMetric, trials) { Objectives = ObjectivesOf(study) }, allExtras, page.Cursor);
             return page.Trials.Select(t => t.Number).Concat(page.DeletedNumbers).ToList();
         }
         finally
@@ -147,4 +147,7 @@ public sealed class StudyReader : IDisposable
     }
 
     public void Dispose() => refreshing.Dispose();
+
+    private static IReadOnlyList<(string Name, HoMM.Core.Trials.StudyDirection Direction)> ObjectivesOf(StudyRecord study) =>
+        [.. study.Objectives.Select(o => (o.Metric, o.Direction))];
 }

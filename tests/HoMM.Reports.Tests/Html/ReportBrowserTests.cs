@@ -39,6 +39,54 @@ public class ReportBrowserTests(ITestOutputHelper output)
         };
     }
 
+    /// <summary>2,000 trials, accuracy (max) against a FLOP count (min) that grows with order and batch.</summary>
+    [Fact]
+    public async Task Report_TwoObjectiveStudy_DrawsParetoFrontAndHypervolumeWithoutErrors()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run scripts/bootstrap (it installs chromium)");
+        var single = Synthetic(2000, 10);
+        var trials = single.Trials.Select(t => t.State == TrialState.Complete
+            ? t with { Values = [t.Value!.Value, 4e8 * Convert.ToDouble(t.Params["order"]) * Convert.ToDouble(t.Params["batch"]) / 16] }
+            : t).ToList();
+        var study = new ReportStudy(single.Name, single.Direction, single.ObjectiveName, trials)
+        {
+            Objectives = [(single.ObjectiveName, single.Direction), ("info/flops", StudyDirection.Minimize)],
+        };
+        var report = new StudyReport(study);
+        var path = Path.Combine(ResultsDir(), "report-pareto-2000.html");
+        using (var file = File.CreateText(path))
+            new ReportWriter(new FixedTimeProvider(T0.AddDays(30))).Write(report, file);
+        var figures = ReportFigures.Build(report, T0.AddDays(30));
+        Assert.NotNull(figures.Single(f => f.Id == "pareto").Figure);
+        Assert.NotNull(figures.Single(f => f.Id == "hypervolume").Figure);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var problems = new List<string>();
+        page.Console += (_, m) =>
+        {
+            if (m.Type == "error")
+                problems.Add($"console {m.Type}: {m.Text}");
+        };
+        page.PageError += (_, e) => problems.Add("page error: " + e);
+        await page.GotoAsync(new Uri(path).AbsoluteUri, new() { Timeout = 300_000 });
+        await page.WaitForSelectorAsync("body[data-plots-drawn]", new() { Timeout = 300_000 });
+        foreach (var id in new[] { "pareto", "hypervolume" })
+        {
+            var section = page.Locator($"#{id}");
+            await section.ScrollIntoViewIfNeededAsync();
+            await page.WaitForFunctionAsync("id => document.getElementById(id).querySelector('.main-svg') !== null", id, new() { Timeout = 300_000 });
+            await section.ScreenshotAsync(new() { Path = Path.Combine(ResultsDir(), $"pareto-2000-{id}.png") });
+        }
+        var invalid = await page.EvaluateAsync<string>(
+            "() => JSON.stringify(JSON.parse(document.getElementById('homm-report-data').textContent).figures" +
+            ".filter(f => f.figure && (f.id === 'pareto' || f.id === 'hypervolume')).map(f => [f.id, Plotly.validate(f.figure.data, f.figure.layout) || []])" +
+            ".filter(p => p[1].length > 0).map(p => [p[0], p[1].map(e => e.msg)]))");
+        Assert.Equal("[]", invalid);
+        Assert.Empty(problems);
+    }
+
     [Theory]
     [InlineData(300, 30, "report-300.png")]
     [InlineData(10_000, 100, "report-10000.png")]
