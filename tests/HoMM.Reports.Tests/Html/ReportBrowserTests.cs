@@ -74,9 +74,9 @@ public class ReportBrowserTests(ITestOutputHelper output)
         await page.WaitForSelectorAsync("body[data-plots-drawn]", new() { Timeout = 300_000 });
         foreach (var id in new[] { "pareto", "hypervolume" })
         {
-            var section = page.Locator($"#{id}");
+            var section = page.Locator($"#figure-{id}");
             await section.ScrollIntoViewIfNeededAsync();
-            await page.WaitForFunctionAsync("id => document.getElementById(id).querySelector('.main-svg') !== null", id, new() { Timeout = 300_000 });
+            await page.WaitForFunctionAsync("id => document.getElementById('figure-' + id).querySelector('.main-svg') !== null", id, new() { Timeout = 300_000 });
             await section.ScreenshotAsync(new() { Path = Path.Combine(ResultsDir(), $"pareto-2000-{id}.png") });
         }
         var invalid = await page.EvaluateAsync<string>(
