@@ -16,6 +16,7 @@ root.Subcommands.Add(HoMM.Cli.Data.DataCommand.Create());
 root.Subcommands.Add(HoMM.Cli.Control.EnqueueCommand.Create());
 root.Subcommands.Add(HoMM.Cli.Control.StopCommand.Create());
 root.Subcommands.Add(HoMM.Cli.Control.DeleteCommand.Create());
+root.Subcommands.Add(HoMM.Cli.Control.ImportCommand.Create());
 
 root.Subcommands.Add(HoMM.Cli.Run.RunCommand.Create());
 

@@ -150,6 +150,15 @@ public interface ITrialStore
     Task<TrialPage> GetTrialsAsync(long studyId, TrialQuery? query = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Adds finished trials whose results are known elsewhere (another study, a table of results):
+    /// all of them or none, in one transaction, numbered after the study's trials. Each comes with
+    /// its parameters, state (Complete, Pruned or Fail), value, intermediate values and system
+    /// attributes, as given; the caller checks them against the study's rules first.
+    /// </summary>
+    /// <exception cref="ArgumentException">A trial is not finished, Cancelled, Complete without a value, or a parameter lacks its distribution (nothing is imported).</exception>
+    Task<IReadOnlyList<FrozenTrial>> ImportTrialsAsync(long studyId, IReadOnlyList<ImportedTrial> trials, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Deletes a finished trial and everything stored of it; its number is recorded as deleted at
     /// a new change-cursor position (<see cref="TrialPage.DeletedNumbers"/>) and never reused.
     /// </summary>

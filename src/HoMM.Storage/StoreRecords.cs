@@ -113,6 +113,24 @@ public sealed record TrialPage(IReadOnlyList<FrozenTrial> Trials, long Cursor)
     public IReadOnlyList<int> DeletedNumbers { get; init; } = [];
 }
 
+/// <summary>A finished trial to add with <see cref="ITrialStore.ImportTrialsAsync"/>: parameters (external values) with
+/// their distributions, the outcome, the learning curves and system attributes (e.g. <see cref="SystemAttrs.Imported"/>).</summary>
+public sealed record ImportedTrial(
+    IReadOnlyDictionary<string, object> Params,
+    IReadOnlyDictionary<string, Distribution> Distributions,
+    TrialState State,
+    double? Value,
+    string? Reason = null)
+{
+    public IReadOnlyList<IntermediateValue> IntermediateValues { get; init; } = [];
+
+    public IReadOnlyDictionary<string, JsonElement> SystemAttrs { get; init; } = new Dictionary<string, JsonElement>();
+
+    public DateTimeOffset? Started { get; init; }
+
+    public DateTimeOffset? Finished { get; init; }
+}
+
 /// <summary>One reported value of one metric at one step. NaN is a legitimate value (a diverged loss).</summary>
 public sealed record IntermediateValue(long Step, string Metric, double Value, DateTimeOffset Reported);
 

@@ -38,6 +38,13 @@ public static class SystemAttrs
     /// <summary>Trial: the last checkpoint, <c>{path, step}</c> (path may be relative to the trial folder).</summary>
     public const string Checkpoint = "checkpoint";
 
+    /// <summary>
+    /// Trial: where an imported trial's result comes from, <c>{"study": "old", "trial": 7}</c> (a fork's
+    /// history) or <c>{"file": "/path/results.csv", "line": 3}</c> (<c>homm-search import</c>). It ran
+    /// nowhere here: it informs the sampler but does not spend the study's trial budget.
+    /// </summary>
+    public const string Imported = "imported";
+
     /// <summary>Trial: a user's request to stop it (JSON string: the reason).</summary>
     public const string ControlStop = "control/stop";
 

@@ -134,6 +134,14 @@ public static class RunCommand
             try
             {
                 (study, created) = await StudyOpener.OpenOrCreateAsync(opened.Store, definition, request.Fork, stop);
+                if (created && request.Fork is not null)
+                {
+                    // The fork starts warm: the old study's finished trials that fit the new file.
+                    var copied = await StudyHistory.CopyAsync(opened.Store, definition.Name, study, definition,
+                        HoMM.StudyFiles.Constraints.StudyRules.For(definition, TrainerLocator.CountModel), stop);
+                    if (copied.Count > 0)
+                        output.WriteLine($"study '{study.Name}' starts with {copied.Count} finished trials of '{definition.Name}' that fit its search space and settings (imported)");
+                }
             }
             catch (StudyChangedException e)
             {

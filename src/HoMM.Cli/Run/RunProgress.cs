@@ -37,7 +37,9 @@ internal sealed class RunProgress(ITrialStore store, StudyRecord study, int? max
             var attrs = await store.GetTrialAttrsAsync(t.Id, AttrScope.System, cancellationToken);
             withSlots.Add((t, attrs.TryGetValue(SystemAttrs.Slot, out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : "-"));
         }
-        var finished = counts[TrialState.Complete] + counts[TrialState.Pruned] + counts[TrialState.Fail];
+        // As the driver counts the budget: imported trials ran elsewhere.
+        var imported = (await store.GetTrialAttrOfStudyAsync(study.Id, AttrScope.System, SystemAttrs.Imported, cancellationToken)).Count;
+        var finished = counts[TrialState.Complete] + counts[TrialState.Pruned] + counts[TrialState.Fail] - imported;
         if (_finishedAtStart < 0)
             _finishedAtStart = finished;
         var elapsed = time.GetElapsedTime(_started);

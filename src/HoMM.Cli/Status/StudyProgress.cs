@@ -17,7 +17,9 @@ internal sealed record StudyProgress(int Finished, int? MaxTrials, bool Paused)
         if (await store.GetStudyFileAsync(studyId, cancellationToken) is { } stored
             && StudyFile.ParseStored(stored.Text, stored.Path, $"#{studyId}", stored.Overrides).Definition is { } definition)
             max = definition.Budget.MaxTrials;
-        return new StudyProgress(finished, max, paused);
+        // Imported trials (a fork's history, homm-search import) ran elsewhere: they do not spend the budget.
+        var imported = (await store.GetTrialAttrOfStudyAsync(studyId, AttrScope.System, SystemAttrs.Imported, cancellationToken)).Count;
+        return new StudyProgress(finished - imported, max, paused);
     }
 
     public override string ToString()

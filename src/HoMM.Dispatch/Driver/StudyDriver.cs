@@ -70,6 +70,7 @@ public sealed record DriverState(bool Paused, bool Draining, string? Note);
 /// </summary>
 public sealed class StudyDriver
 {
+    private IReadOnlySet<long> _imported = new HashSet<long>();
     private readonly ITrialStore _store;
     private readonly StudyRecord _study;
     private readonly StudyDefinition _definition;
@@ -193,11 +194,13 @@ public sealed class StudyDriver
                 if (lastControl == 0 || _time.GetElapsedTime(lastControl) >= _options.ControlPollInterval)
                 {
                     paused = await IsPausedAsync(stop).ConfigureAwait(false);
+                    // Imported trials (a fork's history, homm-search import) ran elsewhere: they do not spend the budget.
+                    _imported = (await _store.GetTrialAttrOfStudyAsync(_study.Id, AttrScope.System, SystemAttrs.Imported, stop).ConfigureAwait(false)).Keys.ToHashSet();
                     lastControl = now;
                 }
 
                 var all = await trials.RefreshAsync(stop).ConfigureAwait(false);
-                var finished = all.Count(t => t.State.CountsTowardBudget());
+                var finished = SpentBudget(all);
                 int flying;
                 lock (_lock)
                 {
@@ -320,6 +323,9 @@ public sealed class StudyDriver
         return finished;
     }
 
+    /// <summary>The trials that spend <c>budget.max_trials</c>: finished here, neither cancelled nor imported.</summary>
+    private int SpentBudget(IEnumerable<FrozenTrial> trials) => trials.Count(t => t.State.CountsTowardBudget() && !_imported.Contains(t.Id));
+
     private async Task FillAsync(ITrialQueue scheduler, IReadOnlyList<FrozenTrial> trials, TrialProposer proposer, CancellationToken cancellationToken)
     {
         var maxTrials = _definition.Budget.MaxTrials;
@@ -330,7 +336,7 @@ public sealed class StudyDriver
             long[] flying;
             lock (_lock)
                 flying = [.. _inFlight];
-            var finished = all.Count(t => t.State.CountsTowardBudget());
+            var finished = SpentBudget(all);
             if (flying.Length >= MaxParallel || (maxTrials is { } m && finished + flying.Length >= m))
                 return;
 

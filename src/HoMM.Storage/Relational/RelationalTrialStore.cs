@@ -266,7 +266,7 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
             await db.SaveChangesAsync(cancellationToken);
             studyOfTrial.TryAdd(trial.Id, studyId);
             return (true, ToFrozen(trial, paramRows, [], new Dictionary<string, Distribution>(StringComparer.Ordinal)));
-        }, cancellationToken, takeTrialNumber: true);
+        }, cancellationToken, trialNumbers: 1);
     }
 
     public Task<bool> SetParamAsync(long trialId, string name, Distribution distribution, object value, CancellationToken cancellationToken = default)
@@ -497,6 +497,71 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
         return new TrialPage(loaded.AsReadOnly(), Math.Max(revision, maxSeq)) { DeletedNumbers = deleted };
     }
 
+    public Task<IReadOnlyList<FrozenTrial>> ImportTrialsAsync(long studyId, IReadOnlyList<ImportedTrial> trials, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        if (trials.Count == 0)
+            return Task.FromResult<IReadOnlyList<FrozenTrial>>([]);
+        // Everything is checked before the transaction: a bad trial imports nothing.
+        var rows = trials.Select((t, i) =>
+        {
+            if (!t.State.IsFinished() || t.State == TrialState.Cancelled)
+                throw new ArgumentException($"imported trial {i}: a {t.State} trial cannot be imported; only Complete, Pruned or Fail", nameof(trials));
+            if (t.State == TrialState.Complete && t.Value is not { } v || t.State == TrialState.Complete && double.IsNaN(t.Value!.Value))
+                throw new ArgumentException($"imported trial {i}: a Complete trial needs a value that is not NaN", nameof(trials));
+            var missing = t.Params.Keys.Except(t.Distributions.Keys).Concat(t.Distributions.Keys.Except(t.Params.Keys)).ToList();
+            if (missing.Count > 0)
+                throw new ArgumentException($"imported trial {i}: parameters and distributions must name the same parameters; only one of them has: {string.Join(", ", missing.Order())}", nameof(trials));
+            return (Trial: t, Params: t.Params.Select(kv => NewParam(kv.Key, t.Distributions[kv.Key], kv.Value)).ToList(),
+                Attrs: t.SystemAttrs.Select(kv => new TrialAttrEntity { Scope = AttrScope.System, Key = kv.Key, ValueJson = AttrJson(kv.Key, kv.Value) }).ToList());
+        }).ToList();
+
+        return WriteInStudyAsync(studyId, async (db, counters) =>
+        {
+            var now = Now();
+            var entities = new List<(TrialEntity Entity, List<TrialParamEntity> Params)>();
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var (t, ps, attrs) = rows[i];
+                var entity = new TrialEntity
+                {
+                    StudyId = studyId,
+                    Number = counters.TrialNumber + i,
+                    State = t.State,
+                    Value = t.Value is { } v && !double.IsNaN(v) ? v : null,
+                    Reason = t.Reason,
+                    CreatedAt = now,
+                    StartedAt = Millis(t.Started),
+                    FinishedAt = Millis(t.Finished) ?? now,
+                    ChangeSeq = counters.Revision,
+                };
+                db.Trials.Add(entity);
+                foreach (var p in ps)
+                    p.Trial = entity;
+                db.Params.AddRange(ps);
+                foreach (var a in attrs)
+                    a.Trial = entity;
+                db.TrialAttrs.AddRange(attrs);
+                db.IntermediateValues.AddRange(t.IntermediateValues.Select(v => new IntermediateValueEntity
+                {
+                    Trial = entity, Step = v.Step, Metric = v.Metric, Value = double.IsNaN(v.Value) ? null : v.Value, ReportedAt = v.Reported == default ? now : Millis(v.Reported)!.Value,
+                }));
+                entities.Add((entity, ps));
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            var cache = new Dictionary<string, Distribution>(StringComparer.Ordinal);
+            IReadOnlyList<FrozenTrial> result = entities.Select(e =>
+            {
+                studyOfTrial.TryAdd(e.Entity.Id, studyId);
+                return ToFrozen(e.Entity, e.Params, [], cache);
+            }).ToList();
+            return (true, result);
+        }, cancellationToken, trialNumbers: rows.Count);
+
+        static DateTimeOffset? Millis(DateTimeOffset? t) =>
+            t is { } x ? x.ToUniversalTime().AddTicks(-(x.UtcTicks % TimeSpan.TicksPerMillisecond)) : null;
+    }
+
     public async Task<bool> DeleteTrialAsync(long trialId, CancellationToken cancellationToken = default)
     {
         var studyId = await StudyOfTrialAsync(trialId, cancellationToken);
@@ -687,7 +752,7 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
 
     /// <summary>
     /// Runs <paramref name="body"/> in a write transaction that first takes the study's next
-    /// revision (and, when <paramref name="takeTrialNumber"/>, its next trial number) in one
+    /// revision (and its next <paramref name="trialNumbers"/> trial numbers, the first returned) in one
     /// UPDATE … RETURNING. The body returns whether to commit (false: nothing changed, roll back,
     /// so the revision does not move either) and the result.
     /// </summary>
@@ -695,16 +760,16 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
         long studyId,
         Func<StoreDbContext, StudyCounters, Task<(bool Commit, T Result)>> body,
         CancellationToken cancellationToken,
-        bool takeTrialNumber = false)
+        int trialNumbers = 0)
     {
         await using var db = contexts.CreateDbContext();
         await using var tx = await BeginWriteScopeAsync(db, cancellationToken);
         // Plain SQL because EF's ExecuteUpdate cannot return the new values; the snake_case
         // names are the same in every provider (see StoreDbContext).
-        var counters = await (takeTrialNumber
+        var counters = await (trialNumbers > 0
             ? db.Database.SqlQuery<StudyCounters>($"""
-                UPDATE studies SET revision = revision + 1, next_trial_number = next_trial_number + 1 WHERE id = {studyId}
-                RETURNING revision AS "Revision", next_trial_number - 1 AS "TrialNumber"
+                UPDATE studies SET revision = revision + 1, next_trial_number = next_trial_number + {trialNumbers} WHERE id = {studyId}
+                RETURNING revision AS "Revision", next_trial_number - {trialNumbers} AS "TrialNumber"
                 """)
             : db.Database.SqlQuery<StudyCounters>($"""
                 UPDATE studies SET revision = revision + 1 WHERE id = {studyId}
