@@ -857,6 +857,34 @@ public abstract class TrialStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ImportTrials_AllOrNothingNumberedAfterTheStudysTrials()
+    {
+        var (store, study) = await StudyAsync();
+        await store.CreateTrialAsync(study.Id);
+        var (p, d) = Params();
+        var good = new ImportedTrial(p, d, TrialState.Complete, 0.7)
+        {
+            IntermediateValues = [new IntermediateValue(1, "val/acc", 0.5, default), new IntermediateValue(2, "val/acc", 0.7, default)],
+            SystemAttrs = new Dictionary<string, JsonElement> { [SystemAttrs.Imported] = JsonSerializer.SerializeToElement("elsewhere") },
+        };
+        var bad = new ImportedTrial(p, d, TrialState.Complete, null);
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.ImportTrialsAsync(study.Id, [good, bad]));
+        Assert.Single((await store.GetTrialsAsync(study.Id)).Trials);
+
+        var imported = await store.ImportTrialsAsync(study.Id, [good, good with { State = TrialState.Pruned, Value = 0.2 }]);
+
+        Assert.Equal([1, 2], imported.Select(t => t.Number));
+        var first = (await store.GetTrialAsync(imported[0].Id))!;
+        Assert.Equal((TrialState.Complete, 0.7), (first.State, first.Value!.Value));
+        Assert.Equal(new Dictionary<long, double> { [1] = 0.5, [2] = 0.7 }, first.IntermediateValues);
+        Assert.Equal(p["lr"], first.Params["lr"]);
+        Assert.Equal(2, (await store.GetTrialAttrOfStudyAsync(study.Id, AttrScope.System, SystemAttrs.Imported)).Count);
+        Assert.Equal(TrialState.Pruned, (await store.GetTrialAsync(imported[1].Id))!.State);
+        Assert.Equal(3, (await store.CreateTrialAsync(study.Id)).Number);
+    }
+
+    [Fact]
     public async Task DeleteStudy_RemovesItsRowsAndNothingOfAnotherStudy()
     {
         var store = await StoreAsync();
