@@ -45,7 +45,7 @@ internal static class Overhead
         var script = Path.Combine(dir, "noop.sh");
         File.WriteAllText(script, NoOp);
         var time = TimeProvider.System;
-        Console.WriteLine($"dispatch overhead: {trials} trials of a no-op trainer (bash), {slots} slot(s), TPE sampler, SQLite store + Quartz SQLite queue");
+        Console.WriteLine($"dispatch overhead: {trials} trials of a no-op trainer (bash), {slots} slot(s), TPE sampler, SQLite store + Hangfire SQLite queue");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} (shared with other work: compare within this run only)");
 
         // Anchor, measured before and after the dispatch run: the same script started directly.
@@ -102,7 +102,7 @@ internal static class Overhead
         Console.WriteLine();
         Console.WriteLine("| per trial (median, ms) | value | p90 |");
         Console.WriteLine("|---|---|---|");
-        Console.WriteLine($"| ask → trainer running (sampler, trial written, Quartz job fired, attempt recorded, process started) | {askToStart * 1e3:0.0} | {P90(rows.Select(r => r.AskToStart)) * 1e3:0.0} |");
+        Console.WriteLine($"| ask → trainer running (sampler, trial written, Hangfire job delivered, trial claimed, attempt recorded, process started) | {askToStart * 1e3:0.0} | {P90(rows.Select(r => r.AskToStart)) * 1e3:0.0} |");
         Console.WriteLine($"| trainer running → result committed | {startToCommit * 1e3:0.0} | {P90(rows.Select(r => r.StartToCommit)) * 1e3:0.0} |");
         Console.WriteLine($"| ask → result committed | {askToCommit * 1e3:0.0} | {P90(rows.Select(r => r.AskToCommit)) * 1e3:0.0} |");
         Console.WriteLine($"| anchor: process start-up of the same trainer started directly (spawn → running) | {startup * 1e3:0.0} | {P90(anchor.Select(a => a.Startup)) * 1e3:0.0} |");

@@ -58,7 +58,9 @@ public class TimedStore : DispatchProxy
                 asked = _lastRead;
             return AfterCreate((Task<FrozenTrial>)result!, asked);
         }
-        if (targetMethod.Name == nameof(ITrialStore.TrySetStateAsync) && args![1] is TrialState.Complete)
+        // The dispatcher commits as the trial's owner; anyone else through the plain compare-and-set.
+        if (targetMethod.Name == nameof(ITrialStore.TryFinishOwnedAsync) && args![2] is TrialState.Complete
+            || targetMethod.Name == nameof(ITrialStore.TrySetStateAsync) && args![1] is TrialState.Complete)
             return AfterComplete((Task<bool>)result!, (long)args[0]!);
         return result;
     }

@@ -193,6 +193,49 @@ public interface ITrialStore
 
     Task<IReadOnlyList<TrialAttempt>> GetAttemptsAsync(long trialId, CancellationToken cancellationToken = default);
 
+    // ---- leases: who runs a trial ----
+
+    /// <summary>
+    /// Compare-and-set: gives <paramref name="owner"/> the lease of the trial for
+    /// <paramref name="lease"/> when nobody holds it — a Waiting trial becomes Running; a Running
+    /// trial whose lease ran out (or was released, or is held by <paramref name="takeOverFrom"/>,
+    /// an owner the caller knows to be dead) changes owner. Of any number of dispatchers claiming
+    /// at once, in any number of processes, exactly one gets it. The lease lasts until the store's
+    /// clock passes <see cref="TrialClaim.LeaseUntil"/>; the owner keeps it with
+    /// <see cref="RenewLeaseAsync"/>. Hosts' clocks must agree to well within a lease.
+    /// </summary>
+    /// <returns>Whether the caller now owns the trial, and otherwise why not (finished, or who holds it).</returns>
+    Task<TrialClaim> TryClaimAsync(long trialId, string owner, TimeSpan lease, string? takeOverFrom = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The owner's heartbeat: extends its lease to now + <paramref name="lease"/>.</summary>
+    /// <returns>False when <paramref name="owner"/> no longer holds the trial (another took it over after
+    /// the lease ran out, or the trial was finished): the caller must stop working on it.</returns>
+    Task<bool> RenewLeaseAsync(long trialId, string owner, TimeSpan lease, CancellationToken cancellationToken = default);
+
+    /// <summary>The owner hands the trial back (it stays Running): anyone may claim it at once.</summary>
+    /// <returns>False when <paramref name="owner"/> did not hold it.</returns>
+    Task<bool> ReleaseLeaseAsync(long trialId, string owner, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The owner's commit: Running → <paramref name="to"/> (Complete, Pruned, Fail; values as in
+    /// <see cref="TrySetStateAsync"/>) only while <paramref name="owner"/> holds the lease — a lease
+    /// that ran out still counts until someone else claims the trial. Ends the lease.
+    /// </summary>
+    /// <returns>False when the trial is not Running or another dispatcher owns it now.</returns>
+    Task<bool> TryFinishOwnedAsync(long trialId, string owner, TrialState to, double? value = null, string? reason = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>The trial's lease (null when it was never claimed).</summary>
+    Task<TrialLease?> GetLeaseAsync(long trialId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The reconciler's query: the study's Running trials whose lease ran out (or was released,
+    /// or never existed) and that were not handed to the queue again within
+    /// <paramref name="redispatchInterval"/>. Marks each one dispatched now by compare-and-set,
+    /// so of several hosts asking at once exactly one gets (and queues) each trial.
+    /// </summary>
+    Task<IReadOnlyList<long>> TakeExpiredAsync(long studyId, TimeSpan redispatchInterval, CancellationToken cancellationToken = default);
+
     // ---- workers ----
 
     /// <summary>Records that a worker is alive now (creating its row on the first beat).</summary>

@@ -43,3 +43,6 @@ public sealed class StoreDamagedException(string path, string detail, Exception?
         return false;
     }
 }
+
+/// <summary>Another process uses the database in a way this one may not join (a SQLite file written through another name).</summary>
+public sealed class StoreInUseException(string message) : InvalidOperationException(message);

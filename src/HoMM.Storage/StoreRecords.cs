@@ -174,3 +174,14 @@ public enum AttrScope
     User,
     System,
 }
+
+/// <summary>What <see cref="ITrialStore.TryClaimAsync"/> found.</summary>
+/// <param name="Claimed">The caller owns the trial now (it is Running).</param>
+/// <param name="State">The trial's state after the call.</param>
+/// <param name="TookOver">Claimed a trial that was already Running: its previous owner's trainer may still run.</param>
+/// <param name="Owner">Who holds the lease now (the caller when claimed; null for a finished trial).</param>
+/// <param name="LeaseUntil">When that lease runs out unless renewed.</param>
+public sealed record TrialClaim(bool Claimed, TrialState State, bool TookOver, string? Owner, DateTimeOffset? LeaseUntil);
+
+/// <summary>A trial's lease: who runs it and until when; when a reconciler last queued it again.</summary>
+public sealed record TrialLease(long TrialId, string? Owner, DateTimeOffset? LeaseUntil, DateTimeOffset? DispatchedAt);

@@ -13,7 +13,7 @@ public class DependencyRuleTests
 
     private static readonly string[] ForbiddenPrefixes =
     [
-        "HoMM.", "Microsoft.EntityFrameworkCore", "Microsoft.Data.Sqlite", "Npgsql", "Quartz",
+        "HoMM.", "Microsoft.EntityFrameworkCore", "Microsoft.Data.Sqlite", "Npgsql", "Hangfire",
         "Microsoft.AspNetCore", "Microsoft.Extensions.Hosting", "YamlDotNet",
     ];
 

@@ -10,7 +10,7 @@ namespace HoMM.Storage.Tests;
 /// subclasses this and supplies <see cref="OpenAsync"/>; xunit creates a new instance per test,
 /// so each test gets a fresh, empty database.
 /// </summary>
-public abstract class TrialStoreContractTests : IAsyncLifetime
+public abstract partial class TrialStoreContractTests : IAsyncLifetime
 {
     private readonly List<ITrialStore> opened = [];
 

@@ -146,6 +146,10 @@ public static class StoreOpener
         {
             throw new StoreOpenException($"cannot open SQLite database {path}: {e.Message}", e);
         }
+        catch (StoreInUseException e)
+        {
+            throw new StoreOpenException(e.Message, e);
+        }
         catch (UnauthorizedAccessException e)
         {
             throw new StoreOpenException($"cannot open SQLite database {path}: {e.Message} (check the file's and folder's permissions)", e);

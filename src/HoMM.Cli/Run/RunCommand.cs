@@ -5,6 +5,7 @@ using HoMM.Cli.Common;
 using HoMM.Cli.Validate;
 using HoMM.Dispatch.Cluster;
 using HoMM.Dispatch.Driver;
+using HoMM.Dispatch.Processes;
 using HoMM.Dispatch.Scheduling;
 using HoMM.Dispatch.Slots;
 using HoMM.Storage;
@@ -18,8 +19,9 @@ namespace HoMM.Cli.Run;
 /// <c>homm-search run &lt;study.yaml&gt; [--db &lt;path|conn&gt;] [--fork &lt;new-name&gt;]</c>: validates
 /// the study file, creates the study or resumes it, and runs it on this machine until its budget is
 /// spent, with live progress. Ctrl-C (or SIGTERM) stops gracefully: running trainers get a stop
-/// line, checkpoint and exit; the next <c>run</c> resumes them. A second Ctrl-C exits at once
-/// (trainers see their stdin close and exit; the next run kills any that did not).
+/// line, checkpoint and exit; the next <c>run</c> resumes them. A second Ctrl-C exits at once,
+/// killing the trainers' process groups first; the same signal twice within a second (GNU
+/// <c>timeout</c> signals the process and its group) counts as one (<see cref="StopSignals"/>).
 /// </summary>
 public static class RunCommand
 {
@@ -31,6 +33,7 @@ public static class RunCommand
     public const int ExitConflict = 5;
     public const int ExitTooManyFailures = 6;
     public const int ExitNoFeasibleProposal = 7;
+    public const int ExitDiskFull = 8;
     public const int ExitInterrupted = 130;
 
     public static Command Create()
@@ -38,7 +41,7 @@ public static class RunCommand
         var command = new Command("run", "Run (or resume) the search a study file describes. Exit codes: 0 done, 1 unexpected error, " +
             "2 invalid study file, 3 cannot run here (trainer or resources missing), 4 database error, " +
             "5 study conflict (search space changed, or already running), 6 stopped after budget.max_consecutive_failures failures in a row " +
-            "with the same reason, 7 stopped because no proposal passed the constraints, 130 stopped by Ctrl-C (run again to resume)");
+            "with the same reason, 7 stopped because no proposal passed the constraints, 8 stopped because the disk is full (free space, run again to resume), 130 stopped by Ctrl-C (run again to resume)");
         var file = new Argument<string>("study") { Description = "the study file (YAML), e.g. studies/quickstart.yaml" };
         var db = StoreOpener.CreateDbOption();
         var fork = new Option<string?>("--fork")
@@ -77,13 +80,26 @@ public static class RunCommand
     private static int RunWithSignals(RunRequest request, TextWriter output, TextWriter error)
     {
         using var stop = new CancellationTokenSource();
+        var signals = new StopSignals(TimeProvider.System);
         void OnSignal(PosixSignalContext context)
         {
-            if (stop.IsCancellationRequested)
-                return; // a second Ctrl-C: let it end the process
-            context.Cancel = true;
-            error.WriteLine("homm-search run: stopping: running trials checkpoint and resume at the next run (Ctrl-C again to quit at once)");
-            stop.Cancel();
+            switch (signals.Receive(context.Signal))
+            {
+                case StopRequest.Stop:
+                    context.Cancel = true;
+                    error.WriteLine("homm-search run: stopping: running trials checkpoint and resume at the next run (Ctrl-C again to quit at once)");
+                    stop.Cancel();
+                    break;
+                case StopRequest.Repeat:
+                    context.Cancel = true; // the same request again (timeout signals the process and its group)
+                    break;
+                default:
+                    // Quit at once, but leave no trainer behind: one that ignores the end of its
+                    // stdin would run on. The next run resumes the trials from their checkpoints.
+                    var killed = LiveTrainers.KillAll();
+                    error.WriteLine($"homm-search run: quitting at once; killed {killed} trainer process group{(killed == 1 ? "" : "s")}; the next run resumes from the checkpoints");
+                    break; // not cancelled: the runtime ends the process
+            }
         }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
@@ -125,7 +141,8 @@ public static class RunCommand
         catch (StoreOpenException e)
         {
             error.WriteLine($"homm-search run: {e.Message}");
-            return ExitStore;
+            // Another process writes the database through another name: a conflict, like a second run.
+            return e.InnerException is StoreInUseException ? ExitConflict : ExitStore;
         }
         using (opened)
         {
@@ -153,7 +170,7 @@ public static class RunCommand
             var options = new DispatchOptions
             {
                 // PostgreSQL: the cluster's queue (docs/cluster.md). This process is a node of its
-                // own, named apart from a `worker` on the same host (Quartz ids must be unique).
+                // own, named apart from a `worker` on the same host (Hangfire server names must be unique).
                 JobStore = sqlite
                     ? JobStoreOptions.SqliteBeside(opened.Location.Value)
                     : await ClusterQueue.PostgresAsync(opened.Location.Value, $"{Environment.MachineName}/run", stop),
@@ -202,6 +219,12 @@ public static class RunCommand
                 output.WriteLine($"{StudyDriver.Describe(end)}.");
                 if (final.Best is { } best)
                     output.WriteLine($"best trial {best.Number}: {study.ObjectiveMetric} = {best.Value} with {string.Join(", ", best.Params.Select(kv => $"{kv.Key}={HoMM.Core.Trials.ParamFormatter.Format(kv.Value)}"))}");
+                if (end == DriverEnd.DiskFull)
+                {
+                    error.WriteLine($"homm-search run: the disk is full: {driver.FailureReason?.TrimEnd('.')}. Running trials were stopped and keep their last checkpoint; " +
+                        "free space and run again to resume.");
+                    return ExitDiskFull;
+                }
                 if (end == DriverEnd.TooManyFailures)
                 {
                     error.WriteLine($"homm-search run: {definition.Budget.MaxConsecutiveFailures} trials in a row failed with the same reason: {driver.FailureReason}. " +

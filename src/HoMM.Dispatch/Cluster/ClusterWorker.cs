@@ -11,11 +11,12 @@ using Microsoft.Extensions.Logging;
 namespace HoMM.Dispatch.Cluster;
 
 /// <summary>
-/// A node of a cluster (<c>homm-search worker</c>): runs trial attempts from the clustered queue
-/// (<see cref="ClusterQueue"/>) on this machine's slots, for every study of the database that
-/// has unfinished trials. Which node runs which attempt is Quartz's choice; each attempt runs on
-/// one node at a time, and a dead node's attempts are recovered by a live one (the trial resumes
-/// from its last checkpoint, see <see cref="TrialRunner"/>).
+/// A node of a cluster (<c>homm-search worker</c>): a Hangfire server on the clustered queue
+/// (<see cref="ClusterQueue"/>) with one worker per slot of this machine, running the trials of
+/// every study of the database that has unfinished trials. Which node gets a job is Hangfire's
+/// choice; which node runs a trial is the store's (its lease, see <see cref="TrialRunner"/>), and a
+/// dead node's trials are queued again by a live node's reconciler once their leases run out (the
+/// trial resumes from its last checkpoint).
 /// <para>
 /// A study is run from the study file stored with it (<see cref="SystemAttrs.StudyFile"/>);
 /// relative paths in it resolve against the folder it was read from, so that folder (and
@@ -30,8 +31,10 @@ public sealed class ClusterWorker
     private readonly SlotPool _slots;
     private readonly ILogger _log;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<long, TrialScheduler> _serving = [];
-    private readonly HashSet<long> _unusable = [];
+    private readonly Dictionary<long, ITrialQueue> _serving = [];
+    private readonly TrialQueue _queue;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, ITrialJobHandler> _handlers = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, byte> _unusable = new();
 
     /// <param name="store">The cluster's PostgreSQL store.</param>
     /// <param name="options">This node's options; <see cref="DispatchOptions.JobStore"/> is the clustered queue,
@@ -47,6 +50,7 @@ public sealed class ClusterWorker
         _options = options;
         _slots = new SlotPool(slots);
         _log = options.Logger;
+        _queue = TrialQueue.ForCluster(options.JobStore, _slots.Slots.Count, ResolveAsync);
     }
 
     /// <summary>How often the worker looks for studies with unfinished trials.</summary>
@@ -61,9 +65,10 @@ public sealed class ClusterWorker
     {
         var time = _options.TimeProvider;
         var worker = new WorkerInfo(_options.WorkerId, _options.Node, Environment.ProcessId, _slots.Slots.Count, "cluster worker");
-        long lastHeartbeat = 0;
+        long lastHeartbeat = 0, lastStudies = 0;
         try
         {
+            _queue.Start();
             while (!stop.IsCancellationRequested)
             {
                 if (lastHeartbeat == 0 || time.GetElapsedTime(lastHeartbeat) >= _options.HeartbeatInterval)
@@ -71,10 +76,15 @@ public sealed class ClusterWorker
                     await _store.HeartbeatAsync(worker, stop).ConfigureAwait(false);
                     lastHeartbeat = time.GetTimestamp();
                 }
-                await ServeNewStudiesAsync(stop).ConfigureAwait(false);
+                if (lastStudies == 0 || time.GetElapsedTime(lastStudies) >= StudyPollInterval)
+                {
+                    await ServeNewStudiesAsync(stop).ConfigureAwait(false);
+                    lastStudies = time.GetTimestamp();
+                }
+                await ReconcileAsync(stop).ConfigureAwait(false);
                 try
                 {
-                    await Task.Delay(StudyPollInterval, time, stop).ConfigureAwait(false);
+                    await Task.Delay(_options.ReconcileInterval, time, stop).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -84,16 +94,9 @@ public sealed class ClusterWorker
         }
         finally
         {
-            await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-            try
-            {
-                foreach (var scheduler in _serving.Values)
-                    await scheduler.ShutdownAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-            finally
-            {
-                _gate.Release();
-            }
+            // Interrupts the running trials (their trainers checkpoint, their leases are handed
+            // back, so other nodes resume them at once) and stops this node's Hangfire server.
+            await _queue.ShutdownAsync().ConfigureAwait(false);
             try
             {
                 await _store.RemoveWorkerAsync(_options.WorkerId, CancellationToken.None).ConfigureAwait(false);
@@ -106,10 +109,40 @@ public sealed class ClusterWorker
         }
     }
 
+    /// <summary>Queues again, for every study served here, the trials whose lease ran out.</summary>
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        List<KeyValuePair<long, ITrialQueue>> serving;
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            serving = [.. _serving];
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        foreach (var (studyId, queue) in serving)
+            await LeaseReconciler.DispatchExpiredAsync(_store, studyId, queue, _options, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The handler of a study whose job reached this node before the study poll found it.</summary>
+    private async Task<ITrialJobHandler?> ResolveAsync(long studyId, CancellationToken cancellationToken)
+    {
+        if (_unusable.ContainsKey(studyId) || await _store.GetStudyAsync(studyId, cancellationToken).ConfigureAwait(false) is not { } study)
+            return null;
+        if (await LoadDefinitionAsync(_store, study, _log, cancellationToken).ConfigureAwait(false) is not { } definition)
+        {
+            _unusable.TryAdd(studyId, 0);
+            return null;
+        }
+        await ServeAsync(study, definition, cancellationToken).ConfigureAwait(false);
+        return _handlers.TryGetValue(studyId, out var handler) ? handler : null;
+    }
+
     /// <summary>
     /// The study's queue on this node, serving it from now on if it did not yet: its trials' jobs
-    /// fire on this node's slots. A driver in this process queues its jobs here (Quartz allows one
-    /// scheduler of a name per process, so the driver cannot build its own).
+    /// run on this node's slots. A driver in this process queues its jobs here.
     /// </summary>
     public async Task<ITrialQueue> ServeAsync(StudyRecord study, StudyDefinition definition, CancellationToken cancellationToken = default)
     {
@@ -122,13 +155,13 @@ public sealed class ClusterWorker
                 return serving;
             var runner = new TrialRunner(_store, study, definition, StudyDriver.CreatePruner(definition.Pruner), _slots,
                 new StudyTrials(_store, study.Id), _options);
-            var scheduler = await TrialScheduler.CreateAsync(_options.JobStore, study.Id, runner, _slots.Slots.Count,
-                _options.TimeProvider, cancellationToken).ConfigureAwait(false);
-            _serving[study.Id] = scheduler;
-            await scheduler.StartAsync(cancellationToken).ConfigureAwait(false);
+            _queue.Serve(study.Id, runner);
+            _handlers[study.Id] = runner;
+            var queue = _queue.Study(study.Id);
+            _serving[study.Id] = queue;
             var counts = await _store.CountTrialsAsync(study.Id, cancellationToken).ConfigureAwait(false);
             _log.ServingStudy(study.Name, counts[TrialState.Waiting] + counts[TrialState.Running], _slots.Slots.Count, _options.Node);
-            return scheduler;
+            return queue;
         }
         finally
         {
@@ -142,7 +175,7 @@ public sealed class ClusterWorker
         {
             var study = summary.Study;
             var unfinished = summary.TrialCounts[TrialState.Waiting] + summary.TrialCounts[TrialState.Running];
-            if (unfinished == 0 || _unusable.Contains(study.Id))
+            if (unfinished == 0 || _unusable.ContainsKey(study.Id))
                 continue;
             bool known;
             await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -158,7 +191,7 @@ public sealed class ClusterWorker
                 continue;
             if (await LoadDefinitionAsync(_store, study, _log, cancellationToken).ConfigureAwait(false) is not { } definition)
             {
-                _unusable.Add(study.Id);
+                _unusable.TryAdd(study.Id, 0);
                 continue;
             }
             await ServeAsync(study, definition, cancellationToken).ConfigureAwait(false);

@@ -91,7 +91,7 @@ public sealed class DriverTakeover(ITrialStore store, string connection, Cluster
             try
             {
                 var end = await driven.RunAsync(stop).ConfigureAwait(false);
-                var why = end == DriverEnd.TooManyFailures ? $"{StudyDriver.Describe(end)}: {driven.Driver.FailureReason}" : StudyDriver.Describe(end);
+                var why = end is DriverEnd.TooManyFailures or DriverEnd.DiskFull ? $"{StudyDriver.Describe(end)}: {driven.Driver.FailureReason}" : StudyDriver.Describe(end);
                 _log.TakeoverEnded(driven.Study.Name, why);
             }
             catch (Exception e) when (e is not OutOfMemoryException)

@@ -10,7 +10,7 @@ namespace HoMM.Dispatch.Driver;
 /// <summary>How a worker runs a study here: where trial folders go, what it is called, how it is tuned.</summary>
 public sealed record DispatchOptions
 {
-    /// <summary>The queue (Quartz job store) of the study's attempts.</summary>
+    /// <summary>The queue (Hangfire storage) of the study's trial jobs.</summary>
     public required JobStoreOptions JobStore { get; init; }
 
     /// <summary>Parent folder of the trial folders: a trial's folder is <c>&lt;RunsDirectory&gt;/&lt;study&gt;/trial-&lt;number&gt;</c>.</summary>
@@ -46,6 +46,19 @@ public sealed record DispatchOptions
     /// cluster's workers (<see cref="Cluster.ClusterWorker"/>).
     /// </summary>
     public bool LocalWorker { get; init; } = true;
+
+    /// <summary>
+    /// How long a trial's lease lasts without a renewal: after a dispatcher dies or stalls this
+    /// long, another one may take its trial over (at once, on the same node, when its process is gone).
+    /// </summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(6);
+
+    /// <summary>How often a running trial's lease is renewed (its heartbeat); also how soon a trial
+    /// finished elsewhere (a user's cancel) reaches its trainer.</summary>
+    public TimeSpan LeaseRenewInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often a host queues again the trials whose lease ran out (<see cref="Scheduling.LeaseReconciler"/>).</summary>
+    public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How often the worker records that it is alive.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);

@@ -11,7 +11,7 @@ namespace HoMM.Dispatch.Driver;
 /// <summary>Where a driver runs relative to a cluster, beyond the machine's <see cref="DispatchOptions"/>.</summary>
 public sealed record DriverPlacement
 {
-    /// <summary>One machine, one process: no lease (the queue's file lock keeps a second driver off).</summary>
+    /// <summary>One machine, one process: no cluster lease (the study's lock on the database file keeps a second driver off).</summary>
     public static DriverPlacement SingleHost { get; } = new();
 
     /// <summary>
@@ -22,9 +22,9 @@ public sealed record DriverPlacement
     public string? ClusterConnection { get; init; }
 
     /// <summary>
-    /// A queue of the study the caller owns (a worker's scheduler of the study): the driver adds
-    /// jobs to it rather than building a scheduler of its own — Quartz allows one scheduler of a
-    /// name per process, and a study's scheduler has the same name on every node.
+    /// A queue of the study the caller owns (a worker's view of the cluster queue): the driver adds
+    /// jobs to it rather than opening a queue of its own — the worker already runs this node's
+    /// Hangfire server, and its trial runner is the one that serves the study on this node.
     /// </summary>
     public ITrialQueue? Queue { get; init; }
 
@@ -157,7 +157,7 @@ public sealed class DrivenStudy : IAsyncDisposable
         _log.DriverStarted(Study.Name, Options.WorkerId, Environment.ProcessId,
             _placement.Queue is not null ? ", taken over by a cluster worker" : Options.LocalWorker ? "" : ", queueing for the cluster's workers");
         var end = await Driver.RunAsync(stop).ConfigureAwait(false);
-        _log.DriverEnded(Study.Name, end is DriverEnd.TooManyFailures or DriverEnd.NoFeasibleProposal ? $"{StudyDriver.Describe(end)}: {Driver.FailureReason}" : StudyDriver.Describe(end));
+        _log.DriverEnded(Study.Name, end is DriverEnd.TooManyFailures or DriverEnd.NoFeasibleProposal or DriverEnd.DiskFull ? $"{StudyDriver.Describe(end)}: {Driver.FailureReason}" : StudyDriver.Describe(end));
         if (cluster && (end != DriverEnd.Stopped || _placement.StopEndsDriving))
             await DriverLease.SetWantsDriverAsync(_store, Study.Id, false, CancellationToken.None).ConfigureAwait(false);
         return end;

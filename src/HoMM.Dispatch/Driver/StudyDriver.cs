@@ -44,6 +44,12 @@ public enum DriverEnd
     /// (<see cref="StudyDriver.FailureReason"/> says why): the constraints exclude the search space.
     /// </summary>
     NoFeasibleProposal,
+
+    /// <summary>
+    /// A write failed because the disk (or quota) is full (<see cref="StudyDriver.FailureReason"/>
+    /// says which); running trials were interrupted and resume at the next run once space is freed.
+    /// </summary>
+    DiskFull,
 }
 
 /// <summary>What the driver is doing, for a progress display.</summary>
@@ -56,7 +62,7 @@ public sealed record DriverState(bool Paused, bool Draining, string? Note);
 /// Runs a study on this machine: keeps up to <c>max_parallel</c> trials in flight (never more than
 /// slots), running existing Waiting trials first (lowest number first: trials enqueued in the study
 /// file, from the dashboard or the CLI) and otherwise asking the sampler over every stored trial,
-/// writing the Waiting trial and queueing its Quartz job; stops starting trials when the budget is
+/// writing the Waiting trial and queueing its job; stops starting trials when the budget is
 /// spent, the timeout passed or the study is paused (<c>control/paused</c>, polled about once a second).
 /// <para>
 /// Every trial passes the study's <see cref="TrialRules"/> before it starts: a Waiting trial that
@@ -89,9 +95,9 @@ public sealed class StudyDriver
     /// <param name="definition">Its validated study file.</param>
     /// <param name="options">How this machine runs it.</param>
     /// <param name="queue">
-    /// A queue of this study the caller owns and runs (a cluster worker's scheduler, when the worker
-    /// drives the study in-process): the driver only adds jobs to it. Null: the driver builds the
-    /// study's scheduler from <see cref="DispatchOptions.JobStore"/> and shuts it down at the end.
+    /// A queue of this study the caller owns and runs (a cluster worker's, when the worker drives
+    /// the study in-process): the driver only adds jobs to it. Null: the driver opens the study's
+    /// queue from <see cref="DispatchOptions.JobStore"/> and shuts it down at the end.
     /// </param>
     public StudyDriver(ITrialStore store, StudyRecord study, StudyDefinition definition, DispatchOptions options, ITrialQueue? queue = null)
     {
@@ -125,7 +131,8 @@ public sealed class StudyDriver
     public DriverState State => _state;
 
     /// <summary>After <see cref="DriverEnd.TooManyFailures"/>: the reason the trials failed with; after
-    /// <see cref="DriverEnd.NoFeasibleProposal"/>: why no proposal passed the rules.</summary>
+    /// <see cref="DriverEnd.NoFeasibleProposal"/>: why no proposal passed the rules; after
+    /// <see cref="DriverEnd.DiskFull"/>: the write that failed.</summary>
     public string? FailureReason { get; private set; }
 
     /// <summary>
@@ -151,32 +158,29 @@ public sealed class StudyDriver
             _wake.Release();
         };
 
-        var own = _sharedQueue is null
-            ? await TrialScheduler.CreateAsync(_options.JobStore, _study.Id, runner, Slots.Count, _time, stop).ConfigureAwait(false)
-            : null;
+        var own = _sharedQueue is null ? TrialQueue.ForStudy(_options.JobStore, _study.Id, runner, Slots.Count) : null;
         try
         {
-            var scheduler = _sharedQueue ?? own!;
-            var finishedBefore = await ReconcileAsync(scheduler, trials, stop).ConfigureAwait(false);
-            // Without a local worker the scheduler only queues jobs (a standby Quartz scheduler still
-            // writes to its store); the cluster's workers fire them.
+            var queue = _sharedQueue ?? own!.Study(_study.Id);
+            var finishedBefore = await ReconcileAsync(queue, trials, stop).ConfigureAwait(false);
+            // Without a local worker this process only queues jobs; the cluster's workers run them.
             if (own is not null && _options.LocalWorker)
-                await own.StartAsync(stop).ConfigureAwait(false);
-            return await DriveAsync(scheduler, trials, proposer, new FailureStreak(_definition.Budget.MaxConsecutiveFailures, finishedBefore), stop).ConfigureAwait(false);
+                own.Start();
+            return await DriveAsync(queue, trials, proposer, new FailureStreak(_definition.Budget.MaxConsecutiveFailures, finishedBefore), stop).ConfigureAwait(false);
         }
         finally
         {
             // Interrupts the running attempts (stop line: trainers checkpoint) and waits for them.
             if (own is not null)
-                await own.ShutdownAsync(CancellationToken.None).ConfigureAwait(false);
+                await own.ShutdownAsync().ConfigureAwait(false);
         }
     }
 
-    private async Task<DriverEnd> DriveAsync(ITrialQueue scheduler, StudyTrials trials, TrialProposer proposer, FailureStreak streak, CancellationToken stop)
+    private async Task<DriverEnd> DriveAsync(ITrialQueue queue, StudyTrials trials, TrialProposer proposer, FailureStreak streak, CancellationToken stop)
     {
         var started = _time.GetTimestamp();
         var worker = new WorkerInfo(_options.WorkerId, _options.Node, Environment.ProcessId, Slots.Count, _study.Name);
-        long lastHeartbeat = 0, lastControl = 0;
+        long lastHeartbeat = 0, lastControl = 0, lastReconcile = 0;
         var paused = false;
         var exhausted = false;
         string? problem = null;
@@ -185,6 +189,12 @@ public sealed class StudyDriver
         {
             while (!stop.IsCancellationRequested)
             {
+                if (DiskSpace.Problem is { } full)
+                {
+                    FailureReason = full;
+                    _state = new DriverState(paused, true, $"stopped: the disk is full ({full})");
+                    return DriverEnd.DiskFull;
+                }
                 var now = _time.GetTimestamp();
                 if (lastHeartbeat == 0 || _time.GetElapsedTime(lastHeartbeat) >= _options.HeartbeatInterval)
                 {
@@ -197,6 +207,16 @@ public sealed class StudyDriver
                     // Imported trials (a fork's history, homm-search import) ran elsewhere: they do not spend the budget.
                     _imported = (await _store.GetTrialAttrOfStudyAsync(_study.Id, AttrScope.System, SystemAttrs.Imported, stop).ConfigureAwait(false)).Keys.ToHashSet();
                     lastControl = now;
+                }
+
+                if (lastReconcile == 0 || _time.GetElapsedTime(lastReconcile) >= _options.ReconcileInterval)
+                {
+                    await LeaseReconciler.DispatchExpiredAsync(_store, _study.Id, queue, _options, id =>
+                    {
+                        lock (_lock)
+                            _inFlight.Add(id);
+                    }, stop).ConfigureAwait(false);
+                    lastReconcile = now;
                 }
 
                 var all = await trials.RefreshAsync(stop).ConfigureAwait(false);
@@ -231,7 +251,7 @@ public sealed class StudyDriver
                 {
                     try
                     {
-                        await FillAsync(scheduler, all, proposer, stop).ConfigureAwait(false);
+                        await FillAsync(queue, all, proposer, stop).ConfigureAwait(false);
                         problem = null;
                         infeasibleRounds = 0;
                     }
@@ -267,6 +287,11 @@ public sealed class StudyDriver
             }
             return DriverEnd.Stopped;
         }
+        catch (Exception e) when (DiskSpace.Report("writing the study database", e))
+        {
+            FailureReason = DiskSpace.Problem;
+            return DriverEnd.DiskFull;
+        }
         finally
         {
             try
@@ -292,13 +317,13 @@ public sealed class StudyDriver
         : "proposing the next trial";
 
     /// <summary>
-    /// Before firing anything: every unfinished trial that has a job is in flight (a job that was
-    /// running when the last dispatcher died is recovered by Quartz); a Running trial without a job
-    /// (its queue was lost, or its job ended without finishing it) gets a new one, so nothing stays
-    /// Running forever.
+    /// Before anything runs: every Running trial is in flight and queued again — the store decides
+    /// whether the delivery runs it (its owner died: taken over at once; its owner lives on another
+    /// node: the delivery returns), so nothing stays Running forever and the queue is never asked
+    /// what it holds. Waiting trials are queued by <see cref="FillAsync"/> as slots allow.
     /// </summary>
     /// <returns>The trials finished before this run (they do not count towards a failure streak).</returns>
-    private async Task<IReadOnlySet<long>> ReconcileAsync(ITrialQueue scheduler, StudyTrials trials, CancellationToken cancellationToken)
+    private async Task<IReadOnlySet<long>> ReconcileAsync(ITrialQueue queue, StudyTrials trials, CancellationToken cancellationToken)
     {
         var finished = new HashSet<long>();
         foreach (var t in await trials.RefreshAsync(cancellationToken).ConfigureAwait(false))
@@ -308,16 +333,11 @@ public sealed class StudyDriver
                 finished.Add(t.Id);
                 continue;
             }
-            if (await scheduler.HasJobAsync(t.Id, cancellationToken).ConfigureAwait(false))
+            if (t.State == TrialState.Running)
             {
                 lock (_lock)
                     _inFlight.Add(t.Id);
-            }
-            else if (t.State == TrialState.Running)
-            {
-                lock (_lock)
-                    _inFlight.Add(t.Id);
-                await scheduler.ScheduleAsync(t.Id, t.Number, cancellationToken).ConfigureAwait(false);
+                await queue.EnqueueAsync(t.Id, t.Number, cancellationToken).ConfigureAwait(false);
             }
         }
         return finished;
@@ -326,7 +346,7 @@ public sealed class StudyDriver
     /// <summary>The trials that spend <c>budget.max_trials</c>: finished here, neither cancelled nor imported.</summary>
     private int SpentBudget(IEnumerable<FrozenTrial> trials) => trials.Count(t => t.State.CountsTowardBudget() && !_imported.Contains(t.Id));
 
-    private async Task FillAsync(ITrialQueue scheduler, IReadOnlyList<FrozenTrial> trials, TrialProposer proposer, CancellationToken cancellationToken)
+    private async Task FillAsync(ITrialQueue queue, IReadOnlyList<FrozenTrial> trials, TrialProposer proposer, CancellationToken cancellationToken)
     {
         var maxTrials = _definition.Budget.MaxTrials;
         // This tick's view, kept current as trials are created or refused here.
@@ -370,7 +390,7 @@ public sealed class StudyDriver
             }
             lock (_lock)
                 _inFlight.Add(next.Id);
-            await scheduler.ScheduleAsync(next.Id, next.Number, cancellationToken).ConfigureAwait(false);
+            await queue.EnqueueAsync(next.Id, next.Number, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -455,6 +475,7 @@ public sealed class StudyDriver
         DriverEnd.TooManyFailures => "stopped after budget.max_consecutive_failures failures in a row with the same reason; " +
                                      "running trials checkpointed and resume at the next run",
         DriverEnd.NoFeasibleProposal => "stopped: no proposal passed the constraints",
+        DriverEnd.DiskFull => "stopped because the disk is full; free space and run again to resume",
         _ => end.ToString(),
     };
 }

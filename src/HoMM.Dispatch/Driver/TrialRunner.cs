@@ -19,13 +19,15 @@ using Microsoft.Extensions.Logging;
 namespace HoMM.Dispatch.Driver;
 
 /// <summary>
-/// What a fired trial job does: takes the trial (Waiting → Running, or over from a dead dispatcher
-/// after killing its stale trainer), holds a slot, and runs attempts until the trial is finished —
-/// retrying crashed attempts from the last checkpoint — or the dispatcher shuts down.
+/// What a delivered trial job does: holds a slot, claims the trial in the store (Waiting →
+/// Running, or over from a dispatcher whose lease ran out or whose process died, after killing its
+/// stale trainer), keeps the lease alive while it runs attempts — retrying crashed attempts from
+/// the last checkpoint — and commits the outcome only while it still owns the trial.
 /// <para>
-/// At-least-once: the job stays in the queue until this returns, and a trial is finished in the
-/// store (compare-and-set) before that, so a kill at any moment either leaves the job to be
-/// recovered or the trial finished; a finished trial is never run again.
+/// The store is the only judge: delivery is at-least-once and this is safe to run twice, at once
+/// or later, in any process. A second delivery of a trial someone holds returns; a delivery of a
+/// finished trial returns (closing attempts a killed dispatcher left open); an owner that lost its
+/// lease (a user's cancel, a takeover after it stalled) stops its trainer and commits nothing.
 /// </para>
 /// </summary>
 internal sealed class TrialRunner : ITrialJobHandler
@@ -46,6 +48,8 @@ internal sealed class TrialRunner : ITrialJobHandler
     private readonly ILogger _log;
     private readonly ConcurrentDictionary<long, byte> _active = new();
     private readonly ConcurrentDictionary<long, int> _dispatcherErrors = new();
+    private readonly string _owner;
+    private readonly ConcurrentDictionary<long, LeaseKeeper> _leases = new();
 
     public TrialRunner(ITrialStore store, StudyRecord study, StudyDefinition definition, IPruner pruner, SlotPool slots,
         StudyTrials trials, DispatchOptions options)
@@ -61,31 +65,43 @@ internal sealed class TrialRunner : ITrialJobHandler
         _runner = new AttemptRunner(options.Runner, options.TimeProvider);
         _killer = new StaleTrainerKiller(options.TimeProvider, options.Runner.TerminateGracePeriod);
         _log = options.Logger;
+        _owner = LeaseOwner.ForThisProcess(options.Node).ToString();
     }
 
-    /// <summary>Raised when a trial's job returns (finished, interrupted or failed in the dispatcher).</summary>
+    /// <summary>Raised when a delivery that claimed its trial returns (finished, interrupted, lost or failed in the dispatcher).</summary>
     public event Action<long>? TrialLeft;
 
     /// <summary>The folder of trial <paramref name="number"/>.</summary>
     public string TrialDirectory(int number) =>
         Path.Combine(_options.RunsDirectory, _study.Name, string.Create(CultureInfo.InvariantCulture, $"trial-{number}"));
 
-    public async ValueTask RunTrialAsync(long trialId, bool recovering, CancellationToken cancellationToken)
+    /// <summary>The name this runner holds trial leases under.</summary>
+    public string Owner => _owner;
+
+    public async ValueTask RunTrialAsync(long trialId, CancellationToken cancellationToken)
     {
         if (!_active.TryAdd(trialId, 0))
-            return; // already running in this process (a recovery racing a re-schedule)
+            return; // already running in this process (a second delivery)
+        var claimed = false;
         try
         {
-            await RunAsync(trialId, cancellationToken).ConfigureAwait(false);
+            claimed = await RunAsync(trialId, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            throw; // shutdown: Quartz keeps the firing for recovery
+            claimed = true;
+            throw; // shutdown: the lease was released; the store re-dispatches the trial
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // The dispatcher itself failed (database unavailable, disk full): the trial stays
-            // unfinished and the driver schedules it again; a trial that keeps failing here is failed.
+            // unfinished and the driver queues it again; a trial that keeps failing here is failed.
+            claimed = true;
+            // A full disk is the machine's trouble, not the trial's: the driver stops the study
+            // (and no write is tried: the next run takes the trial over from this process).
+            if (DiskSpace.Report(DiskFullWhat(e), e))
+                return;
+            await TryReleaseAsync(trialId).ConfigureAwait(false);
             var errors = _dispatcherErrors.AddOrUpdate(trialId, 1, (_, n) => n + 1);
             var number = await TrialNumberAsync(trialId).ConfigureAwait(false);
             _log.DispatcherError(number, errors, MaxDispatcherErrors, $"{e.GetType().Name}: {e.Message}", e);
@@ -95,7 +111,27 @@ internal sealed class TrialRunner : ITrialJobHandler
         finally
         {
             _active.TryRemove(trialId, out _);
-            TrialLeft?.Invoke(trialId);
+            if (claimed)
+                TrialLeft?.Invoke(trialId);
+        }
+    }
+
+    /// <summary>What a disk-full failure was writing, for the message that stops the run.</summary>
+    private string DiskFullWhat(Exception e) =>
+        e is System.Data.Common.DbException || e.InnerException is System.Data.Common.DbException
+            ? $"writing the study database{(_options.JobStore.StudyDatabasePath is { } db ? " " + db : "")}"
+            : "running a trial";
+
+    /// <summary>Hands the trial back (best effort: a lease left behind runs out by itself).</summary>
+    private async Task TryReleaseAsync(long trialId)
+    {
+        try
+        {
+            await _store.ReleaseLeaseAsync(trialId, _owner, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _log.LeaseReleaseFailed(trialId, $"{e.GetType().Name}: {e.Message}", e);
         }
     }
 
@@ -126,60 +162,112 @@ internal sealed class TrialRunner : ITrialJobHandler
         }
     }
 
-    private async Task RunAsync(long trialId, CancellationToken cancellationToken)
+    /// <returns>Whether this delivery claimed the trial.</returns>
+    private async Task<bool> RunAsync(long trialId, CancellationToken cancellationToken)
     {
         var trial = await _store.GetTrialAsync(trialId, cancellationToken).ConfigureAwait(false);
         if (trial is null)
-            return;
-        if (trial.State is not (TrialState.Waiting or TrialState.Running))
+            return false;
+        if (trial.State.IsFinished())
         {
             // A dispatcher killed after committing the result but before closing the attempt:
-            // the recovered job finds the trial finished; it starts nothing and closes that attempt
+            // this delivery finds the trial finished; it starts nothing and closes that attempt
             // with the outcome already committed, so no attempt stays open for ever.
-            await CloseOpenAttemptsAsync(trialId, trial.State == TrialState.Complete ? AttemptReasons.Completed : trial.FailReason ?? AttemptReasons.Lost, cancellationToken).ConfigureAwait(false);
-            return;
+            await CloseFinishedAsync(trial, cancellationToken).ConfigureAwait(false);
+            return false;
         }
         var dir = TrialDirectory(trial.Number);
         var log = Path.Combine(dir, "trainer.log");
         var attrs = await _store.GetTrialAttrsAsync(trialId, AttrScope.System, cancellationToken).ConfigureAwait(false);
-
-        if (trial.State == TrialState.Running)
+        if (trial.State == TrialState.Waiting && attrs.TryGetValue(SystemAttrs.ControlStop, out var early))
         {
-            // Taken over from a dispatcher that died: its trainer may still run.
+            if (await _store.TrySetStateAsync(trialId, TrialState.Cancelled, TrialState.Waiting, reason: TrialStop.RequestText(early), cancellationToken: cancellationToken).ConfigureAwait(false))
+                _log.CancelledBeforeStart(trial.Number);
+            return false;
+        }
+
+        await WaitForLeaseEndAsync(trialId, cancellationToken).ConfigureAwait(false);
+        using var slot = await _slots.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        var claim = await ClaimAsync(trialId, cancellationToken).ConfigureAwait(false);
+        if (!claim.Claimed)
+        {
+            if (claim.State.IsFinished() && await _store.GetTrialAsync(trialId, cancellationToken).ConfigureAwait(false) is { } done)
+                await CloseFinishedAsync(done, cancellationToken).ConfigureAwait(false);
+            // Otherwise another dispatcher holds a live lease: it runs the trial, and if it dies
+            // the reconciler queues the trial again when the lease runs out.
+            return false;
+        }
+        trial = await _store.GetTrialAsync(trialId, cancellationToken).ConfigureAwait(false) ?? trial;
+        attrs = await _store.GetTrialAttrsAsync(trialId, AttrScope.System, cancellationToken).ConfigureAwait(false);
+        if (claim.TookOver)
+        {
+            // Taken over from a dispatcher that died or stalled: its trainer may still run.
             await KillStaleAsync(attrs, log, cancellationToken).ConfigureAwait(false);
             await CloseOpenAttemptsAsync(trialId, AttemptReasons.Lost, cancellationToken).ConfigureAwait(false);
         }
         if (attrs.TryGetValue(SystemAttrs.ControlStop, out var stop))
         {
-            await _store.TrySetStateAsync(trialId, TrialState.Cancelled, trial.State, reason: TrialStop.RequestText(stop), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await _store.TryFinishOwnedAsync(trialId, _owner, TrialState.Cancelled, reason: TrialStop.RequestText(stop), cancellationToken: cancellationToken).ConfigureAwait(false);
             _log.CancelledBeforeStart(trial.Number);
-            return;
+            return true;
         }
+        await using var lease = new LeaseKeeper(this, trialId, cancellationToken);
+        await RunAttemptsAsync(trial, dir, slot.Slot, lease, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
 
-        using var lease = await _slots.AcquireAsync(cancellationToken).ConfigureAwait(false);
-        if (trial.State == TrialState.Waiting && !await _store.TryStartAsync(trialId, cancellationToken).ConfigureAwait(false))
-        {
-            trial = await _store.GetTrialAsync(trialId, cancellationToken).ConfigureAwait(false);
-            if (trial is not { State: TrialState.Running })
-                return; // finished (or failed by a user) meanwhile
-        }
+    /// <summary>
+    /// A delivery of a trial whose lease runs out within a lease and a bit waits for it (holding
+    /// no slot) before it claims: when a node dies, Hangfire delivers its job again after the
+    /// invisibility timeout, and waiting here starts the trial as soon as the lease allows rather
+    /// than at the reconciler's next round. An owner that is alive renews meanwhile, and the claim
+    /// then fails as it would have.
+    /// </summary>
+    private async Task WaitForLeaseEndAsync(long trialId, CancellationToken cancellationToken)
+    {
+        var lease = await _store.GetLeaseAsync(trialId, cancellationToken).ConfigureAwait(false);
+        if (lease is not { Owner: { } owner, LeaseUntil: { } until } || owner == _owner)
+            return;
+        var left = until - _options.TimeProvider.GetUtcNow();
+        if (left <= TimeSpan.Zero || left > _options.LeaseDuration + TimeSpan.FromSeconds(2)
+            || LeaseOwner.Parse(owner) is { } holder && holder.IsDeadOn(_options.Node))
+            return;
+        await Task.Delay(left + TimeSpan.FromMilliseconds(50), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Claims the trial; a lease whose owner died on this node is taken over at once.</summary>
+    private async Task<TrialClaim> ClaimAsync(long trialId, CancellationToken cancellationToken)
+    {
+        var current = await _store.GetLeaseAsync(trialId, cancellationToken).ConfigureAwait(false);
+        var dead = LeaseOwner.Parse(current?.Owner) is { } holder && holder.IsDeadOn(_options.Node) ? current!.Owner : null;
+        return await _store.TryClaimAsync(trialId, _owner, _options.LeaseDuration, dead, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task CloseFinishedAsync(FrozenTrial trial, CancellationToken cancellationToken) =>
+        CloseOpenAttemptsAsync(trial.Id, trial.State == TrialState.Complete ? AttemptReasons.Completed : trial.FailReason ?? AttemptReasons.Lost, cancellationToken);
+
+    private async Task RunAttemptsAsync(FrozenTrial trial, string dir, TrainerSlot slot, LeaseKeeper lease, CancellationToken cancellationToken)
+    {
+        var trialId = trial.Id;
         Directory.CreateDirectory(dir);
         await _store.SetTrialAttrAsync(trialId, AttrScope.System, SystemAttrs.TrialDir, dir, cancellationToken).ConfigureAwait(false);
-        await _store.SetTrialAttrAsync(trialId, AttrScope.System, SystemAttrs.Slot, lease.Slot.Id, cancellationToken).ConfigureAwait(false);
+        await _store.SetTrialAttrAsync(trialId, AttrScope.System, SystemAttrs.Slot, slot.Id, cancellationToken).ConfigureAwait(false);
 
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (lease.Lost)
+                return;
             var previous = await _store.GetAttemptsAsync(trialId, cancellationToken).ConfigureAwait(false);
-            var attempt = await _store.StartAttemptAsync(trialId, new AttemptStart(_options.Node, lease.Slot.Id, _options.WorkerId), cancellationToken).ConfigureAwait(false);
+            var attempt = await _store.StartAttemptAsync(trialId, new AttemptStart(_options.Node, slot.Id, _options.WorkerId), cancellationToken).ConfigureAwait(false);
             if (attempt is null)
                 return; // finished meanwhile
-            var request = BuildRequest(trial, attempt.Number, dir, lease.Slot, resume: previous.Count > 0);
+            var request = BuildRequest(trial, attempt.Number, dir, slot, resume: previous.Count > 0);
             var observer = new AttemptRecorder(this, trial, attempt);
             AttemptResult result;
             try
             {
-                result = await _runner.RunAsync(request, observer, cancellationToken).ConfigureAwait(false);
+                result = await _runner.RunAsync(request, observer, lease.Token).ConfigureAwait(false);
             }
             finally
             {
@@ -199,16 +287,21 @@ internal sealed class TrialRunner : ITrialJobHandler
                     var reason = p.LastStep is { } s
                         ? string.Create(CultureInfo.InvariantCulture, $"pruned by {_prunerName} at step {s}")
                         : $"pruned by {_prunerName}";
-                    await _store.TryPruneAsync(trialId, last, reason, CancellationToken.None).ConfigureAwait(false);
+                    await FinishAsync(trialId, TrialState.Pruned, last, reason).ConfigureAwait(false);
                     await _store.EndAttemptAsync(attempt.Id, exit, reason, CancellationToken.None).ConfigureAwait(false);
+                    return;
+                case AttemptOutcome.Interrupted i when lease.Lost:
+                    // Another dispatcher owns the trial now, or someone finished it: nothing of ours to commit.
+                    await _store.EndAttemptAsync(attempt.Id, exit, $"{AttemptReasons.Interrupted}: {LeaseKeeper.LostReason}", CancellationToken.None).ConfigureAwait(false);
                     return;
                 case AttemptOutcome.Interrupted i:
                     await _store.EndAttemptAsync(attempt.Id, exit, $"{AttemptReasons.Interrupted}: {i.Reason}", CancellationToken.None).ConfigureAwait(false);
-                    // Shutdown: the trial stays Running; the recovered job resumes it next time.
+                    // Shutdown: the trial stays Running and is handed back, so whoever runs next resumes it at once.
+                    await TryReleaseAsync(trialId).ConfigureAwait(false);
                     throw new OperationCanceledException("the dispatcher is shutting down", cancellationToken);
                 case AttemptOutcome.Failed { Kind: FailureKind.Stopped }:
                     var why = observer.UserStopReason ?? TrialStop.Reason(null, null);
-                    await _store.TrySetStateAsync(trialId, TrialState.Cancelled, TrialState.Running, reason: why, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+                    await FinishAsync(trialId, TrialState.Cancelled, null, why).ConfigureAwait(false);
                     await _store.EndAttemptAsync(attempt.Id, exit, why, CancellationToken.None).ConfigureAwait(false);
                     return;
                 case AttemptOutcome.Failed f:
@@ -217,11 +310,15 @@ internal sealed class TrialRunner : ITrialJobHandler
                     if (f.Kind == FailureKind.Crashed && crashes <= _definition.Budget.Retries)
                         continue; // retry, resuming from the last checkpoint
                     var attempts = f.Kind == FailureKind.Crashed && crashes > 1 ? $" (after {crashes} attempts)" : "";
-                    await _store.TryFailAsync(trialId, f.Reason + attempts, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+                    await FinishAsync(trialId, TrialState.Fail, null, f.Reason + attempts).ConfigureAwait(false);
                     return;
             }
         }
     }
+
+    /// <summary>The owner's commit: refused (false) when this runner no longer owns the trial.</summary>
+    private Task<bool> FinishAsync(long trialId, TrialState to, double? value, string reason) =>
+        _store.TryFinishOwnedAsync(trialId, _owner, to, value, reason, CancellationToken.None);
 
     private async Task<double?> LastObjectiveAsync(long trialId)
     {
@@ -314,9 +411,13 @@ internal sealed class TrialRunner : ITrialJobHandler
         await _store.SetTrialAttrAsync(trialId, AttrScope.System, SystemAttrs.FinalMetrics, FinalMetricsJson.ToJson(finalMetrics), cancellationToken).ConfigureAwait(false);
         if (!_study.IsMultiObjective)
         {
-            await _store.TryCompleteAsync(trialId, finalMetrics[_study.ObjectiveMetric], cancellationToken).ConfigureAwait(false);
+            if (await _store.TryFinishOwnedAsync(trialId, _owner, TrialState.Complete, finalMetrics[_study.ObjectiveMetric], cancellationToken: cancellationToken).ConfigureAwait(false)
+                && _leases.TryGetValue(trialId, out var lease))
+                lease.Committed(); // the trainer still exits: that must not read as a lost lease
             return;
         }
+        // Several objectives: not yet owner-checked (the owner's commit takes one value); the
+        // trial's lease ends with the finish all the same.
         // Several objectives: trainer metrics from the final line, info/… from the trainer's info
         // lines (homm-train reports params and FLOPs at start, ms/step and peak memory at the end).
         var attrs = await _store.GetTrialAttrsAsync(trialId, AttrScope.System, cancellationToken).ConfigureAwait(false);
@@ -348,7 +449,79 @@ internal sealed class TrialRunner : ITrialJobHandler
             await _store.TryFailAsync(trialId, $"the objective {_study.Objectives[nan].Metric} is NaN", cancellationToken: cancellationToken).ConfigureAwait(false);
             return;
         }
-        await _store.TryCompleteAsync(trialId, values, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (await _store.TryCompleteAsync(trialId, values, cancellationToken: cancellationToken).ConfigureAwait(false)
+            && _leases.TryGetValue(trialId, out var done))
+            done.Committed();
+    }
+
+    /// <summary>
+    /// Keeps the trial's lease alive while it runs (<see cref="DispatchOptions.LeaseRenewInterval"/>).
+    /// When a renewal is refused — another dispatcher took the trial over, or someone finished it
+    /// (a user's cancel) — <see cref="Token"/> is cancelled, which stops the trainer.
+    /// </summary>
+    private sealed class LeaseKeeper : IAsyncDisposable
+    {
+        public const string LostReason = "this dispatcher no longer owns the trial (it was finished elsewhere or taken over)";
+
+        private readonly TrialRunner _owner;
+        private readonly long _trialId;
+        private readonly CancellationTokenSource _stop;
+        private readonly CancellationTokenSource _done = new();
+        private readonly Task _loop;
+        private volatile bool _lost;
+
+        public LeaseKeeper(TrialRunner owner, long trialId, CancellationToken shutdown)
+        {
+            _owner = owner;
+            _trialId = trialId;
+            _stop = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
+            owner._leases[trialId] = this;
+            _loop = RenewAsync();
+        }
+
+        /// <summary>This runner committed the trial: the lease has ended and needs no renewal.</summary>
+        public void Committed() => _done.Cancel();
+
+        /// <summary>Cancelled at shutdown or when the lease is lost.</summary>
+        public CancellationToken Token => _stop.Token;
+
+        public bool Lost => _lost;
+
+        private async Task RenewAsync()
+        {
+            var options = _owner._options;
+            while (!_done.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(options.LeaseRenewInterval, options.TimeProvider, _done.Token).ConfigureAwait(false);
+                    if (!await _owner._store.RenewLeaseAsync(_trialId, _owner._owner, options.LeaseDuration, _done.Token).ConfigureAwait(false))
+                    {
+                        _lost = true;
+                        await _stop.CancelAsync().ConfigureAwait(false);
+                        return;
+                    }
+                }
+                catch (OperationCanceledException) when (_done.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // The database is briefly unavailable: try again; the lease outlives a few misses.
+                    _owner._log.LeaseRenewFailed(_trialId, $"{e.GetType().Name}: {e.Message}", e);
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _owner._leases.TryRemove(_trialId, out _);
+            await _done.CancelAsync().ConfigureAwait(false);
+            await _loop.ConfigureAwait(false);
+            _done.Dispose();
+            _stop.Dispose();
+        }
     }
 
     /// <summary>
@@ -381,6 +554,19 @@ internal sealed class TrialRunner : ITrialJobHandler
         }
 
         public async ValueTask OnEventAsync(TrainerEvent trainerEvent, IAttemptControl control)
+        {
+            try
+            {
+                await RecordAsync(trainerEvent, control).ConfigureAwait(false);
+            }
+            catch (Exception e) when (DiskSpace.Report(owner.DiskFullWhat(e), e))
+            {
+                // Said at once, so the driver stops the study now rather than when this attempt has unwound.
+                throw;
+            }
+        }
+
+        private async ValueTask RecordAsync(TrainerEvent trainerEvent, IAttemptControl control)
         {
             var store = owner._store;
             switch (trainerEvent)
@@ -429,6 +615,14 @@ internal sealed class TrialRunner : ITrialJobHandler
                     if (attrs.TryGetValue(SystemAttrs.ControlStop, out var stop))
                     {
                         UserStopReason = TrialStop.RequestText(stop);
+                        control.Stop(StopReason.User);
+                        return;
+                    }
+                    // Finished by someone else through the store (a user's cancel): stop at once
+                    // rather than at the next lease renewal.
+                    if (await owner._store.GetTrialAsync(trial.Id, _done.Token).ConfigureAwait(false) is { } now && now.State.IsFinished())
+                    {
+                        UserStopReason = $"the trial was finished elsewhere ({now.State}{(now.FailReason is { } r ? ": " + r : "")})";
                         control.Stop(StopReason.User);
                         return;
                     }

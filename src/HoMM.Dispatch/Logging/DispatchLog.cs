@@ -59,4 +59,16 @@ internal static partial class DispatchLog
 
     [LoggerMessage(EventId = 33, Level = LogLevel.Warning, Message = "driver takeover: {Error} (trying again)")]
     public static partial void TakeoverCheckFailed(this ILogger logger, string error, Exception exception);
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "trial {Trial}: its dispatcher's lease ran out (the process died, stalled or stopped); queued again")]
+    public static partial void Redispatched(this ILogger logger, int trial);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "could not look for trials whose dispatcher vanished: {Error} (trying again)")]
+    public static partial void ReconcileFailed(this ILogger logger, string error, Exception exception);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "trial id {TrialId}: could not renew its lease: {Error} (trying again)")]
+    public static partial void LeaseRenewFailed(this ILogger logger, long trialId, string error, Exception exception);
+
+    [LoggerMessage(EventId = 43, Level = LogLevel.Debug, Message = "trial id {TrialId}: could not hand its lease back (it runs out by itself): {Error}")]
+    public static partial void LeaseReleaseFailed(this ILogger logger, long trialId, string error, Exception exception);
 }

@@ -64,6 +64,12 @@ public sealed class LineLogger : ILogger, IDisposable
             {
                 // The run has ended; a late entry of a background task has nowhere to go.
             }
+            catch (IOException e)
+            {
+                // A full disk must not take dispatch down from inside a log call: the driver
+                // learns of it and says so on the terminal.
+                Driver.DiskSpace.Report("writing the run log", e);
+            }
         }
     }
 
@@ -82,6 +88,15 @@ public sealed class LineLogger : ILogger, IDisposable
         if (!_ownsWriter)
             return;
         lock (_lock)
-            _writer.Dispose();
+        {
+            try
+            {
+                _writer.Dispose();
+            }
+            catch (IOException)
+            {
+                // The last buffered lines could not be written (a full disk): already reported.
+            }
+        }
     }
 }

@@ -24,7 +24,7 @@ public sealed class AttemptRunner
     /// to <paramref name="observer"/>, enforces the timeout, and returns once the trainer and
     /// everything left in its group are gone.
     /// <para>
-    /// Cancelling <paramref name="cancellationToken"/> (Ctrl-C, a Quartz interrupt) does not abandon
+    /// Cancelling <paramref name="cancellationToken"/> (Ctrl-C, a shutdown of the queue, a lost lease) does not abandon
     /// the trainer: it is stopped like any other stop (stop line, then SIGTERM, then SIGKILL to its
     /// group) and the result is <see cref="AttemptOutcome.Interrupted"/>, or Completed when the final
     /// result arrived first. RunAsync does not throw OperationCanceledException.

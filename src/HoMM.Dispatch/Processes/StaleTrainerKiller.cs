@@ -27,7 +27,7 @@ public sealed record StaleKillReport(StaleKillOutcome Outcome, string Message, I
 
 /// <summary>
 /// Kills the trainer of an attempt that a previous dispatcher started and lost (crash, kill -9,
-/// a Quartz job recovered on restart), before a new attempt of the same trial starts — otherwise
+/// a trial taken over after its dispatcher died), before a new attempt of the same trial starts — otherwise
 /// two trainers would write the same checkpoint and hold the slot's GPU.
 /// <para>
 /// Safety against pid reuse: the recorded start time (with the boot id) must match the live

@@ -29,6 +29,8 @@ internal sealed class TrainerLog : IDisposable
 
     public string Path { get; }
 
+    private bool _failed;
+
     public void Line(string text)
     {
         var line = text.Length > MaxLineChars ? string.Concat(text.AsSpan(0, MaxLineChars), " [cut]") : text;
@@ -37,9 +39,21 @@ internal sealed class TrainerLog : IDisposable
         {
             if (_disposed)
                 return;
-            // One write per line: lines of the two streams never interleave mid-line.
-            _file.Write(bytes);
-            _file.Flush();
+            if (_failed)
+                return;
+            try
+            {
+                // One write per line: lines of the two streams never interleave mid-line.
+                _file.Write(bytes);
+                _file.Flush();
+            }
+            catch (IOException e)
+            {
+                // A full disk: the trainer's output is still read (so it never blocks on a full
+                // pipe) but no longer kept; the driver learns of it and stops the study.
+                _failed = true;
+                Driver.DiskSpace.Report($"writing {Path}", e);
+            }
         }
     }
 

@@ -56,6 +56,7 @@ public sealed class TrainerProcess : IAsyncDisposable
         _process = process;
         _log = log;
         Identity = ProcessIdentity.OfGroupLeader(process.Id);
+        LiveTrainers.Add(Identity.ProcessGroupId);
         _stdout = new BoundedLineReader(process.StandardOutput.BaseStream, maxLineBytes);
         _stderrPump = PumpStderrAsync(new BoundedLineReader(process.StandardError.BaseStream, maxLineBytes));
     }
@@ -278,7 +279,10 @@ public sealed class TrainerProcess : IAsyncDisposable
             }
         }
         if (_process.HasExited)
+        {
             KillLeftovers();
+            LiveTrainers.Remove(Identity.ProcessGroupId);
+        }
         CloseInput();
         try
         {

@@ -1,74 +1,89 @@
-using Microsoft.Data.Sqlite;
-using Quartz;
+using System.Globalization;
+using Hangfire;
+using Hangfire.Storage.SQLite;
 
 namespace HoMM.Dispatch.Scheduling;
 
 /// <summary>
-/// Where Quartz keeps the queue of trial attempts. The seam for a clustered store: a PostgreSQL
-/// store is another <see cref="Configure"/> (<c>UsePostgres</c> + <c>UseClustering</c>) with
-/// <see cref="Clustered"/> set, and nothing else in dispatch changes.
+/// Where Hangfire keeps the queue of trial jobs: a SQLite file per study beside the study
+/// database (one host, one process per file), or Hangfire.PostgreSql in the cluster's database
+/// (<see cref="Cluster.ClusterQueue"/>). The queue only delivers; the store decides who runs a trial.
 /// </summary>
-/// <param name="Description">What the store is, for messages ("SQLite file /data/homm.db.quartz").</param>
-/// <param name="Configure">Applies the store to Quartz's persistent-store builder.</param>
-/// <param name="Clustered">Whether several processes share this queue (Quartz clustering). A
-/// non-clustered store must have one process only: <see cref="TrialScheduler"/> then holds an
-/// exclusive lock next to it.</param>
-/// <param name="ExclusiveLockPath">For a non-clustered file store: the lock file that keeps a second
-/// process off the queue; null for a clustered store.</param>
-public sealed record JobStoreOptions(
-    string Description,
-    Action<IPersistentStoreBuilder> Configure,
-    bool Clustered,
-    string? ExclusiveLockPath)
+public sealed record JobStoreOptions
 {
-    /// <summary>
-    /// This process's id in a clustered store (Quartz's InstanceId): stable per node across restarts,
-    /// unique among the nodes (a node restarted under the same id recovers its own firings at once;
-    /// the others recover a dead node's firings after its check-in lapses). Null: Quartz's default.
-    /// </summary>
+    /// <summary>The one Hangfire queue trial jobs go to.</summary>
+    public const string QueueName = "trials";
+
+    /// <summary>The file name suffix of a study's SQLite queue beside the study database.</summary>
+    public const string SqliteSuffix = ".hangfire";
+
+    private readonly Func<JobStoreOptions, long, JobStorage> _open;
+
+    internal JobStoreOptions(string description, bool clustered, string? studyDatabasePath, Func<JobStoreOptions, long, JobStorage> open)
+    {
+        Description = description;
+        Clustered = clustered;
+        StudyDatabasePath = studyDatabasePath;
+        _open = open;
+    }
+
+    /// <summary>What the store is, for messages ("SQLite queues beside /data/homm.db").</summary>
+    public string Description { get; }
+
+    /// <summary>Whether several processes share this queue (PostgreSQL); a SQLite queue has one process per study.</summary>
+    public bool Clustered { get; }
+
+    /// <summary>For SQLite queues: the study database, whose file (not name) a study's driver locks (<see cref="StudyLock"/>).</summary>
+    public string? StudyDatabasePath { get; }
+
+    /// <summary>This process's Hangfire server name (its node); null: host name and process id.</summary>
     public string? InstanceId { get; init; }
 
-    /// <summary>The file name suffix of the SQLite queue beside a study database.</summary>
-    public const string SqliteSuffix = ".quartz";
+    /// <summary>
+    /// How often an idle Hangfire worker looks for a job. SQLite: 100 ms (a queued trial starts
+    /// within about 50 ms; one query per worker per interval on a local file). PostgreSQL
+    /// long-polls (LISTEN/NOTIFY), so this is only its fallback.
+    /// </summary>
+    public TimeSpan QueuePollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// A SQLite queue in its own file beside the study database <paramref name="studyDatabasePath"/>
-    /// (<c>homm.db</c> → <c>homm.db.quartz</c>). Why beside and not inside: docs/architecture.md, "Decisions".
+    /// How long a fetched job is hidden from other workers before Hangfire delivers it again.
+    /// SQLite: one process per file, so only a dead process's jobs are ever delivered again, and
+    /// its next run queues every unfinished trial from the store anyway: 1 day. PostgreSQL: 5 s,
+    /// kept alive while the job runs (sliding), so a killed node's jobs come back within seconds.
+    /// Either way a second delivery is harmless: the store's claim decides.
+    /// </summary>
+    public TimeSpan InvisibilityTimeout { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>The Hangfire storage study <paramref name="studyId"/>'s jobs live in.</summary>
+    internal JobStorage OpenStorage(long studyId) => _open(this, studyId);
+
+    /// <summary>
+    /// SQLite queues beside the study database <paramref name="studyDatabasePath"/>, one file per
+    /// study (<c>homm.db</c> → <c>homm.db.study-3.hangfire</c>, named after the database's real
+    /// path). Why beside and not inside: docs/architecture.md, "Decisions".
     /// </summary>
     public static JobStoreOptions SqliteBeside(string studyDatabasePath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(studyDatabasePath);
-        return Sqlite(Path.GetFullPath(studyDatabasePath) + SqliteSuffix);
-    }
-
-    /// <summary>A SQLite queue in <paramref name="path"/>; its schema is created when missing.</summary>
-    public static JobStoreOptions Sqlite(string path)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var full = Path.GetFullPath(path);
-        var connection = $"Data Source={full};Default Timeout=30";
-        return new($"SQLite file {full}", store =>
+        var full = Path.GetFullPath(studyDatabasePath);
+        return new JobStoreOptions($"SQLite queues beside {full}", clustered: false, full, static (options, studyId) =>
         {
-            UseWriteAheadLog(full);
-            store.UseSqlite(connection);
-            store.ProvisionSchema();
-        }, Clustered: false, ExclusiveLockPath: full + ".lock");
+            var file = SqliteQueuePath(options.StudyDatabasePath!, studyId);
+            return new SQLiteStorage(file, new SQLiteStorageOptions
+            {
+                QueuePollInterval = options.QueuePollInterval,
+                InvisibilityTimeout = options.InvisibilityTimeout,
+            });
+        });
     }
 
-    /// <summary>
-    /// Switches the queue file to WAL before Quartz opens it (the mode is stored in the file): in the
-    /// default rollback-journal mode each of the several commits a trial's job makes costs three
-    /// fsyncs instead of one, a large part of the per-trial dispatch overhead.
-    /// </summary>
-    private static void UseWriteAheadLog(string path)
+    /// <summary>The SQLite queue file of study <paramref name="studyId"/> of the database <paramref name="studyDatabasePath"/>.</summary>
+    public static string SqliteQueuePath(string studyDatabasePath, long studyId)
     {
-        var dir = Path.GetDirectoryName(path);
-        if (dir is not null)
-            Directory.CreateDirectory(dir);
-        using var connection = new SqliteConnection($"Data Source={path};Default Timeout=30");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL";
-        command.ExecuteNonQuery();
+        var full = Path.GetFullPath(studyDatabasePath);
+        // The real path: a symlinked database shares its queue files with its target.
+        var real = File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
+        return string.Create(CultureInfo.InvariantCulture, $"{real}.study-{studyId}{SqliteSuffix}");
     }
 }

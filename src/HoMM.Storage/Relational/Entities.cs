@@ -47,6 +47,26 @@ internal sealed class TrialEntity
     public long ChangeSeq { get; set; }
 }
 
+/// <summary>
+/// Who runs a trial (the dispatcher's lease) and when it was last handed to the queue. Kept apart
+/// from the trial row: heartbeats renew it every few seconds, which must not move the study's
+/// change cursor (the dashboard would redraw for nothing). A row appears with the first claim.
+/// </summary>
+internal sealed class TrialLeaseEntity
+{
+    public long TrialId { get; set; }
+    public TrialEntity? Trial { get; set; }
+
+    /// <summary>The dispatcher holding the lease; null when nobody does.</summary>
+    public string? Owner { get; set; }
+
+    /// <summary>When the lease ends unless renewed; past or null: anyone may claim the trial.</summary>
+    public DateTimeOffset? LeaseUntil { get; set; }
+
+    /// <summary>When a reconciler last queued the trial again after its lease ran out.</summary>
+    public DateTimeOffset? DispatchedAt { get; set; }
+}
+
 internal sealed class TrialParamEntity
 {
     public long TrialId { get; set; }

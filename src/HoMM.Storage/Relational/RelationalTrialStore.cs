@@ -22,7 +22,7 @@ namespace HoMM.Storage.Relational;
 /// UPDATE … WHERE state = expected, atomic on its own.
 /// </para>
 /// </summary>
-public abstract class RelationalTrialStore : ITrialStore, IDisposable
+public abstract partial class RelationalTrialStore : ITrialStore, IDisposable
 {
     private readonly PooledDbContextFactory<StoreDbContext> contexts;
     private readonly TimeProvider clock;
@@ -303,31 +303,11 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
         CancellationToken cancellationToken = default)
     {
         ValidateTransition(to, expectedFrom, value);
-        double? stored = value is { } v && !double.IsNaN(v) ? v : null;
         var studyId = await StudyOfTrialAsync(trialId, cancellationToken);
         return await WriteInStudyAsync(studyId, async (db, counters) =>
         {
-            var revision = counters.Revision;
-            var now = Now();
-            // Compare-and-set in one statement: atomic across processes whatever else holds.
-            var changed = await db.Trials
-                .Where(t => t.Id == trialId && t.State == expectedFrom)
-                .ExecuteUpdateAsync(s =>
-                {
-                    s.SetProperty(t => t.State, to);
-                    s.SetProperty(t => t.ChangeSeq, revision);
-                    if (to == TrialState.Running)
-                    {
-                        s.SetProperty(t => t.StartedAt, now);
-                    }
-                    else
-                    {
-                        s.SetProperty(t => t.FinishedAt, now);
-                        s.SetProperty(t => t.Value, stored);
-                        s.SetProperty(t => t.Reason, reason);
-                    }
-                }, cancellationToken);
-            return (changed == 1, changed == 1);
+            var changed = await SetStateAsync(db, counters.Revision, trialId, to, expectedFrom, value, reason, cancellationToken);
+            return (changed, changed);
         }, cancellationToken);
     }
 
@@ -357,8 +337,41 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
                     .SetProperty(t => t.Value, values[0])
                     .SetProperty(t => t.ValuesJson, json)
                     .SetProperty(t => t.Reason, (string?)null), cancellationToken);
+            if (changed == 1)
+                await EndLeaseAsync(db, trialId, cancellationToken);
             return (changed == 1, changed == 1);
         }, cancellationToken);
+    }
+
+    /// <summary>The compare-and-set of a state change, inside a write of the trial's study.</summary>
+    private async Task<bool> SetStateAsync(StoreDbContext db, long revision, long trialId, TrialState to, TrialState expectedFrom,
+        double? value, string? reason, CancellationToken cancellationToken)
+    {
+        double? stored = value is { } v && !double.IsNaN(v) ? v : null;
+        var now = Now();
+        // Compare-and-set in one statement: atomic across processes whatever else holds.
+        var changed = await db.Trials
+            .Where(t => t.Id == trialId && t.State == expectedFrom)
+            .ExecuteUpdateAsync(s =>
+            {
+                s.SetProperty(t => t.State, to);
+                s.SetProperty(t => t.ChangeSeq, revision);
+                if (to == TrialState.Running)
+                {
+                    s.SetProperty(t => t.StartedAt, now);
+                }
+                else
+                {
+                    s.SetProperty(t => t.FinishedAt, now);
+                    s.SetProperty(t => t.Value, stored);
+                    s.SetProperty(t => t.Reason, reason);
+                }
+            }, cancellationToken);
+        // A finished trial has no owner: a dispatcher still renewing its lease learns that it
+        // lost the trial (a user's cancel, say) at its next heartbeat.
+        if (changed == 1 && to != TrialState.Running)
+            await EndLeaseAsync(db, trialId, cancellationToken);
+        return changed == 1;
     }
 
     public Task<bool> ReportAsync(long trialId, long step, IReadOnlyDictionary<string, double> metrics, CancellationToken cancellationToken = default)

@@ -21,6 +21,24 @@ internal static class SchemaMigrator
         // v2: multi-objective studies. Both columns are nullable, so every v1 study reads as a
         // single-objective one, exactly as before.
         (db, ct) => AddColumnsAsync(db, ct, (typeof(StudyEntity), nameof(StudyEntity.ObjectivesJson)), (typeof(TrialEntity), nameof(TrialEntity.ValuesJson))),
+        // v3: trial_leases, the dispatcher's leases (who runs a trial, until when).
+        (db, ct) => db.Database.ExecuteSqlRawAsync(db.Database.IsSqlite()
+            ? """
+              CREATE TABLE trial_leases (
+                  trial_id INTEGER NOT NULL CONSTRAINT "PK_trial_leases" PRIMARY KEY,
+                  owner TEXT NULL,
+                  lease_until INTEGER NULL,
+                  dispatched_at INTEGER NULL,
+                  CONSTRAINT "FK_trial_leases_trials_trial_id" FOREIGN KEY (trial_id) REFERENCES trials (id) ON DELETE CASCADE)
+              """
+            : """
+              CREATE TABLE trial_leases (
+                  trial_id bigint NOT NULL CONSTRAINT "PK_trial_leases" PRIMARY KEY,
+                  owner text NULL,
+                  lease_until timestamp with time zone NULL,
+                  dispatched_at timestamp with time zone NULL,
+                  CONSTRAINT "FK_trial_leases_trials_trial_id" FOREIGN KEY (trial_id) REFERENCES trials (id) ON DELETE CASCADE)
+              """, ct),
     ];
 
     /// <summary>Adds nullable text columns named as the model names them (the same statement works in SQLite and PostgreSQL).</summary>
@@ -91,7 +109,7 @@ internal static class SchemaMigrator
         var ours = db.Model.GetEntityTypes().Select(e => e.GetTableName()!).ToHashSet(StringComparer.Ordinal);
         var versionTable = db.Model.FindEntityType(typeof(SchemaVersionEntity))!.GetTableName()!;
 
-        // Other tables (Quartz's, a user's) may share the file; only ours decide.
+        // Other tables (a queue's, a user's) may share the database; only ours decide.
         if (!existingTables.Overlaps(ours))
         {
             if (!createSchema)

@@ -14,6 +14,7 @@ internal sealed class StoreDbContext(DbContextOptions<StoreDbContext> options) :
     public DbSet<StudyEntity> Studies => Set<StudyEntity>();
     public DbSet<TrialEntity> Trials => Set<TrialEntity>();
     public DbSet<TrialParamEntity> Params => Set<TrialParamEntity>();
+    public DbSet<TrialLeaseEntity> Leases => Set<TrialLeaseEntity>();
     public DbSet<IntermediateValueEntity> IntermediateValues => Set<IntermediateValueEntity>();
     public DbSet<TrialAttemptEntity> Attempts => Set<TrialAttemptEntity>();
     public DbSet<TrialAttrEntity> TrialAttrs => Set<TrialAttrEntity>();
@@ -46,6 +47,14 @@ internal sealed class StoreDbContext(DbContextOptions<StoreDbContext> options) :
             e.HasIndex(x => new { x.StudyId, x.ChangeSeq });
             e.HasIndex(x => new { x.StudyId, x.State });
             e.Property(x => x.State).HasConversion<string>();
+        });
+
+        modelBuilder.Entity<TrialLeaseEntity>(e =>
+        {
+            e.ToTable("trial_leases");
+            e.HasKey(x => x.TrialId);
+            e.Property(x => x.TrialId).ValueGeneratedNever();
+            e.HasOne(x => x.Trial).WithOne().HasForeignKey<TrialLeaseEntity>(x => x.TrialId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<TrialParamEntity>(e =>

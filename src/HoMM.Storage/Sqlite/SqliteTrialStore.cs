@@ -29,6 +29,7 @@ public sealed class SqliteTrialStore : RelationalTrialStore
     private readonly SemaphoreSlim writeGate;
     private readonly TimeSpan busyTimeout;
     private bool readOnly;
+    private SqliteNameLock? nameLock;
 
     private SqliteTrialStore(string path, string connectionString, TimeSpan busyTimeout, DbContextOptions<StoreDbContext> options, TimeProvider timeProvider)
         : base(options, timeProvider)
@@ -49,6 +50,7 @@ public sealed class SqliteTrialStore : RelationalTrialStore
     /// switches it to WAL mode, and creates or checks its schema.
     /// </summary>
     /// <exception cref="StoreSchemaException">The file was written by a newer homm-search, or by another program.</exception>
+    /// <exception cref="StoreInUseException">Another process writes the file through another name (a hard link).</exception>
     public static async Task<SqliteTrialStore> OpenAsync(
         string path,
         SqliteStoreOptions? options = null,
@@ -80,8 +82,27 @@ public sealed class SqliteTrialStore : RelationalTrialStore
             // check its pages first, read-only, so a damaged file is left exactly as it was.
             if (new FileInfo(fullPath) is { Exists: true, Length: > 0 })
                 await QuickCheckAsync(fullPath, options, cancellationToken);
-            await EnableWalAsync(fullPath, connectionString, pragmas, cancellationToken);
-            return await CreateAsync(fullPath, connectionString, pragmas, options, timeProvider, cancellationToken);
+            // Before SQLite writes anything: no other process may be writing this file through another name.
+            if (options.CreateSchema)
+            {
+                // Never truncating: another process may be creating the same file right now.
+                using (new FileStream(fullPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete))
+                {
+                }
+            }
+            var nameLock = SqliteNameLock.Acquire(fullPath);
+            try
+            {
+                await EnableWalAsync(fullPath, connectionString, pragmas, cancellationToken);
+                var store = await CreateAsync(fullPath, connectionString, pragmas, options, timeProvider, cancellationToken);
+                store.nameLock = nameLock;
+                return store;
+            }
+            catch
+            {
+                nameLock.Dispose();
+                throw;
+            }
         }
         try
         {
@@ -232,6 +253,7 @@ public sealed class SqliteTrialStore : RelationalTrialStore
         {
             using var connection = new SqliteConnection(connectionString);
             SqliteConnection.ClearPool(connection);
+            nameLock?.Dispose();
         }
         base.Dispose(disposing);
     }

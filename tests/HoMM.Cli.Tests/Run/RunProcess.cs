@@ -42,11 +42,14 @@ internal sealed class RunFolder : IDisposable
     public Dictionary<string, string> Environment { get; } = [];
 
     /// <summary>Starts <c>homm-search run</c> (the built CLI next to the tests) on the study.</summary>
-    public Process StartRun(string study, params string[] extra)
+    public Process StartRun(string study, params string[] extra) => StartRunOn(Db, study, extra);
+
+    /// <summary>Starts <c>homm-search run</c> on the study with <c>--db <paramref name="db"/></c> (a link, a relative path).</summary>
+    public Process StartRunOn(string db, string study, params string[] extra)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "homm-search.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Dir };
-        foreach (var a in new[] { cli, "run", study, "--db", Db }.Concat(extra))
+        foreach (var a in new[] { cli, "run", study, "--db", db }.Concat(extra))
             info.ArgumentList.Add(a);
         foreach (var (key, value) in Environment)
             info.Environment[key] = value;

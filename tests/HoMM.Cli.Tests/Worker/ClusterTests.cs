@@ -275,17 +275,17 @@ public sealed class ClusterTests(PostgresServer server, ITestOutputHelper output
         return process;
     }
 
-    /// <summary>Quartz's view of the cluster, for a failure's output.</summary>
+    /// <summary>The store's leases and Hangfire's view of the queue, for a failure's output.</summary>
     private async Task DumpQueueAsync()
     {
         await using var connection = new Npgsql.NpgsqlConnection(server.KeywordConnectionString(database));
         await connection.OpenAsync();
         foreach (var sql in new[]
         {
-            "SELECT sched_name, instance_name, last_checkin_time, checkin_interval FROM qrtz_scheduler_state",
-            "SELECT sched_name, trigger_name, instance_name, state, job_name, requests_recovery FROM qrtz_fired_triggers",
-            "SELECT sched_name, trigger_name, trigger_state, next_fire_time FROM qrtz_triggers",
-            "SELECT sched_name, job_name, requests_recovery, is_nonconcurrent FROM qrtz_job_details",
+            "SELECT t.number, t.state, l.owner, l.lease_until, l.dispatched_at FROM trials t LEFT JOIN trial_leases l ON l.trial_id = t.id ORDER BY t.number",
+            "SELECT id, statename, arguments FROM hangfire.job ORDER BY id",
+            "SELECT id, jobid, queue, fetchedat FROM hangfire.jobqueue ORDER BY id",
+            "SELECT id, lastheartbeat FROM hangfire.server",
         })
         {
             output.WriteLine(sql);

@@ -94,7 +94,7 @@ public sealed class PostgresTrialStoreTests(PostgresServer server) : TrialStoreC
     [Fact]
     public async Task Open_DatabaseWithOtherProgramsTables_AddsOursBesideThem()
     {
-        // Quartz's clustered job store keeps its qrtz_ tables in the same database.
+        // Another program's tables in the same database (Quartz's clustered job store kept its qrtz_ tables there).
         await server.ExecuteAsync("CREATE TABLE qrtz_locks (sched_name text, lock_name text); INSERT INTO qrtz_locks VALUES ('s', 'l')", await DatabaseAsync());
 
         var store = await StoreAsync();

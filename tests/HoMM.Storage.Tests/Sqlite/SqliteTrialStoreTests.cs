@@ -74,6 +74,24 @@ public sealed class SqliteTrialStoreTests : TrialStoreContractTests
     }
 
     [Fact]
+    public async Task Open_VersionOneDatabase_UpgradesToLeasesKeepingItsTrials()
+    {
+        var store = await OpenAsync(Clock);
+        var study = await store.CreateStudyAsync(Study());
+        var trial = await store.CreateTrialAsync(study.Id);
+        Assert.True(await store.TryStartAsync(trial.Id));
+        await CloseAsync(store);
+        // What a version 1 file looks like: no trial_leases, version 1 only.
+        await ExecuteAsync("DROP TABLE trial_leases; DELETE FROM schema_version; INSERT INTO schema_version (version, applied_at, applied_by) VALUES (1, 0, 'homm-search 1')");
+
+        var upgraded = await StoreAsync();
+
+        Assert.Equal(SqliteTrialStore.SchemaVersion, await ScalarAsync<long>("SELECT MAX(version) FROM schema_version"));
+        Assert.Equal([trial.Id], await upgraded.TakeExpiredAsync(study.Id, TimeSpan.FromSeconds(6)));
+        Assert.True((await upgraded.TryClaimAsync(trial.Id, "a", TimeSpan.FromSeconds(6))).TookOver);
+    }
+
+    [Fact]
     public async Task Open_OurTablesWithoutVersionTable_Refuses()
     {
         await ExecuteAsync("CREATE TABLE trials (id INTEGER PRIMARY KEY)");

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using HoMM.Core.Trials;
+using HoMM.Dispatch.Driver;
+using HoMM.Dispatch.Scheduling;
+using HoMM.Dispatch.Slots;
+using HoMM.Storage;
+
+namespace HoMM.Dispatch.Tests.Driver;
+
+/// <summary>
+/// Hangfire delivers at least once; the store decides who runs a trial. These tests make the
+/// queue deliver again (a short invisibility timeout, a repeated delivery) and check that every
+/// trial still runs and commits once.
+/// </summary>
+public class StoreDecidesTests
+{
+    [Fact]
+    public async Task RunAsync_TrialsLongerThanTheInvisibilityTimeout_EachRunsAndCommitsOnce()
+    {
+        await using var f = await DriverFixture.CreateAsync();
+        var definition = f.Study("{max_trials: 3}", env: ", SLEEP: \"3\"");
+        var options = f.Options() with
+        {
+            // Hangfire hands a job that ran this long to another worker: each trial is delivered again.
+            JobStore = JobStoreOptions.SqliteBeside(Path.Combine(f.Dir, "homm.db")) with { InvisibilityTimeout = TimeSpan.FromSeconds(1) },
+        };
+
+        var (study, end) = await f.RunAsync(definition, options);
+
+        Assert.Equal(DriverEnd.BudgetSpent, end);
+        var trials = (await f.Store.GetTrialsAsync(study.Id)).Trials;
+        Assert.All(trials, t => Assert.Equal(TrialState.Complete, t.State));
+        Assert.Equal([0, 1, 2], f.Events().Select(e => e.Trial).Order());
+        foreach (var t in trials)
+            Assert.Single(await f.Store.GetAttemptsAsync(t.Id));
+    }
+
+    [Fact]
+    public async Task RunTrialAsync_DeliveredAgainAfterCommit_DoesNothing()
+    {
+        await using var f = await DriverFixture.CreateAsync();
+        var definition = f.Study("{max_trials: 2}");
+        var (study, _) = await f.RunAsync(definition);
+        var before = (await f.Store.GetTrialsAsync(study.Id)).Trials;
+        var starts = f.Events().Count;
+        var runner = Runner(f, study, definition);
+
+        foreach (var t in before)
+            await runner.RunTrialAsync(t.Id, CancellationToken.None);
+
+        Assert.Equal(starts, f.Events().Count);
+        var after = (await f.Store.GetTrialsAsync(study.Id)).Trials;
+        Assert.Equal(before.Select(t => (t.State, t.Value)), after.Select(t => (t.State, t.Value)));
+        foreach (var t in after)
+            Assert.Single(await f.Store.GetAttemptsAsync(t.Id));
+    }
+
+    [Fact]
+    public async Task RunTrialAsync_TwoDispatchersDeliveredTheSameTrialsAtOnce_EachTrialRunsOnce()
+    {
+        await using var f = await DriverFixture.CreateAsync();
+        var definition = f.Study("{max_trials: 4}", env: ", SLEEP: \"1\"");
+        var (study, _) = await StudyOpener.OpenOrCreateAsync(f.Store, definition);
+        var trials = new List<FrozenTrial>();
+        for (var i = 0; i < 4; i++)
+            trials.Add(await f.Store.CreateTrialAsync(study.Id, new Dictionary<string, object> { ["x"] = i / 10.0 },
+                new Dictionary<string, HoMM.Core.SearchSpace.Distribution> { ["x"] = study.SearchSpace.Find("x")!.Distribution }));
+        // Two dispatchers, as two processes would be: each has its own lease owner and slots.
+        var first = Runner(f, study, definition);
+        var second = Runner(f, study, definition);
+
+        await Task.WhenAll(trials.SelectMany(t => new[]
+        {
+            first.RunTrialAsync(t.Id, CancellationToken.None).AsTask(),
+            second.RunTrialAsync(t.Id, CancellationToken.None).AsTask(),
+        }));
+
+        var done = (await f.Store.GetTrialsAsync(study.Id)).Trials;
+        Assert.All(done, t => Assert.Equal(TrialState.Complete, t.State));
+        Assert.Equal([0, 1, 2, 3], f.Events().Select(e => e.Trial).Order());
+    }
+
+    [Fact]
+    public async Task Cancel_ThroughTheStore_ReachesTheTrainerWithinTwoSeconds()
+    {
+        await using var f = await DriverFixture.CreateAsync();
+        var definition = f.Study("{max_trials: 1}", env: ", MODE: \"slow\"");
+        var (study, _) = await StudyOpener.OpenOrCreateAsync(f.Store, definition);
+        using var stop = new CancellationTokenSource();
+        var options = f.Options() with { ControlPollInterval = TimeSpan.FromSeconds(1) };
+        var run = Task.Run(() => f.RunAsync(definition, options, stop.Token));
+        var running = await f.WaitForAsync(study.Id, t => t.State == TrialState.Running);
+        for (var i = 0; i < 200 && !File.Exists(f.EventsPath); i++)
+            await Task.Delay(50);
+
+        var clock = Stopwatch.StartNew();
+        Assert.True(await f.Store.TryFailAsync(running.Id, "cancelled by the user"));
+        for (var i = 0; i < 100 && !File.ReadAllText(f.EventsPath).Contains("end ", StringComparison.Ordinal); i++)
+            await Task.Delay(20);
+        var reached = clock.Elapsed;
+
+        await stop.CancelAsync();
+        await run;
+        Assert.True(reached < TimeSpan.FromSeconds(2), $"the trainer got its stop line {reached.TotalSeconds:F2} s after the cancel");
+        Assert.Equal(TrialState.Fail, (await f.Store.GetTrialAsync(running.Id))!.State);
+    }
+
+    private static TrialRunner Runner(DriverFixture f, StudyRecord study, HoMM.StudyFiles.StudyDefinition definition)
+    {
+        var options = f.Options();
+        var slots = SlotPlanner.Plan(definition.Resources, options.ProcessorCount, options.DetectGpus);
+        return new TrialRunner(f.Store, study, definition, StudyDriver.CreatePruner(definition.Pruner), new SlotPool(slots),
+            new StudyTrials(f.Store, study.Id), options);
+    }
+}
