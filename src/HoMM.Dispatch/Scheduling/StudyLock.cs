@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
+using HoMM.Storage.Sqlite;
 using Microsoft.Win32.SafeHandles;
 
 namespace HoMM.Dispatch.Scheduling;
@@ -18,15 +18,10 @@ namespace HoMM.Dispatch.Scheduling;
 /// POSIX lock would be dropped by any close of the file in the process).
 /// </para>
 /// </summary>
-internal sealed partial class StudyLock : IDisposable
+internal sealed class StudyLock : IDisposable
 {
     // Far above SQLite's lock bytes (0x40000000 + 0..511), one byte per study.
     private const long Base = 1L << 62;
-    private const int FOfdSetLk = 37;
-    private const short FWrLck = 1;
-    private const short SeekSet = 0;
-    private const int EAgain = 11;
-    private const int EAccess = 13;
 
     private readonly SafeFileHandle _file;
 
@@ -40,33 +35,12 @@ internal sealed partial class StudyLock : IDisposable
         var file = File.OpenHandle(databasePath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         try
         {
-            var request = new Flock { Type = FWrLck, Whence = SeekSet, Start = Base + studyId, Length = 1 };
-            var added = false;
-            file.DangerousAddRef(ref added);
-            int result, errno;
-            try
-            {
-                result = Fcntl(file.DangerousGetHandle().ToInt32(), FOfdSetLk, ref request);
-                errno = Marshal.GetLastPInvokeError();
-            }
-            finally
-            {
-                if (added)
-                    file.DangerousRelease();
-            }
-            if (result == 0)
+            if (OfdLocks.TryLock(file, Base + studyId, 1, exclusive: true))
                 return new StudyLock(file);
-            var path = Path.GetFullPath(databasePath);
-            var study = studyId.ToString(CultureInfo.InvariantCulture);
-            if (errno is EAgain or EAccess)
-            {
-                throw new DispatchLockedException(
-                    $"study {study} of this database is already being run by another homm-search process " +
-                    $"(the database file {path} is locked for it, whatever path or link the other process used); " +
-                    "wait for it to end or stop it first");
-            }
-            throw new IOException(
-                $"cannot lock study {study} in {path}: fcntl(F_OFD_SETLK) failed with errno {errno.ToString(CultureInfo.InvariantCulture)} ({Marshal.GetPInvokeErrorMessage(errno)})");
+            throw new DispatchLockedException(
+                $"study {studyId.ToString(CultureInfo.InvariantCulture)} of this database is already being run by another homm-search process " +
+                $"(the database file {Path.GetFullPath(databasePath)} is locked for it, whatever path or link the other process used); " +
+                "wait for it to end or stop it first");
         }
         catch
         {
@@ -76,20 +50,6 @@ internal sealed partial class StudyLock : IDisposable
     }
 
     public void Dispose() => _file.Dispose();
-
-    // glibc's struct flock on 64-bit Linux: two shorts, then off_t start and length, then pid.
-    [StructLayout(LayoutKind.Sequential)]
-    private struct Flock
-    {
-        public short Type;
-        public short Whence;
-        public long Start;
-        public long Length;
-        public int Pid;
-    }
-
-    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
-    private static partial int Fcntl(int fd, int command, ref Flock lk);
 }
 
 /// <summary>Another process already dispatches this study from this database.</summary>

@@ -20,11 +20,6 @@ internal sealed partial class SqliteNameLock : IDisposable
 {
     private const long Base = 1L << 61;
     private const long Range = 1L << 24;
-    private const int FOfdGetLk = 36;
-    private const int FOfdSetLk = 37;
-    private const short FRdLck = 0;
-    private const short FWrLck = 1;
-    private const short FUnLck = 2;
 
     private readonly SafeFileHandle _file;
 
@@ -41,10 +36,9 @@ internal sealed partial class SqliteNameLock : IDisposable
         var file = File.OpenHandle(real, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         try
         {
-            var mine = new Flock { Type = FRdLck, Start = Base + slot, Length = 1 };
-            if (Fcntl(file, FOfdSetLk, ref mine) != 0)
-                throw new IOException($"cannot lock {real}: fcntl(F_OFD_SETLK) failed with errno {Marshal.GetLastPInvokeError().ToString(CultureInfo.InvariantCulture)}");
-            if (OtherNameInUse(file, 0, slot) || OtherNameInUse(file, slot + 1, Range - slot - 1))
+            // Shared: every writer through this name holds the same byte.
+            if (!OfdLocks.TryLock(file, Base + slot, 1, exclusive: false)
+                || OfdLocks.IsLockedByOthers(file, Base, slot) || OfdLocks.IsLockedByOthers(file, Base + slot + 1, Range - slot - 1))
             {
                 throw new StoreInUseException(
                     $"SQLite database {real} is being written by another process through another name (a hard link, or its folder mounted elsewhere); " +
@@ -61,17 +55,7 @@ internal sealed partial class SqliteNameLock : IDisposable
 
     public void Dispose() => _file.Dispose();
 
-    private static bool OtherNameInUse(SafeFileHandle file, long from, long length)
-    {
-        if (length <= 0)
-            return false;
-        var probe = new Flock { Type = FWrLck, Start = Base + from, Length = length };
-        if (Fcntl(file, FOfdGetLk, ref probe) != 0)
-            throw new IOException($"fcntl(F_OFD_GETLK) failed with errno {Marshal.GetLastPInvokeError().ToString(CultureInfo.InvariantCulture)}");
-        return probe.Type != FUnLck;
-    }
-
-    /// <summary>The path with every symlink resolved (of the file and of its folders).</summary>
+    /// <summary>The path with every symlink resolved (of the file and of its folder).</summary>
     private static string Resolve(string path)
     {
         var full = System.IO.Path.GetFullPath(path);
@@ -98,34 +82,6 @@ internal sealed partial class SqliteNameLock : IDisposable
             throw new IOException($"cannot stat {path}: errno {Marshal.GetLastPInvokeError().ToString(CultureInfo.InvariantCulture)}");
         return (buffer[0], buffer[1]);
     }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct Flock
-    {
-        public short Type;
-        public short Whence;
-        public long Start;
-        public long Length;
-        public int Pid;
-    }
-
-    private static int Fcntl(SafeFileHandle file, int command, ref Flock lk)
-    {
-        var added = false;
-        file.DangerousAddRef(ref added);
-        try
-        {
-            return FcntlNative(file.DangerousGetHandle().ToInt32(), command, ref lk);
-        }
-        finally
-        {
-            if (added)
-                file.DangerousRelease();
-        }
-    }
-
-    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
-    private static partial int FcntlNative(int fd, int command, ref Flock lk);
 
     [LibraryImport("libc", EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial int Stat(string path, ulong* buffer);

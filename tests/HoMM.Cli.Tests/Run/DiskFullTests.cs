@@ -26,7 +26,7 @@ public class DiskFullTests
     private const string Script = """
         set -u
         mount -t tmpfs -o size=16m tmpfs disk || exit 90
-        dotnet "$CLI" run study.yaml --db disk/homm.db > first.out 2> first.err &
+        dotnet "$CLI" run full.yaml --db disk/homm.db > first.out 2> first.err &
         run=$!
         for i in $(seq 1 600); do [ -s events.log ] && break; sleep 0.1; done
         sleep 0.5
@@ -34,7 +34,7 @@ public class DiskFullTests
         start=$(date +%s)
         wait $run; echo "first=$? after=$(( $(date +%s) - start ))"
         rm -f disk/fill
-        dotnet "$CLI" run study.yaml --db disk/homm.db > second.out 2> second.err; echo "second=$?"
+        dotnet "$CLI" run full.yaml --db disk/homm.db > second.out 2> second.err; echo "second=$?"
         cp disk/homm.db homm-copy.db
         if [ -f disk/homm.db-wal ]; then cp disk/homm.db-wal homm-copy.db-wal; fi
         """;
@@ -45,20 +45,8 @@ public class DiskFullTests
     {
         using var folder = new RunFolder();
         Directory.CreateDirectory(Path.Combine(folder.Dir, "disk"));
-        File.WriteAllText(Path.Combine(folder.Dir, "trainer.sh"), Trainer);
+        folder.WriteBashStudy("full", Trainer, maxTrials: 3, slots: 1);
         File.WriteAllText(Path.Combine(folder.Dir, "script.sh"), Script);
-        File.WriteAllText(Path.Combine(folder.Dir, "study.yaml"), $$"""
-            name: full
-            objective: {metric: val/acc, direction: maximize}
-            search_space:
-              x: {type: float, low: 0.0, high: 1.0}
-            sampler: {kind: random, seed: 5}
-            budget: {max_trials: 3, max_parallel: 1}
-            trainer:
-              command: [bash, {{Path.Combine(folder.Dir, "trainer.sh")}}, "{x}"]
-              env: {EVENTS: "{{folder.EventsPath}}"}
-            resources: {cpu_slots: 1}
-            """);
         var info = new ProcessStartInfo("unshare", ["-rm", "bash", "script.sh"])
         {
             UseShellExecute = false,

@@ -48,30 +48,13 @@ public class OneDriverTests
     }
 
     // Runs about 10 s unless stopped: long enough for a second run to start while the first drives.
-    private static string Study(RunFolder folder)
-    {
-        File.WriteAllText(Path.Combine(folder.Dir, "long.sh"), """
-            echo "start $HOMM_TRIAL_NUMBER $$" >> "$EVENTS"
-            for s in $(seq 1 50); do
-              if read -t 0.2 line; then exit 0; fi
-            done
-            echo "{\"final\":{\"val/acc\":$1}}"
-            """);
-        var path = Path.Combine(folder.Dir, "chaos.yaml");
-        File.WriteAllText(path, $$"""
-            name: chaos
-            objective: {metric: val/acc, direction: maximize}
-            search_space:
-              x: {type: float, low: 0.0, high: 1.0}
-            sampler: {kind: random, seed: 5}
-            budget: {max_trials: 2, max_parallel: 2}
-            trainer:
-              command: [bash, long.sh, "{x}"]
-              env: {EVENTS: "{{folder.EventsPath}}"}
-            resources: {cpu_slots: 2}
-            """);
-        return path;
-    }
+    private static string Study(RunFolder folder) => folder.WriteBashStudy("chaos", """
+        echo "start $HOMM_TRIAL_NUMBER $$" >> "$EVENTS"
+        for s in $(seq 1 50); do
+          if read -t 0.2 line; then exit 0; fi
+        done
+        echo "{\"final\":{\"val/acc\":$1}}"
+        """, maxTrials: 2, slots: 2);
 
     private static string Link(RunFolder folder, string? flag)
     {

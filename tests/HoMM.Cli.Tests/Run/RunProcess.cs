@@ -38,6 +38,29 @@ internal sealed class RunFolder : IDisposable
         return path;
     }
 
+    /// <summary>
+    /// A study of a bash trainer: <paramref name="script"/> is written as <c>&lt;name&gt;.sh</c> and run
+    /// with x ∈ [0, 1] as its argument and $EVENTS set; random sampler; <paramref name="slots"/> CPU slots.
+    /// </summary>
+    public string WriteBashStudy(string name, string script, int maxTrials, int slots)
+    {
+        File.WriteAllText(Path.Combine(Dir, name + ".sh"), script);
+        var path = Path.Combine(Dir, name + ".yaml");
+        File.WriteAllText(path, $$"""
+            name: {{name}}
+            objective: {metric: val/acc, direction: maximize}
+            search_space:
+              x: {type: float, low: 0.0, high: 1.0}
+            sampler: {kind: random, seed: 5}
+            budget: {max_trials: {{maxTrials}}, max_parallel: {{slots}}}
+            trainer:
+              command: [bash, {{name}}.sh, "{x}"]
+              env: {EVENTS: "{{EventsPath}}"}
+            resources: {cpu_slots: {{slots}}}
+            """);
+        return path;
+    }
+
     /// <summary>Variables set for the <c>run</c> process (and so its trainers), e.g. a PATH with a fake nvidia-smi.</summary>
     public Dictionary<string, string> Environment { get; } = [];
 

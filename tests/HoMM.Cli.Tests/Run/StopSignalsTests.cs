@@ -58,24 +58,7 @@ public class RunSignalTests
         while true; do sleep 0.2; done
         """;
 
-    private static string Study(RunFolder folder, string trainer)
-    {
-        File.WriteAllText(Path.Combine(folder.Dir, "stubborn.sh"), trainer);
-        var path = Path.Combine(folder.Dir, "stubborn.yaml");
-        File.WriteAllText(path, $$"""
-            name: stubborn
-            objective: {metric: val/acc, direction: maximize}
-            search_space:
-              x: {type: float, low: 0.0, high: 1.0}
-            sampler: {kind: random, seed: 5}
-            budget: {max_trials: 2, max_parallel: 2}
-            trainer:
-              command: [bash, stubborn.sh, "{x}"]
-              env: {EVENTS: "{{folder.EventsPath}}"}
-            resources: {cpu_slots: 2}
-            """);
-        return path;
-    }
+    private static string Study(RunFolder folder, string trainer) => folder.WriteBashStudy("stubborn", trainer, maxTrials: 2, slots: 2);
 
     private static async Task WaitForStartsAsync(RunFolder folder, int count)
     {

@@ -81,6 +81,31 @@ public class StoreDecidesTests
     }
 
     [Fact]
+    public async Task RunTrialAsync_FinishedElsewhereWhileRunning_StopsItsTrainerAndCommitsNothing()
+    {
+        await using var f = await DriverFixture.CreateAsync();
+        var definition = f.Study("{max_trials: 1}", env: ", MODE: \"slow\"");
+        var (study, _) = await StudyOpener.OpenOrCreateAsync(f.Store, definition);
+        using var stop = new CancellationTokenSource();
+        var run = Task.Run(() => f.RunAsync(definition, f.Options(), stop.Token));
+        var running = await f.WaitForAsync(study.Id, t => t.State == TrialState.Running);
+        for (var i = 0; i < 200 && !File.Exists(f.EventsPath); i++)
+            await Task.Delay(50);
+
+        // Another process finishes the trial through the store (not the owner).
+        Assert.True(await f.Store.TryFailAsync(running.Id, "failed by another process"));
+        for (var i = 0; i < 100 && !File.ReadAllText(f.EventsPath).Contains("end ", StringComparison.Ordinal); i++)
+            await Task.Delay(20);
+
+        await stop.CancelAsync();
+        await run;
+        Assert.Contains("end ", File.ReadAllText(f.EventsPath), StringComparison.Ordinal);
+        var done = await f.Store.GetTrialAsync(running.Id);
+        Assert.Equal(TrialState.Fail, done!.State);
+        Assert.Equal("failed by another process", done.FailReason);
+    }
+
+    [Fact]
     public async Task Cancel_ThroughTheStore_ReachesTheTrainerWithinTwoSeconds()
     {
         await using var f = await DriverFixture.CreateAsync();
@@ -94,7 +119,7 @@ public class StoreDecidesTests
             await Task.Delay(50);
 
         var clock = Stopwatch.StartNew();
-        Assert.True(await f.Store.TryFailAsync(running.Id, "cancelled by the user"));
+        Assert.Equal(TrialStopOutcome.Requested, await f.Store.CancelAsync(running.Id, "a test", "not wanted"));
         for (var i = 0; i < 100 && !File.ReadAllText(f.EventsPath).Contains("end ", StringComparison.Ordinal); i++)
             await Task.Delay(20);
         var reached = clock.Elapsed;
@@ -102,7 +127,7 @@ public class StoreDecidesTests
         await stop.CancelAsync();
         await run;
         Assert.True(reached < TimeSpan.FromSeconds(2), $"the trainer got its stop line {reached.TotalSeconds:F2} s after the cancel");
-        Assert.Equal(TrialState.Fail, (await f.Store.GetTrialAsync(running.Id))!.State);
+        Assert.Equal(TrialState.Cancelled, (await f.Store.GetTrialAsync(running.Id))!.State);
     }
 
     private static TrialRunner Runner(DriverFixture f, StudyRecord study, HoMM.StudyFiles.StudyDefinition definition)
