@@ -74,15 +74,15 @@ public sealed class SqliteTrialStoreTests : TrialStoreContractTests
     }
 
     [Fact]
-    public async Task Open_VersionOneDatabase_UpgradesToLeasesKeepingItsTrials()
+    public async Task Open_VersionTwoDatabase_UpgradesToLeasesKeepingItsTrials()
     {
         var store = await OpenAsync(Clock);
         var study = await store.CreateStudyAsync(Study());
         var trial = await store.CreateTrialAsync(study.Id);
         Assert.True(await store.TryStartAsync(trial.Id));
         await CloseAsync(store);
-        // What a version 1 file looks like: no trial_leases, version 1 only.
-        await ExecuteAsync("DROP TABLE trial_leases; DELETE FROM schema_version; INSERT INTO schema_version (version, applied_at, applied_by) VALUES (1, 0, 'homm-search 1')");
+        // What a version 2 file looks like: no trial_leases, versions 1 and 2.
+        await ExecuteAsync("DROP TABLE trial_leases; DELETE FROM schema_version WHERE version > 2");
 
         var upgraded = await StoreAsync();
 
