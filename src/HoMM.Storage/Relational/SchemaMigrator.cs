@@ -21,10 +21,11 @@ internal static class SchemaMigrator
         // v2: multi-objective studies. Both columns are nullable, so every v1 study reads as a
         // single-objective one, exactly as before.
         (db, ct) => AddColumnsAsync(db, ct, (typeof(StudyEntity), nameof(StudyEntity.ObjectivesJson)), (typeof(TrialEntity), nameof(TrialEntity.ValuesJson))),
-        // v3: trial_leases, the dispatcher's leases (who runs a trial, until when).
+        // v3: trial_leases, the dispatcher's leases (who runs a trial, until when). IF NOT EXISTS:
+        // a database whose version row was set back by hand (tests do) keeps its table.
         (db, ct) => db.Database.ExecuteSqlRawAsync(db.Database.IsSqlite()
             ? """
-              CREATE TABLE trial_leases (
+              CREATE TABLE IF NOT EXISTS trial_leases (
                   trial_id INTEGER NOT NULL CONSTRAINT "PK_trial_leases" PRIMARY KEY,
                   owner TEXT NULL,
                   lease_until INTEGER NULL,
@@ -32,7 +33,7 @@ internal static class SchemaMigrator
                   CONSTRAINT "FK_trial_leases_trials_trial_id" FOREIGN KEY (trial_id) REFERENCES trials (id) ON DELETE CASCADE)
               """
             : """
-              CREATE TABLE trial_leases (
+              CREATE TABLE IF NOT EXISTS trial_leases (
                   trial_id bigint NOT NULL CONSTRAINT "PK_trial_leases" PRIMARY KEY,
                   owner text NULL,
                   lease_until timestamp with time zone NULL,

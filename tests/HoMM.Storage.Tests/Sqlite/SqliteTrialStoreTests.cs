@@ -82,7 +82,7 @@ public sealed class SqliteTrialStoreTests : TrialStoreContractTests
         Assert.True(await store.TryStartAsync(trial.Id));
         await CloseAsync(store);
         // What a version 2 file looks like: no trial_leases, versions 1 and 2.
-        await ExecuteAsync("DROP TABLE trial_leases; DELETE FROM schema_version WHERE version > 2");
+        await ExecuteAsync("DROP TABLE trial_leases; UPDATE schema_version SET version = 2");
 
         var upgraded = await StoreAsync();
 
