@@ -5,8 +5,8 @@ small HoMM on Fashion-MNIST, with the learning curve at every rung step and the 
     nice -n 19 benchmarks/multifidelity/make_table.py [--configs 240] [--out table.jsonl]
 
 Each finished run is appended to the JSON-lines output at once, so an interrupted generation
-continues where it stopped when started again. `pack` (in this folder's run script) turns it into
-the committed table. The configurations are drawn from a fixed seed; a handful are also run with
+continues where it stopped when started again. The output is the committed table
+(benchmarks/multifidelity/table.jsonl, one run per line). The configurations are drawn from a fixed seed; a handful are also run with
 other training seeds, so the table records its own seed noise (the honesty check compares to it).
 """
 import argparse
@@ -93,7 +93,7 @@ def run_one(trainer, config, seed):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--configs", type=int, default=200)
-    ap.add_argument("--noise-configs", type=int, default=4, help="configurations also run with seeds 1 and 2")
+    ap.add_argument("--noise-configs", default="0,50,1", help="indices of the configurations also run with seeds 1 and 2")
     ap.add_argument("--seed", type=int, default=16)
     ap.add_argument("--out", default=os.path.join(ROOT, "benchmarks/multifidelity/table.jsonl"))
     ap.add_argument("--trainer", default=os.path.join(ROOT, ".build/trainer/homm-train"))
@@ -101,8 +101,9 @@ def main():
     configs = draw_configs(a.configs, a.seed)
     # Noise runs first for a spread of configurations, so a short generation still measures noise.
     jobs = [(i, 0) for i in range(a.configs)]
-    noise = [(i, s) for i in range(0, a.configs, max(1, a.configs // max(1, a.noise_configs)))[: a.noise_configs] for s in (1, 2)]
-    jobs = jobs[:8] + noise + jobs[8:]
+    noise = [(int(i), s) for i in a.noise_configs.split(",") for s in (1, 2)]
+    ordered = jobs[:8] + noise + [(i, 0) for i, _ in noise] + jobs[8:]
+    jobs = list(dict.fromkeys(ordered))
     done = set()
     if os.path.exists(a.out):
         with open(a.out) as f:
