@@ -184,6 +184,14 @@
   const enqueueForm = document.getElementById("enqueue");
   const actionsNote = document.getElementById("actions-note");
 
+  // The trial folders' size (checkpoints.keep decides how much stays), in binary units.
+  function bytes(n) {
+    const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let i = 0;
+    while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+    return i === 0 ? `${n} B` : `${n.toFixed(1)} ${units[i]}`;
+  }
+
   function showDetail(d) {
     detail = d;
     const s = d.summary;
@@ -195,6 +203,7 @@
       ["trials", el("span", { className: "states" }, [["complete", c.complete], ["pruned", c.pruned], ["failed", c.failed], ["running", c.running], ["waiting", c.waiting], ["cancelled", c.cancelled]]
         .filter(([st, n]) => st !== "cancelled" || n > 0).map(([st, n]) => el("span", { className: "state state-" + st }, `${n} ${st}`)))],
       ["parameters", d.searchSpace.map((p) => p.name).join(", ")],
+      ["disk", bytes(d.diskBytes)],
       ...userAttrs,
     ]));
     const bestRow = d.bestTrial !== null ? rows.get(d.bestTrial) : null;

@@ -50,6 +50,64 @@ public sealed record StudyDefinition(
 
     /// <summary>True with more than one objective: samplers rank by Pareto fronts.</summary>
     public bool IsMultiObjective => Objectives.Count > 1;
+
+    /// <summary>Which trials' checkpoints are kept once nothing can resume them (<c>checkpoints.keep</c>).</summary>
+    public CheckpointRetention Checkpoints { get; init; } = CheckpointRetention.All;
+}
+
+/// <summary>What <see cref="CheckpointRetention"/> keeps.</summary>
+public enum CheckpointKeep
+{
+    /// <summary>Every checkpoint (the default: nothing is deleted).</summary>
+    All,
+
+    /// <summary>Those of the best <see cref="CheckpointRetention.Best"/> complete trials.</summary>
+    Best,
+
+    /// <summary>None of a finished trial.</summary>
+    None,
+}
+
+/// <summary>
+/// <c>checkpoints: {keep: best-N | all | none}</c>: the checkpoints of finished trials that stay on
+/// disk. A waiting or running trial's checkpoint is never deleted, whatever the policy: it is what
+/// the trial resumes from.
+/// </summary>
+public sealed record CheckpointRetention(CheckpointKeep Keep, int Best)
+{
+    public static CheckpointRetention All { get; } = new(CheckpointKeep.All, 0);
+
+    /// <summary>Reads <c>all</c>, <c>none</c> or <c>best-N</c> (N ≥ 1); otherwise says what is allowed.</summary>
+    public static bool TryParse(string text, out CheckpointRetention? retention, out string error)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        retention = null;
+        error = "";
+        switch (text)
+        {
+            case "all":
+                retention = All;
+                return true;
+            case "none":
+                retention = new CheckpointRetention(CheckpointKeep.None, 0);
+                return true;
+        }
+        if (text.StartsWith("best-", StringComparison.Ordinal)
+            && int.TryParse(text.AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1)
+        {
+            retention = new CheckpointRetention(CheckpointKeep.Best, n);
+            return true;
+        }
+        error = $"keep must be best-N (N ≥ 1: the checkpoints of the N best complete trials), all or none, not '{text}'";
+        return false;
+    }
+
+    public override string ToString() => Keep switch
+    {
+        CheckpointKeep.Best => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"best-{Best}"),
+        CheckpointKeep.None => "none",
+        _ => "all",
+    };
 }
 
 /// <summary>

@@ -25,6 +25,20 @@ internal static class Display
 
     public static string Count(int n) => n.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>A size in bytes with a binary unit: 512 B, 3.4 MiB, 1.2 GiB.</summary>
+    public static string Bytes(long bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
+        var value = (double)bytes;
+        var unit = 0;
+        while (value >= 1024 && unit < units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+        return unit == 0 ? $"{bytes} B" : string.Create(CultureInfo.InvariantCulture, $"{value:0.#} {units[unit]}");
+    }
+
     /// <summary>The state's name as the commands accept it in <c>--state</c> ("failed" for Fail, as the reports say).</summary>
     public static string State(TrialState state) => PlotStyle.NameOf(state);
 

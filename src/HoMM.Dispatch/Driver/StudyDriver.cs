@@ -5,6 +5,7 @@ using HoMM.Core.Samplers;
 using HoMM.Core.SearchSpace;
 using HoMM.Core.Studies;
 using HoMM.Core.Trials;
+using HoMM.Dispatch.Checkpoints;
 using HoMM.Dispatch.Logging;
 using HoMM.Dispatch.Scheduling;
 using HoMM.Dispatch.Slots;
@@ -179,6 +180,8 @@ public sealed class StudyDriver
         long lastHeartbeat = 0, lastControl = 0;
         var paused = false;
         var exhausted = false;
+        var sweptAt = -1;
+        var sweeper = new CheckpointSweeper(_store, _study.Id, _definition.Objective.Direction, _definition.Checkpoints);
         string? problem = null;
         var infeasibleRounds = 0;
         try
@@ -201,6 +204,10 @@ public sealed class StudyDriver
 
                 var all = await trials.RefreshAsync(stop).ConfigureAwait(false);
                 var finished = SpentBudget(all);
+                // Cancelled trials end too: their checkpoints go by the same policy.
+                var ended = all.Count(t => t.State.IsFinished());
+                if (ended != sweptAt)
+                    sweptAt = await SweepCheckpointsAsync(sweeper, all, stop).ConfigureAwait(false) ? ended : sweptAt;
                 int flying;
                 lock (_lock)
                 {
@@ -431,6 +438,23 @@ public sealed class StudyDriver
                 return null; // finished meanwhile: a user stopped it
         }
         return missing.Count == 0 ? waiting : await _store.GetTrialAsync(waiting.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>checkpoints.keep after trials finished; false when a file could not be deleted (tried again later).</summary>
+    private async Task<bool> SweepCheckpointsAsync(CheckpointSweeper sweeper, IReadOnlyList<FrozenTrial> all, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var freed = await sweeper.SweepAsync(all, cancellationToken).ConfigureAwait(false);
+            if (freed > 0)
+                _log.CheckpointsDeleted(_definition.Checkpoints.ToString(), freed);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _log.CheckpointSweepFailed(e.Message, e);
+            return false;
+        }
     }
 
     private async Task<bool> IsPausedAsync(CancellationToken cancellationToken)

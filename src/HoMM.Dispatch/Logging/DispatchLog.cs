@@ -59,4 +59,10 @@ internal static partial class DispatchLog
 
     [LoggerMessage(EventId = 33, Level = LogLevel.Warning, Message = "driver takeover: {Error} (trying again)")]
     public static partial void TakeoverCheckFailed(this ILogger logger, string error, Exception exception);
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "checkpoints.keep {Policy}: deleted finished trials' checkpoints, {Bytes} bytes freed")]
+    public static partial void CheckpointsDeleted(this ILogger logger, string policy, long bytes);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "checkpoints.keep: could not delete a checkpoint: {Error} (trying again after the next trial)")]
+    public static partial void CheckpointSweepFailed(this ILogger logger, string error, Exception exception);
 }

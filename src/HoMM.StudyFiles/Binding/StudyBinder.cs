@@ -25,7 +25,7 @@ internal static partial class StudyBinder
     public const int MaxRetries = 100;
 
     public static readonly IReadOnlyList<string> TopLevelKeys =
-        ["version", "name", "description", "objective", "objectives", "search_space", "constraints", "sampler", "pruner", "budget", "trainer", "resources", "enqueue"];
+        ["version", "name", "description", "objective", "objectives", "search_space", "constraints", "sampler", "pruner", "budget", "trainer", "resources", "enqueue", "checkpoints"];
 
     public static StudyDefinition? Bind(NodeReader r, YNode root)
     {
@@ -78,6 +78,7 @@ internal static partial class StudyBinder
             ? TrainerBinder.Bind(r, trainerNode, "trainer", space, "search_space")
             : null;
         var resources = map["resources"] is { } resourcesNode ? Resources(r, resourcesNode) : ResourcesDefinition.Default;
+        var checkpoints = map["checkpoints"] is { } checkpointsNode ? Checkpoints(r, checkpointsNode) : CheckpointRetention.All;
 
         SearchSpaceDefinition? definition = null;
         if (spaceNode is not null && space.IsComplete && space.Parameters.Count > 0)
@@ -114,13 +115,14 @@ internal static partial class StudyBinder
             : [];
 
         if (r.Bag.HasErrors || name is null || objective is null || definition is null || constraints is null
-            || sampler is null || pruner is null || budget is null || trainer is null || resources is null || enqueued is null)
+            || sampler is null || pruner is null || budget is null || trainer is null || resources is null || enqueued is null || checkpoints is null)
         {
             return null;
         }
         return new StudyDefinition(name, description, objective, definition, constraints, sampler, pruner, budget, trainer, resources, enqueued)
         {
             Objectives = objectives ?? [objective],
+            Checkpoints = checkpoints,
         };
     }
 
@@ -295,6 +297,21 @@ internal static partial class StudyBinder
             Retries = (int)retries!.Value,
             MaxConsecutiveFailures = failures is > 0 ? (int)failures : null,
         };
+    }
+
+    private static CheckpointRetention? Checkpoints(NodeReader r, YNode node)
+    {
+        if (r.Mapping(node, "checkpoints", "{keep: best-3}") is not { } map)
+            return null;
+        r.CheckKeys(map, "checkpoints", ["keep"]);
+        if (map["keep"] is not { } keepNode)
+            return CheckpointRetention.All;
+        if (r.String(keepNode, "checkpoints.keep", "best-N, all or none") is not { } text)
+            return null;
+        if (CheckpointRetention.TryParse(text, out var retention, out var error))
+            return retention;
+        r.Error(keepNode, "checkpoints.keep", error);
+        return null;
     }
 
     private static ResourcesDefinition? Resources(NodeReader r, YNode node)

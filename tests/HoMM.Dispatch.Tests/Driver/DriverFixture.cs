@@ -11,7 +11,7 @@ namespace HoMM.Dispatch.Tests.Driver;
 
 /// <summary>
 /// A study folder with a fast bash trainer, a SQLite store and a driver factory. The trainer's
-/// behaviour comes from $MODE (ok, crash, nan, hang, oom, slow); it appends "start"/"end" lines
+/// behaviour comes from $MODE (ok, crash, nan, hang, oom, slow, ckpt); it appends "start"/"end" lines
 /// to events.log so tests can check slots and concurrency from the trainers' side.
 /// </summary>
 internal sealed class DriverFixture : IAsyncDisposable
@@ -26,6 +26,7 @@ internal sealed class DriverFixture : IAsyncDisposable
           crash) kill -SEGV $$ ;;
           nan) echo '{"step":1,"metrics":{"train/loss":NaN,"val/acc":NaN}}'; echo '{"error":"loss is NaN at step 1","reason":"diverged"}'; exit 1 ;;
           hang) sleep 600 ;;
+          ckpt) echo "$x" > "$HOMM_TRIAL_DIR/ckpt.bin"; echo '{"checkpoint":"ckpt.bin","step":1}' ;;
           oom) echo "RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB" >&2; exit 1 ;;
           slow)
             start=1
