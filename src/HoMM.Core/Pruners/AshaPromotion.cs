@@ -79,7 +79,7 @@ public sealed class AshaPromotion
             var rung = new List<(int Number, double Value)>();
             foreach (var t in study.Trials)
             {
-                if (t.State != TrialState.Fail && ValueAt(t, Rungs[k]) is { } v && !double.IsNaN(v))
+                if (t.State != TrialState.Fail && SuccessiveHalvingPruner.ValueAtRung(t, Rungs[k]) is { } v && !double.IsNaN(v))
                     rung.Add((t.Number, v));
             }
             var top = rung.Count / ReductionFactor;
@@ -110,16 +110,5 @@ public sealed class AshaPromotion
         while (k + 1 < Rungs.Count && Rungs[k + 1] <= last)
             k++;
         return k;
-    }
-
-    private static double? ValueAt(FrozenTrial trial, long step)
-    {
-        var first = long.MaxValue;
-        foreach (var s in trial.IntermediateValues.Keys)
-        {
-            if (s >= step && s < first)
-                first = s;
-        }
-        return first == long.MaxValue ? null : trial.IntermediateValues[first];
     }
 }
