@@ -50,10 +50,15 @@ using (var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.Fro
     var (again, _) = await Timed(http, $"/api/studies/{Seeder.StudyName}/trials");
     results.Add(("API: all trials for the table, first request (JSON)", $"{ms:F0} ms, {bytes / 1e6:F1} MB", "", "", ""));
     results.Add(("API: all trials for the table, next request (changes only read)", $"{again:F0} ms", "", "", ""));
+    var figuresClock = Stopwatch.StartNew();
     var (cold, figBytes) = await Timed(http, $"/api/studies/{Seeder.StudyName}/figures");
     var (warm, _) = await Timed(http, $"/api/studies/{Seeder.StudyName}/figures");
-    results.Add(("API: figures, first request (reads and plots the study)", $"{cold:F0} ms, {figBytes / 1e6:F1} MB", "", "", ""));
+    results.Add(("API: figures, first request (reads and plots the study)", $"{cold:F0} ms, {figBytes / 1e6:F1} MB", "", "", "≤ 3,000 ms"));
     results.Add(("API: figures, next request (cached)", $"{warm:F0} ms", "", "", ""));
+    // The importances (and contours) follow in the background: poll as the page does until they are in.
+    while (await PendingAsync(http, $"/api/studies/{Seeder.StudyName}/figures"))
+        await Task.Delay(250);
+    results.Add(("API: figures with importances, from the first request", $"{figuresClock.Elapsed.TotalMilliseconds:F0} ms", "", "", ""));
 }
 
 // ---- 3. Chromium ----
@@ -190,6 +195,12 @@ static async Task<(double Ms, long Bytes)> Timed(HttpClient http, string path)
     var clock = Stopwatch.StartNew();
     var body = await http.GetByteArrayAsync(new Uri(path, UriKind.Relative));
     return (clock.Elapsed.TotalMilliseconds, body.LongLength);
+}
+
+static async Task<bool> PendingAsync(HttpClient http, string path)
+{
+    using var doc = System.Text.Json.JsonDocument.Parse(await http.GetByteArrayAsync(new Uri(path, UriKind.Relative)));
+    return doc.RootElement.TryGetProperty("pending", out var p) && p.GetBoolean();
 }
 
 static double Median(List<double> xs)

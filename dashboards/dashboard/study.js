@@ -20,6 +20,7 @@
   let clockOffset = 0;          // server time − browser time, for running durations
   let lastFigures = 0;
   let figuresCursor = -1;
+  let figuresPending = false;   // the server is still computing the importances of these figures
 
   // ---- table ----
   const ROW_HEIGHT = 28;
@@ -52,7 +53,7 @@
       { key: "value", label: detail ? detail.summary.objective : "value", width: 110, numeric: true, get: (r) => r.value },
       ...(withTest ? [{ key: "testAcc", label: "test/acc", width: 96, numeric: true, get: (r) => r.testAcc }] : []),
       { key: "duration", label: "duration", width: 92, numeric: true, get: durationOf, show: duration },
-      { key: "started", label: "started", width: 156, numeric: true, get: (r) => r.started, show: time },
+      { key: "started", label: "started", width: 190, numeric: true, get: (r) => r.started, show: time },
       ...paramNames.map((p) => ({ key: "p:" + p, label: p, width: 112, param: p, get: (r) => (p in r.params ? r.params[p] : null) })),
       { key: "reason", label: "reason", width: 260, get: (r) => r.reason },
     ];
@@ -307,10 +308,15 @@
   // A study the server has not read yet takes a while to plot (seconds for 10,000 trials).
   panel.set([{ id: "loading", title: "Plots", note: "computing the plots…" }]);
 
+  let figuresBusy = false;
   async function refreshFigures() {
+    if (figuresBusy) return;
+    figuresBusy = true;
     lastFigures = Date.now();
-    const f = await api(base + "/figures");
+    let f;
+    try { f = await api(base + "/figures"); } finally { figuresBusy = false; }
     figuresCursor = f.cursor;
+    figuresPending = f.pending === true;
     panel.set(f.figures);
     document.body.dataset.figuresCursor = String(f.cursor);
   }
@@ -326,7 +332,8 @@
     document.body.dataset.cursor = String(cursor);
     if (first) performance.mark("homm-table-ready"); // read by benchmarks/dashboard
     document.body.dataset.tableReady = "1";
-    if (first || (cursor !== figuresCursor && Date.now() - lastFigures > 10000)) {
+    // The cheap figures come first; while the importances are computed the next poll asks again.
+    if (first || figuresPending || (cursor !== figuresCursor && Date.now() - lastFigures > 10000)) {
       refreshFigures().catch((e) => status("figures: " + e.message, "error"));
     }
   }

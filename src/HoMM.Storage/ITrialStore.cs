@@ -142,6 +142,14 @@ public interface ITrialStore
     /// </summary>
     Task<IReadOnlyDictionary<long, JsonElement>> GetTrialAttrOfStudyAsync(long studyId, AttrScope scope, string key, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Every attribute of <paramref name="scope"/> of the study's trials changed after the change
+    /// cursor <paramref name="changedAfter"/> (0: all), by trial id, in one read: what a reader of
+    /// a whole study needs without a query per trial. Trials without attributes are absent.
+    /// </summary>
+    Task<IReadOnlyDictionary<long, IReadOnlyDictionary<string, JsonElement>>> GetTrialAttrsOfStudyAsync(
+        long studyId, AttrScope scope, long changedAfter = 0, CancellationToken cancellationToken = default);
+
     Task<FrozenTrial?> GetTrialAsync(long trialId, CancellationToken cancellationToken = default);
 
     Task<FrozenTrial?> GetTrialByNumberAsync(long studyId, int number, CancellationToken cancellationToken = default);
@@ -192,6 +200,13 @@ public interface ITrialStore
     Task<bool> EndAttemptAsync(long attemptId, int? exitCode, string? reason, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<TrialAttempt>> GetAttemptsAsync(long trialId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The attempts of the study's trials changed after the change cursor <paramref name="changedAfter"/>
+    /// (0: all), by trial id, each list by attempt number, in one read. Trials never started are absent.
+    /// </summary>
+    Task<IReadOnlyDictionary<long, IReadOnlyList<TrialAttempt>>> GetAttemptsOfStudyAsync(
+        long studyId, long changedAfter = 0, CancellationToken cancellationToken = default);
 
     // ---- workers ----
 

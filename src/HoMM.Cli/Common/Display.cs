@@ -8,15 +8,10 @@ namespace HoMM.Cli.Common;
 /// <summary>How the commands write values for people (export writes full precision instead).</summary>
 internal static class Display
 {
-    public static string Value(double? value) => value is { } v ? v.ToString("G6", CultureInfo.InvariantCulture) : "";
+    public static string Value(double? value) => value is { } v ? ReadableNumber.Format(v) : "";
 
     /// <summary>A parameter for reading: floats to 5 significant digits (0.0075203, not 0.007520287888129182).</summary>
-    public static string Param(object? value) => value switch
-    {
-        null => "",
-        double d => d.ToString("G5", CultureInfo.InvariantCulture),
-        _ => ParamAxis.Label(value),
-    };
+    public static string Param(object? value) => ReadableNumber.Format(value);
 
     public static string Duration(TimeSpan? duration) => duration is { } d ? TimelinePlot.Duration(d) : "";
 

@@ -447,6 +447,21 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
         return rows.ToDictionary(r => r.TrialId, r => ParseAttr(r.ValueJson)).AsReadOnly();
     }
 
+    public async Task<IReadOnlyDictionary<long, IReadOnlyDictionary<string, JsonElement>>> GetTrialAttrsOfStudyAsync(
+        long studyId, AttrScope scope, long changedAfter = 0, CancellationToken cancellationToken = default)
+    {
+        await using var db = contexts.CreateDbContext();
+        await RequireStudyAsync(db, studyId, cancellationToken);
+        var rows = await db.TrialAttrs.AsNoTracking()
+            .Where(a => a.Scope == scope && a.Trial!.StudyId == studyId && a.Trial.ChangeSeq > changedAfter)
+            .Select(a => new { a.TrialId, a.Key, a.ValueJson })
+            .ToListAsync(cancellationToken);
+        return rows.GroupBy(r => r.TrialId).ToDictionary(
+            g => g.Key,
+            g => (IReadOnlyDictionary<string, JsonElement>)g.ToDictionary(r => r.Key, r => ParseAttr(r.ValueJson), StringComparer.Ordinal).AsReadOnly())
+            .AsReadOnly();
+    }
+
     public async Task<FrozenTrial?> GetTrialAsync(long trialId, CancellationToken cancellationToken = default)
     {
         await using var db = contexts.CreateDbContext();
@@ -677,6 +692,20 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
         await RequireTrialAsync(db, trialId, cancellationToken);
         var rows = await db.Attempts.AsNoTracking().Where(a => a.TrialId == trialId).OrderBy(a => a.Number).ToListAsync(cancellationToken);
         return rows.Select(ToAttempt).ToList().AsReadOnly();
+    }
+
+    public async Task<IReadOnlyDictionary<long, IReadOnlyList<TrialAttempt>>> GetAttemptsOfStudyAsync(
+        long studyId, long changedAfter = 0, CancellationToken cancellationToken = default)
+    {
+        await using var db = contexts.CreateDbContext();
+        await RequireStudyAsync(db, studyId, cancellationToken);
+        var rows = await db.Attempts.AsNoTracking()
+            .Where(a => a.Trial!.StudyId == studyId && a.Trial.ChangeSeq > changedAfter)
+            .ToListAsync(cancellationToken);
+        return rows.GroupBy(a => a.TrialId).ToDictionary(
+            g => g.Key,
+            g => (IReadOnlyList<TrialAttempt>)g.OrderBy(a => a.Number).Select(ToAttempt).ToList().AsReadOnly())
+            .AsReadOnly();
     }
 
     // ------------------------------------------------------------------ workers
