@@ -119,7 +119,7 @@ public static class ParallelCoordinatesPlot
         {
             Title = new Title(title),
             UpdateMenus = menus,
-            Margin = new Margin { L = 70, R = 90, T = 90, B = withPruned ? 60 : 30 },
+            Margin = new Margin { L = 70, R = 90, T = 90, B = withPruned ? 75 : 30 },
         });
     }
 

@@ -88,7 +88,8 @@ public static class PlotStyle
         ShowActive = true,
         X = 0,
         XAnchor = "left",
-        Y = 0,
+        // Below the axes' lower extent labels.
+        Y = -0.1,
         YAnchor = "top",
         Font = new Font { Size = 11 },
         Buttons =

@@ -937,22 +937,39 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
         var ids = selection.Select(t => t.Id);
         var parameters = (await db.Params.AsNoTracking().Where(p => ids.Contains(p.TrialId)).ToListAsync(cancellationToken))
             .ToLookup(p => p.TrialId);
-        var values = metric is null
-            ? Enumerable.Empty<IntermediateValueEntity>().ToLookup(v => v.TrialId)
-            : (await db.IntermediateValues.AsNoTracking()
+        // Curves are most of a study's rows (10,000 trials × 100 steps): only the three columns
+        // a snapshot keeps are read (no metric text, no timestamp to parse), straight into each
+        // trial's step → value map.
+        var values = new Dictionary<long, Dictionary<long, double>>();
+        if (metric is not null)
+        {
+            var rows = db.IntermediateValues.AsNoTracking()
                 .Where(v => v.Metric == metric && ids.Contains(v.TrialId))
-                .ToListAsync(cancellationToken))
-                .ToLookup(v => v.TrialId);
+                .Select(v => new { v.TrialId, v.Step, v.Value })
+                .AsAsyncEnumerable();
+            Dictionary<long, double>? curve = null;
+            var curveOf = -1L;
+            await foreach (var v in rows.WithCancellation(cancellationToken))
+            {
+                if (curve is null || curveOf != v.TrialId)
+                {
+                    if (!values.TryGetValue(v.TrialId, out curve))
+                        values[v.TrialId] = curve = [];
+                    curveOf = v.TrialId;
+                }
+                curve[v.Step] = v.Value ?? double.NaN;
+            }
+        }
 
         // Most trials of a study share their distributions: parse each distinct JSON once.
         var distributionCache = new Dictionary<string, Distribution>(StringComparer.Ordinal);
-        return (trials.Select(t => ToFrozen(t, parameters[t.Id], values[t.Id], distributionCache)).ToList(), trials.Max(t => t.ChangeSeq));
+        return (trials.Select(t => ToFrozen(t, parameters[t.Id], values.GetValueOrDefault(t.Id), distributionCache)).ToList(), trials.Max(t => t.ChangeSeq));
     }
 
     private static FrozenTrial ToFrozen(
         TrialEntity t,
         IEnumerable<TrialParamEntity> parameters,
-        IEnumerable<IntermediateValueEntity> values,
+        Dictionary<long, double>? values,
         Dictionary<string, Distribution> distributionCache)
     {
         var ps = new Dictionary<string, object>(StringComparer.Ordinal);
@@ -964,9 +981,7 @@ public abstract class RelationalTrialStore : ITrialStore, IDisposable
             ds[p.Name] = d;
             ps[p.Name] = d.ToExternal(p.InternalValue);
         }
-        var iv = new Dictionary<long, double>();
-        foreach (var v in values)
-            iv[v.Step] = v.Value ?? double.NaN;
+        var iv = values ?? [];
 
         return new FrozenTrial(
             Id: t.Id,
