@@ -53,6 +53,9 @@ public sealed record StudyDefinition(
 
     /// <summary>Which trials' checkpoints are kept once nothing can resume them (<c>checkpoints.keep</c>).</summary>
     public CheckpointRetention Checkpoints { get; init; } = CheckpointRetention.All;
+
+    /// <summary>Where events of the run go (<c>notify:</c>); null when the file has no such section.</summary>
+    public Notify.NotifyDefinition? Notify { get; init; }
 }
 
 /// <summary>What <see cref="CheckpointRetention"/> keeps.</summary>

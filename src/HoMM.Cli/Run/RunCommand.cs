@@ -5,6 +5,7 @@ using HoMM.Cli.Common;
 using HoMM.Cli.Validate;
 using HoMM.Dispatch.Cluster;
 using HoMM.Dispatch.Driver;
+using HoMM.Dispatch.Notifications;
 using HoMM.Dispatch.Scheduling;
 using HoMM.Dispatch.Slots;
 using HoMM.Storage;
@@ -187,16 +188,24 @@ public static class RunCommand
                     $"{driver.MaxParallel} at a time; trial folders in {options.RunsDirectory}; log {driven.LogPath}");
 
                 var progress = new RunProgress(opened.Store, study, definition.Budget.MaxTrials, definition.Budget.Timeout, time);
+                // notify: events go out on a background loop; the run never waits for a receiver
+                // (at its end, at most notify.timeout for what is still queued).
+                await using var notifier = definition.Notify is { } notify
+                    ? new Notifier(notify, driven.Options.Logger, time)
+                    : null;
+                var watch = notifier is null ? null : await StudyWatch.StartAsync(opened.Store, study, notifier, definition.Notify!, time, stop);
                 DriverEnd end;
                 try
                 {
-                    end = await RunWithProgressAsync(driven, progress, output, stop);
+                    end = await RunWithProgressAsync(driven, progress, output, stop, watch);
                 }
                 catch (DispatchLockedException e)
                 {
                     error.WriteLine($"homm-search run: {e.Message}");
                     return ExitConflict;
                 }
+                if (watch is not null)
+                    await watch.EndAsync(end, driver.State, CancellationToken.None);
                 var final = await progress.ReadAsync(driver.State, CancellationToken.None);
                 output.WriteLine(progress.Line(final));
                 output.WriteLine($"{StudyDriver.Describe(end)}.");
@@ -268,7 +277,7 @@ public static class RunCommand
         Path.GetFullPath(request.RunsDirectory ?? Path.Combine(
             location.Kind == StoreKind.Sqlite ? Path.GetDirectoryName(location.Value)! : Directory.GetCurrentDirectory(), "runs"));
 
-    private static async Task<DriverEnd> RunWithProgressAsync(DrivenStudy driven, RunProgress progress, TextWriter output, CancellationToken stop)
+        private static async Task<DriverEnd> RunWithProgressAsync(DrivenStudy driven, RunProgress progress, TextWriter output, CancellationToken stop, StudyWatch? watch)
     {
         var driver = driven.Driver;
         var running = driven.RunAsync(stop);
@@ -280,6 +289,8 @@ public static class RunCommand
                 while (!running.IsCompleted)
                 {
                     ctx.UpdateTarget(progress.Render(await progress.ReadAsync(driver.State, CancellationToken.None)));
+                    if (watch is not null)
+                        await watch.LookAsync(driver.State, CancellationToken.None);
                     await Task.WhenAny(running, Task.Delay(1000, CancellationToken.None));
                 }
             });
@@ -291,6 +302,8 @@ public static class RunCommand
         while (!running.IsCompleted)
         {
             var snapshot = await progress.ReadAsync(driver.State, CancellationToken.None);
+            if (watch is not null)
+                await watch.LookAsync(driver.State, CancellationToken.None);
             // Print when the counts, the best trial or the pause state change (not the clock or the ETA).
             var key = string.Create(CultureInfo.InvariantCulture,
                 $"{snapshot.Complete} {snapshot.Pruned} {snapshot.Failed} {snapshot.Running} {snapshot.Best?.Number} {snapshot.State.Paused} {(snapshot.Running == 0 ? snapshot.State.Note : null)}");

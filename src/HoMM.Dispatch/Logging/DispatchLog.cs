@@ -65,4 +65,13 @@ internal static partial class DispatchLog
 
     [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "checkpoints.keep: could not delete a checkpoint: {Error} (trying again after the next trial)")]
     public static partial void CheckpointSweepFailed(this ILogger logger, string error, Exception exception);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "notify: {Event} event not delivered ({Problem}); retrying in {Seconds} s")]
+    public static partial void NotifyRetry(this ILogger logger, string @event, string problem, double seconds);
+
+    [LoggerMessage(EventId = 43, Level = LogLevel.Error, Message = "notify: gave up on the {Event} event after {Attempts} attempts: {Problem}")]
+    public static partial void NotifyGaveUp(this ILogger logger, string @event, int attempts, string problem);
+
+    [LoggerMessage(EventId = 44, Level = LogLevel.Warning, Message = "notify: the run ends; {Count} undelivered events dropped after waiting {Seconds} s")]
+    public static partial void NotifyDropped(this ILogger logger, int count, double seconds);
 }

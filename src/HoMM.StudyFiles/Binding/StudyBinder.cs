@@ -25,7 +25,7 @@ internal static partial class StudyBinder
     public const int MaxRetries = 100;
 
     public static readonly IReadOnlyList<string> TopLevelKeys =
-        ["version", "name", "description", "objective", "objectives", "search_space", "constraints", "sampler", "pruner", "budget", "trainer", "resources", "enqueue", "checkpoints"];
+        ["version", "name", "description", "objective", "objectives", "search_space", "constraints", "sampler", "pruner", "budget", "trainer", "resources", "enqueue", "checkpoints", "notify"];
 
     public static StudyDefinition? Bind(NodeReader r, YNode root)
     {
@@ -79,6 +79,7 @@ internal static partial class StudyBinder
             : null;
         var resources = map["resources"] is { } resourcesNode ? Resources(r, resourcesNode) : ResourcesDefinition.Default;
         var checkpoints = map["checkpoints"] is { } checkpointsNode ? Checkpoints(r, checkpointsNode) : CheckpointRetention.All;
+        var notify = map["notify"] is { } notifyNode ? Notify.NotifyBinder.Bind(r, notifyNode, "notify") : null;
 
         SearchSpaceDefinition? definition = null;
         if (spaceNode is not null && space.IsComplete && space.Parameters.Count > 0)
@@ -123,6 +124,7 @@ internal static partial class StudyBinder
         {
             Objectives = objectives ?? [objective],
             Checkpoints = checkpoints,
+            Notify = notify,
         };
     }
 
