@@ -68,7 +68,8 @@ internal static class NotifyBinder
             ok = false;
         }
 
-        if (ok && command is null && webhook is null)
+        // A misspelt command/webhook key already has its "did you mean".
+        if (ok && command is null && webhook is null && !r.HasMisspelling(map, "webhook") && !r.HasMisspelling(map, "command"))
         {
             r.Error(map, path, "notify needs a command (a program that reads each event as JSON on stdin), a webhook (a URL the JSON is POSTed to), or both");
             ok = false;
