@@ -12,6 +12,24 @@ public class NotifierTests
 {
     private static JsonObject Event(string name) => new() { ["event"] = name };
 
+    // A command receiver that appends each event to a file, one per line; returns the events read back.
+    private static async Task<IReadOnlyList<string>> ThroughCommandAsync(IReadOnlySet<NotifyEvent> on, Action<Notifier> post)
+    {
+        var dir = Directory.CreateTempSubdirectory("homm-notify-").FullName;
+        try
+        {
+            var file = Path.Combine(dir, "events.jsonl");
+            var notifier = new Notifier(new NotifyDefinition(["/bin/sh", "-c", $"cat >> '{file}'; echo >> '{file}'"], null, on), NullLogger.Instance);
+            post(notifier);
+            await notifier.DisposeAsync();
+            return File.ReadAllLines(file).Select(l => JsonNode.Parse(l)!["event"]!.GetValue<string>()).ToList();
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Post_ReceiverNeverAnswers_ReturnsAtOnceAndDisposeWaitsNoMoreThanTheTimeout()
     {
@@ -54,48 +72,26 @@ public class NotifierTests
     [Fact]
     public async Task Post_CommandReceiver_GetsEachEventOnStdinInOrder()
     {
-        var dir = Directory.CreateTempSubdirectory("homm-notify-").FullName;
-        try
+        var received = await ThroughCommandAsync(NotifyDefinition.All.ToHashSet(), n =>
         {
-            var file = Path.Combine(dir, "events.jsonl");
-            var notifier = new Notifier(new NotifyDefinition(["/bin/sh", "-c", $"cat >> '{file}'; echo >> '{file}'"], null, NotifyDefinition.All.ToHashSet()),
-                NullLogger.Instance);
+            n.Post(NotifyEvent.NewBest, Event("new_best"));
+            n.Post(NotifyEvent.TrialFailed, Event("trial_failed"));
+            n.Post(NotifyEvent.End, Event("end"));
+        });
 
-            notifier.Post(NotifyEvent.NewBest, Event("new_best"));
-            notifier.Post(NotifyEvent.TrialFailed, Event("trial_failed"));
-            notifier.Post(NotifyEvent.End, Event("end"));
-            await notifier.DisposeAsync();
-
-            Assert.Equal(3, notifier.Delivered);
-            Assert.Equal(["new_best", "trial_failed", "end"],
-                File.ReadAllLines(file).Select(l => JsonNode.Parse(l)!["event"]!.GetValue<string>()));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        Assert.Equal(["new_best", "trial_failed", "end"], received);
     }
 
     [Fact]
     public async Task Post_EventNotListedInOn_NotSent()
     {
-        var dir = Directory.CreateTempSubdirectory("homm-notify-").FullName;
-        try
+        var received = await ThroughCommandAsync(new HashSet<NotifyEvent> { NotifyEvent.End }, n =>
         {
-            var file = Path.Combine(dir, "events.jsonl");
-            var notifier = new Notifier(new NotifyDefinition(["/bin/sh", "-c", $"cat >> '{file}'; echo >> '{file}'"], null, new HashSet<NotifyEvent> { NotifyEvent.End }),
-                NullLogger.Instance);
+            n.Post(NotifyEvent.NewBest, Event("new_best"));
+            n.Post(NotifyEvent.End, Event("end"));
+        });
 
-            notifier.Post(NotifyEvent.NewBest, Event("new_best"));
-            notifier.Post(NotifyEvent.End, Event("end"));
-            await notifier.DisposeAsync();
-
-            Assert.Equal(["end"], File.ReadAllLines(file).Select(l => JsonNode.Parse(l)!["event"]!.GetValue<string>()));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        Assert.Equal(["end"], received);
     }
 
     [Fact]
