@@ -277,7 +277,7 @@ public static class RunCommand
         Path.GetFullPath(request.RunsDirectory ?? Path.Combine(
             location.Kind == StoreKind.Sqlite ? Path.GetDirectoryName(location.Value)! : Directory.GetCurrentDirectory(), "runs"));
 
-        private static async Task<DriverEnd> RunWithProgressAsync(DrivenStudy driven, RunProgress progress, TextWriter output, CancellationToken stop, StudyWatch? watch)
+    private static async Task<DriverEnd> RunWithProgressAsync(DrivenStudy driven, RunProgress progress, TextWriter output, CancellationToken stop, StudyWatch? watch)
     {
         var driver = driven.Driver;
         var running = driven.RunAsync(stop);

@@ -28,9 +28,10 @@ public static class ServiceUnit
     /// <summary>
     /// run's exit codes that a restart cannot fix, or that mean "done on purpose": 2 invalid file,
     /// 3 cannot run here, 5 conflict (already running, identity changed), 6 too many failures in a
-    /// row (someone must look), 130 stopped (systemctl stop). 0 (done) never restarts with on-failure.
+    /// row (someone must look), 7 no proposal meets the constraints, 130 stopped (systemctl stop).
+    /// 0 (done) never restarts with on-failure.
     /// </summary>
-    public const string NoRestartExitCodes = "2 3 5 6 130";
+    public const string NoRestartExitCodes = "2 3 5 6 7 130";
 
     /// <summary>How long systemctl stop waits: run gives trainers 30 s to checkpoint, then 10 s more after SIGTERM.</summary>
     public const int StopTimeoutSeconds = 60;

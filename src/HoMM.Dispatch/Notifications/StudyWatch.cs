@@ -105,7 +105,7 @@ public sealed class StudyWatch
         notifier.Post(NotifyEvent.End, payload);
     }
 
-    /// <summary>The end's <c>outcome</c> field: <c>budget_spent</c>, <c>timed_out</c>, <c>exhausted</c>, <c>stopped</c>, <c>too_many_failures</c>.</summary>
+    /// <summary>The end's <c>outcome</c> field: <c>budget_spent</c>, <c>timed_out</c>, <c>exhausted</c>, <c>stopped</c>, <c>too_many_failures</c>, <c>no_feasible_proposal</c>.</summary>
     public static string OutcomeName(DriverEnd end) => end switch
     {
         DriverEnd.BudgetSpent => "budget_spent",
@@ -113,6 +113,7 @@ public sealed class StudyWatch
         DriverEnd.SearchSpaceExhausted => "exhausted",
         DriverEnd.Stopped => "stopped",
         DriverEnd.TooManyFailures => "too_many_failures",
+        DriverEnd.NoFeasibleProposal => "no_feasible_proposal",
         _ => end.ToString().ToLowerInvariant(),
     };
 

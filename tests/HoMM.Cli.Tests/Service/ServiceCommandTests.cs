@@ -26,7 +26,7 @@ public class ServiceCommandTests
         Assert.Equal("/home/u/studies", keys["WorkingDirectory"]);
         Assert.Equal("on-failure", keys["Restart"]);
         // Done (0) never restarts; stopped, invalid, cannot run, conflict and too many failures neither.
-        Assert.Equal("2 3 5 6 130", keys["RestartPreventExitStatus"]);
+        Assert.Equal("2 3 5 6 7 130", keys["RestartPreventExitStatus"]);
         Assert.Equal("mixed", keys["KillMode"]);
         Assert.Equal("60", keys["TimeoutStopSec"]);
         Assert.Equal("default.target", keys["WantedBy"]);
