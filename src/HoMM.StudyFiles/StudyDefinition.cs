@@ -167,5 +167,11 @@ public sealed record ResourcesDefinition(IReadOnlyList<int> GpuIds, bool DetectG
     /// <summary>Trials that share each GPU (each its own slot and process, the same <c>CUDA_VISIBLE_DEVICES</c>); 1 by default.</summary>
     public int TrialsPerGpu { get; init; } = 1;
 
+    /// <summary>
+    /// <c>trials_per_gpu: auto</c>: each GPU gets as many slots as copies of the study's largest
+    /// trial fit into its free memory (the dispatcher's slot planner; <see cref="TrialsPerGpu"/> is 1).
+    /// </summary>
+    public bool AutoTrialsPerGpu { get; init; }
+
     public bool UsesGpus => DetectGpus || GpuIds.Count > 0;
 }

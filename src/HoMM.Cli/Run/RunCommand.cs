@@ -162,6 +162,7 @@ public static class RunCommand
                 RunsDirectory = RunsDirectory(request, opened.Location),
                 HommTrainExecutable = hommTrain,
                 ModelSize = TrainerLocator.CountModel,
+                ModelShape = TrainerLocator.Shape,
                 TimeProvider = time,
             };
 
@@ -186,6 +187,8 @@ public static class RunCommand
                 output.WriteLine($"{(created ? "created" : "resuming")} study '{study.Name}' in {opened.Location.Display}; " +
                     $"{driver.Slots.Count} slot{(driver.Slots.Count == 1 ? "" : "s")} ({string.Join(", ", driver.Slots.Select(s => $"{s.Id}: {s.Threads} thread{(s.Threads == 1 ? "" : "s")}"))}), " +
                     $"{driver.MaxParallel} at a time; trial folders in {options.RunsDirectory}; log {driven.LogPath}");
+                if (definition.Resources.UsesGpus)
+                    output.WriteLine($"slots: {driver.SlotSummary}");
 
                 var progress = new RunProgress(opened.Store, study, definition.Budget.MaxTrials, definition.Budget.Timeout, time);
                 // notify: events go out on a background loop; the run never waits for a receiver
@@ -237,7 +240,7 @@ public static class RunCommand
     /// <param name="store">The kind of database <c>--db</c> names.</param>
     /// <param name="hommTrain">The homm-train found (<see cref="TrainerLocator.FindHommTrain"/>), or null.</param>
     /// <param name="detectGpus">Lists this machine's GPUs for <c>gpus: auto</c>; default nvidia-smi.</param>
-    internal static string? CannotRunHere(StudyDefinition definition, RunRequest request, StoreKind store, string? hommTrain, Func<IReadOnlyList<int>>? detectGpus = null)
+    internal static string? CannotRunHere(StudyDefinition definition, RunRequest request, StoreKind store, string? hommTrain, Func<IReadOnlyList<GpuInfo>>? detectGpus = null)
     {
         if (request.NoLocalWorker && store == StoreKind.Sqlite)
         {
@@ -262,7 +265,7 @@ public static class RunCommand
         }
         try
         {
-            SlotPlanner.Plan(definition.Resources, Environment.ProcessorCount, detectGpus);
+            TrainerLocator.PlanSlots(definition, detectGpus);
         }
         catch (SlotPlanException e)
         {

@@ -106,19 +106,24 @@ public sealed class StudyDriver
         _options = options;
         _time = options.TimeProvider;
         _log = options.Logger;
-        Slots = SlotPlanner.Plan(definition.Resources, options.ProcessorCount, options.DetectGpus);
-        MaxParallel = Math.Min(definition.Budget.MaxParallel ?? Slots.Count, Slots.Count);
         var c = definition.Constraints;
         if ((c.MaxParams is not null || c.MaxFlops is not null) && (definition.Trainer is not HommTrainerDefinition || options.ModelSize is null))
             throw new InvalidOperationException("constraints max_params/max_flops need the built-in trainer's model counter, which this build does not provide");
         if (definition.Trainer is HommTrainerDefinition && options.HommTrainExecutable is null)
             throw new InvalidOperationException("this study uses the built-in trainer (homm-train), but its executable was not found");
         _rules = StudyRules.For(definition, options.ModelSize);
+        var plan = SlotPlanner.ForStudy(definition, options.ProcessorCount, options.DetectGpus, options.ModelShape, _rules);
+        Slots = plan.Slots;
+        SlotSummary = plan.Summary;
+        MaxParallel = Math.Min(definition.Budget.MaxParallel ?? Slots.Count, Slots.Count);
         _sharedQueue = queue;
     }
 
     /// <summary>The slots of this worker.</summary>
     public IReadOnlyList<Processes.TrainerSlot> Slots { get; }
+
+    /// <summary>How the slots were planned, e.g. "gpu0 (80 GiB): 6 trials, gpu1 (22 GiB): 2 trials, estimate 9.1 GiB/trial (...)".</summary>
+    public string SlotSummary { get; }
 
     /// <summary>Trials run at once: max_parallel, at most one per slot.</summary>
     public int MaxParallel { get; }

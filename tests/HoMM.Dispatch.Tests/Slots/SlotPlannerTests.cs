@@ -5,10 +5,12 @@ namespace HoMM.Dispatch.Tests.Slots;
 
 public class SlotPlannerTests
 {
+    private static List<GpuInfo> Gpus(int count) => [.. Enumerable.Range(0, count).Select(i => new GpuInfo(i, "NVIDIA H100 80GB HBM3", 81559, 1))];
+
     [Fact]
     public void Plan_CpuSlots_SplitTheCoresEvenly()
     {
-        var slots = SlotPlanner.Plan(new ResourcesDefinition([], false, 3), processorCount: 8);
+        var slots = SlotPlanner.Plan(new ResourcesDefinition([], false, 3), processorCount: 8).Slots;
 
         Assert.Equal(["cpu0", "cpu1", "cpu2"], slots.Select(s => s.Id));
         Assert.All(slots, s => Assert.Equal(2, s.Threads));
@@ -18,7 +20,7 @@ public class SlotPlannerTests
     [Fact]
     public void Plan_MoreSlotsThanCores_OneThreadEach()
     {
-        var slots = SlotPlanner.Plan(new ResourcesDefinition([], false, 4), processorCount: 2);
+        var slots = SlotPlanner.Plan(new ResourcesDefinition([], false, 4), processorCount: 2).Slots;
 
         Assert.All(slots, s => Assert.Equal(1, s.Threads));
     }
@@ -26,7 +28,7 @@ public class SlotPlannerTests
     [Fact]
     public void Plan_GpuIds_OneSlotPerGpuWithItsDevice()
     {
-        var slots = SlotPlanner.Plan(new ResourcesDefinition([1, 3], false, 0), processorCount: 16);
+        var slots = SlotPlanner.Plan(new ResourcesDefinition([1, 3], false, 0), processorCount: 16).Slots;
 
         Assert.Equal(["gpu1", "gpu3"], slots.Select(s => s.Id));
         Assert.Equal(["1", "3"], slots.Select(s => s.CudaVisibleDevices));
@@ -36,7 +38,7 @@ public class SlotPlannerTests
     [Fact]
     public void Plan_GpusAuto_UsesTheDetectedGpus()
     {
-        var slots = SlotPlanner.Plan(new ResourcesDefinition([], true, 0), 4, () => [0, 1, 2, 3]);
+        var slots = SlotPlanner.Plan(new ResourcesDefinition([], true, 0), 4, () => Gpus(4)).Slots;
 
         Assert.Equal(4, slots.Count);
         Assert.Equal("3", slots[3].CudaVisibleDevices);
@@ -53,7 +55,7 @@ public class SlotPlannerTests
     [Fact]
     public void Plan_TwoTrialsPerGpuOnTwoGpus_FourSlotsEachWithItsGpuAndAShareOfTheCores()
     {
-        var slots = SlotPlanner.Plan(new ResourcesDefinition([], DetectGpus: true, CpuSlots: 0) { TrialsPerGpu = 2 }, 16, () => [0, 1]);
+        var slots = SlotPlanner.Plan(new ResourcesDefinition([], DetectGpus: true, CpuSlots: 0) { TrialsPerGpu = 2 }, 16, () => Gpus(2)).Slots;
 
         Assert.Equal(["gpu0.0", "gpu0.1", "gpu1.0", "gpu1.1"], slots.Select(s => s.Id));
         Assert.Equal(["0", "0", "1", "1"], slots.Select(s => s.CudaVisibleDevices));
@@ -66,7 +68,7 @@ public class SlotPoolTests
     [Fact]
     public async Task AcquireAsync_AllSlotsTaken_WaitsUntilOneIsReturnedAndNeverLendsOneTwice()
     {
-        var pool = new SlotPool(SlotPlanner.Plan(new ResourcesDefinition([], false, 2), 2));
+        var pool = new SlotPool(SlotPlanner.Plan(new ResourcesDefinition([], false, 2), 2).Slots);
         var a = await pool.AcquireAsync(CancellationToken.None);
         var b = await pool.AcquireAsync(CancellationToken.None);
         Assert.NotEqual(a.Slot.Id, b.Slot.Id);
