@@ -33,6 +33,9 @@ internal sealed class TrialRunner : ITrialJobHandler
     /// <summary>A trial whose dispatcher failed this many times (database down, disk full) is failed.</summary>
     private const int MaxDispatcherErrors = 3;
 
+    /// <summary>A trial that ran out of GPU memory beside neighbours is retried with fewer at most this many times.</summary>
+    internal const int MaxOutOfMemoryRetries = 3;
+
     private readonly ITrialStore _store;
     private readonly StudyRecord _study;
     private readonly StudyDefinition _definition;
@@ -156,15 +159,36 @@ internal sealed class TrialRunner : ITrialJobHandler
             return;
         }
 
-        using var lease = await _slots.AcquireAsync(cancellationToken).ConfigureAwait(false);
-        if (trial.State == TrialState.Waiting && !await _store.TryStartAsync(trialId, cancellationToken).ConfigureAwait(false))
+        var held = new HeldSlot(await _slots.AcquireAsync(cancellationToken).ConfigureAwait(false));
+        try
         {
-            trial = await _store.GetTrialAsync(trialId, cancellationToken).ConfigureAwait(false);
-            if (trial is not { State: TrialState.Running })
-                return; // finished (or failed by a user) meanwhile
+            if (trial.State == TrialState.Waiting && !await _store.TryStartAsync(trialId, cancellationToken).ConfigureAwait(false))
+            {
+                trial = await _store.GetTrialAsync(trialId, cancellationToken).ConfigureAwait(false);
+                if (trial is not { State: TrialState.Running })
+                    return; // finished (or failed by a user) meanwhile
+            }
+            Directory.CreateDirectory(dir);
+            await _store.SetTrialAttrAsync(trialId, AttrScope.System, SystemAttrs.TrialDir, dir, cancellationToken).ConfigureAwait(false);
+            await RunAttemptsAsync(trial, dir, held, cancellationToken).ConfigureAwait(false);
         }
-        Directory.CreateDirectory(dir);
-        await _store.SetTrialAttrAsync(trialId, AttrScope.System, SystemAttrs.TrialDir, dir, cancellationToken).ConfigureAwait(false);
+        finally
+        {
+            held.Lease.Dispose();
+        }
+    }
+
+    /// <summary>The slot a trial holds; an out-of-GPU-memory retry swaps it for another.</summary>
+    private sealed class HeldSlot(SlotPool.SlotLease lease)
+    {
+        public SlotPool.SlotLease Lease { get; set; } = lease;
+    }
+
+    /// <summary>Runs attempts on the held slot until the trial is finished or the dispatcher shuts down.</summary>
+    private async Task RunAttemptsAsync(FrozenTrial trial, string dir, HeldSlot held, CancellationToken cancellationToken)
+    {
+        var trialId = trial.Id;
+        var lease = held.Lease;
         await _store.SetTrialAttrAsync(trialId, AttrScope.System, SystemAttrs.Slot, lease.Slot.Id, cancellationToken).ConfigureAwait(false);
 
         while (true)
@@ -210,6 +234,26 @@ internal sealed class TrialRunner : ITrialJobHandler
                     var why = observer.UserStopReason ?? TrialStop.Reason(null, null);
                     await _store.TrySetStateAsync(trialId, TrialState.Cancelled, TrialState.Running, reason: why, cancellationToken: CancellationToken.None).ConfigureAwait(false);
                     await _store.EndAttemptAsync(attempt.Id, exit, why, CancellationToken.None).ConfigureAwait(false);
+                    return;
+                case AttemptOutcome.Failed { Kind: FailureKind.OutOfMemory } oom when lease.Slot.CudaVisibleDevices is not null && GpuOutOfMemory.IsGpu(oom.Reason):
+                    var decision = _slots.ReportOutOfMemory(lease);
+                    var oomRetries = previous.Count(a => AttemptReasons.IsOutOfMemoryRetry(a.Reason));
+                    if (decision.Retry && oomRetries < MaxOutOfMemoryRetries)
+                    {
+                        // Not a failure and not a crash retry: the trial waits for a slot where fewer
+                        // trials share the GPU, and resumes from its last checkpoint if it has one.
+                        await _store.EndAttemptAsync(attempt.Id, exit, $"{AttemptReasons.OutOfMemoryRetry} ({decision.Why}); retried: {oom.Reason}", CancellationToken.None).ConfigureAwait(false);
+                        _log.OutOfMemoryRetry(trial.Number, decision.Why, oomRetries + 1, MaxOutOfMemoryRetries);
+                        lease.Dispose();
+                        held.Lease = lease = await _slots.AcquireAsync(cancellationToken).ConfigureAwait(false);
+                        await _store.SetTrialAttrAsync(trialId, AttrScope.System, SystemAttrs.Slot, lease.Slot.Id, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+                    var oomReason = decision.Retry
+                        ? string.Create(CultureInfo.InvariantCulture, $"{oom.Reason} (after {oomRetries} retries with fewer neighbours)")
+                        : $"{oom.Reason} ({decision.Why})";
+                    await _store.EndAttemptAsync(attempt.Id, exit, oomReason, CancellationToken.None).ConfigureAwait(false);
+                    await _store.TryFailAsync(trialId, oomReason, cancellationToken: CancellationToken.None).ConfigureAwait(false);
                     return;
                 case AttemptOutcome.Failed f:
                     await _store.EndAttemptAsync(attempt.Id, exit, f.Reason, CancellationToken.None).ConfigureAwait(false);

@@ -36,6 +36,9 @@ internal static partial class DispatchLog
     [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "trial {Trial}: stopped by a user before it started")]
     public static partial void CancelledBeforeStart(this ILogger logger, int trial);
 
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "trial {Trial} ran out of GPU memory: {Why}; it waits for a slot and runs again (retry {Retry} of {Limit})")]
+    public static partial void OutOfMemoryRetry(this ILogger logger, int trial, string why, int retry, int limit);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "driving study '{Study}' as {Driver} (pid {Pid}){Where}")]
     public static partial void DriverStarted(this ILogger logger, string study, string driver, int pid, string where);
 
