@@ -111,6 +111,8 @@ public sealed class TrainingRun
         {
             ["params"] = parameters,
             ["flops"] = HommComplexity.Flops(shape),
+            // What trials_per_gpu: auto assumes this run holds (bytes), to compare with peak_gpu_memory.
+            ["memory_estimate"] = HommComplexity.TrainingMemory(shape, _settings).Peak,
             ["device"] = device.ToString(),
             ["threads"] = get_num_threads(),
             ["torch"] = __version__,
