@@ -133,6 +133,6 @@ public static class HommComplexity
     public static HommMemoryEstimate TrainingMemory(HommShape shape, HommTrainerSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return TrainingMemory(shape, settings.Optim.Batch, settings.EffectiveEvalBatch, settings.Precision == "bf16");
+        return TrainingMemory(shape, settings.Optim.Batch, settings.EvalBatchOrDefault(), settings.Precision == "bf16");
     }
 }

@@ -21,8 +21,8 @@ public sealed record HommTrainerSettings(
     int? Threads,
     string Device)
 {
-    /// <summary>Images per evaluation batch: <see cref="EvalBatch"/>, else the larger of the training batch and 256.</summary>
-    public int EffectiveEvalBatch => EvalBatch ?? Math.Max(Optim.Batch, 256);
+    /// <summary>Images per evaluation batch: <see cref="EvalBatch"/>, else the larger of the training batch and 256 (a method: the record's properties are the schema's settings).</summary>
+    public int EvalBatchOrDefault() => EvalBatch ?? Math.Max(Optim.Batch, 256);
 }
 
 /// <summary>The HoMVision model: width, depth, patch size, moment order and expansions, dropout, pooling (cls or mean).</summary>

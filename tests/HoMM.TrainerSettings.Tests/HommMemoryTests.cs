@@ -64,6 +64,6 @@ public sealed class HommMemoryTests
         var shape = HommShape.Of(settings);
 
         Assert.Equal(HommComplexity.TrainingMemory(shape, settings.Optim.Batch, 1000, bf16: true), HommComplexity.TrainingMemory(shape, settings));
-        Assert.Equal(256, (HommSettings.HandDefaults with { EvalBatch = null }).EffectiveEvalBatch);
+        Assert.Equal(256, (HommSettings.HandDefaults with { EvalBatch = null }).EvalBatchOrDefault());
     }
 }

@@ -303,7 +303,7 @@ public sealed class TrainingRun
         var prefix = which == EvaluationSet.Validation ? "val" : "test";
         model.eval();
         using var _ = no_grad();
-        var batchSize = _settings.EffectiveEvalBatch;
+        var batchSize = _settings.EvalBatchOrDefault();
         using var source = _data.Evaluation(which, batchSize);
         using var input = new DeviceInput(batchSize, _data.Channels, _data.Side, _data.Classes, device);
         var topK = _data.Classes >= 5;
