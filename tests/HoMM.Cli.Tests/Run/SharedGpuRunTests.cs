@@ -14,16 +14,23 @@ public class SharedGpuRunTests
         return path;
     }
 
-    [Fact]
-    [Trait("Category", "Slow")]
-    public async Task Run_TwoTrialsPerGpuOnTwoFakeGpus_EachTrialSeesTheGpuOfItsSlot()
+    /// <summary>A folder with an nvidia-smi that lists an idle H100 (80 GB) and an A10 (24 GB, 4 GB in use); put it first on PATH.</summary>
+    private static string FakeGpus(RunFolder folder)
     {
-        using var folder = new RunFolder();
         var bin = Directory.CreateDirectory(Path.Combine(folder.Dir, "bin")).FullName;
         Executable(Path.Combine(bin, "nvidia-smi"), """
             echo "0, NVIDIA H100 80GB HBM3, 81559, 1"
             echo "1, NVIDIA A10, 23028, 4113"
             """);
+        return bin;
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task Run_TwoTrialsPerGpuOnTwoFakeGpus_EachTrialSeesTheGpuOfItsSlot()
+    {
+        using var folder = new RunFolder();
+        var bin = FakeGpus(folder);
         // Reports the CUDA_VISIBLE_DEVICES it was given, stays a moment so the four run side by side.
         var trainer = Executable(Path.Combine(folder.Dir, "gpu-trainer.sh"), """
             echo "{\"info\":{\"cuda\":\"$CUDA_VISIBLE_DEVICES\"}}"
@@ -71,11 +78,7 @@ public class SharedGpuRunTests
     public async Task Validate_TrialsPerGpuAutoWithTwoFakeGpus_PrintsEachGpusTrialsAndTheEstimate()
     {
         using var folder = new RunFolder();
-        var bin = Directory.CreateDirectory(Path.Combine(folder.Dir, "bin")).FullName;
-        Executable(Path.Combine(bin, "nvidia-smi"), """
-            echo "0, NVIDIA H100 80GB HBM3, 81559, 1"
-            echo "1, NVIDIA A10, 23028, 4113"
-            """);
+        var bin = FakeGpus(folder);
         var cli = Path.Combine(AppContext.BaseDirectory, "homm-search.dll");
         var study = Path.Combine(folder.Dir, "auto.yaml");
         File.WriteAllText(study, """
