@@ -93,11 +93,10 @@ public static class ParallelCoordinatesPlot
                 Range = [0, 1],
                 TickVals = new[] { 0.0, 1.0 },
                 TickText = new[] { "pruned", "complete" },
-                ConstraintRange = [0.5, 1.5],
+                // plotly snaps an ordinal axis's selection to a quarter tick step around the value.
+                ConstraintRange = [0.75, 1.0],
             });
-            menus = [PlotStyle.PrunedToggle(
-                shown: new Dictionary<string, object> { ["unselected.line.opacity"] = PlotStyle.PrunedOpacity },
-                hidden: new Dictionary<string, object> { ["unselected.line.opacity"] = 0.0 })];
+            menus = [PlotStyle.PrunedToggle("unselected.line.opacity", shown: PlotStyle.PrunedOpacity, hidden: 0.0)];
         }
         var trace = new ParCoords
         {

@@ -80,7 +80,7 @@ public static class PlotStyle
     /// restyle the figure with <paramref name="shown"/> or <paramref name="hidden"/> (for a
     /// figure without a legend to click; the others toggle pruned trials from their legend).
     /// </summary>
-    public static UpdateMenu PrunedToggle(IReadOnlyDictionary<string, object> shown, IReadOnlyDictionary<string, object> hidden) => new()
+    public static UpdateMenu PrunedToggle(string attribute, object shown, object hidden) => new()
     {
         Type = "buttons",
         Direction = "right",
@@ -94,8 +94,9 @@ public static class PlotStyle
         Font = new Font { Size = 11 },
         Buttons =
         [
-            new UpdateMenuButton("pruned: faded", "restyle", [shown]),
-            new UpdateMenuButton("pruned: hidden", "restyle", [hidden]),
+            // restyle(attribute, value): plotly's validate accepts this form, not an {attribute: value} object.
+            new UpdateMenuButton("pruned: faded", "restyle", [attribute, shown]),
+            new UpdateMenuButton("pruned: hidden", "restyle", [attribute, hidden]),
         ],
     };
 
