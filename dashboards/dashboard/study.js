@@ -79,8 +79,15 @@
     return c.show ? c.show(v) : value(v);
   }
 
+  // A number shows 5 significant digits; the filter also finds it by the full value its title holds.
+  function searchWords(c, r) {
+    const v = c.get(r);
+    const shown = cellText(c, r);
+    return typeof v === "number" && !c.show && String(v) !== shown ? shown + " " + String(v) : shown;
+  }
+
   function indexRow(r) {
-    searchText.set(r.number, columns.filter((c) => c.key !== "select").map((c) => cellText(c, r)).join(" ").toLowerCase());
+    searchText.set(r.number, columns.filter((c) => c.key !== "select").map((c) => searchWords(c, r)).join(" ").toLowerCase());
   }
 
   function compare(a, b, c) {
