@@ -155,11 +155,12 @@ public class ParallelCoordinatesPlotTests
         Assert.Equal("state", state.GetProperty("label").GetString());
         // Pruned rows come first (drawn under the rest) and lie outside the selection: drawn faded.
         Assert.Equal([0.0, 1.0, 1.0], state.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
-        Assert.Equal([0.5, 1.5], state.GetProperty("constraintrange").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal([0.75, 1.0], state.GetProperty("constraintrange").EnumerateArray().Select(v => v.GetDouble()));
         Assert.Equal(PlotStyle.PrunedOpacity, trace.GetProperty("unselected").GetProperty("line").GetProperty("opacity").GetDouble());
         var buttons = json.GetProperty("layout").GetProperty("updatemenus")[0].GetProperty("buttons");
         Assert.Equal(["pruned: faded", "pruned: hidden"], buttons.EnumerateArray().Select(b => b.GetProperty("label").GetString()));
-        Assert.Equal(0, buttons[1].GetProperty("args")[0].GetProperty("unselected.line.opacity").GetDouble());
+        Assert.Equal("unselected.line.opacity", buttons[1].GetProperty("args")[0].GetString());
+        Assert.Equal(0, buttons[1].GetProperty("args")[1].GetDouble());
     }
 
     [Fact]
