@@ -36,6 +36,54 @@ if (!File.Exists(donePath))
     await File.WriteAllTextAsync(donePath, string.Create(CultureInfo.InvariantCulture, $"seeded in {seedClock.Elapsed.TotalSeconds:F0} s\n"));
 }
 using var store = await SqliteTrialStore.OpenAsync(dbPath);
+if (args.Contains("--phases"))
+{
+    // Where a cold figure request spends its time, phase by phase (in this process, no server).
+    var phase = Stopwatch.StartNew();
+    var study0 = (await store.GetStudyAsync(Seeder.StudyName))!;
+    var page0 = await store.GetTrialsAsync(study0.Id);
+    Console.WriteLine($"trials and curves: {phase.ElapsedMilliseconds} ms ({page0.Trials.Count} trials)");
+    phase.Restart();
+    var attrs0 = await store.GetTrialAttrsOfStudyAsync(study0.Id, HoMM.Storage.AttrScope.System);
+    Console.WriteLine($"system attributes: {phase.ElapsedMilliseconds} ms ({attrs0.Count} trials)");
+    phase.Restart();
+    var attempts0 = await store.GetAttemptsOfStudyAsync(study0.Id);
+    Console.WriteLine($"attempts: {phase.ElapsedMilliseconds} ms ({attempts0.Count} trials)");
+    phase.Restart();
+    var cpu0 = Cpu();
+    var read0 = (await StudyReader.LoadAsync(store, Seeder.StudyName))!;
+    Console.WriteLine($"StudyReader.LoadAsync: {phase.ElapsedMilliseconds} ms");
+    Console.WriteLine($"  ({(Cpu() - cpu0).TotalMilliseconds:F0} ms CPU)");
+    phase.Restart();
+    var report0 = read0.ToReport();
+    Console.WriteLine($"ToReport: {phase.ElapsedMilliseconds} ms");
+    phase.Restart();
+    cpu0 = Cpu();
+    var cheap0 = ReportFigures.Build(report0 with { DeferImportance = true }, DateTimeOffset.UtcNow);
+    Console.WriteLine($"cheap figures: {phase.ElapsedMilliseconds} ms ({(Cpu() - cpu0).TotalMilliseconds:F0} ms CPU)");
+    var st = report0.Study;
+    void Time(string what, Action plot)
+    {
+        phase.Restart();
+        plot();
+        Console.WriteLine($"  {what}: {phase.ElapsedMilliseconds} ms");
+    }
+    Time("history", () => HoMM.Reports.Plots.OptimizationHistoryPlot.Render(HoMM.Reports.Plots.OptimizationHistoryPlot.Build(st)));
+    Time("parallel", () => HoMM.Reports.Plots.ParallelCoordinatesPlot.Render(HoMM.Reports.Plots.ParallelCoordinatesPlot.Build(st)));
+    Time("slice", () => HoMM.Reports.Plots.SlicePlot.Render(HoMM.Reports.Plots.SlicePlot.Build(st)));
+    Time("curves", () => HoMM.Reports.Plots.LearningCurvesPlot.Render(HoMM.Reports.Plots.LearningCurvesPlot.Build(st)));
+    Time("timeline", () => HoMM.Reports.Plots.TimelinePlot.Render(HoMM.Reports.Plots.TimelinePlot.Build(st, DateTimeOffset.UtcNow, report0.SlotByTrial)));
+    Time("edf", () => HoMM.Reports.Plots.EdfPlot.Render(HoMM.Reports.Plots.EdfPlot.Build(st)));
+    phase.Restart();
+    using (var sink = new MemoryStream())
+    using (var writer = new System.Text.Json.Utf8JsonWriter(sink))
+        ReportFigures.WriteJson(writer, cheap0);
+    Console.WriteLine($"JSON: {phase.ElapsedMilliseconds} ms");
+    phase.Restart();
+    _ = ReportFigures.EvaluateImportance(report0);
+    Console.WriteLine($"importances: {phase.ElapsedMilliseconds} ms");
+    return 0;
+}
 // No prewarming: the first requests below time a cold read (homm-search dashboard prewarms).
 var app = DashboardServer.Build(store, new DashboardOptions { Port = 0, Prewarm = false });
 await app.StartAsync();
@@ -50,10 +98,19 @@ using (var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.Fro
     var (again, _) = await Timed(http, $"/api/studies/{Seeder.StudyName}/trials");
     results.Add(("API: all trials for the table, first request (JSON)", $"{ms:F0} ms, {bytes / 1e6:F1} MB", "", "", ""));
     results.Add(("API: all trials for the table, next request (changes only read)", $"{again:F0} ms", "", "", ""));
+    var figuresClock = Stopwatch.StartNew();
+    var cpuBefore = Cpu();
     var (cold, figBytes) = await Timed(http, $"/api/studies/{Seeder.StudyName}/figures");
+    var cpuCold = Cpu() - cpuBefore;
     var (warm, _) = await Timed(http, $"/api/studies/{Seeder.StudyName}/figures");
-    results.Add(("API: figures, first request (reads and plots the study)", $"{cold:F0} ms, {figBytes / 1e6:F1} MB", "", "", ""));
+    // CPU time beside wall time: on a machine shared with other builds, the wall time mostly
+    // measures the wait for a core.
+    results.Add(("API: figures, first request (reads and plots the study)", $"{cold:F0} ms ({cpuCold.TotalMilliseconds:F0} ms CPU), {figBytes / 1e6:F1} MB", "", "", "≤ 3,000 ms"));
     results.Add(("API: figures, next request (cached)", $"{warm:F0} ms", "", "", ""));
+    // The importances (and contours) follow in the background: poll as the page does until they are in.
+    while (await PendingAsync(http, $"/api/studies/{Seeder.StudyName}/figures"))
+        await Task.Delay(250);
+    results.Add(("API: figures with importances, from the first request", $"{figuresClock.Elapsed.TotalMilliseconds:F0} ms", "", "", ""));
 }
 
 // ---- 3. Chromium ----
@@ -190,6 +247,14 @@ static async Task<(double Ms, long Bytes)> Timed(HttpClient http, string path)
     var clock = Stopwatch.StartNew();
     var body = await http.GetByteArrayAsync(new Uri(path, UriKind.Relative));
     return (clock.Elapsed.TotalMilliseconds, body.LongLength);
+}
+
+static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
+
+static async Task<bool> PendingAsync(HttpClient http, string path)
+{
+    using var doc = System.Text.Json.JsonDocument.Parse(await http.GetByteArrayAsync(new Uri(path, UriKind.Relative)));
+    return doc.RootElement.TryGetProperty("pending", out var p) && p.GetBoolean();
 }
 
 static double Median(List<double> xs)

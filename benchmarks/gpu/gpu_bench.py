@@ -374,18 +374,20 @@ def summary(r):
                      + (f"; bf16 on the GPU against fp32 on the CPU: {fmt(c.get('bf16_max_relative_difference'), 4)}" if "bf16" in c else ""))
     im = r.get("imagenet")
     if im:
-        lines += ["", "| imagenet-shaped (160 px, patch 16, 8 layers, dim 320), synthetic folder | batch | images/s | ms/step | data wait | peak GPU memory |",
-                  "|---|---|---|---|---|---|"]
+        lines += ["", "| imagenet-shaped (160 px, patch 16, 8 layers, dim 320), synthetic folder | batch | images/s | ms/step | data wait | peak GPU memory, GiB | estimate (trials_per_gpu: auto), GiB |",
+                  "|---|---|---|---|---|---|---|"]
         for precision, run in im.items():
             if "skipped" in run:
-                lines.append(f"| {precision} | – | – | – | – | {run['skipped']} |")
+                lines.append(f"| {precision} | – | – | – | – | – | {run['skipped']} |")
                 continue
             info = run.get("info", {})
             wait = next((v for k, v in info.items() if "wait" in k), None)
             gpu_mem = next((v for k, v in info.items() if "gpu" in k or "cuda" in k), None)
+            estimate = info.get("memory_estimate")
             lines.append(f"| {precision}{' (' + run['error'] + ')' if 'error' in run else ''} | {run['settings']['batch']} | "
                          f"{fmt(info.get('throughput'), 0)} | {fmt(info.get('ms_per_step'))} | {fmt(wait, 3)} | "
-                         f"{fmt(gpu_mem / 2**30 if isinstance(gpu_mem, (int, float)) else gpu_mem)} |")
+                         f"{fmt(gpu_mem / 2**30 if isinstance(gpu_mem, (int, float)) else gpu_mem)} | "
+                         f"{fmt(estimate / 2**30 if isinstance(estimate, (int, float)) else estimate)} |")
     elif r.get("imagenet_skipped"):
         lines.append(f"- imagenet-shaped run: not run ({r['imagenet_skipped']})")
     a = r.get("anchor")

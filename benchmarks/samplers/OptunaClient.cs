@@ -97,6 +97,24 @@ public sealed class OptunaClient : IDisposable
     public void Tell(int number, double value) =>
         Call(new JsonObject { ["cmd"] = "tell", ["number"] = number, ["value"] = value });
 
+    /// <summary>A fresh study with Optuna's Hyperband pruner (minimising, as every study here).</summary>
+    public void NewStudy(string kind, int seed, SearchSpaceDefinition space, long minResource, long maxResource, int reductionFactor)
+    {
+        _space = space;
+        Call(new JsonObject
+        {
+            ["cmd"] = "study", ["sampler"] = kind, ["seed"] = seed, ["space"] = SpaceJson(space),
+            ["pruner"] = new JsonObject { ["kind"] = "hyperband", ["min_resource"] = minResource, ["max_resource"] = maxResource, ["reduction_factor"] = reductionFactor },
+        });
+    }
+
+    /// <summary>trial.report(value, step), then trial.should_prune().</summary>
+    public bool Report(int number, long step, double value) =>
+        (bool)Call(new JsonObject { ["cmd"] = "report", ["number"] = number, ["step"] = step, ["value"] = value })["prune"]!;
+
+    public void TellPruned(int number) =>
+        Call(new JsonObject { ["cmd"] = "tell", ["number"] = number, ["state"] = "pruned" });
+
     /// <summary>Seconds of each ask, timed inside Python, with <paramref name="trials"/> finished trials preloaded.</summary>
     public double[] AskLatency(string kind, int seed, SearchSpaceDefinition space, IReadOnlyList<(IReadOnlyDictionary<string, object> Params, double Value)> trials, IReadOnlyList<double> tellValues)
     {

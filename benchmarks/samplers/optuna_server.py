@@ -31,6 +31,16 @@ def make_sampler(kind, seed):
     raise ValueError(f"Optuna {optuna.__version__} has no sampler for kind '{kind}' in this benchmark")
 
 
+def make_pruner(spec):
+    # Multi-fidelity benchmark (benchmarks/multifidelity): the pruner Optuna pairs with TPE there.
+    if spec is None:
+        return None
+    if spec["kind"] == "hyperband":
+        return optuna.pruners.HyperbandPruner(min_resource=spec["min_resource"], max_resource=spec["max_resource"],
+                                              reduction_factor=spec["reduction_factor"])
+    raise ValueError(f"no pruner '{spec['kind']}' in this benchmark")
+
+
 def make_distributions(space):
     dists = {}
     for p in space:
@@ -57,7 +67,8 @@ def main():
         msg = json.loads(line)
         cmd = msg["cmd"]
         if cmd == "study":
-            study = optuna.create_study(sampler=make_sampler(msg["sampler"], msg["seed"]), directions=directions(msg))
+            study = optuna.create_study(sampler=make_sampler(msg["sampler"], msg["seed"]), directions=directions(msg),
+                                        pruner=make_pruner(msg.get("pruner")))
             dists = make_distributions(msg["space"])
             pending = {}
             reply = {"ok": True}
@@ -66,8 +77,16 @@ def main():
             pending[trial.number] = trial
             reply = {"number": trial.number, "params": trial.params}
         elif cmd == "tell":
-            study.tell(pending.pop(msg["number"]), msg["values"] if "values" in msg else msg["value"])
+            if msg.get("state") == "pruned":
+                study.tell(pending.pop(msg["number"]), state=optuna.trial.TrialState.PRUNED)
+            else:
+                study.tell(pending.pop(msg["number"]), msg["values"] if "values" in msg else msg["value"])
             reply = {"ok": True}
+        elif cmd == "report":
+            # An intermediate value, and the pruner's verdict on it (Optuna's report/should_prune).
+            trial = pending[msg["number"]]
+            trial.report(msg["value"], msg["step"])
+            reply = {"prune": trial.should_prune()}
         elif cmd == "latency":
             # Ask latency with N finished trials already in the study: Optuna samples inside
             # ask(fixed_distributions=...), so the timed call includes every parameter's sampling.

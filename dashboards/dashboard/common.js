@@ -54,11 +54,18 @@ window.Homm = (function () {
     return node;
   }
 
+  // Numbers for people, by the rule of HoMM.Core's ReadableNumber (the terminal writes them the
+  // same): 5 significant digits without trailing zeros, fixed from 1e-4 to below 1e6, else
+  // scientific; integers in full. Cells carry the full value in their title.
   function number(v) {
     if (v === null || v === undefined) return "";
     if (typeof v !== "number") return String(v);
-    if (Number.isInteger(v)) return String(v);
-    return Number(v.toPrecision(6)).toString();
+    if (Number.isNaN(v)) return "nan";
+    if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+    if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
+    const r = Number(v.toPrecision(5));
+    const m = Math.abs(r);
+    return m >= 1e-4 && m < 1e6 ? String(r) : r.toExponential();
   }
 
   function duration(seconds) {

@@ -20,6 +20,7 @@
   let clockOffset = 0;          // server time − browser time, for running durations
   let lastFigures = 0;
   let figuresCursor = -1;
+  let figuresPending = false;   // the server is still computing the importances of these figures
 
   // ---- table ----
   const ROW_HEIGHT = 28;
@@ -52,7 +53,7 @@
       { key: "value", label: detail ? detail.summary.objective : "value", width: 110, numeric: true, get: (r) => r.value },
       ...(withTest ? [{ key: "testAcc", label: "test/acc", width: 96, numeric: true, get: (r) => r.testAcc }] : []),
       { key: "duration", label: "duration", width: 92, numeric: true, get: durationOf, show: duration },
-      { key: "started", label: "started", width: 156, numeric: true, get: (r) => r.started, show: time },
+      { key: "started", label: "started", width: 190, numeric: true, get: (r) => r.started, show: time },
       ...paramNames.map((p) => ({ key: "p:" + p, label: p, width: 112, param: p, get: (r) => (p in r.params ? r.params[p] : null) })),
       { key: "reason", label: "reason", width: 260, get: (r) => r.reason },
     ];
@@ -78,8 +79,15 @@
     return c.show ? c.show(v) : value(v);
   }
 
+  // A number shows 5 significant digits; the filter also finds it by the full value its title holds.
+  function searchWords(c, r) {
+    const v = c.get(r);
+    const shown = cellText(c, r);
+    return typeof v === "number" && !c.show && String(v) !== shown ? shown + " " + String(v) : shown;
+  }
+
   function indexRow(r) {
-    searchText.set(r.number, columns.filter((c) => c.key !== "select").map((c) => cellText(c, r)).join(" ").toLowerCase());
+    searchText.set(r.number, columns.filter((c) => c.key !== "select").map((c) => searchWords(c, r)).join(" ").toLowerCase());
   }
 
   function compare(a, b, c) {
@@ -184,6 +192,14 @@
   const enqueueForm = document.getElementById("enqueue");
   const actionsNote = document.getElementById("actions-note");
 
+  // The trial folders' size (checkpoints.keep decides how much stays), in binary units.
+  function bytes(n) {
+    const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let i = 0;
+    while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+    return i === 0 ? `${n} B` : `${n.toFixed(1)} ${units[i]}`;
+  }
+
   function showDetail(d) {
     detail = d;
     const s = d.summary;
@@ -195,6 +211,7 @@
       ["trials", el("span", { className: "states" }, [["complete", c.complete], ["pruned", c.pruned], ["failed", c.failed], ["running", c.running], ["waiting", c.waiting], ["cancelled", c.cancelled]]
         .filter(([st, n]) => st !== "cancelled" || n > 0).map(([st, n]) => el("span", { className: "state state-" + st }, `${n} ${st}`)))],
       ["parameters", d.searchSpace.map((p) => p.name).join(", ")],
+      ["disk", bytes(d.diskBytes)],
       ...userAttrs,
     ]));
     const bestRow = d.bestTrial !== null ? rows.get(d.bestTrial) : null;
@@ -298,10 +315,15 @@
   // A study the server has not read yet takes a while to plot (seconds for 10,000 trials).
   panel.set([{ id: "loading", title: "Plots", note: "computing the plots…" }]);
 
+  let figuresBusy = false;
   async function refreshFigures() {
+    if (figuresBusy) return;
+    figuresBusy = true;
     lastFigures = Date.now();
-    const f = await api(base + "/figures");
+    let f;
+    try { f = await api(base + "/figures"); } finally { figuresBusy = false; }
     figuresCursor = f.cursor;
+    figuresPending = f.pending === true;
     panel.set(f.figures);
     document.body.dataset.figuresCursor = String(f.cursor);
   }
@@ -317,7 +339,8 @@
     document.body.dataset.cursor = String(cursor);
     if (first) performance.mark("homm-table-ready"); // read by benchmarks/dashboard
     document.body.dataset.tableReady = "1";
-    if (first || (cursor !== figuresCursor && Date.now() - lastFigures > 10000)) {
+    // The cheap figures come first; while the importances are computed the next poll asks again.
+    if (first || figuresPending || (cursor !== figuresCursor && Date.now() - lastFigures > 10000)) {
       refreshFigures().catch((e) => status("figures: " + e.message, "error"));
     }
   }

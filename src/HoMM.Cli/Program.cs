@@ -19,5 +19,6 @@ root.Subcommands.Add(HoMM.Cli.Control.DeleteCommand.Create());
 root.Subcommands.Add(HoMM.Cli.Control.ImportCommand.Create());
 
 root.Subcommands.Add(HoMM.Cli.Run.RunCommand.Create());
+root.Subcommands.Add(HoMM.Cli.Service.ServiceCommand.Create());
 
 return root.Parse(args).Invoke();

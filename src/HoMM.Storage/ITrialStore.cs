@@ -142,6 +142,14 @@ public interface ITrialStore
     /// </summary>
     Task<IReadOnlyDictionary<long, JsonElement>> GetTrialAttrOfStudyAsync(long studyId, AttrScope scope, string key, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Every attribute of <paramref name="scope"/> of the study's trials changed after the change
+    /// cursor <paramref name="changedAfter"/> (0: all), by trial id, in one read: what a reader of
+    /// a whole study needs without a query per trial. Trials without attributes are absent.
+    /// </summary>
+    Task<IReadOnlyDictionary<long, IReadOnlyDictionary<string, JsonElement>>> GetTrialAttrsOfStudyAsync(
+        long studyId, AttrScope scope, long changedAfter = 0, CancellationToken cancellationToken = default);
+
     Task<FrozenTrial?> GetTrialAsync(long trialId, CancellationToken cancellationToken = default);
 
     Task<FrozenTrial?> GetTrialByNumberAsync(long studyId, int number, CancellationToken cancellationToken = default);
@@ -193,6 +201,13 @@ public interface ITrialStore
 
     Task<IReadOnlyList<TrialAttempt>> GetAttemptsAsync(long trialId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The attempts of the study's trials changed after the change cursor <paramref name="changedAfter"/>
+    /// (0: all), by trial id, each list by attempt number, in one read. Trials never started are absent.
+    /// </summary>
+    Task<IReadOnlyDictionary<long, IReadOnlyList<TrialAttempt>>> GetAttemptsOfStudyAsync(
+        long studyId, long changedAfter = 0, CancellationToken cancellationToken = default);
+
     // ---- leases: who runs a trial ----
 
     /// <summary>
@@ -224,6 +239,13 @@ public interface ITrialStore
     /// <returns>False when the trial is not Running or another dispatcher owns it now.</returns>
     Task<bool> TryFinishOwnedAsync(long trialId, string owner, TrialState to, double? value = null, string? reason = null,
         CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The owner's commit of a multi-objective trial: <see cref="TryCompleteAsync(long, IReadOnlyList{double}, TrialState, CancellationToken)"/>
+    /// from Running, only while <paramref name="owner"/> holds the lease (as <see cref="TryFinishOwnedAsync"/>). Ends the lease.
+    /// </summary>
+    /// <returns>False when the trial is not Running or another dispatcher owns it now.</returns>
+    Task<bool> TryCompleteOwnedAsync(long trialId, string owner, IReadOnlyList<double> values, CancellationToken cancellationToken = default);
 
     /// <summary>The trial's lease (null when it was never claimed).</summary>
     Task<TrialLease?> GetLeaseAsync(long trialId, CancellationToken cancellationToken = default);

@@ -50,6 +50,67 @@ public sealed record StudyDefinition(
 
     /// <summary>True with more than one objective: samplers rank by Pareto fronts.</summary>
     public bool IsMultiObjective => Objectives.Count > 1;
+
+    /// <summary>Which trials' checkpoints are kept once nothing can resume them (<c>checkpoints.keep</c>).</summary>
+    public CheckpointRetention Checkpoints { get; init; } = CheckpointRetention.All;
+
+    /// <summary>Where events of the run go (<c>notify:</c>); null when the file has no such section.</summary>
+    public Notify.NotifyDefinition? Notify { get; init; }
+}
+
+/// <summary>What <see cref="CheckpointRetention"/> keeps.</summary>
+public enum CheckpointKeep
+{
+    /// <summary>Every checkpoint (the default: nothing is deleted).</summary>
+    All,
+
+    /// <summary>Those of the best <see cref="CheckpointRetention.Best"/> complete trials.</summary>
+    Best,
+
+    /// <summary>None of a finished trial.</summary>
+    None,
+}
+
+/// <summary>
+/// <c>checkpoints: {keep: best-N | all | none}</c>: the checkpoints of finished trials that stay on
+/// disk. A waiting or running trial's checkpoint is never deleted, whatever the policy: it is what
+/// the trial resumes from.
+/// </summary>
+public sealed record CheckpointRetention(CheckpointKeep Keep, int Best)
+{
+    public static CheckpointRetention All { get; } = new(CheckpointKeep.All, 0);
+
+    /// <summary>Reads <c>all</c>, <c>none</c> or <c>best-N</c> (N ≥ 1); otherwise says what is allowed.</summary>
+    public static bool TryParse(string text, out CheckpointRetention? retention, out string error)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        retention = null;
+        error = "";
+        switch (text)
+        {
+            case "all":
+                retention = All;
+                return true;
+            case "none":
+                retention = new CheckpointRetention(CheckpointKeep.None, 0);
+                return true;
+        }
+        if (text.StartsWith("best-", StringComparison.Ordinal)
+            && int.TryParse(text.AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1)
+        {
+            retention = new CheckpointRetention(CheckpointKeep.Best, n);
+            return true;
+        }
+        error = $"keep must be best-N (N ≥ 1: the checkpoints of the N best complete trials), all or none, not '{text}'";
+        return false;
+    }
+
+    public override string ToString() => Keep switch
+    {
+        CheckpointKeep.Best => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"best-{Best}"),
+        CheckpointKeep.None => "none",
+        _ => "all",
+    };
 }
 
 /// <summary>
@@ -105,6 +166,12 @@ public sealed record ResourcesDefinition(IReadOnlyList<int> GpuIds, bool DetectG
 
     /// <summary>Trials that share each GPU (each its own slot and process, the same <c>CUDA_VISIBLE_DEVICES</c>); 1 by default.</summary>
     public int TrialsPerGpu { get; init; } = 1;
+
+    /// <summary>
+    /// <c>trials_per_gpu: auto</c>: each GPU gets as many slots as copies of the study's largest
+    /// trial fit into its free memory (the dispatcher's slot planner; <see cref="TrialsPerGpu"/> is 1).
+    /// </summary>
+    public bool AutoTrialsPerGpu { get; init; }
 
     public bool UsesGpus => DetectGpus || GpuIds.Count > 0;
 }

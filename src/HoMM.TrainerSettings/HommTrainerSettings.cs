@@ -19,7 +19,11 @@ public sealed record HommTrainerSettings(
     string Precision,
     long Seed,
     int? Threads,
-    string Device);
+    string Device)
+{
+    /// <summary>Images per evaluation batch: <see cref="EvalBatch"/>, else the larger of the training batch and 256 (a method: the record's properties are the schema's settings).</summary>
+    public int EvalBatchOrDefault() => EvalBatch ?? Math.Max(Optim.Batch, 256);
+}
 
 /// <summary>The HoMVision model: width, depth, patch size, moment order and expansions, dropout, pooling (cls or mean).</summary>
 public sealed record HommModelSettings(int Dim, int Layers, int Patch, int Order, int OrderExpand, int FfwExpand, double Dropout, string Pooling);

@@ -155,6 +155,28 @@ public class ApiTests
     }
 
     [Fact]
+    public async Task Figures_ImportancesComputedInTheBackground_FollowWithPendingFalse()
+    {
+        await using var d = await TestDashboard.StartAsync();
+
+        var f = await Get(d, $"/api/studies/{TestDashboard.StudyName}/figures");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (f.GetProperty("pending").GetBoolean())
+        {
+            // While pending, the importance figure says so instead of holding the answer back.
+            var note = f.GetProperty("figures").EnumerateArray().Single(x => x.GetProperty("id").GetString() == "importance").GetProperty("note").GetString();
+            Assert.StartsWith("computing the importances", note, StringComparison.Ordinal);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the importances never came");
+            await Task.Delay(100);
+            f = await Get(d, $"/api/studies/{TestDashboard.StudyName}/figures");
+        }
+
+        var importance = f.GetProperty("figures").EnumerateArray().Single(x => x.GetProperty("id").GetString() == "importance");
+        Assert.StartsWith("Parameter importance (from ", importance.GetProperty("figure").GetProperty("layout").GetProperty("title").GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains(f.GetProperty("figures").EnumerateArray(), x => x.GetProperty("id").GetString()!.StartsWith("contour-", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Compare_TwoTrials_DetailsAndOneFigurePerMetricWithALinePerTrial()
     {
         await using var d = await TestDashboard.StartAsync();

@@ -117,6 +117,48 @@ public sealed class BrowserTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TrialTable_StartedAndFloatCells_ShownWholeWithFiveSignificantDigits()
+    {
+        await using var d = await TestDashboard.StartAsync();
+        var page = await OpenAsync(d, $"/studies/{TestDashboard.StudyName}");
+        await page.WaitForSelectorAsync("body[data-table-ready]");
+
+        // Per column key: every cell's text, whether the cell cuts it, and its title.
+        var cells = await page.EvaluateAsync<JsonElement>("""
+            () => {
+              const keys = [...document.querySelectorAll('#trial-table thead th')].map(th => th.dataset.key);
+              const out = {};
+              for (const tr of document.querySelectorAll('#trial-table tbody tr[data-trial]'))
+                [...tr.children].forEach((td, i) => (out[keys[i]] ??= []).push({ text: td.textContent, cut: td.scrollWidth > td.clientWidth, title: td.title }));
+              return out;
+            }
+            """);
+        var started = cells.GetProperty("started").EnumerateArray().Where(c => c.GetProperty("text").GetString() != "").ToList();
+        Assert.NotEmpty(started);
+        Assert.All(started, c =>
+        {
+            Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$", c.GetProperty("text").GetString());
+            Assert.False(c.GetProperty("cut").GetBoolean(), $"started cut: {c.GetProperty("text").GetString()}");
+        });
+        var lr = cells.GetProperty("p:lr").EnumerateArray().Where(c => c.GetProperty("text").GetString() != "").ToList();
+        Assert.NotEmpty(lr);
+        Assert.All(lr, c =>
+        {
+            var text = c.GetProperty("text").GetString()!;
+            Assert.False(c.GetProperty("cut").GetBoolean(), $"lr cut: {text}");
+            // At most 5 significant digits on screen; the title keeps the full value.
+            var digits = text.Split('e')[0].Replace("-", "", StringComparison.Ordinal).Replace(".", "", StringComparison.Ordinal).TrimStart('0');
+            Assert.InRange(digits.Length, 1, 5);
+            Assert.Equal(double.Parse(c.GetProperty("title").GetString()!, CultureInfo.InvariantCulture).ToString("G5", CultureInfo.InvariantCulture),
+                double.Parse(text, CultureInfo.InvariantCulture).ToString("G5", CultureInfo.InvariantCulture));
+        });
+        Assert.Contains(lr, c => c.GetProperty("title").GetString()!.Length > 10);
+        Assert.All(cells.GetProperty("value").EnumerateArray(), c => Assert.False(c.GetProperty("cut").GetBoolean()));
+        await Screenshot(page, "table.png");
+        Assert.Empty(problems);
+    }
+
+    [Fact]
     public async Task TrialTable_HeaderClicksAndFilter_SortsAndFilters()
     {
         await using var d = await TestDashboard.StartAsync();

@@ -133,6 +133,45 @@ public abstract partial class TrialStoreContractTests
     }
 
     [Fact]
+    public async Task TryCompleteOwned_SeveralObjectives_OnlyTheOwnerCommitsOnce()
+    {
+        var store = await StoreAsync();
+        var study = await store.CreateStudyAsync(TwoObjectives());
+        var trial = await store.CreateTrialAsync(study.Id);
+        await store.TryClaimAsync(trial.Id, "a", Lease);
+        Clock.Advance(Lease);
+        await store.TryClaimAsync(trial.Id, "b", Lease);
+
+        Assert.False(await store.TryCompleteOwnedAsync(trial.Id, "a", [0.9, 1e9]));
+        Assert.True(await store.TryCompleteOwnedAsync(trial.Id, "b", [0.4, 2e9]));
+        Assert.False(await store.TryCompleteOwnedAsync(trial.Id, "b", [0.5, 3e9])); // a second commit does nothing
+
+        var done = (await store.GetTrialAsync(trial.Id))!;
+        Assert.Equal(TrialState.Complete, done.State);
+        Assert.Equal([0.4, 2e9], done.Values);
+        Assert.Null((await store.GetLeaseAsync(trial.Id))!.Owner);
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.TryCompleteOwnedAsync(trial.Id, "b", [0.4]));
+    }
+
+    [Fact]
+    public async Task DeleteTrialAndStudy_ClaimedThenFinished_TakeTheLeasesAlong()
+    {
+        var (store, study) = await StudyAsync();
+        var (p, d) = Params();
+        var trials = new[] { await store.CreateTrialAsync(study.Id, p, d), await store.CreateTrialAsync(study.Id, p, d) };
+        foreach (var t in trials)
+        {
+            await store.TryClaimAsync(t.Id, "a", Lease);
+            Assert.True(await store.TryFinishOwnedAsync(t.Id, "a", TrialState.Fail, reason: "exit 1"));
+        }
+
+        Assert.True(await store.DeleteTrialAsync(trials[0].Id));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.GetLeaseAsync(trials[0].Id));
+        Assert.True(await store.DeleteStudyAsync(study.Id));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.GetLeaseAsync(trials[1].Id));
+    }
+
+    [Fact]
     public async Task TryFinishOwned_ExpiredButUnclaimedLease_StillCommits()
     {
         var (store, trial) = await WaitingTrialAsync();

@@ -723,6 +723,42 @@ public abstract partial class TrialStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TrialAttrsAndAttemptsOfStudy_ChangedAfterACursor_OnlyThatStudysChangedTrials()
+    {
+        var (store, study) = await StudyAsync();
+        var other = await store.CreateStudyAsync(Study("other"));
+        var a = await RunningTrialAsync(store, study.Id);
+        var b = await RunningTrialAsync(store, study.Id);
+        var elsewhere = await RunningTrialAsync(store, other.Id);
+        Assert.True(await store.SetTrialAttrAsync(a.Id, AttrScope.System, "slot", "gpu0"));
+        Assert.True(await store.SetTrialAttrAsync(a.Id, AttrScope.System, "trial_dir", "/runs/a"));
+        Assert.True(await store.SetTrialAttrAsync(a.Id, AttrScope.User, "note", "mine"));
+        Assert.True(await store.SetTrialAttrAsync(elsewhere.Id, AttrScope.System, "slot", "gpu9"));
+        await store.StartAttemptAsync(a.Id, new AttemptStart("host", "gpu0"));
+        var second = await store.StartAttemptAsync(a.Id, new AttemptStart("host", "gpu1"));
+        await store.StartAttemptAsync(elsewhere.Id, new AttemptStart("host", "gpu9"));
+        var cursor = (await store.GetTrialsAsync(study.Id)).Cursor;
+        Assert.True(await store.SetTrialAttrAsync(b.Id, AttrScope.System, "slot", "gpu1"));
+        await store.StartAttemptAsync(b.Id, new AttemptStart("host", "gpu1"));
+
+        var attrs = await store.GetTrialAttrsOfStudyAsync(study.Id, AttrScope.System);
+        var attempts = await store.GetAttemptsOfStudyAsync(study.Id);
+
+        Assert.Equal([a.Id, b.Id], attrs.Keys.Order());
+        Assert.Equal(["slot", "trial_dir"], attrs[a.Id].Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("gpu0", attrs[a.Id]["slot"].GetString());
+        Assert.Equal("mine", (await store.GetTrialAttrsOfStudyAsync(study.Id, AttrScope.User))[a.Id]["note"].GetString());
+        Assert.Equal([a.Id, b.Id], attempts.Keys.Order());
+        Assert.Equal([1, 2], attempts[a.Id].Select(x => x.Number));
+        Assert.Equal(second!.Id, attempts[a.Id][1].Id);
+        // After the cursor: only the trial changed since.
+        Assert.Equal([b.Id], (await store.GetTrialAttrsOfStudyAsync(study.Id, AttrScope.System, cursor)).Keys);
+        Assert.Equal([b.Id], (await store.GetAttemptsOfStudyAsync(study.Id, cursor)).Keys);
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.GetAttemptsOfStudyAsync(987_654));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => store.GetTrialAttrsOfStudyAsync(987_654, AttrScope.System));
+    }
+
+    [Fact]
     public async Task Attempts_StartProcessEnd_AreNumberedAndClosedOnce()
     {
         var (store, study) = await StudyAsync();

@@ -22,6 +22,7 @@ public partial class DocsExampleTests
         Assert.NotNull(study.Constraints.MaxFlops);
         Assert.NotEmpty(study.EnqueuedTrials);
         Assert.True(study.Resources.UsesGpus);
+        Assert.NotNull(study.Notify);
     }
 
     [Fact]

@@ -68,7 +68,7 @@ public class StudyFileTests
     [InlineData("resources:", "resources: {cpu_slot: 2}", "resources.cpu_slot", "did you mean 'cpu_slots'?")]
     [InlineData("resources:", "resources: {cpu_slots: 2, trials_per_gpu: 2}", "resources.trials_per_gpu", "needs gpus")]
     [InlineData("resources:", "resources: {gpus: auto, trials_per_gpu: 0}", "resources.trials_per_gpu", "out of range")]
-    [InlineData("resources:", "resources: {gpus: auto, trials_per_gpu: auto}", "resources.trials_per_gpu", "not supported yet")]
+    [InlineData("resources:", "resources: {gpus: auto, trials_per_gpu: two}", "resources.trials_per_gpu", "")]
     [InlineData("name: test-study", "name: test-study\nversion: 2", "version", "version 1")]
     [InlineData("name: test-study", "name: test-study\nsearchspace: {}", "searchspace", "did you mean 'search_space'?")]
     public void Parse_BadTopLevelSection_ReportsFieldAndFix(string line, string replacement, string path, string fragment)
@@ -89,6 +89,16 @@ public class StudyFileTests
         Assert.Equal([0, 1], study.Resources.GpuIds);
         Assert.Equal(3, study.Resources.TrialsPerGpu);
         Assert.Equal(1, StudyYaml.ParseValid(StudyYaml.With("resources:", "resources: {gpus: auto}")).Resources.TrialsPerGpu);
+        Assert.False(study.Resources.AutoTrialsPerGpu);
+    }
+
+    [Fact]
+    public void Parse_TrialsPerGpuAutoWithTheBuiltInTrainer_IsLeftToTheSlotPlanner()
+    {
+        var study = StudyYaml.ParseValid(StudyYaml.With("resources:", "resources: {gpus: [0, 1], trials_per_gpu: auto}"));
+
+        Assert.True(study.Resources.AutoTrialsPerGpu);
+        Assert.Equal([0, 1], study.Resources.GpuIds);
     }
 
     [Theory]

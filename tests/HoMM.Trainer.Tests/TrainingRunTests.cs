@@ -93,6 +93,7 @@ public sealed class TrainingRunTests
         Assert.Equal(evaluations[^1].GetProperty("val/acc").GetDouble(), result.Metrics["val/acc"]);
         var info = lines[0].GetProperty("info");
         Assert.Equal("fp32", info.GetProperty("precision").GetString());
+        Assert.True(info.GetProperty("memory_estimate").GetInt64() > 16 * info.GetProperty("params").GetInt64(), "weights, gradients and AdamW's moments, and activations");
         Assert.Equal("first 640 train, next 200 validation, first 300 test", info.GetProperty("split").GetString());
     }
 

@@ -5,9 +5,13 @@
 # every step into $HOMM_TRIAL_DIR/ckpt and resumes from it when HOMM_RESUME=1; stops on a stop
 # line or at end of stdin (the dispatcher is gone). Appends "start|final|exit <trial> <pid>" lines
 # to $EVENTS so a test can tell how often each trial ran to completion and which pids to look for.
+# FAIL_ABOVE: a trial with x above it crashes at once (exit 3), for tests of failures.
 import json, os, sys, threading
 
 x = float(sys.argv[1])
+if x > float(os.environ.get("FAIL_ABOVE", "inf")):
+    print("x is above FAIL_ABOVE", file=sys.stderr)
+    sys.exit(3)
 steps = int(os.environ.get("STEPS", "10"))
 metric = os.environ.get("METRIC", "val/acc")
 trial_dir = os.environ["HOMM_TRIAL_DIR"]

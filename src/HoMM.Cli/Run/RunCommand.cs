@@ -5,6 +5,7 @@ using HoMM.Cli.Common;
 using HoMM.Cli.Validate;
 using HoMM.Dispatch.Cluster;
 using HoMM.Dispatch.Driver;
+using HoMM.Dispatch.Notifications;
 using HoMM.Dispatch.Processes;
 using HoMM.Dispatch.Scheduling;
 using HoMM.Dispatch.Slots;
@@ -178,6 +179,7 @@ public static class RunCommand
                 RunsDirectory = RunsDirectory(request, opened.Location),
                 HommTrainExecutable = hommTrain,
                 ModelSize = TrainerLocator.CountModel,
+                ModelShape = TrainerLocator.Shape,
                 TimeProvider = time,
             };
 
@@ -202,18 +204,28 @@ public static class RunCommand
                 output.WriteLine($"{(created ? "created" : "resuming")} study '{study.Name}' in {opened.Location.Display}; " +
                     $"{driver.Slots.Count} slot{(driver.Slots.Count == 1 ? "" : "s")} ({string.Join(", ", driver.Slots.Select(s => $"{s.Id}: {s.Threads} thread{(s.Threads == 1 ? "" : "s")}"))}), " +
                     $"{driver.MaxParallel} at a time; trial folders in {options.RunsDirectory}; log {driven.LogPath}");
+                if (definition.Resources.UsesGpus)
+                    output.WriteLine($"slots: {driver.SlotSummary}");
 
                 var progress = new RunProgress(opened.Store, study, definition.Budget.MaxTrials, definition.Budget.Timeout, time);
+                // notify: events go out on a background loop; the run never waits for a receiver
+                // (at its end, at most notify.timeout for what is still queued).
+                await using var notifier = definition.Notify is { } notify
+                    ? new Notifier(notify, driven.Options.Logger, time)
+                    : null;
+                var watch = notifier is null ? null : await StudyWatch.StartAsync(opened.Store, study, notifier, definition.Notify!, time, stop);
                 DriverEnd end;
                 try
                 {
-                    end = await RunWithProgressAsync(driven, progress, output, stop);
+                    end = await RunWithProgressAsync(driven, progress, output, stop, watch);
                 }
                 catch (DispatchLockedException e)
                 {
                     error.WriteLine($"homm-search run: {e.Message}");
                     return ExitConflict;
                 }
+                if (watch is not null)
+                    await watch.EndAsync(end, driver.State, CancellationToken.None);
                 var final = await progress.ReadAsync(driver.State, CancellationToken.None);
                 output.WriteLine(progress.Line(final));
                 output.WriteLine($"{StudyDriver.Describe(end)}.");
@@ -251,7 +263,7 @@ public static class RunCommand
     /// <param name="store">The kind of database <c>--db</c> names.</param>
     /// <param name="hommTrain">The homm-train found (<see cref="TrainerLocator.FindHommTrain"/>), or null.</param>
     /// <param name="detectGpus">Lists this machine's GPUs for <c>gpus: auto</c>; default nvidia-smi.</param>
-    internal static string? CannotRunHere(StudyDefinition definition, RunRequest request, StoreKind store, string? hommTrain, Func<IReadOnlyList<int>>? detectGpus = null)
+    internal static string? CannotRunHere(StudyDefinition definition, RunRequest request, StoreKind store, string? hommTrain, Func<IReadOnlyList<GpuInfo>>? detectGpus = null)
     {
         if (request.NoLocalWorker && store == StoreKind.Sqlite)
         {
@@ -276,7 +288,7 @@ public static class RunCommand
         }
         try
         {
-            SlotPlanner.Plan(definition.Resources, Environment.ProcessorCount, detectGpus);
+            TrainerLocator.PlanSlots(definition, detectGpus);
         }
         catch (SlotPlanException e)
         {
@@ -291,7 +303,7 @@ public static class RunCommand
         Path.GetFullPath(request.RunsDirectory ?? Path.Combine(
             location.Kind == StoreKind.Sqlite ? Path.GetDirectoryName(location.Value)! : Directory.GetCurrentDirectory(), "runs"));
 
-    private static async Task<DriverEnd> RunWithProgressAsync(DrivenStudy driven, RunProgress progress, TextWriter output, CancellationToken stop)
+    private static async Task<DriverEnd> RunWithProgressAsync(DrivenStudy driven, RunProgress progress, TextWriter output, CancellationToken stop, StudyWatch? watch)
     {
         var driver = driven.Driver;
         var running = driven.RunAsync(stop);
@@ -303,6 +315,8 @@ public static class RunCommand
                 while (!running.IsCompleted)
                 {
                     ctx.UpdateTarget(progress.Render(await progress.ReadAsync(driver.State, CancellationToken.None)));
+                    if (watch is not null)
+                        await watch.LookAsync(driver.State, CancellationToken.None);
                     await Task.WhenAny(running, Task.Delay(1000, CancellationToken.None));
                 }
             });
@@ -314,6 +328,8 @@ public static class RunCommand
         while (!running.IsCompleted)
         {
             var snapshot = await progress.ReadAsync(driver.State, CancellationToken.None);
+            if (watch is not null)
+                await watch.LookAsync(driver.State, CancellationToken.None);
             // Print when the counts, the best trial or the pause state change (not the clock or the ETA).
             var key = string.Create(CultureInfo.InvariantCulture,
                 $"{snapshot.Complete} {snapshot.Pruned} {snapshot.Failed} {snapshot.Running} {snapshot.Best?.Number} {snapshot.State.Paused} {(snapshot.Running == 0 ? snapshot.State.Note : null)}");

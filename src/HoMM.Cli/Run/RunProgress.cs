@@ -57,7 +57,7 @@ internal sealed class RunProgress(ITrialStore store, StudyRecord study, int? max
     {
         var total = maxTrials is { } m ? string.Create(CultureInfo.InvariantCulture, $"/{m}") : "";
         var best = p.Best is { Value: { } v } b
-            ? string.Create(CultureInfo.InvariantCulture, $"best {study.ObjectiveMetric} {v:0.####} (trial {b.Number})")
+            ? string.Create(CultureInfo.InvariantCulture, $"best {study.ObjectiveMetric} {ReadableNumber.Format(v)} (trial {b.Number})")
             : "no result yet";
         var eta = p.Eta is { } e ? $", ETA {Format(e)}" : "";
         var paused = p.State.Paused ? " [paused]" : "";
@@ -79,13 +79,13 @@ internal sealed class RunProgress(ITrialStore store, StudyRecord study, int? max
         table.AddColumn("parameters");
         foreach (var (t, slot) in p.RunningTrials)
         {
-            var last = t.LastStep is { } s ? t.IntermediateValues[s].ToString("0.####", CultureInfo.InvariantCulture) : "-";
+            var last = t.LastStep is { } s ? ReadableNumber.Format(t.IntermediateValues[s]) : "-";
             table.AddRow(
                 t.Number.ToString(CultureInfo.InvariantCulture),
                 Markup.Escape(slot),
                 t.LastStep?.ToString(CultureInfo.InvariantCulture) ?? "-",
                 last,
-                Markup.Escape(string.Join(", ", t.Params.Select(kv => $"{kv.Key}={ParamFormatter.Format(kv.Value)}"))));
+                Markup.Escape(string.Join(", ", t.Params.Select(kv => $"{kv.Key}={ReadableNumber.Format(kv.Value)}"))));
         }
         if (p.RunningTrials.Count == 0)
             table.AddRow("-", "-", "-", "-", Markup.Escape(p.State.Note ?? "starting..."));

@@ -38,11 +38,22 @@ internal static class TrainerLocator
     /// <summary>HommComplexity for the model a trial's settings describe (constraints max_params / max_flops).</summary>
     public static ModelSize CountModel(HommTrainerSettings settings)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        var classes = HommDataset.Find(settings.Data.Dataset)?.Classes ?? CountClasses(settings.Data.Path);
-        var shape = HommShape.Of(settings, classes);
+        var shape = Shape(settings);
         return new ModelSize(HommComplexity.Parameters(shape), HommComplexity.Flops(shape));
     }
+
+    /// <summary>The model a trial's settings describe, its classes counted where the data is (constraints, trials_per_gpu: auto).</summary>
+    public static HommShape Shape(HommTrainerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var classes = HommDataset.Find(settings.Data.Dataset)?.Classes ?? CountClasses(settings.Data.Path);
+        return HommShape.Of(settings, classes);
+    }
+
+    /// <summary>This machine's slots for <paramref name="definition"/> (trials_per_gpu: auto sized with this machine's GPUs).</summary>
+    /// <exception cref="HoMM.Dispatch.Slots.SlotPlanException">The resources cannot be met here.</exception>
+    public static HoMM.Dispatch.Slots.SlotPlan PlanSlots(HoMM.StudyFiles.StudyDefinition definition, Func<IReadOnlyList<HoMM.Dispatch.Slots.GpuInfo>>? detectGpus = null) =>
+        HoMM.Dispatch.Slots.SlotPlanner.ForStudy(definition, Environment.ProcessorCount, detectGpus, Shape, StudyRules.For(definition, CountModel));
 
     /// <summary>
     /// An image folder's classes by the index's own rule (<see cref="ImageFolderIndex.ClassNames"/>:

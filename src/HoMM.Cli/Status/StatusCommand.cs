@@ -158,6 +158,9 @@ public static class StatusCommand
             Row("best", "no trial has completed yet");
         }
         Row("compute", $"{Display.Duration(summary.TotalCompute)} over all trials");
+        // What the trial folders hold now: checkpoints.keep decides how much of it stays.
+        var disk = await TrialFolders.DiskUsageAsync(store, study.Id, cancellationToken);
+        Row("disk", $"{Display.Bytes(disk)} in the trial folders");
         if (summary.FirstStart is { } first && summary.LastEnd is { } last)
             Row("ran", $"{Display.Time(first)} → {Display.Time(last)} UTC");
 

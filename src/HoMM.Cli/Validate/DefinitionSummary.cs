@@ -38,6 +38,8 @@ internal static class DefinitionSummary
         Row("trainer", Trainer(study.Trainer));
         Row("resources", study.Resources switch
         {
+            { DetectGpus: true, AutoTrialsPerGpu: true } => "every GPU found (gpus: auto), as many trials each as their estimated memory allows (trials_per_gpu: auto)",
+            { AutoTrialsPerGpu: true } r => $"GPUs {string.Join(", ", r.GpuIds)}, as many trials each as their estimated memory allows (trials_per_gpu: auto)",
             { DetectGpus: true, TrialsPerGpu: 1 } => "one slot per GPU found (gpus: auto)",
             { DetectGpus: true } r => $"{r.TrialsPerGpu} slots per GPU found (gpus: auto, trials_per_gpu: {r.TrialsPerGpu})",
             { GpuIds.Count: > 0, TrialsPerGpu: 1 } r => $"GPUs {string.Join(", ", r.GpuIds)} (one slot each)",

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using HoMM.Cli.Common;
+using HoMM.Cli.Run;
+using HoMM.Dispatch.Slots;
+using HoMM.StudyFiles.Constraints;
 using HoMM.StudyFiles;
 using HoMM.StudyFiles.Diagnostics;
 
@@ -55,7 +58,30 @@ public static class ValidateCommand
         }
         output.WriteLine($"ok: {path}{With(overrides)}");
         DefinitionSummary.Write(output, study);
+        if (study.Resources.AutoTrialsPerGpu)
+            output.WriteLine($"  {"slots here",-12}{GpuSlotsHere(study)}");
         return ExitValid;
+    }
+
+    /// <summary>trials_per_gpu: auto on this machine: the plan, or the estimate and why there is no plan here.</summary>
+    private static string GpuSlotsHere(StudyDefinition study)
+    {
+        try
+        {
+            return TrainerLocator.PlanSlots(study).Summary;
+        }
+        catch (SlotPlanException e)
+        {
+            try
+            {
+                var memory = TrialMemory.Largest(study, StudyRules.For(study, TrainerLocator.CountModel), TrainerLocator.Shape);
+                return $"none: {e.Message} (estimate {SlotPlanner.GiB(memory.BytesPerTrial, 1)}/trial: {memory.Basis}: {memory.DescribeTrial()})";
+            }
+            catch (SlotPlanException)
+            {
+                return $"none: {e.Message}";
+            }
+        }
     }
 
     /// <summary>" with --set a=1 --set b=2": what was validated besides the file.</summary>

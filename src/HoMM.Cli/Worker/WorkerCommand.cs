@@ -68,7 +68,7 @@ public static class WorkerCommand
         IReadOnlyList<TrainerSlot> planned;
         try
         {
-            planned = SlotPlanner.Plan(ParseSlots(slots), Environment.ProcessorCount);
+            planned = SlotPlanner.Plan(ParseSlots(slots), Environment.ProcessorCount).Slots;
         }
         catch (Exception e) when (e is FormatException or SlotPlanException)
         {
@@ -96,6 +96,7 @@ public static class WorkerCommand
                 RunsDirectory = Path.GetFullPath(runs),
                 HommTrainExecutable = TrainerLocator.FindHommTrain(),
                 ModelSize = TrainerLocator.CountModel,
+                ModelShape = TrainerLocator.Shape,
                 Node = nodeName,
                 WorkerId = string.Create(CultureInfo.InvariantCulture, $"{nodeName}:{Environment.ProcessId}"),
                 Logger = log,

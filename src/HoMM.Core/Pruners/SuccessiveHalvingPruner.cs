@@ -110,7 +110,7 @@ public sealed class SuccessiveHalvingPruner : IPruner
     }
 
     /// <summary>The value reported at the first step at or past <paramref name="resource"/>, if the trial got there.</summary>
-    private static double? ValueAtRung(FrozenTrial trial, long resource)
+    internal static double? ValueAtRung(FrozenTrial trial, long resource)
     {
         var first = long.MaxValue;
         foreach (var s in trial.IntermediateValues.Keys)

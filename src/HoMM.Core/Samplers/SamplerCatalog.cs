@@ -20,6 +20,16 @@ public static class SamplerCatalog
     private static OptionSpec NStartup(int @default) =>
         new("n_startup_trials", OptionType.Int, @default, "trials sampled at random before the model is used", Min: 0, Max: int.MaxValue);
 
+    // Model-based budgets (BOHB): the options every model-based sampler takes, and the wrapper they ask for.
+    private static readonly OptionSpec FitOn =
+        new("fit_on", OptionType.Choice, "complete", "what the model is fitted on: complete trials, or (BOHB) the highest reported step that enough trials reached", Choices: ["complete", "highest_rung"]);
+
+    private static readonly OptionSpec RungMinTrials =
+        new("rung_min_trials", OptionType.IntOrAuto, "auto", "with fit_on: highest_rung, values a step needs to be fitted on; auto: searched parameters + 3", Min: 1, Max: int.MaxValue);
+
+    private static ISampler WithBudgets(OptionReader r, ISampler sampler) =>
+        r.Choice("fit_on") == "highest_rung" ? new RungFittedSampler(sampler, r.IntOrAuto("rung_min_trials") is { } m ? (int)m : null) : sampler;
+
     private static readonly List<(AlgorithmSpec Spec, Func<OptionReader, int?, ISampler> Build)> Entries = Build();
 
     private static readonly Dictionary<string, (AlgorithmSpec Spec, Func<OptionReader, int?, ISampler> Build)> Registry =
@@ -125,8 +135,9 @@ public static class SamplerCatalog
                     new("consider_magic_clip", OptionType.Bool, true, "keep kernel widths from collapsing"),
                     new("consider_endpoints", OptionType.Bool, false, "let the outermost kernels reach the range's ends"),
                     new("weight_kernels_by_bandwidth", OptionType.Bool, true, "weight continuous kernels by their width (Optuna ≤ 3.4 behaviour; better on our benchmarks)"),
+                    FitOn, RungMinTrials,
                 ], "tree-structured Parzen estimator"),
-                (r, seed) => new TpeSampler(new TpeSamplerOptions
+                (r, seed) => WithBudgets(r, new TpeSampler(new TpeSamplerOptions
                 {
                     Seed = seed,
                     NStartupTrials = (int)(r.Int("n_startup_trials") ?? 10),
@@ -140,7 +151,7 @@ public static class SamplerCatalog
                     ConsiderMagicClip = r.Bool("consider_magic_clip"),
                     ConsiderEndpoints = r.Bool("consider_endpoints"),
                     WeightKernelsByBandwidth = r.Bool("weight_kernels_by_bandwidth"),
-                })),
+                }))),
 
             // CMA-ES and GP-BO live in Samplers/CmaEs and Samplers/Gp; their options records are the
             // registration point: a new option there needs its line here.
@@ -177,13 +188,14 @@ public static class SamplerCatalog
                 [
                     Seed, NStartup(10),
                     new("deterministic_objective", OptionType.Bool, false, "the objective has no noise"),
+                    FitOn, RungMinTrials,
                 ], "Gaussian-process Bayesian optimisation (Matérn 5/2, log expected improvement)"),
-                (r, seed) => new GpSampler(new GpSamplerOptions
+                (r, seed) => WithBudgets(r, new GpSampler(new GpSamplerOptions
                 {
                     Seed = seed,
                     NStartupTrials = (int)(r.Int("n_startup_trials") ?? 10),
                     DeterministicObjective = r.Bool("deterministic_objective"),
-                })),
+                }))),
 
             (new AlgorithmSpec("nsga2", ["nsgaii"],
                 [

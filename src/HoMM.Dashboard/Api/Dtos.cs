@@ -39,14 +39,16 @@ public sealed record ParameterInfo(
     };
 }
 
-/// <summary>The study page's header: the study, its counts and best trial, and its search space (for the enqueue form).</summary>
+/// <summary>The study page's header: the study, its counts and best trial, its search space (for the
+/// enqueue form), and the bytes its trial folders use on the dashboard's machine.</summary>
 public sealed record StudyDetail(
     StudyListItem Summary,
     int? BestTrial,
     IReadOnlyList<ParameterInfo> SearchSpace,
     IReadOnlyDictionary<string, JsonElement> UserAttrs,
     bool ActionsAllowed,
-    string? ActionsRefusal);
+    string? ActionsRefusal,
+    long DiskBytes = 0);
 
 /// <summary>A row of the trial table. <c>TestAcc</c> is the final line's <c>test/acc</c> (null until the
 /// trial completed, or when its trainer reports none), shown beside the objective.</summary>

@@ -45,7 +45,8 @@ public static class StudyEndpoints
             study.SearchSpace.Parameters.Select(ParameterInfo.From).ToList(),
             await store.GetStudyAttrsAsync(study.Id, AttrScope.User, cancellationToken),
             refusal is null,
-            refusal));
+            refusal,
+            await TrialFolders.DiskUsageAsync(store, study.Id, cancellationToken)));
     }
 
     private static async Task<Results<Ok<TrialsResponse>, ProblemHttpResult>> GetTrials(

@@ -16,6 +16,11 @@ internal static class AttemptReasons
     /// <summary>An attempt whose dispatcher died while it ran; found open by the next dispatcher.</summary>
     public const string Lost = "lost: the dispatcher stopped (killed or crashed) while this attempt ran; its trainer was cleaned up before the next attempt";
 
+    /// <summary>The start of an attempt that ran out of GPU memory beside other trials and was retried with fewer (not a crash).</summary>
+    public const string OutOfMemoryRetry = "out of GPU memory beside other trials";
+
+    public static bool IsOutOfMemoryRetry(string? reason) => reason is not null && reason.StartsWith(OutOfMemoryRetry, StringComparison.Ordinal);
+
     public static bool IsCrash(string? reason) =>
         reason is not null && (reason.StartsWith(Crashed, StringComparison.Ordinal) || reason.StartsWith(Killed, StringComparison.Ordinal));
 }

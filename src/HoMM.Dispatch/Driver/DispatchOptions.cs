@@ -34,8 +34,14 @@ public sealed record DispatchOptions
     /// <summary>CPU cores to share between CPU slots.</summary>
     public int ProcessorCount { get; init; } = Environment.ProcessorCount;
 
-    /// <summary>Lists GPU ids for <c>gpus: auto</c>; null: nvidia-smi (<see cref="Slots.GpuInventory"/>).</summary>
-    public Func<IReadOnlyList<int>>? DetectGpus { get; init; }
+    /// <summary>Lists this machine's GPUs for <c>gpus: auto</c> and <c>trials_per_gpu: auto</c>; null: nvidia-smi (<see cref="Slots.GpuInventory"/>).</summary>
+    public Func<IReadOnlyList<Slots.GpuInfo>>? DetectGpus { get; init; }
+
+    /// <summary>
+    /// The model a built-in trainer's settings describe (classes counted where the data is), for
+    /// <c>trials_per_gpu: auto</c>'s memory estimate; wired by the CLI. Null: auto is refused.
+    /// </summary>
+    public Func<HommTrainerSettings, HommShape>? ModelShape { get; init; }
 
     /// <summary>How often the driver and the running attempts look for dashboard actions (pause, stop a trial).</summary>
     public TimeSpan ControlPollInterval { get; init; } = TimeSpan.FromSeconds(1);

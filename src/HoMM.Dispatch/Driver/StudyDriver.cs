@@ -5,6 +5,7 @@ using HoMM.Core.Samplers;
 using HoMM.Core.SearchSpace;
 using HoMM.Core.Studies;
 using HoMM.Core.Trials;
+using HoMM.Dispatch.Checkpoints;
 using HoMM.Dispatch.Logging;
 using HoMM.Dispatch.Scheduling;
 using HoMM.Dispatch.Slots;
@@ -111,19 +112,24 @@ public sealed class StudyDriver
         _options = options;
         _time = options.TimeProvider;
         _log = options.Logger;
-        Slots = SlotPlanner.Plan(definition.Resources, options.ProcessorCount, options.DetectGpus);
-        MaxParallel = Math.Min(definition.Budget.MaxParallel ?? Slots.Count, Slots.Count);
         var c = definition.Constraints;
         if ((c.MaxParams is not null || c.MaxFlops is not null) && (definition.Trainer is not HommTrainerDefinition || options.ModelSize is null))
             throw new InvalidOperationException("constraints max_params/max_flops need the built-in trainer's model counter, which this build does not provide");
         if (definition.Trainer is HommTrainerDefinition && options.HommTrainExecutable is null)
             throw new InvalidOperationException("this study uses the built-in trainer (homm-train), but its executable was not found");
         _rules = StudyRules.For(definition, options.ModelSize);
+        var plan = SlotPlanner.ForStudy(definition, options.ProcessorCount, options.DetectGpus, options.ModelShape, _rules);
+        Slots = plan.Slots;
+        SlotSummary = plan.Summary;
+        MaxParallel = Math.Min(definition.Budget.MaxParallel ?? Slots.Count, Slots.Count);
         _sharedQueue = queue;
     }
 
     /// <summary>The slots of this worker.</summary>
     public IReadOnlyList<Processes.TrainerSlot> Slots { get; }
+
+    /// <summary>How the slots were planned, e.g. "gpu0 (80 GiB): 6 trials, gpu1 (22 GiB): 2 trials, estimate 9.1 GiB/trial (...)".</summary>
+    public string SlotSummary { get; }
 
     /// <summary>Trials run at once: max_parallel, at most one per slot.</summary>
     public int MaxParallel { get; }
@@ -183,6 +189,8 @@ public sealed class StudyDriver
         long lastHeartbeat = 0, lastControl = 0, lastReconcile = 0;
         var paused = false;
         var exhausted = false;
+        var sweptAt = -1;
+        var sweeper = new CheckpointSweeper(_store, _study.Id, _definition.Objective.Direction, _definition.Checkpoints);
         string? problem = null;
         var infeasibleRounds = 0;
         try
@@ -221,6 +229,10 @@ public sealed class StudyDriver
 
                 var all = await trials.RefreshAsync(stop).ConfigureAwait(false);
                 var finished = SpentBudget(all);
+                // Cancelled trials end too: their checkpoints go by the same policy.
+                var ended = all.Count(t => t.State.IsFinished());
+                if (ended != sweptAt)
+                    sweptAt = await SweepCheckpointsAsync(sweeper, all, stop).ConfigureAwait(false) ? ended : sweptAt;
                 int flying;
                 lock (_lock)
                 {
@@ -451,6 +463,23 @@ public sealed class StudyDriver
                 return null; // finished meanwhile: a user stopped it
         }
         return missing.Count == 0 ? waiting : await _store.GetTrialAsync(waiting.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>checkpoints.keep after trials finished; false when a file could not be deleted (tried again later).</summary>
+    private async Task<bool> SweepCheckpointsAsync(CheckpointSweeper sweeper, IReadOnlyList<FrozenTrial> all, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var freed = await sweeper.SweepAsync(all, cancellationToken).ConfigureAwait(false);
+            if (freed > 0)
+                _log.CheckpointsDeleted(_definition.Checkpoints.ToString(), freed);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _log.CheckpointSweepFailed(e.Message, e);
+            return false;
+        }
     }
 
     private async Task<bool> IsPausedAsync(CancellationToken cancellationToken)

@@ -35,6 +35,9 @@ internal sealed class TrialRunner : ITrialJobHandler
     /// <summary>A trial whose dispatcher failed this many times (database down, disk full) is failed.</summary>
     private const int MaxDispatcherErrors = 3;
 
+    /// <summary>A trial that ran out of GPU memory beside neighbours is retried with fewer at most this many times.</summary>
+    internal const int MaxOutOfMemoryRetries = 3;
+
     private readonly ITrialStore _store;
     private readonly StudyRecord _study;
     private readonly StudyDefinition _definition;
@@ -101,12 +104,12 @@ internal sealed class TrialRunner : ITrialJobHandler
             // (and no write is tried: the next run takes the trial over from this process).
             if (DiskSpace.Report(DiskFullWhat(e), e))
                 return;
-            await TryReleaseAsync(trialId).ConfigureAwait(false);
             var errors = _dispatcherErrors.AddOrUpdate(trialId, 1, (_, n) => n + 1);
             var number = await TrialNumberAsync(trialId).ConfigureAwait(false);
             _log.DispatcherError(number, errors, MaxDispatcherErrors, $"{e.GetType().Name}: {e.Message}", e);
             if (errors >= MaxDispatcherErrors)
                 await TryFailAnyAsync(trialId, number, string.Create(CultureInfo.InvariantCulture, $"dispatcher error ({MaxDispatcherErrors} times): {e.GetType().Name}: {e.Message}")).ConfigureAwait(false);
+            await TryReleaseAsync(trialId).ConfigureAwait(false);
         }
         finally
         {
@@ -139,8 +142,13 @@ internal sealed class TrialRunner : ITrialJobHandler
     {
         try
         {
-            if (await _store.GetTrialAsync(trialId).ConfigureAwait(false) is { State: TrialState.Waiting or TrialState.Running } t)
-                await _store.TryFailAsync(trialId, reason, t.State).ConfigureAwait(false);
+            // A Waiting trial has no owner yet; a Running one is failed only by its owner (this
+            // runner, when it still holds the lease), never under another dispatcher's feet.
+            var t = await _store.GetTrialAsync(trialId).ConfigureAwait(false);
+            if (t is { State: TrialState.Waiting })
+                await _store.TryFailAsync(trialId, reason, TrialState.Waiting).ConfigureAwait(false);
+            else if (t is { State: TrialState.Running })
+                await FinishAsync(trialId, TrialState.Fail, null, reason, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -176,8 +184,6 @@ internal sealed class TrialRunner : ITrialJobHandler
             await CloseFinishedAsync(trial, cancellationToken).ConfigureAwait(false);
             return false;
         }
-        var dir = TrialDirectory(trial.Number);
-        var log = Path.Combine(dir, "trainer.log");
         var attrs = await _store.GetTrialAttrsAsync(trialId, AttrScope.System, cancellationToken).ConfigureAwait(false);
         if (trial.State == TrialState.Waiting && attrs.TryGetValue(SystemAttrs.ControlStop, out var early))
         {
@@ -187,7 +193,21 @@ internal sealed class TrialRunner : ITrialJobHandler
         }
 
         await WaitForLeaseEndAsync(trialId, cancellationToken).ConfigureAwait(false);
-        using var slot = await _slots.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        var held = new HeldSlot(await _slots.AcquireAsync(cancellationToken).ConfigureAwait(false));
+        try
+        {
+            return await ClaimAndRunAsync(trial, held, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            held.Lease.Dispose();
+        }
+    }
+
+    /// <returns>Whether this delivery claimed the trial.</returns>
+    private async Task<bool> ClaimAndRunAsync(FrozenTrial trial, HeldSlot held, CancellationToken cancellationToken)
+    {
+        var trialId = trial.Id;
         var claim = await ClaimAsync(trialId, cancellationToken).ConfigureAwait(false);
         if (!claim.Claimed)
         {
@@ -198,21 +218,22 @@ internal sealed class TrialRunner : ITrialJobHandler
             return false;
         }
         trial = await _store.GetTrialAsync(trialId, cancellationToken).ConfigureAwait(false) ?? trial;
-        attrs = await _store.GetTrialAttrsAsync(trialId, AttrScope.System, cancellationToken).ConfigureAwait(false);
+        var dir = TrialDirectory(trial.Number);
+        var attrs = await _store.GetTrialAttrsAsync(trialId, AttrScope.System, cancellationToken).ConfigureAwait(false);
         if (claim.TookOver)
         {
             // Taken over from a dispatcher that died or stalled: its trainer may still run.
-            await KillStaleAsync(attrs, log, cancellationToken).ConfigureAwait(false);
+            await KillStaleAsync(attrs, Path.Combine(dir, "trainer.log"), cancellationToken).ConfigureAwait(false);
             await CloseOpenAttemptsAsync(trialId, AttemptReasons.Lost, cancellationToken).ConfigureAwait(false);
         }
         if (attrs.TryGetValue(SystemAttrs.ControlStop, out var stop))
         {
-            await _store.TryFinishOwnedAsync(trialId, _owner, TrialState.Cancelled, reason: TrialStop.RequestText(stop), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await FinishAsync(trialId, TrialState.Cancelled, null, TrialStop.RequestText(stop), cancellationToken).ConfigureAwait(false);
             _log.CancelledBeforeStart(trial.Number);
             return true;
         }
-        await using var lease = new LeaseKeeper(this, trialId, cancellationToken);
-        await RunAttemptsAsync(trial, dir, slot.Slot, lease, cancellationToken).ConfigureAwait(false);
+        await using var ownership = new LeaseKeeper(this, trialId, cancellationToken);
+        await RunAttemptsAsync(trial, dir, held, ownership, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -246,28 +267,36 @@ internal sealed class TrialRunner : ITrialJobHandler
     private Task CloseFinishedAsync(FrozenTrial trial, CancellationToken cancellationToken) =>
         CloseOpenAttemptsAsync(trial.Id, trial.State == TrialState.Complete ? AttemptReasons.Completed : trial.FailReason ?? AttemptReasons.Lost, cancellationToken);
 
-    private async Task RunAttemptsAsync(FrozenTrial trial, string dir, TrainerSlot slot, LeaseKeeper lease, CancellationToken cancellationToken)
+    /// <summary>The slot a trial holds; an out-of-GPU-memory retry swaps it for another.</summary>
+    private sealed class HeldSlot(SlotPool.SlotLease lease)
+    {
+        public SlotPool.SlotLease Lease { get; set; } = lease;
+    }
+
+    /// <summary>Runs attempts on the held slot until the trial is finished, the lease is lost or the dispatcher shuts down.</summary>
+    private async Task RunAttemptsAsync(FrozenTrial trial, string dir, HeldSlot held, LeaseKeeper ownership, CancellationToken cancellationToken)
     {
         var trialId = trial.Id;
+        var lease = held.Lease;
         Directory.CreateDirectory(dir);
         await _store.SetTrialAttrAsync(trialId, AttrScope.System, SystemAttrs.TrialDir, dir, cancellationToken).ConfigureAwait(false);
-        await _store.SetTrialAttrAsync(trialId, AttrScope.System, SystemAttrs.Slot, slot.Id, cancellationToken).ConfigureAwait(false);
+        await _store.SetTrialAttrAsync(trialId, AttrScope.System, SystemAttrs.Slot, lease.Slot.Id, cancellationToken).ConfigureAwait(false);
 
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (lease.Lost)
+            if (ownership.Lost)
                 return;
             var previous = await _store.GetAttemptsAsync(trialId, cancellationToken).ConfigureAwait(false);
-            var attempt = await _store.StartAttemptAsync(trialId, new AttemptStart(_options.Node, slot.Id, _options.WorkerId), cancellationToken).ConfigureAwait(false);
+            var attempt = await _store.StartAttemptAsync(trialId, new AttemptStart(_options.Node, lease.Slot.Id, _options.WorkerId), cancellationToken).ConfigureAwait(false);
             if (attempt is null)
                 return; // finished meanwhile
-            var request = BuildRequest(trial, attempt.Number, dir, slot, resume: previous.Count > 0);
+            var request = BuildRequest(trial, attempt.Number, dir, lease.Slot, resume: previous.Count > 0);
             var observer = new AttemptRecorder(this, trial, attempt);
             AttemptResult result;
             try
             {
-                result = await _runner.RunAsync(request, observer, lease.Token).ConfigureAwait(false);
+                result = await _runner.RunAsync(request, observer, ownership.Token).ConfigureAwait(false);
             }
             finally
             {
@@ -290,7 +319,7 @@ internal sealed class TrialRunner : ITrialJobHandler
                     await FinishAsync(trialId, TrialState.Pruned, last, reason).ConfigureAwait(false);
                     await _store.EndAttemptAsync(attempt.Id, exit, reason, CancellationToken.None).ConfigureAwait(false);
                     return;
-                case AttemptOutcome.Interrupted i when lease.Lost:
+                case AttemptOutcome.Interrupted when ownership.Lost:
                     // Another dispatcher owns the trial now, or someone finished it: nothing of ours to commit.
                     await _store.EndAttemptAsync(attempt.Id, exit, $"{AttemptReasons.Interrupted}: {LeaseKeeper.LostReason}", CancellationToken.None).ConfigureAwait(false);
                     return;
@@ -303,6 +332,26 @@ internal sealed class TrialRunner : ITrialJobHandler
                     var why = observer.UserStopReason ?? TrialStop.Reason(null, null);
                     await FinishAsync(trialId, TrialState.Cancelled, null, why).ConfigureAwait(false);
                     await _store.EndAttemptAsync(attempt.Id, exit, why, CancellationToken.None).ConfigureAwait(false);
+                    return;
+                case AttemptOutcome.Failed { Kind: FailureKind.OutOfMemory } oom when lease.Slot.CudaVisibleDevices is not null && GpuOutOfMemory.IsGpu(oom.Reason):
+                    var decision = _slots.ReportOutOfMemory(lease);
+                    var oomRetries = previous.Count(a => AttemptReasons.IsOutOfMemoryRetry(a.Reason));
+                    if (decision.Retry && oomRetries < MaxOutOfMemoryRetries)
+                    {
+                        // Not a failure and not a crash retry: the trial waits for a slot where fewer
+                        // trials share the GPU, and resumes from its last checkpoint if it has one.
+                        await _store.EndAttemptAsync(attempt.Id, exit, $"{AttemptReasons.OutOfMemoryRetry} ({decision.Why}); retried: {oom.Reason}", CancellationToken.None).ConfigureAwait(false);
+                        _log.OutOfMemoryRetry(trial.Number, decision.Why, oomRetries + 1, MaxOutOfMemoryRetries);
+                        lease.Dispose();
+                        held.Lease = lease = await _slots.AcquireAsync(cancellationToken).ConfigureAwait(false);
+                        await _store.SetTrialAttrAsync(trialId, AttrScope.System, SystemAttrs.Slot, lease.Slot.Id, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+                    var oomReason = decision.Retry
+                        ? string.Create(CultureInfo.InvariantCulture, $"{oom.Reason} (after {oomRetries} retries with fewer neighbours)")
+                        : $"{oom.Reason} ({decision.Why})";
+                    await FinishAsync(trialId, TrialState.Fail, null, oomReason).ConfigureAwait(false);
+                    await _store.EndAttemptAsync(attempt.Id, exit, oomReason, CancellationToken.None).ConfigureAwait(false);
                     return;
                 case AttemptOutcome.Failed f:
                     await _store.EndAttemptAsync(attempt.Id, exit, f.Reason, CancellationToken.None).ConfigureAwait(false);
@@ -317,8 +366,19 @@ internal sealed class TrialRunner : ITrialJobHandler
     }
 
     /// <summary>The owner's commit: refused (false) when this runner no longer owns the trial.</summary>
-    private Task<bool> FinishAsync(long trialId, TrialState to, double? value, string reason) =>
-        _store.TryFinishOwnedAsync(trialId, _owner, to, value, reason, CancellationToken.None);
+    private async Task<bool> FinishAsync(long trialId, TrialState to, double? value, string? reason, CancellationToken cancellationToken = default) =>
+        Committed(trialId, await _store.TryFinishOwnedAsync(trialId, _owner, to, value, reason, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// After a commit the lease has ended and the trainer may still be exiting: its keeper stops
+    /// renewing, so the refused renewal does not read as a lost lease that kills the trainer.
+    /// </summary>
+    private bool Committed(long trialId, bool committed)
+    {
+        if (committed && _leases.TryGetValue(trialId, out var keeper))
+            keeper.Committed();
+        return committed;
+    }
 
     private async Task<double?> LastObjectiveAsync(long trialId)
     {
@@ -411,13 +471,9 @@ internal sealed class TrialRunner : ITrialJobHandler
         await _store.SetTrialAttrAsync(trialId, AttrScope.System, SystemAttrs.FinalMetrics, FinalMetricsJson.ToJson(finalMetrics), cancellationToken).ConfigureAwait(false);
         if (!_study.IsMultiObjective)
         {
-            if (await _store.TryFinishOwnedAsync(trialId, _owner, TrialState.Complete, finalMetrics[_study.ObjectiveMetric], cancellationToken: cancellationToken).ConfigureAwait(false)
-                && _leases.TryGetValue(trialId, out var lease))
-                lease.Committed(); // the trainer still exits: that must not read as a lost lease
+            await FinishAsync(trialId, TrialState.Complete, finalMetrics[_study.ObjectiveMetric], reason: null, cancellationToken).ConfigureAwait(false);
             return;
         }
-        // Several objectives: not yet owner-checked (the owner's commit takes one value); the
-        // trial's lease ends with the finish all the same.
         // Several objectives: trainer metrics from the final line, info/… from the trainer's info
         // lines (homm-train reports params and FLOPs at start, ms/step and peak memory at the end).
         var attrs = await _store.GetTrialAttrsAsync(trialId, AttrScope.System, cancellationToken).ConfigureAwait(false);
@@ -440,18 +496,16 @@ internal sealed class TrialRunner : ITrialJobHandler
         }
         if (missing.Count > 0)
         {
-            await _store.TryFailAsync(trialId, $"the trainer did not report the objective{(missing.Count == 1 ? "" : "s")} {string.Join(", ", missing)} " +
-                                               "(metrics in its final line, info/… in an info line)", cancellationToken: cancellationToken).ConfigureAwait(false);
+            await FinishAsync(trialId, TrialState.Fail, null, $"the trainer did not report the objective{(missing.Count == 1 ? "" : "s")} {string.Join(", ", missing)} " +
+                                                              "(metrics in its final line, info/… in an info line)", cancellationToken).ConfigureAwait(false);
             return;
         }
         if (Array.FindIndex(values, double.IsNaN) is var nan and >= 0)
         {
-            await _store.TryFailAsync(trialId, $"the objective {_study.Objectives[nan].Metric} is NaN", cancellationToken: cancellationToken).ConfigureAwait(false);
+            await FinishAsync(trialId, TrialState.Fail, null, $"the objective {_study.Objectives[nan].Metric} is NaN", cancellationToken).ConfigureAwait(false);
             return;
         }
-        if (await _store.TryCompleteAsync(trialId, values, cancellationToken: cancellationToken).ConfigureAwait(false)
-            && _leases.TryGetValue(trialId, out var done))
-            done.Committed();
+        Committed(trialId, await _store.TryCompleteOwnedAsync(trialId, _owner, values, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>

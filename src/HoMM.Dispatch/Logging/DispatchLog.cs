@@ -36,6 +36,9 @@ internal static partial class DispatchLog
     [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "trial {Trial}: stopped by a user before it started")]
     public static partial void CancelledBeforeStart(this ILogger logger, int trial);
 
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "trial {Trial} ran out of GPU memory: {Why}; it waits for a slot and runs again (retry {Retry} of {Limit})")]
+    public static partial void OutOfMemoryRetry(this ILogger logger, int trial, string why, int retry, int limit);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "driving study '{Study}' as {Driver} (pid {Pid}){Where}")]
     public static partial void DriverStarted(this ILogger logger, string study, string driver, int pid, string where);
 
@@ -60,15 +63,30 @@ internal static partial class DispatchLog
     [LoggerMessage(EventId = 33, Level = LogLevel.Warning, Message = "driver takeover: {Error} (trying again)")]
     public static partial void TakeoverCheckFailed(this ILogger logger, string error, Exception exception);
 
-    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "trial {Trial}: its dispatcher's lease ran out (the process died, stalled or stopped); queued again")]
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "checkpoints.keep {Policy}: deleted finished trials' checkpoints, {Bytes} bytes freed")]
+    public static partial void CheckpointsDeleted(this ILogger logger, string policy, long bytes);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "checkpoints.keep: could not delete a checkpoint: {Error} (trying again after the next trial)")]
+    public static partial void CheckpointSweepFailed(this ILogger logger, string error, Exception exception);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "notify: {Event} event not delivered ({Problem}); retrying in {Seconds} s")]
+    public static partial void NotifyRetry(this ILogger logger, string @event, string problem, double seconds);
+
+    [LoggerMessage(EventId = 43, Level = LogLevel.Error, Message = "notify: gave up on the {Event} event after {Attempts} attempts: {Problem}")]
+    public static partial void NotifyGaveUp(this ILogger logger, string @event, int attempts, string problem);
+
+    [LoggerMessage(EventId = 44, Level = LogLevel.Warning, Message = "notify: the run ends; {Count} undelivered events dropped after waiting {Seconds} s")]
+    public static partial void NotifyDropped(this ILogger logger, int count, double seconds);
+
+    [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "trial {Trial}: its dispatcher's lease ran out (the process died, stalled or stopped); queued again")]
     public static partial void Redispatched(this ILogger logger, int trial);
 
-    [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "could not look for trials whose dispatcher vanished: {Error} (trying again)")]
+    [LoggerMessage(EventId = 51, Level = LogLevel.Warning, Message = "could not look for trials whose dispatcher vanished: {Error} (trying again)")]
     public static partial void ReconcileFailed(this ILogger logger, string error, Exception exception);
 
-    [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "trial id {TrialId}: could not renew its lease: {Error} (trying again)")]
+    [LoggerMessage(EventId = 52, Level = LogLevel.Warning, Message = "trial id {TrialId}: could not renew its lease: {Error} (trying again)")]
     public static partial void LeaseRenewFailed(this ILogger logger, long trialId, string error, Exception exception);
 
-    [LoggerMessage(EventId = 43, Level = LogLevel.Debug, Message = "trial id {TrialId}: could not hand its lease back (it runs out by itself): {Error}")]
+    [LoggerMessage(EventId = 53, Level = LogLevel.Debug, Message = "trial id {TrialId}: could not hand its lease back (it runs out by itself): {Error}")]
     public static partial void LeaseReleaseFailed(this ILogger logger, long trialId, string error, Exception exception);
 }

@@ -43,6 +43,8 @@ public sealed record Layout
     public IReadOnlyList<Annotation>? Annotations { get; init; }
     /// <summary><c>"overlay"</c>, <c>"group"</c>… (bars sharing a position).</summary>
     public string? BarMode { get; init; }
+    /// <summary>Buttons on the figure that restyle it (e.g. show or hide pruned trials).</summary>
+    public IReadOnlyList<UpdateMenu>? UpdateMenus { get; init; }
 
     [JsonExtensionData]
     [JsonInclude]
@@ -97,6 +99,27 @@ public sealed record Legend
     public string? XAnchor { get; init; }
     public string? YAnchor { get; init; }
 }
+
+/// <summary>A row of buttons; each applies its <see cref="UpdateMenuButton.Args"/> with plotly's <see cref="UpdateMenuButton.Method"/>.</summary>
+public sealed record UpdateMenu
+{
+    /// <summary><c>"buttons"</c> (a row) or <c>"dropdown"</c>.</summary>
+    public string? Type { get; init; }
+    /// <summary><c>"right"</c> lays buttons out in a row.</summary>
+    public string? Direction { get; init; }
+    public required IReadOnlyList<UpdateMenuButton> Buttons { get; init; }
+    /// <summary>The index of the button shown as pressed.</summary>
+    public int? Active { get; init; }
+    public bool? ShowActive { get; init; }
+    public double? X { get; init; }
+    public double? Y { get; init; }
+    public string? XAnchor { get; init; }
+    public string? YAnchor { get; init; }
+    public Font? Font { get; init; }
+}
+
+/// <summary>One button: <c>"restyle"</c> with args <c>[{attribute: value}, traceIndices?]</c>.</summary>
+public sealed record UpdateMenuButton(string Label, string Method, IReadOnlyList<object> Args);
 
 public sealed record Margin
 {

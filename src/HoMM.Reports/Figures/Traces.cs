@@ -117,7 +117,13 @@ public sealed record ParCoords : Trace
 {
     public required IReadOnlyList<ParCoordsDimension> Dimensions { get; init; }
     public ParCoordsLine? Line { get; init; }
+    /// <summary>How lines outside a dimension's <see cref="ParCoordsDimension.ConstraintRange"/> are drawn.</summary>
+    public ParCoordsUnselected? Unselected { get; init; }
 }
+
+public sealed record ParCoordsUnselected(ParCoordsUnselectedLine Line);
+
+public sealed record ParCoordsUnselectedLine(string Color, double Opacity);
 
 public sealed record ParCoordsDimension
 {
@@ -126,6 +132,8 @@ public sealed record ParCoordsDimension
     public IReadOnlyList<double>? Range { get; init; }
     public DataArray? TickVals { get; init; }
     public DataArray? TickText { get; init; }
+    /// <summary>The selected span [low, high]: lines outside it are drawn in the trace's unselected style.</summary>
+    public IReadOnlyList<double>? ConstraintRange { get; init; }
 }
 
 public sealed record ParCoordsLine

@@ -32,6 +32,13 @@ public sealed record StudyReport(ReportStudy Study)
     /// <summary>Further lines of the summary (sampler, pruner, storage…), in order.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Details { get; init; } = [];
 
+    /// <summary>
+    /// Leave the importance evaluation (and the contours, which it ranks) for later when
+    /// <see cref="Importance"/> is not given: their figures show a note instead. The dashboard
+    /// draws a big study's cheap figures at once and adds these when computed (seconds for 10,000 trials).
+    /// </summary>
+    public bool DeferImportance { get; init; }
+
     /// <summary>How many of the most important parameters get pairwise contours (3 → 3 plots).</summary>
     public int ContourParams { get; init; } = 3;
 }

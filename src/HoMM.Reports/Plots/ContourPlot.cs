@@ -42,6 +42,13 @@ public static class ContourPlot
     /// <summary>Cells farther than this many bandwidths from every trial are left empty.</summary>
     private const double EmptyBeyond = 2.0;
 
+    /// <summary>
+    /// Cells farther than this from every trial (in axis spans: 0.2 is a fifth of the tried range)
+    /// are left empty too. With few trials the bandwidth is wide and a smooth estimate would
+    /// cover the whole plane with values nobody tried; this keeps it near the trials.
+    /// </summary>
+    private const double EmptyBeyondSpan = 0.2;
+
     /// <summary>Trials farther than this many bandwidths do not contribute (weight below 1 %).</summary>
     private const double Cutoff = 3.0;
 
@@ -128,6 +135,9 @@ public static class ContourPlot
 
         public int Bucket(double unit) => Categorical ? (int)unit : Math.Min(Buckets - 1, (int)(unit / (Cutoff * Bandwidth)));
 
+        /// <summary>Squared distance in axis spans; categories are 0 apart when equal, out of reach otherwise.</summary>
+        public double SpanDistance2(double a, double b) => Categorical ? (a == b ? 0 : double.PositiveInfinity) : (a - b) * (a - b);
+
         /// <summary>Squared distance in bandwidths; categories are 0 apart when equal, out of reach otherwise.</summary>
         public double Distance2(double a, double b)
         {
@@ -167,7 +177,7 @@ public static class ContourPlot
             {
                 var gx = ax.GridUnit(col);
                 var bx = ax.Bucket(gx);
-                double sumW = 0, sumWz = 0, nearest = double.PositiveInfinity;
+                double sumW = 0, sumWz = 0, nearest = double.PositiveInfinity, nearestSpan = double.PositiveInfinity;
                 for (var i = Math.Max(0, bx - ax.Reach); i <= Math.Min(ax.Buckets - 1, bx + ax.Reach); i++)
                 {
                     for (var j = Math.Max(0, by - ay.Reach); j <= Math.Min(ay.Buckets - 1, by + ay.Reach); j++)
@@ -180,13 +190,16 @@ public static class ContourPlot
                             if (d2 > Cutoff * Cutoff)
                                 continue;
                             nearest = Math.Min(nearest, d2);
+                            nearestSpan = Math.Min(nearestSpan, ax.SpanDistance2(gx, ux[k]) + ay.SpanDistance2(gy, uy[k]));
                             var w = Math.Exp(-0.5 * d2);
                             sumW += w;
                             sumWz += w * values[k];
                         }
                     }
                 }
-                z[row][col] = nearest <= EmptyBeyond * EmptyBeyond ? sumWz / sumW : double.NaN;
+                z[row][col] = nearest <= EmptyBeyond * EmptyBeyond && nearestSpan <= EmptyBeyondSpan * EmptyBeyondSpan
+                    ? sumWz / sumW
+                    : double.NaN;
             }
         }
         return new ContourGrid(ax.GridValues, ay.GridValues, z);
@@ -240,8 +253,8 @@ public static class ContourPlot
         return new Figure(traces, new Layout
         {
             Title = new Title($"Contour: {PlotStyle.Text(info.XParam.Name)} × {PlotStyle.Text(info.YParam.Name)}"),
-            XAxis = PlotStyle.AxisFor(info.XParam) with { ShowGrid = false },
-            YAxis = PlotStyle.AxisFor(info.YParam) with { ShowGrid = false },
+            XAxis = PlotStyle.AxisFor(info.XParam, info.X) with { ShowGrid = false },
+            YAxis = PlotStyle.AxisFor(info.YParam, info.Y) with { ShowGrid = false },
             HoverMode = "closest",
             Margin = PlotStyle.CompactMargin,
         });

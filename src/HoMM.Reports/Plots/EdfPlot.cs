@@ -3,9 +3,14 @@ using HoMM.Reports.Figures;
 
 namespace HoMM.Reports.Plots;
 
-/// <summary>The complete trials' objective values of one study, sorted ascending.</summary>
+/// <summary>
+/// The complete trials' objective values of one study, sorted ascending; or, when
+/// <see cref="WithPruned"/>, those and the pruned trials' last reported values (drawn faded).
+/// </summary>
 public sealed record EdfSeries(string Name, IReadOnlyList<double> SortedValues)
 {
+    public bool WithPruned { get; init; }
+
     /// <summary>The fraction of trials with a value ≤ the <paramref name="index"/>-th sorted value.</summary>
     public double CumulativeProbability(int index) => (index + 1.0) / SortedValues.Count;
 }
@@ -34,12 +39,22 @@ public static class EdfPlot
             if (s.ObjectiveName != objective)
                 throw new ArgumentException($"study '{s.Name}' optimizes '{s.ObjectiveName}', not '{objective}'; an EDF compares one objective", nameof(studies));
         }
-        var series = studies.Select(s =>
+        var series = new List<EdfSeries>();
+        foreach (var s in studies)
         {
             var values = s.CompleteTrials.Select(t => t.Value!.Value).ToArray();
             Array.Sort(values);
-            return new EdfSeries(s.Name, values);
-        }).ToList();
+            series.Add(new EdfSeries(s.Name, values));
+            // Pruned trials are not left out silently: a second, faded line counts them at their last value.
+            var pruned = s.Trials.Where(t => t.State == TrialState.Pruned)
+                .Select(OptimizationHistoryPlot.PrunedValue).OfType<double>().ToArray();
+            if (pruned.Length > 0)
+            {
+                var all = values.Concat(pruned).ToArray();
+                Array.Sort(all);
+                series.Add(new EdfSeries($"{s.Name}: with {pruned.Length} {PlotStyle.PrunedLegend}", all) { WithPruned = true });
+            }
+        }
         return new EdfInfo(objective, series);
     }
 
@@ -60,8 +75,14 @@ public static class EdfPlot
                 Mode = ScatterModes.Lines,
                 X = picked.Select(i => s.SortedValues[i]).ToArray(),
                 Y = picked.Select(s.CumulativeProbability).ToArray(),
-                Line = new Line { Shape = LineShape.Hv, Width = 2 },
-                HoverTemplate = "%{y:.1%} of trials ≤ %{x}<extra></extra>",
+                Line = s.WithPruned
+                    ? new Line { Shape = LineShape.Hv, Width = 2, Dash = "dot", Color = info.Series.Count(x => !x.WithPruned) == 1 ? PlotStyle.Pruned : null }
+                    : new Line { Shape = LineShape.Hv, Width = 2 },
+                Opacity = s.WithPruned ? PlotStyle.PrunedOpacity + 0.25 : null,
+                LegendGroup = s.WithPruned ? "pruned" : null,
+                HoverTemplate = s.WithPruned
+                    ? "%{y:.1%} of trials ≤ %{x} (pruned at their last value)<extra></extra>"
+                    : "%{y:.1%} of trials ≤ %{x}<extra></extra>",
             });
         }
         return new Figure(traces, new Layout
@@ -70,8 +91,9 @@ public static class EdfPlot
             XAxis = new Axis { Title = new Title(PlotStyle.Text(info.ObjectiveName)) },
             YAxis = new Axis { Title = new Title("cumulative probability"), Range = [0, 1.02] },
             ShowLegend = info.Series.Count > 1,
+            Legend = PlotStyle.LegendTopLeft(),
             HoverMode = "closest",
-            Margin = PlotStyle.CompactMargin,
+            Margin = info.Series.Count > 1 ? PlotStyle.CompactMargin with { T = 70 } : PlotStyle.CompactMargin,
         });
     }
 }

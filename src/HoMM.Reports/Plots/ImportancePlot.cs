@@ -7,8 +7,8 @@ namespace HoMM.Reports.Plots;
 /// <summary>How much of the objective's variation one parameter explains.</summary>
 public readonly record struct ParamImportance(string Name, double Importance);
 
-/// <summary>Parameter importances, most important first (ties by name).</summary>
-public sealed record ImportanceInfo(string ObjectiveName, IReadOnlyList<ParamImportance> Params);
+/// <summary>Parameter importances, most important first (ties by name), and how many complete trials they rest on.</summary>
+public sealed record ImportanceInfo(string ObjectiveName, IReadOnlyList<ParamImportance> Params, int TrialCount);
 
 /// <summary>Parameter importance as horizontal bars, the most important on top.</summary>
 public static class ImportancePlot
@@ -42,7 +42,8 @@ public static class ImportancePlot
             .OrderByDescending(p => p.Importance)
             .ThenBy(p => p.Name, StringComparer.Ordinal)
             .ToList();
-        return new ImportanceInfo(study.ObjectiveName, sorted);
+        // The evaluators fit the complete trials with a finite value: the figure says how many.
+        return new ImportanceInfo(study.ObjectiveName, sorted, study.CompleteTrials.Count(t => t.Value is { } v && double.IsFinite(v)));
     }
 
     public static Figure Render(ImportanceInfo info)
@@ -62,7 +63,7 @@ public static class ImportancePlot
         };
         return new Figure([bar], new Layout
         {
-            Title = new Title("Parameter importance"),
+            Title = new Title($"Parameter importance (from {info.TrialCount} complete {(info.TrialCount == 1 ? "trial" : "trials")})"),
             XAxis = new Axis { Title = new Title($"importance for {PlotStyle.Text(info.ObjectiveName)}"), ZeroLine = false },
             YAxis = new Axis { AutoMargin = true, Type = AxisType.Category },
             Height = Math.Max(250, 60 + 32 * info.Params.Count),

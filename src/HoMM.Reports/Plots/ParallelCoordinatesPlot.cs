@@ -17,7 +17,11 @@ public sealed record ParallelCoordinatesInfo(
     IReadOnlyList<int> TrialNumbers,
     IReadOnlyList<double> ObjectiveValues,
     IReadOnlyList<ParCoordsDimensionInfo> Params,
-    int SkippedTrials);
+    int SkippedTrials)
+{
+    /// <summary>Per row: whether the trial was pruned (drawn faded, at its last reported value); empty when none was.</summary>
+    public IReadOnlyList<bool> PrunedRows { get; init; } = [];
+}
 
 /// <summary>Parallel coordinates: objective first, then one axis per parameter.</summary>
 public static class ParallelCoordinatesPlot
@@ -28,13 +32,16 @@ public static class ParallelCoordinatesPlot
     {
         ArgumentNullException.ThrowIfNull(study);
         var complete = study.CompleteTrials.OrderBy(t => t.Number).ToList();
-        var axes = (paramNames ?? ParamAxis.ParamNames(complete)).Select(n => ParamAxis.Describe(n, complete)).ToList();
-        var numbers = new List<int>(complete.Count);
-        var values = new List<double>(complete.Count);
-        var columns = axes.Select(_ => new List<double>(complete.Count)).ToList();
+        var pruned = study.Trials.Where(t => t.State == TrialState.Pruned && OptimizationHistoryPlot.PrunedValue(t) is not null).ToList();
+        var rows = complete.Concat(pruned).OrderBy(t => t.Number).ToList();
+        var axes = (paramNames ?? ParamAxis.ParamNames(complete)).Select(n => ParamAxis.Describe(n, rows)).ToList();
+        var numbers = new List<int>(rows.Count);
+        var values = new List<double>(rows.Count);
+        var prunedRows = new List<bool>(rows.Count);
+        var columns = axes.Select(_ => new List<double>(rows.Count)).ToList();
         var skipped = 0;
         var row = new double[axes.Count];
-        foreach (var t in complete)
+        foreach (var t in rows)
         {
             var ok = true;
             for (var i = 0; i < axes.Count && ok; i++)
@@ -44,21 +51,29 @@ public static class ParallelCoordinatesPlot
                 skipped++;
                 continue;
             }
+            var isPruned = t.State == TrialState.Pruned;
             numbers.Add(t.Number);
-            values.Add(t.Value!.Value);
+            values.Add(isPruned ? OptimizationHistoryPlot.PrunedValue(t)!.Value : t.Value!.Value);
+            prunedRows.Add(isPruned);
             for (var i = 0; i < axes.Count; i++)
                 columns[i].Add(row[i]);
         }
         var dims = axes.Select((a, i) => new ParCoordsDimensionInfo(a, columns[i])).ToList();
-        return new(study.ObjectiveName, study.Direction, numbers, values, dims, skipped);
+        return new(study.ObjectiveName, study.Direction, numbers, values, dims, skipped)
+        {
+            PrunedRows = prunedRows.Contains(true) ? prunedRows : [],
+        };
     }
 
     public static Figure Render(ParallelCoordinatesInfo info)
     {
         ArgumentNullException.ThrowIfNull(info);
-        // Lines are drawn in row order: worst first, so the best trials lie on top and stay visible.
+        // Lines are drawn in row order: pruned first (faded, under the rest), then worst to best,
+        // so the best trials lie on top and stay visible.
+        var withPruned = info.PrunedRows.Count > 0;
         var order = Enumerable.Range(0, info.ObjectiveValues.Count)
-            .OrderBy(i => info.ObjectiveValues[i] * (info.Direction == StudyDirection.Maximize ? 1 : -1))
+            .OrderBy(i => withPruned && info.PrunedRows[i] ? 0 : 1)
+            .ThenBy(i => info.ObjectiveValues[i] * (info.Direction == StudyDirection.Maximize ? 1 : -1))
             .ToArray();
         var values = order.Select(i => info.ObjectiveValues[i]).ToArray();
         var dimensions = new List<ParCoordsDimension>
@@ -66,6 +81,23 @@ public static class ParallelCoordinatesPlot
             new() { Label = PlotStyle.Text(info.ObjectiveName), Values = values },
         };
         dimensions.AddRange(info.Params.Select(d => Dimension(d with { Values = order.Select(i => d.Values[i]).ToArray() })));
+        List<UpdateMenu>? menus = null;
+        if (withPruned)
+        {
+            // parcoords styles lines only through a selection: the state axis selects the complete
+            // trials, so pruned ones take the faded "unselected" style; the buttons hide them.
+            dimensions.Add(new ParCoordsDimension
+            {
+                Label = "state",
+                Values = order.Select(i => info.PrunedRows[i] ? 0.0 : 1.0).ToArray(),
+                Range = [0, 1],
+                TickVals = new[] { 0.0, 1.0 },
+                TickText = new[] { "pruned", "complete" },
+                // plotly snaps an ordinal axis's selection to a quarter tick step around the value.
+                ConstraintRange = [0.75, 1.0],
+            });
+            menus = [PlotStyle.PrunedToggle("unselected.line.opacity", shown: PlotStyle.PrunedOpacity, hidden: 0.0)];
+        }
         var trace = new ParCoords
         {
             Dimensions = dimensions,
@@ -77,11 +109,17 @@ public static class ParallelCoordinatesPlot
                 ShowScale = true,
                 ColorBar = new ColorBar { Title = new Title(PlotStyle.Text(info.ObjectiveName)) },
             },
+            Unselected = withPruned ? new ParCoordsUnselected(new ParCoordsUnselectedLine(PlotStyle.Pruned, PlotStyle.PrunedOpacity)) : null,
         };
         var title = info.SkippedTrials == 0
             ? "Parallel coordinates"
             : $"Parallel coordinates ({info.SkippedTrials} trials without every parameter left out)";
-        return new Figure([trace], new Layout { Title = new Title(title), Margin = new Margin { L = 70, R = 90, T = 90, B = 30 } });
+        return new Figure([trace], new Layout
+        {
+            Title = new Title(title),
+            UpdateMenus = menus,
+            Margin = new Margin { L = 70, R = 90, T = 90, B = withPruned ? 75 : 30 },
+        });
     }
 
     /// <summary>
@@ -100,56 +138,24 @@ public static class ParallelCoordinatesPlot
                     Values = d.Values.ToArray(),
                     Range = k == 1 ? [-0.5, 0.5] : [0, k - 1],
                     TickVals = Enumerable.Range(0, k).Select(i => (double)i).ToArray(),
-                    TickText = d.Param.Categories.Select(PlotStyle.Text).ToArray<string?>(),
+                    // parcoords writes tick labels as plain text, not plotly's HTML subset:
+                    // escaped, "silu<b>" would read "silu&lt;b&gt;".
+                    TickText = d.Param.Categories.ToArray<string?>(),
                 };
             case ParamScale.Log:
                 var logs = d.Values.Select(Math.Log10).ToArray();
                 var (lo, hi) = logs.Length == 0 ? (0.0, 1.0) : (logs.Min(), logs.Max());
-                var ticks = LogTicks(lo, hi);
+                var ticks = LogTicks.Positions(lo, hi);
                 return new ParCoordsDimension
                 {
                     Label = PlotStyle.Text(d.Param.Name),
                     Values = logs,
                     Range = lo == hi ? [lo - 0.5, hi + 0.5] : [lo, hi],
                     TickVals = ticks,
-                    TickText = ticks.Select(t => TickLabel(Math.Pow(10, t))).ToArray<string?>(),
+                    TickText = ticks.Select(t => LogTicks.Label(Math.Pow(10, t))).ToArray<string?>(),
                 };
             default:
                 return new ParCoordsDimension { Label = PlotStyle.Text(d.Param.Name), Values = d.Values.ToArray() };
         }
-    }
-
-    /// <summary>
-    /// Tick positions (log10 units) over [lo, hi]: the powers of ten inside; when fewer than two,
-    /// the 1-2-5 steps inside; when still fewer than two, the ends and the middle.
-    /// </summary>
-    internal static double[] LogTicks(double lo, double hi)
-    {
-        var powers = new List<double>();
-        for (var p = Math.Ceiling(lo - 1e-9); p <= hi + 1e-9; p++)
-            powers.Add(p);
-        if (powers.Count >= 2)
-            return [.. powers];
-        var steps = new List<double>();
-        for (var p = Math.Floor(lo); p <= Math.Ceiling(hi); p++)
-        {
-            foreach (var m in (ReadOnlySpan<double>)[1, 2, 5])
-            {
-                var t = p + Math.Log10(m);
-                if (t >= lo - 1e-9 && t <= hi + 1e-9)
-                    steps.Add(t);
-            }
-        }
-        if (steps.Count >= 2)
-            return [.. steps];
-        return lo == hi ? [lo] : [lo, (lo + hi) / 2, hi];
-    }
-
-    internal static string TickLabel(double value)
-    {
-        var exponent = Math.Log10(Math.Abs(value));
-        if (Math.Abs(exponent - Math.Round(exponent)) < 1e-9 && Math.Abs(exponent) > 3)
-            return $"1e{Math.Round(exponent):0}";
-        return value.ToString("G3", System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -48,10 +48,13 @@ public static class PlotStyle
     /// </summary>
     public static string Text(string text) => System.Net.WebUtility.HtmlEncode(text);
 
-    /// <summary>The axis for a parameter: log or linear, or category labels at their indices.</summary>
-    public static Axis AxisFor(ParamAxis param) => param.Scale switch
+    /// <summary>
+    /// The axis for a parameter: log (ticks written out over <paramref name="values"/>, see
+    /// <see cref="LogTicks"/>) or linear, or category labels at their indices.
+    /// </summary>
+    public static Axis AxisFor(ParamAxis param, IEnumerable<double> values) => param.Scale switch
     {
-        ParamScale.Log => new Axis { Title = new Title(Text(param.Name)), Type = AxisType.Log },
+        ParamScale.Log => LogTicks.AxisOver(values, new Title(Text(param.Name))),
         ParamScale.Categorical => new Axis
         {
             Title = new Title(Text(param.Name)),
@@ -65,4 +68,43 @@ public static class PlotStyle
     };
 
     public static Margin CompactMargin { get; } = new() { L = 60, R = 20, T = 40, B = 50 };
+
+    /// <summary>How opaque pruned trials are drawn where complete ones are the subject (slice, EDF, parallel coordinates).</summary>
+    public const double PrunedOpacity = 0.35;
+
+    /// <summary>The legend entry of pruned trials shown at their last reported value; clicking it hides or shows them.</summary>
+    public const string PrunedLegend = "pruned (last value)";
+
+    /// <summary>
+    /// Two buttons under the plot, "pruned: faded" (pressed at first) and "pruned: hidden", that
+    /// restyle the figure with <paramref name="shown"/> or <paramref name="hidden"/> (for a
+    /// figure without a legend to click; the others toggle pruned trials from their legend).
+    /// </summary>
+    public static UpdateMenu PrunedToggle(string attribute, object shown, object hidden) => new()
+    {
+        Type = "buttons",
+        Direction = "right",
+        Active = 0,
+        ShowActive = true,
+        X = 0,
+        XAnchor = "left",
+        // Below the axes' lower extent labels.
+        Y = -0.1,
+        YAnchor = "top",
+        Font = new Font { Size = 11 },
+        Buttons =
+        [
+            // restyle(attribute, value): plotly's validate accepts this form, not an {attribute: value} object.
+            new UpdateMenuButton("pruned: faded", "restyle", [attribute, shown]),
+            new UpdateMenuButton("pruned: hidden", "restyle", [attribute, hidden]),
+        ],
+    };
+
+    /// <summary>
+    /// The legend as one row above the plot on the left, <paramref name="liftPx"/> higher than the
+    /// plot area's top over a plot area <paramref name="plotHeightPx"/> high: the top right is
+    /// where plotly shows its toolbar, which a legend there would cover.
+    /// </summary>
+    public static Legend LegendTopLeft(double liftPx = 0, double plotHeightPx = 1) =>
+        new() { Orientation = "h", X = 0, XAnchor = "left", Y = 1 + liftPx / Math.Max(1, plotHeightPx), YAnchor = "bottom" };
 }

@@ -3,12 +3,24 @@ using HoMM.Reports.Figures;
 
 namespace HoMM.Reports.Plots;
 
-/// <summary>The objective against one parameter, over the complete trials that have it.</summary>
-public sealed record SliceParamInfo(ParamAxis Param, IReadOnlyList<double> Values, IReadOnlyList<double> ObjectiveValues, IReadOnlyList<int> TrialNumbers);
+/// <summary>
+/// The objective against one parameter, over the complete trials that have it, and the pruned
+/// trials that have it at the last value they reported (<see cref="Pruned"/>; drawn faded).
+/// </summary>
+public sealed record SliceParamInfo(ParamAxis Param, IReadOnlyList<double> Values, IReadOnlyList<double> ObjectiveValues, IReadOnlyList<int> TrialNumbers)
+{
+    public SlicePoints Pruned { get; init; } = new([], [], []);
+}
+
+/// <summary>Points of one slice: parameter values, objective values and trial numbers, index by index.</summary>
+public sealed record SlicePoints(IReadOnlyList<double> Values, IReadOnlyList<double> ObjectiveValues, IReadOnlyList<int> TrialNumbers);
 
 public sealed record SliceInfo(string ObjectiveName, StudyDirection Direction, IReadOnlyList<SliceParamInfo> Params);
 
-/// <summary>Slice plot: one subplot per parameter, value against parameter, coloured by trial number.</summary>
+/// <summary>
+/// Slice plot: one subplot per parameter, value against parameter, coloured by trial number;
+/// pruned trials faded at their last value, hidden and shown again from the legend.
+/// </summary>
 public static class SlicePlot
 {
     private const int Columns = 3;
@@ -17,24 +29,36 @@ public static class SlicePlot
     {
         ArgumentNullException.ThrowIfNull(study);
         var complete = study.CompleteTrials.OrderBy(t => t.Number).ToList();
+        var pruned = study.Trials.Where(t => t.State == TrialState.Pruned && OptimizationHistoryPlot.PrunedValue(t) is not null)
+            .OrderBy(t => t.Number).ToList();
         var slices = new List<SliceParamInfo>();
         foreach (var name in paramNames ?? ParamAxis.ParamNames(complete))
         {
-            var axis = ParamAxis.Describe(name, complete);
-            var xs = new List<double>();
-            var ys = new List<double>();
-            var numbers = new List<int>();
-            foreach (var t in complete)
+            // The axis covers the pruned trials' values too (a category only they tried).
+            var axis = ParamAxis.Describe(name, complete.Concat(pruned));
+            var done = Points(axis, complete, t => t.Value!.Value);
+            slices.Add(new SliceParamInfo(axis, done.Values, done.ObjectiveValues, done.TrialNumbers)
             {
-                if (!axis.TryGetValue(t, out var x))
-                    continue;
-                xs.Add(x);
-                ys.Add(t.Value!.Value);
-                numbers.Add(t.Number);
-            }
-            slices.Add(new SliceParamInfo(axis, xs, ys, numbers));
+                Pruned = Points(axis, pruned, t => OptimizationHistoryPlot.PrunedValue(t)!.Value),
+            });
         }
         return new SliceInfo(study.ObjectiveName, study.Direction, slices);
+    }
+
+    private static SlicePoints Points(ParamAxis axis, IEnumerable<FrozenTrial> trials, Func<FrozenTrial, double> objective)
+    {
+        var xs = new List<double>();
+        var ys = new List<double>();
+        var numbers = new List<int>();
+        foreach (var t in trials)
+        {
+            if (!axis.TryGetValue(t, out var x))
+                continue;
+            xs.Add(x);
+            ys.Add(objective(t));
+            numbers.Add(t.Number);
+        }
+        return new SlicePoints(xs, ys, numbers);
     }
 
     public static Figure Render(SliceInfo info)
@@ -51,6 +75,7 @@ public static class SlicePlot
         var axes = new Dictionary<string, Axis>();
         Axis? firstX = null, firstY = null;
         var annotations = new List<Annotation>();
+        var prunedInLegend = false;
         for (var i = 0; i < info.Params.Count; i++)
         {
             var p = info.Params[i];
@@ -60,14 +85,15 @@ public static class SlicePlot
             var y1 = 1 - row * (height + gapY);
             traces.Add(PlotStyle.XY(p.Values.Count) with
             {
-                Name = PlotStyle.Text(p.Param.Name),
+                Name = "complete",
                 Mode = ScatterModes.Markers,
                 X = p.Values.ToArray(),
                 Y = p.ObjectiveValues.ToArray(),
                 Text = p.TrialNumbers.Select(n => (double)n).ToArray(),
                 XAxisId = "x" + suffix,
                 YAxisId = "y" + suffix,
-                ShowLegend = false,
+                LegendGroup = "complete",
+                ShowLegend = i == 0,
                 HoverTemplate = p.Param.Scale == ParamScale.Categorical
                     ? $"trial %{{text}}<br>{PlotStyle.Text(p.Param.Name)}: %{{customdata}}<br>%{{y}}<extra></extra>"
                     : $"trial %{{text}}<br>{PlotStyle.Text(p.Param.Name)}: %{{x}}<br>%{{y}}<extra></extra>",
@@ -84,7 +110,30 @@ public static class SlicePlot
                     ColorBar = i == 0 ? new ColorBar { Title = new Title("trial"), Thickness = 12 } : null,
                 },
             });
-            var xAxis = PlotStyle.AxisFor(p.Param) with
+            if (p.Pruned.Values.Count > 0)
+            {
+                traces.Add(PlotStyle.XY(p.Pruned.Values.Count) with
+                {
+                    Name = PlotStyle.PrunedLegend,
+                    LegendGroup = "pruned",
+                    ShowLegend = !prunedInLegend,
+                    Mode = ScatterModes.Markers,
+                    X = p.Pruned.Values.ToArray(),
+                    Y = p.Pruned.ObjectiveValues.ToArray(),
+                    Text = p.Pruned.TrialNumbers.Select(n => (double)n).ToArray(),
+                    XAxisId = "x" + suffix,
+                    YAxisId = "y" + suffix,
+                    HoverTemplate = p.Param.Scale == ParamScale.Categorical
+                        ? $"trial %{{text}} (pruned)<br>{PlotStyle.Text(p.Param.Name)}: %{{customdata}}<br>last value %{{y}}<extra></extra>"
+                        : $"trial %{{text}} (pruned)<br>{PlotStyle.Text(p.Param.Name)}: %{{x}}<br>last value %{{y}}<extra></extra>",
+                    CustomData = p.Param.Scale == ParamScale.Categorical
+                        ? p.Pruned.Values.Select(v => PlotStyle.Text(p.Param.Categories![(int)v])).ToArray<string?>()
+                        : null,
+                    Marker = new Marker { Color = PlotStyle.Pruned, Size = 5, Symbol = "circle-open", Opacity = PlotStyle.PrunedOpacity },
+                });
+                prunedInLegend = true;
+            }
+            var xAxis = PlotStyle.AxisFor(p.Param, p.Values.Concat(p.Pruned.Values)) with
             {
                 Title = null,
                 Domain = [Math.Max(0, x0), Math.Min(1, x0 + width)],
@@ -128,9 +177,12 @@ public static class SlicePlot
             YAxis = firstY,
             MoreAxes = axes.Count == 0 ? null : axes,
             Annotations = annotations,
-            Height = 120 + 280 * rows,
+            Height = 150 + 280 * rows,
             HoverMode = "closest",
-            Margin = new Margin { L = 60, R = 20, T = 70, B = 40 },
+            // Above the subplots' titles; shown when there are pruned trials to hide or show.
+            ShowLegend = prunedInLegend,
+            Legend = PlotStyle.LegendTopLeft(liftPx: 26, plotHeightPx: 10 + 280 * rows),
+            Margin = new Margin { L = 60, R = 20, T = 100, B = 40 },
         });
     }
 }

@@ -135,9 +135,10 @@ public static class TimelinePlot
             },
             Height = height,
             HoverMode = "closest",
-            // Above the plot: below it the legend would cover the date axis' second line.
-            Legend = new Legend { Orientation = "h", X = 1, XAnchor = "right", Y = 1, YAnchor = "bottom" },
-            Margin = PlotStyle.CompactMargin,
+            // Above the plot (below it the legend would cover the date axis' second line), on the
+            // left: the top right is plotly's toolbar.
+            Legend = PlotStyle.LegendTopLeft(),
+            Margin = PlotStyle.CompactMargin with { T = 70 },
         });
     }
 

@@ -60,12 +60,25 @@ public abstract partial class RelationalTrialStore
         var studyId = await StudyOfTrialAsync(trialId, cancellationToken);
         return await WriteInStudyAsync(studyId, async (db, counters) =>
         {
-            if (!await db.Leases.AnyAsync(l => l.TrialId == trialId && l.Owner == owner, cancellationToken))
+            if (!await HoldsLeaseAsync(db, trialId, owner, cancellationToken))
                 return (false, false);
             var changed = await SetStateAsync(db, counters.Revision, trialId, to, TrialState.Running, value, reason, cancellationToken);
             return (changed, changed);
         }, cancellationToken);
     }
+
+    public Task<bool> TryCompleteOwnedAsync(long trialId, string owner, IReadOnlyList<double> values, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        return CompleteAsync(trialId, values, TrialState.Running, owner, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="owner"/> holds the trial, inside the caller's write: a lease that ran
+    /// out still counts until someone else claims the trial (a claim replaces the owner).
+    /// </summary>
+    private static Task<bool> HoldsLeaseAsync(StoreDbContext db, long trialId, string owner, CancellationToken cancellationToken) =>
+        db.Leases.AnyAsync(l => l.TrialId == trialId && l.Owner == owner, cancellationToken);
 
     public async Task<TrialLease?> GetLeaseAsync(long trialId, CancellationToken cancellationToken = default)
     {

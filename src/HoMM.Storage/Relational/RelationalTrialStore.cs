@@ -214,6 +214,7 @@ public abstract partial class RelationalTrialStore : ITrialStore, IDisposable
                 await db.IntermediateValues.Where(v => trials.Contains(v.TrialId)).ExecuteDeleteAsync(cancellationToken);
                 await db.Attempts.Where(a => trials.Contains(a.TrialId)).ExecuteDeleteAsync(cancellationToken);
                 await db.TrialAttrs.Where(a => trials.Contains(a.TrialId)).ExecuteDeleteAsync(cancellationToken);
+                await db.Leases.Where(l => trials.Contains(l.TrialId)).ExecuteDeleteAsync(cancellationToken);
                 await db.Trials.Where(t => t.StudyId == studyId).ExecuteDeleteAsync(cancellationToken);
                 await db.StudyAttrs.Where(a => a.StudyId == studyId).ExecuteDeleteAsync(cancellationToken);
                 await db.Studies.Where(s => s.Id == studyId).ExecuteDeleteAsync(cancellationToken);
@@ -311,7 +312,11 @@ public abstract partial class RelationalTrialStore : ITrialStore, IDisposable
         }, cancellationToken);
     }
 
-    public async Task<bool> TryCompleteAsync(long trialId, IReadOnlyList<double> values, TrialState expectedFrom = TrialState.Running, CancellationToken cancellationToken = default)
+    public Task<bool> TryCompleteAsync(long trialId, IReadOnlyList<double> values, TrialState expectedFrom = TrialState.Running, CancellationToken cancellationToken = default) =>
+        CompleteAsync(trialId, values, expectedFrom, owner: null, cancellationToken);
+
+    /// <summary>Completes with every objective's value; with an <paramref name="owner"/>, only while it holds the trial's lease.</summary>
+    private async Task<bool> CompleteAsync(long trialId, IReadOnlyList<double> values, TrialState expectedFrom, string? owner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(values);
         if (values.Count == 0)
@@ -326,6 +331,8 @@ public abstract partial class RelationalTrialStore : ITrialStore, IDisposable
         var json = objectives > 1 ? ObjectivesJson.SerializeValues(values) : null;
         return await WriteInStudyAsync(studyId, async (db, counters) =>
         {
+            if (owner is not null && !await HoldsLeaseAsync(db, trialId, owner, cancellationToken))
+                return (false, false);
             var revision = counters.Revision;
             var now = Now();
             var changed = await db.Trials
@@ -460,6 +467,21 @@ public abstract partial class RelationalTrialStore : ITrialStore, IDisposable
         return rows.ToDictionary(r => r.TrialId, r => ParseAttr(r.ValueJson)).AsReadOnly();
     }
 
+    public async Task<IReadOnlyDictionary<long, IReadOnlyDictionary<string, JsonElement>>> GetTrialAttrsOfStudyAsync(
+        long studyId, AttrScope scope, long changedAfter = 0, CancellationToken cancellationToken = default)
+    {
+        await using var db = contexts.CreateDbContext();
+        await RequireStudyAsync(db, studyId, cancellationToken);
+        var rows = await db.TrialAttrs.AsNoTracking()
+            .Where(a => a.Scope == scope && a.Trial!.StudyId == studyId && a.Trial.ChangeSeq > changedAfter)
+            .Select(a => new { a.TrialId, a.Key, a.ValueJson })
+            .ToListAsync(cancellationToken);
+        return rows.GroupBy(r => r.TrialId).ToDictionary(
+            g => g.Key,
+            g => (IReadOnlyDictionary<string, JsonElement>)g.ToDictionary(r => r.Key, r => ParseAttr(r.ValueJson), StringComparer.Ordinal).AsReadOnly())
+            .AsReadOnly();
+    }
+
     public async Task<FrozenTrial?> GetTrialAsync(long trialId, CancellationToken cancellationToken = default)
     {
         await using var db = contexts.CreateDbContext();
@@ -587,6 +609,7 @@ public abstract partial class RelationalTrialStore : ITrialStore, IDisposable
             await db.IntermediateValues.Where(v => v.TrialId == trialId).ExecuteDeleteAsync(cancellationToken);
             await db.Attempts.Where(a => a.TrialId == trialId).ExecuteDeleteAsync(cancellationToken);
             await db.TrialAttrs.Where(a => a.TrialId == trialId).ExecuteDeleteAsync(cancellationToken);
+            await db.Leases.Where(l => l.TrialId == trialId).ExecuteDeleteAsync(cancellationToken);
             await db.Trials.Where(t => t.Id == trialId).ExecuteDeleteAsync(cancellationToken);
 
             // The tombstone, at this write's revision: readers following the cursor drop the trial.
@@ -690,6 +713,20 @@ public abstract partial class RelationalTrialStore : ITrialStore, IDisposable
         await RequireTrialAsync(db, trialId, cancellationToken);
         var rows = await db.Attempts.AsNoTracking().Where(a => a.TrialId == trialId).OrderBy(a => a.Number).ToListAsync(cancellationToken);
         return rows.Select(ToAttempt).ToList().AsReadOnly();
+    }
+
+    public async Task<IReadOnlyDictionary<long, IReadOnlyList<TrialAttempt>>> GetAttemptsOfStudyAsync(
+        long studyId, long changedAfter = 0, CancellationToken cancellationToken = default)
+    {
+        await using var db = contexts.CreateDbContext();
+        await RequireStudyAsync(db, studyId, cancellationToken);
+        var rows = await db.Attempts.AsNoTracking()
+            .Where(a => a.Trial!.StudyId == studyId && a.Trial.ChangeSeq > changedAfter)
+            .ToListAsync(cancellationToken);
+        return rows.GroupBy(a => a.TrialId).ToDictionary(
+            g => g.Key,
+            g => (IReadOnlyList<TrialAttempt>)g.OrderBy(a => a.Number).Select(ToAttempt).ToList().AsReadOnly())
+            .AsReadOnly();
     }
 
     // ------------------------------------------------------------------ workers
@@ -921,22 +958,39 @@ public abstract partial class RelationalTrialStore : ITrialStore, IDisposable
         var ids = selection.Select(t => t.Id);
         var parameters = (await db.Params.AsNoTracking().Where(p => ids.Contains(p.TrialId)).ToListAsync(cancellationToken))
             .ToLookup(p => p.TrialId);
-        var values = metric is null
-            ? Enumerable.Empty<IntermediateValueEntity>().ToLookup(v => v.TrialId)
-            : (await db.IntermediateValues.AsNoTracking()
+        // Curves are most of a study's rows (10,000 trials × 100 steps): only the three columns
+        // a snapshot keeps are read (no metric text, no timestamp to parse), straight into each
+        // trial's step → value map.
+        var values = new Dictionary<long, Dictionary<long, double>>();
+        if (metric is not null)
+        {
+            var rows = db.IntermediateValues.AsNoTracking()
                 .Where(v => v.Metric == metric && ids.Contains(v.TrialId))
-                .ToListAsync(cancellationToken))
-                .ToLookup(v => v.TrialId);
+                .Select(v => new { v.TrialId, v.Step, v.Value })
+                .AsAsyncEnumerable();
+            Dictionary<long, double>? curve = null;
+            var curveOf = -1L;
+            await foreach (var v in rows.WithCancellation(cancellationToken))
+            {
+                if (curve is null || curveOf != v.TrialId)
+                {
+                    if (!values.TryGetValue(v.TrialId, out curve))
+                        values[v.TrialId] = curve = [];
+                    curveOf = v.TrialId;
+                }
+                curve[v.Step] = v.Value ?? double.NaN;
+            }
+        }
 
         // Most trials of a study share their distributions: parse each distinct JSON once.
         var distributionCache = new Dictionary<string, Distribution>(StringComparer.Ordinal);
-        return (trials.Select(t => ToFrozen(t, parameters[t.Id], values[t.Id], distributionCache)).ToList(), trials.Max(t => t.ChangeSeq));
+        return (trials.Select(t => ToFrozen(t, parameters[t.Id], values.GetValueOrDefault(t.Id), distributionCache)).ToList(), trials.Max(t => t.ChangeSeq));
     }
 
     private static FrozenTrial ToFrozen(
         TrialEntity t,
         IEnumerable<TrialParamEntity> parameters,
-        IEnumerable<IntermediateValueEntity> values,
+        Dictionary<long, double>? values,
         Dictionary<string, Distribution> distributionCache)
     {
         var ps = new Dictionary<string, object>(StringComparer.Ordinal);
@@ -948,9 +1002,7 @@ public abstract partial class RelationalTrialStore : ITrialStore, IDisposable
             ds[p.Name] = d;
             ps[p.Name] = d.ToExternal(p.InternalValue);
         }
-        var iv = new Dictionary<long, double>();
-        foreach (var v in values)
-            iv[v.Step] = v.Value ?? double.NaN;
+        var iv = values ?? [];
 
         return new FrozenTrial(
             Id: t.Id,

@@ -25,7 +25,7 @@ internal static partial class StudyBinder
     public const int MaxRetries = 100;
 
     public static readonly IReadOnlyList<string> TopLevelKeys =
-        ["version", "name", "description", "objective", "objectives", "search_space", "constraints", "sampler", "pruner", "budget", "trainer", "resources", "enqueue"];
+        ["version", "name", "description", "objective", "objectives", "search_space", "constraints", "sampler", "pruner", "budget", "trainer", "resources", "enqueue", "checkpoints", "notify"];
 
     public static StudyDefinition? Bind(NodeReader r, YNode root)
     {
@@ -78,6 +78,8 @@ internal static partial class StudyBinder
             ? TrainerBinder.Bind(r, trainerNode, "trainer", space, "search_space")
             : null;
         var resources = map["resources"] is { } resourcesNode ? Resources(r, resourcesNode) : ResourcesDefinition.Default;
+        var checkpoints = map["checkpoints"] is { } checkpointsNode ? Checkpoints(r, checkpointsNode) : CheckpointRetention.All;
+        var notify = map["notify"] is { } notifyNode ? Notify.NotifyBinder.Bind(r, notifyNode, "notify") : null;
 
         SearchSpaceDefinition? definition = null;
         if (spaceNode is not null && space.IsComplete && space.Parameters.Count > 0)
@@ -102,7 +104,12 @@ internal static partial class StudyBinder
             r.Warning(map["budget"]!, "budget.max_parallel", string.Create(CultureInfo.InvariantCulture,
                 $"max_parallel ({parallel}) is more than resources.cpu_slots ({resources.CpuSlots}); only {resources.CpuSlots} trials can run at a time"));
         }
-        if (budget is { MaxParallel: { } p } && resources is { GpuIds.Count: > 0 } && p > resources.GpuIds.Count * resources.TrialsPerGpu)
+        if (resources is { AutoTrialsPerGpu: true } && trainer is not null and not HommTrainerDefinition && map["resources"] is YMapping rm && rm["trials_per_gpu"] is { } autoNode)
+        {
+            r.Error(autoNode, "resources.trials_per_gpu",
+                "trials_per_gpu: auto estimates each trial's GPU memory from the built-in trainer's model; a custom trainer's memory is unknown: give a number, e.g. 2");
+        }
+        if (budget is { MaxParallel: { } p } && resources is { GpuIds.Count: > 0, AutoTrialsPerGpu: false } && p > resources.GpuIds.Count * resources.TrialsPerGpu)
         {
             var slots = resources.GpuIds.Count * resources.TrialsPerGpu;
             r.Warning(map["budget"]!, "budget.max_parallel", string.Create(CultureInfo.InvariantCulture,
@@ -114,13 +121,15 @@ internal static partial class StudyBinder
             : [];
 
         if (r.Bag.HasErrors || name is null || objective is null || definition is null || constraints is null
-            || sampler is null || pruner is null || budget is null || trainer is null || resources is null || enqueued is null)
+            || sampler is null || pruner is null || budget is null || trainer is null || resources is null || enqueued is null || checkpoints is null)
         {
             return null;
         }
         return new StudyDefinition(name, description, objective, definition, constraints, sampler, pruner, budget, trainer, resources, enqueued)
         {
             Objectives = objectives ?? [objective],
+            Checkpoints = checkpoints,
+            Notify = notify,
         };
     }
 
@@ -297,6 +306,21 @@ internal static partial class StudyBinder
         };
     }
 
+    private static CheckpointRetention? Checkpoints(NodeReader r, YNode node)
+    {
+        if (r.Mapping(node, "checkpoints", "{keep: best-3}") is not { } map)
+            return null;
+        r.CheckKeys(map, "checkpoints", ["keep"]);
+        if (map["keep"] is not { } keepNode)
+            return CheckpointRetention.All;
+        if (r.String(keepNode, "checkpoints.keep", "best-N, all or none") is not { } text)
+            return null;
+        if (CheckpointRetention.TryParse(text, out var retention, out var error))
+            return retention;
+        r.Error(keepNode, "checkpoints.keep", error);
+        return null;
+    }
+
     private static ResourcesDefinition? Resources(NodeReader r, YNode node)
     {
         if (r.Mapping(node, "resources", "{gpus: [0, 1]} or {gpus: auto} or {cpu_slots: 2}") is not { } map)
@@ -308,6 +332,7 @@ internal static partial class StudyBinder
             return null;
         }
         var perGpu = 1;
+        var autoPerGpu = false;
         if (map["trials_per_gpu"] is { } perGpuNode)
         {
             if (map["gpus"] is null)
@@ -316,18 +341,16 @@ internal static partial class StudyBinder
                 return null;
             }
             if (perGpuNode is YScalar { Resolved.Kind: ScalarKind.String, Value: "auto" })
-            {
-                r.Error(perGpuNode, "resources.trials_per_gpu", "trials_per_gpu: auto (packing by each trial's estimated memory) is not supported yet; give a number, e.g. 2");
+                autoPerGpu = true;
+            else if (r.Integer(perGpuNode, "resources.trials_per_gpu", 1, ResourcesDefinition.MaxTrialsPerGpu) is not { } n)
                 return null;
-            }
-            if (r.Integer(perGpuNode, "resources.trials_per_gpu", 1, ResourcesDefinition.MaxTrialsPerGpu) is not { } n)
-                return null;
-            perGpu = (int)n;
+            else
+                perGpu = (int)n;
         }
         if (map["gpus"] is { } gpus)
         {
             if (gpus is YScalar { Resolved.Kind: ScalarKind.String, Value: "auto" })
-                return new ResourcesDefinition([], true, 0) { TrialsPerGpu = perGpu };
+                return new ResourcesDefinition([], true, 0) { TrialsPerGpu = perGpu, AutoTrialsPerGpu = autoPerGpu };
             if (gpus is not YSequence seq)
             {
                 r.Error(gpus, "resources.gpus", $"expected a list of GPU ids (e.g. [0, 1]) or auto (every GPU nvidia-smi lists), found {NodeReader.Describe(gpus)}" +
@@ -357,7 +380,7 @@ internal static partial class StudyBinder
                 }
                 ids.Add((int)id);
             }
-            return ok ? new ResourcesDefinition(ids, false, 0) { TrialsPerGpu = perGpu } : null;
+            return ok ? new ResourcesDefinition(ids, false, 0) { TrialsPerGpu = perGpu, AutoTrialsPerGpu = autoPerGpu } : null;
         }
         if (map["cpu_slots"] is { } slots)
             return r.Integer(slots, "resources.cpu_slots", 1, MaxSlots) is { } n ? new ResourcesDefinition([], false, (int)n) : null;

@@ -111,6 +111,8 @@ public sealed class TrainingRun
         {
             ["params"] = parameters,
             ["flops"] = HommComplexity.Flops(shape),
+            // What trials_per_gpu: auto assumes this run holds (bytes), to compare with peak_gpu_memory.
+            ["memory_estimate"] = HommComplexity.TrainingMemory(shape, _settings).Peak,
             ["device"] = device.ToString(),
             ["threads"] = get_num_threads(),
             ["torch"] = __version__,
@@ -301,7 +303,7 @@ public sealed class TrainingRun
         var prefix = which == EvaluationSet.Validation ? "val" : "test";
         model.eval();
         using var _ = no_grad();
-        var batchSize = _settings.EvalBatch ?? Math.Max(_settings.Optim.Batch, 256);
+        var batchSize = _settings.EvalBatchOrDefault();
         using var source = _data.Evaluation(which, batchSize);
         using var input = new DeviceInput(batchSize, _data.Channels, _data.Side, _data.Classes, device);
         var topK = _data.Classes >= 5;

@@ -107,6 +107,6 @@ public class RunCommandTests
 
         Assert.NotNull(lack);
         Assert.Contains("nvidia-smi lists no GPU", lack, StringComparison.Ordinal);
-        Assert.Null(RunCommand.CannotRunHere(definition, new RunCommand.RunRequest(path, folder.Db, null, null), StoreKind.Sqlite, hommTrain: null, detectGpus: () => [0]));
+        Assert.Null(RunCommand.CannotRunHere(definition, new RunCommand.RunRequest(path, folder.Db, null, null), StoreKind.Sqlite, hommTrain: null, detectGpus: () => [new HoMM.Dispatch.Slots.GpuInfo(0, "NVIDIA H100 80GB HBM3", 81559, 1)]));
     }
 }

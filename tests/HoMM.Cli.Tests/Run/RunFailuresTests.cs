@@ -82,4 +82,33 @@ public class RunFailuresTests
         Assert.Contains("x * x < 0", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("proposals in a row broke the constraints", error.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Render_RunningTrialWithFullPrecisionFloats_FiveSignificantDigits()
+    {
+        var study = new StudyRecord(1, "s", Core.Trials.StudyDirection.Maximize, "val/acc", new Core.SearchSpace.SearchSpaceDefinition([]), "[]", "", DateTimeOffset.UnixEpoch);
+        var progress = new RunProgress(null!, study, 20, null, TimeProvider.System);
+        var trial = new FrozenTrial(7, 3, TrialState.Running, null,
+            new Dictionary<string, object> { ["lr"] = 0.007520287888129182, ["act"] = "silu" },
+            new Dictionary<string, Core.SearchSpace.Distribution>(),
+            new Dictionary<long, double> { [4] = 0.85843211234567891 }, DateTimeOffset.UnixEpoch, null);
+        var best = trial with { State = TrialState.Complete, Value = 0.91234567890123456 };
+        var snapshot = new ProgressSnapshot(1, 0, 0, 1, 0, best, [(trial, "gpu0")], TimeSpan.FromMinutes(3), null, new DriverState(false, false, null));
+        var text = new StringWriter();
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Out = new Spectre.Console.AnsiConsoleOutput(text),
+            Ansi = Spectre.Console.AnsiSupport.No,
+        });
+        console.Profile.Width = 200;
+
+        console.Write(progress.Render(snapshot));
+
+        var shown = text.ToString();
+        Assert.Contains("lr=0.0075203", shown, StringComparison.Ordinal);
+        Assert.Contains("0.85843", shown, StringComparison.Ordinal);
+        Assert.Contains("best val/acc 0.91235", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain("0.00752028", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain("0.858432", shown, StringComparison.Ordinal);
+    }
 }

@@ -40,6 +40,7 @@ public sealed class StatusCommandTests : SeededStoreTest
         Assert.Contains("           pooling = mean", text, StringComparison.Ordinal);
         // Four finished trials of 10 minutes, and the running one for 20 minutes up to now.
         Assert.Contains("compute    1h 00m over all trials", text, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^disk\s+\d+(\.\d)? (B|KiB|MiB|GiB|TiB) in the trial folders$", text.ReplaceLineEndings("\n"));
         Assert.Contains("running trials (1)", text, StringComparison.Ordinal);
         Assert.Matches(@"(?m)^\s*4\s+cpu1\s+node-a\s+777\s+1\s+2026-03-02 21:40:00\s+20m 00s\s+20\s+0\.5$", text);
         Assert.Contains("latest failure", text, StringComparison.Ordinal);

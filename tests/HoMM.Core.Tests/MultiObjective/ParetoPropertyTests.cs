@@ -177,7 +177,7 @@ public class ParetoPropertyTests
     }
 
     [Fact]
-    public void Hypervolume3D_ThousandPointFront_TakesUnderASecond()
+    public void Hypervolume3D_ThousandPointDtlz2Front_ApproachesCubeMinusBallOctant()
     {
         var random = new Random(3);
         var front = Enumerable.Range(0, 1000).Select(_ =>
@@ -186,9 +186,8 @@ public class ParetoPropertyTests
             var norm = Math.Sqrt(v.Sum(x => x * x));
             return v.Select(x => x / norm).ToArray();
         }).ToList();
-        var watch = System.Diagnostics.Stopwatch.StartNew();
+        // Its speed is measured by benchmarks/samplers --multi, never timed here.
         var volume = Hypervolume.Compute(front, [1.1, 1.1, 1.1]);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
         // The cube minus the positive octant of the unit ball is what a dense DTLZ2 front approaches.
         Assert.InRange(volume, 1.331 - Math.PI / 6 - 0.05, 1.331 - Math.PI / 6 + 0.001);
     }

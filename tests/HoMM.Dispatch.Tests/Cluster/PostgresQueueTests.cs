@@ -105,7 +105,7 @@ public sealed class PostgresQueueTests(PostgresServer server) : IAsyncLifetime
         foreach (var node in new[] { "node-a", "node-b" })
         {
             var options = await OptionsAsync(node, true, TimeSpan.FromSeconds(1));
-            var worker = new ClusterWorker(store, options, HoMM.Dispatch.Slots.SlotPlanner.Plan(definition.Resources, 4, null))
+            var worker = new ClusterWorker(store, options, HoMM.Dispatch.Slots.SlotPlanner.Plan(definition.Resources, 4, null).Slots)
             {
                 StudyPollInterval = TimeSpan.FromMilliseconds(300),
             };

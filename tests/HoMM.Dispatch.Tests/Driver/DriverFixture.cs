@@ -11,7 +11,7 @@ namespace HoMM.Dispatch.Tests.Driver;
 
 /// <summary>
 /// A study folder with a fast bash trainer, a SQLite store and a driver factory. The trainer's
-/// behaviour comes from $MODE (ok, crash, nan, hang, oom, slow); it appends "start"/"end" lines
+/// behaviour comes from $MODE (ok, crash, nan, hang, oom, oom-late, oom-beside, slow, ckpt); it appends "start"/"end" lines
 /// to events.log so tests can check slots and concurrency from the trainers' side.
 /// </summary>
 internal sealed class DriverFixture : IAsyncDisposable
@@ -26,7 +26,20 @@ internal sealed class DriverFixture : IAsyncDisposable
           crash) kill -SEGV $$ ;;
           nan) echo '{"step":1,"metrics":{"train/loss":NaN,"val/acc":NaN}}'; echo '{"error":"loss is NaN at step 1","reason":"diverged"}'; exit 1 ;;
           hang) sleep 600 ;;
+          ckpt) echo "$x" > "$HOMM_TRIAL_DIR/ckpt.bin"; echo '{"checkpoint":"ckpt.bin","step":1}' ;;
           oom) echo "RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB" >&2; exit 1 ;;
+          oom-late) sleep 1; echo "RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB" >&2; exit 1 ;;
+          oom-beside)
+            # Runs out of GPU memory when another trainer holds the same GPU during its first 2 s.
+            gpu="$(dirname "$EVENTS")/gpu-$CUDA_VISIBLE_DEVICES"; mkdir -p "$gpu"; touch "$gpu/$$"
+            for i in $(seq 10); do
+              if [ "$(ls "$gpu" | wc -l)" -gt 1 ]; then
+                rm -f "$gpu/$$"; echo "oom $HOMM_SLOT $HOMM_TRIAL_NUMBER $$ $(now)" >> "$EVENTS"
+                echo "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 79.19 GiB total capacity)" >&2; exit 1
+              fi
+              sleep 0.2
+            done
+            rm -f "$gpu/$$" ;;
           slow)
             start=1
             [ "$HOMM_RESUME" = 1 ] && [ -f "$HOMM_TRIAL_DIR/ckpt" ] && start=$(( $(cat "$HOMM_TRIAL_DIR/ckpt") + 1 ))
@@ -117,7 +130,9 @@ internal sealed class DriverFixture : IAsyncDisposable
         foreach (var line in File.ReadAllLines(EventsPath))
         {
             var f = line.Split(' ');
-            if (f[0] == "start")
+            if (f[0] == "oom")
+                ends[int.Parse(f[3], CultureInfo.InvariantCulture)] = long.Parse(f[4], CultureInfo.InvariantCulture);
+            else if (f[0] == "start")
                 starts.Add((f[1], int.Parse(f[2], CultureInfo.InvariantCulture), int.Parse(f[3], CultureInfo.InvariantCulture), f[4] == "1",
                     int.Parse(f[5], CultureInfo.InvariantCulture), long.Parse(f[6], CultureInfo.InvariantCulture), int.Parse(f[7], CultureInfo.InvariantCulture)));
             else

@@ -134,7 +134,7 @@ public class StoreDecidesTests
     {
         var options = f.Options();
         var slots = SlotPlanner.Plan(definition.Resources, options.ProcessorCount, options.DetectGpus);
-        return new TrialRunner(f.Store, study, definition, StudyDriver.CreatePruner(definition.Pruner), new SlotPool(slots),
+        return new TrialRunner(f.Store, study, definition, StudyDriver.CreatePruner(definition.Pruner), new SlotPool(slots.Slots),
             new StudyTrials(f.Store, study.Id), options);
     }
 }

@@ -122,4 +122,21 @@ public class ContourPlotTests
         Assert.Equal(10_000, info.Values.Count);
         Assert.DoesNotContain(info.Grid!.Z.SelectMany(r => r), double.IsNaN);
     }
+
+    [Fact]
+    public void Build_FivePoints_CellsFarFromEveryTrialAreMasked()
+    {
+        var points = new[] { (1e-5, 0.0), (1e-1, 0.1), (1e-3, 0.05), (1e-5, 0.1), (1e-4, 0.02) };
+        var trials = points.Select((p, i) => Complete(i, i, new Dictionary<string, object> { ["lr"] = p.Item1, ["wd"] = p.Item2 })).ToArray();
+
+        var grid = ContourPlot.Build(Study(StudyDirection.Minimize, trials), "lr", "wd", new ContourOptions { GridSize = 40 }).Grid!;
+
+        // No trial near the bottom-right corner (lr 0.1, wd 0): no invented value there.
+        Assert.True(double.IsNaN(grid.Z[0][39]));
+        // Cells at the trials keep their estimate.
+        Assert.False(double.IsNaN(grid.Z[0][0]));
+        Assert.False(double.IsNaN(grid.Z[39][39]));
+        var masked = grid.Z.SelectMany(r => r).Count(double.IsNaN);
+        Assert.InRange(masked, 40 * 40 / 3, 40 * 40 - 1);
+    }
 }

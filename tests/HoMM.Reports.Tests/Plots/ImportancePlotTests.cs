@@ -62,4 +62,15 @@ public class ImportancePlotTests
         Assert.Equal(["order", "wd", "lr"], bar.GetProperty("y").EnumerateArray().Select(v => v.GetString()));
         Assert.Equal(["<0.01", "0.20", "0.80"], bar.GetProperty("text").EnumerateArray().Select(v => v.GetString()));
     }
+
+    [Fact]
+    public void Render_Title_SaysHowManyCompleteTrialsTheImportancesRestOn()
+    {
+        var study = Study(StudyDirection.Maximize, Complete(0, 0.5), Complete(1, 0.6), Trial(2, TrialState.Pruned, 0.1), Complete(3, double.NaN));
+
+        var info = ImportancePlot.Build(study, new Dictionary<string, double> { ["lr"] = 1 });
+
+        Assert.Equal(2, info.TrialCount);
+        Assert.Equal("Parameter importance (from 2 complete trials)", ImportancePlot.Render(info).Layout.Title!.Text);
+    }
 }

@@ -1,3 +1,4 @@
+using HoMM.Core.SearchSpace;
 using System.Text.Json;
 using HoMM.Core.Trials;
 using HoMM.Reports.Figures;
@@ -99,7 +100,18 @@ public class ParallelCoordinatesPlotTests
     [InlineData(-3.0, -3.0, new[] { -3.0 })]
     public void LogTicks_Range_PowersOfTenOrEnds(double lo, double hi, double[] expected)
     {
-        Assert.Equal(expected, ParallelCoordinatesPlot.LogTicks(lo, hi), new ToleranceComparer());
+        Assert.Equal(expected, LogTicks.Positions(lo, hi), new ToleranceComparer());
+    }
+
+    [Theory]
+    [InlineData(1e-5, "1e-5")]
+    [InlineData(0.001, "0.001")]
+    [InlineData(0.02, "0.02")]
+    [InlineData(0.0031622776601683794, "0.00316")]
+    [InlineData(5000.0, "5000")]
+    public void LogTicks_Label_WholeValueNotAMantissa(double value, string expected)
+    {
+        Assert.Equal(expected, LogTicks.Label(value));
     }
 
     private sealed class ToleranceComparer : IEqualityComparer<double>
@@ -107,5 +119,66 @@ public class ParallelCoordinatesPlotTests
         public bool Equals(double x, double y) => Math.Abs(x - y) < 1e-9;
 
         public int GetHashCode(double obj) => 0;
+    }
+
+    private static readonly CategoricalDistribution MarkupAct = new(["silu<b>", "relu"]);
+
+    private static FrozenTrial ActTrial(int number, TrialState state, double? value, double lr, string act, double? last = null) =>
+        new(number + 1000, number, state, value,
+            new Dictionary<string, object> { ["lr"] = lr, ["act"] = act },
+            new Dictionary<string, Distribution> { ["lr"] = Lr, ["act"] = MarkupAct },
+            last is { } l ? new Dictionary<long, double> { [5] = l } : new Dictionary<long, double>(), null, null);
+
+    private static readonly ReportStudy WithPruned = Study(
+        StudyDirection.Maximize,
+        ActTrial(0, TrialState.Complete, 0.5, 1e-3, "silu<b>"),
+        ActTrial(1, TrialState.Complete, 0.7, 1e-2, "relu"),
+        ActTrial(2, TrialState.Pruned, null, 1e-4, "relu", last: 0.1));
+
+    [Fact]
+    public void Build_PrunedTrialWithAValue_IsARowMarkedPruned()
+    {
+        var info = ParallelCoordinatesPlot.Build(WithPruned);
+
+        Assert.Equal([0, 1, 2], info.TrialNumbers);
+        Assert.Equal([0.5, 0.7, 0.1], info.ObjectiveValues);
+        Assert.Equal([false, false, true], info.PrunedRows);
+    }
+
+    [Fact]
+    public void Render_PrunedTrials_StateAxisSelectsCompleteOnesAndButtonsHideThePruned()
+    {
+        var json = JsonDocument.Parse(FigureJson.Serialize(ParallelCoordinatesPlot.Render(ParallelCoordinatesPlot.Build(WithPruned)))).RootElement;
+
+        var trace = json.GetProperty("data")[0];
+        var state = trace.GetProperty("dimensions").EnumerateArray().Last();
+        Assert.Equal("state", state.GetProperty("label").GetString());
+        // Pruned rows come first (drawn under the rest) and lie outside the selection: drawn faded.
+        Assert.Equal([0.0, 1.0, 1.0], state.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal([0.75, 1.0], state.GetProperty("constraintrange").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal(PlotStyle.PrunedOpacity, trace.GetProperty("unselected").GetProperty("line").GetProperty("opacity").GetDouble());
+        var buttons = json.GetProperty("layout").GetProperty("updatemenus")[0].GetProperty("buttons");
+        Assert.Equal(["pruned: faded", "pruned: hidden"], buttons.EnumerateArray().Select(b => b.GetProperty("label").GetString()));
+        Assert.Equal("unselected.line.opacity", buttons[1].GetProperty("args")[0].GetString());
+        Assert.Equal(0, buttons[1].GetProperty("args")[1].GetDouble());
+    }
+
+    [Fact]
+    public void Render_NoPrunedTrial_NoStateAxisNorButtons()
+    {
+        var json = JsonDocument.Parse(FigureJson.Serialize(ParallelCoordinatesPlot.Render(ParallelCoordinatesPlot.Build(Study3)))).RootElement;
+
+        Assert.DoesNotContain(json.GetProperty("data")[0].GetProperty("dimensions").EnumerateArray(), d => d.GetProperty("label").GetString() == "state");
+        Assert.False(json.GetProperty("layout").TryGetProperty("updatemenus", out _));
+    }
+
+    [Fact]
+    public void Render_CategoryWithMarkup_TickTextPlainAsParcoordsWritesItAsText()
+    {
+        var figure = ParallelCoordinatesPlot.Render(ParallelCoordinatesPlot.Build(WithPruned));
+
+        var act = ((ParCoords)figure.Data[0]).Dimensions.Single(d => d.Label == "act");
+        // Escaped once more, the axis would read "silu&lt;b&gt;".
+        Assert.Contains("silu<b>", act.TickText!.Strings!);
     }
 }

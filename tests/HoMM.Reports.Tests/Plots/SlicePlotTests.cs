@@ -56,4 +56,59 @@ public class SlicePlotTests
 
         Assert.Equal("&lt;b&gt;x&lt;/b&gt;", json.GetProperty("layout").GetProperty("annotations")[0].GetProperty("text").GetString());
     }
+
+    [Fact]
+    public void Build_PrunedTrials_KeptApartAtTheirLastValue()
+    {
+        var study = Study(
+            StudyDirection.Maximize,
+            Complete(0, 0.5, new Dictionary<string, object> { ["lr"] = 1e-3 }),
+            Trial(1, TrialState.Pruned, parameters: new Dictionary<string, object> { ["lr"] = 1e-2 }, intermediate: new Dictionary<long, double> { [1] = 0.2, [2] = 0.3 }),
+            Trial(2, TrialState.Pruned, parameters: new Dictionary<string, object> { ["lr"] = 1e-4 }));
+
+        var lr = Assert.Single(SlicePlot.Build(study).Params);
+
+        Assert.Equal([0], lr.TrialNumbers);
+        // Trial 2 reported nothing: there is no value to place it at.
+        Assert.Equal([1], lr.Pruned.TrialNumbers);
+        Assert.Equal([0.3], lr.Pruned.ObjectiveValues);
+        Assert.Equal([1e-2], lr.Pruned.Values);
+    }
+
+    [Fact]
+    public void Render_PrunedTrials_FadedTraceWithOneLegendEntryToToggleThem()
+    {
+        var pruned = new Dictionary<long, double> { [3] = 0.1 };
+        var study = Study(
+            StudyDirection.Maximize,
+            Complete(0, 0.5, new Dictionary<string, object> { ["lr"] = 1e-3, ["wd"] = 0.01 }),
+            Complete(1, 0.6, new Dictionary<string, object> { ["lr"] = 2e-3, ["wd"] = 0.02 }),
+            Trial(2, TrialState.Pruned, parameters: new Dictionary<string, object> { ["lr"] = 1e-2, ["wd"] = 0.05 }, intermediate: pruned));
+
+        var figure = SlicePlot.Render(SlicePlot.Build(study));
+
+        var prunedTraces = figure.Data.Where(t => t.LegendGroup == "pruned").Cast<XYTrace>().ToList();
+        Assert.Equal(2, prunedTraces.Count);
+        Assert.Equal([true, false], prunedTraces.Select(t => t.ShowLegend == true));
+        Assert.All(prunedTraces, t => Assert.Equal(PlotStyle.PrunedOpacity, t.Marker!.Opacity));
+        Assert.True(figure.Layout.ShowLegend);
+        // The legend sits on the left, away from plotly's toolbar at the top right.
+        Assert.Equal("left", figure.Layout.Legend!.XAnchor);
+    }
+
+    [Fact]
+    public void Render_LogParameter_TicksWrittenOutInFull()
+    {
+        var study = Study(
+            StudyDirection.Maximize,
+            Complete(0, 0.5, new Dictionary<string, object> { ["lr"] = 0.007 }),
+            Complete(1, 0.6, new Dictionary<string, object> { ["lr"] = 0.03 }));
+
+        var x = SlicePlot.Render(SlicePlot.Build(study)).Layout.XAxis!;
+
+        Assert.Equal(AxisType.Log, x.Type);
+        // Not plotly's "7 8 9 0.01 2 3": each tick reads as the number it marks.
+        Assert.Equal(["0.01", "0.02"], x.TickText!.Strings);
+        Assert.Equal([0.01, 0.02], x.TickVals!.Numbers!.Select(v => Math.Round(v, 6)));
+    }
 }

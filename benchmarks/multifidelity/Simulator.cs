@@ -1,0 +1,91 @@
+namespace HoMM.Benchmarks.MultiFidelity;
+
+/// <summary>The incumbent after each completed trial: virtual GPU-seconds spent, best final accuracy so far.</summary>
+public sealed record Incumbent(double GpuSeconds, double Accuracy);
+
+/// <summary>
+/// A study replayed on the table in virtual time: <c>workers</c> slots, each trial's points arrive
+/// when the table says the real run produced them, and every decision (prune, pause, promote,
+/// propose) is taken in time order, as a dispatcher with that many GPUs would take it. A resumed
+/// trial pays the trainer's start-up again. GPU time is workers × elapsed time: a free slot is
+/// always filled at once.
+/// </summary>
+public sealed class Simulator(ReplayTable table, int workers, double budgetGpuSeconds)
+{
+    private sealed record Segment(int Trial, TableRun Run, long From, long To, int Worker)
+    {
+        public bool Stopped { get; set; }
+    }
+
+    public List<Incumbent> Run(IScheduler scheduler)
+    {
+        var events = new PriorityQueue<(Segment Segment, long Step), (double Time, long Seq)>();
+        var runs = new Dictionary<int, TableRun>();
+        var reached = new Dictionary<int, long>();
+        var history = new List<Incumbent>();
+        var best = double.NegativeInfinity;
+        long seq = 0;
+        var endTime = budgetGpuSeconds / workers;
+
+        void Dispatch(int worker, double now)
+        {
+            if (now >= endTime)
+                return;
+            int trial;
+            long from;
+            if (scheduler.NextPromotion() is { } p)
+            {
+                // It resumes from the checkpoint of the rung it paused at.
+                (trial, from) = (p.TrialNumber, reached[p.TrialNumber]);
+            }
+            else
+            {
+                var (t, parameters) = scheduler.StartNew();
+                runs[t] = table.Nearest(parameters);
+                (trial, from) = (t, 0);
+            }
+            var run = runs[trial];
+            var to = scheduler.NextStop(from, run.MaxStep);
+            var segment = new Segment(trial, run, from, to, worker);
+            reached[trial] = to;
+            foreach (var step in run.Steps)
+            {
+                if (step > from && step <= to)
+                    events.Enqueue((segment, step), (now + run.Cost(from, step), seq++));
+            }
+        }
+
+        for (var w = 0; w < workers; w++)
+            Dispatch(w, 0);
+        while (events.TryDequeue(out var e, out var at))
+        {
+            var (segment, step) = e;
+            if (segment.Stopped)
+                continue;
+            var value = segment.Run.ValueAt(step);
+            var prune = scheduler.Report(segment.Trial, step, value);
+            if (step == segment.Run.MaxStep)
+            {
+                scheduler.Complete(segment.Trial, value);
+                if (value > best)
+                    best = value;
+                history.Add(new Incumbent(at.Time * workers, best));
+            }
+            else if (prune)
+            {
+                scheduler.Pruned(segment.Trial);
+                segment.Stopped = true;
+            }
+            else if (step == segment.To)
+            {
+                scheduler.Paused(segment.Trial);
+            }
+            else
+            {
+                continue;
+            }
+            Dispatch(segment.Worker, at.Time);
+        }
+        return history;
+    }
+}
