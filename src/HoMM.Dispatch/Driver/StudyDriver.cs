@@ -338,7 +338,10 @@ public sealed class StudyDriver
     private async Task<IReadOnlySet<long>> ReconcileAsync(ITrialQueue queue, StudyTrials trials, CancellationToken cancellationToken)
     {
         var finished = new HashSet<long>();
-        foreach (var t in await trials.RefreshAsync(cancellationToken).ConfigureAwait(false))
+        var all = await trials.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        if (!_options.JobStore.Clustered)
+            await CloseLeftAttemptsAsync(all, cancellationToken).ConfigureAwait(false);
+        foreach (var t in all)
         {
             if (t.State.IsFinished())
             {
@@ -353,6 +356,25 @@ public sealed class StudyDriver
             }
         }
         return finished;
+    }
+
+    /// <summary>
+    /// A dispatcher killed between a trial's commit and closing its attempt left that attempt
+    /// open. On PostgreSQL the node's job comes back to a live node after the invisibility timeout
+    /// and the delivery closes it; a SQLite queue's jobs of a killed process are never delivered
+    /// again (one process per queue file), so this process — the study's only dispatcher now, it
+    /// holds the study's lock — closes them before anything runs, with the committed outcome.
+    /// </summary>
+    private async Task CloseLeftAttemptsAsync(IReadOnlyList<FrozenTrial> trials, CancellationToken cancellationToken)
+    {
+        var attempts = await _store.GetAttemptsOfStudyAsync(_study.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
+        foreach (var t in trials)
+        {
+            if (!t.State.IsFinished() || !attempts.TryGetValue(t.Id, out var list))
+                continue;
+            foreach (var a in list.Where(a => a.Ended is null))
+                await _store.EndAttemptAsync(a.Id, null, TrialRunner.LeftOpenReason(t), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The trials that spend <c>budget.max_trials</c>: finished here, neither cancelled nor imported.</summary>

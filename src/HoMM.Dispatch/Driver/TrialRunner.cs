@@ -265,7 +265,11 @@ internal sealed class TrialRunner : ITrialJobHandler
     }
 
     private Task CloseFinishedAsync(FrozenTrial trial, CancellationToken cancellationToken) =>
-        CloseOpenAttemptsAsync(trial.Id, trial.State == TrialState.Complete ? AttemptReasons.Completed : trial.FailReason ?? AttemptReasons.Lost, cancellationToken);
+        CloseOpenAttemptsAsync(trial.Id, LeftOpenReason(trial), cancellationToken);
+
+    /// <summary>How an attempt a killed dispatcher left open is closed once its trial is finished: with the committed outcome.</summary>
+    internal static string LeftOpenReason(FrozenTrial trial) =>
+        trial.State == TrialState.Complete ? AttemptReasons.Completed : trial.FailReason ?? AttemptReasons.Lost;
 
     /// <summary>The slot a trial holds; an out-of-GPU-memory retry swaps it for another.</summary>
     private sealed class HeldSlot(SlotPool.SlotLease lease)

@@ -56,6 +56,29 @@ public class StoreDecidesTests
     }
 
     [Fact]
+    public async Task RunAsync_AttemptLeftOpenByADispatcherKilledAfterTheCommit_ClosedWithTheOutcomeBeforeAnythingRuns()
+    {
+        await using var f = await DriverFixture.CreateAsync();
+        var definition = f.Study("{max_trials: 1}");
+        var (study, _) = await StudyOpener.OpenOrCreateAsync(f.Store, definition);
+        var trial = await f.Store.CreateTrialAsync(study.Id, new Dictionary<string, object> { ["x"] = 0.25 },
+            new Dictionary<string, HoMM.Core.SearchSpace.Distribution> { ["x"] = study.SearchSpace.Find("x")!.Distribution });
+        // What a run killed between its commit and closing the attempt leaves behind (its SQLite
+        // queue's job is never delivered again: one process per queue file).
+        Assert.True((await f.Store.TryClaimAsync(trial.Id, "vm/1/1/1", TimeSpan.FromSeconds(6))).Claimed);
+        var left = await f.Store.StartAttemptAsync(trial.Id, new AttemptStart("vm", "cpu0"));
+        Assert.True(await f.Store.TryFinishOwnedAsync(trial.Id, "vm/1/1/1", TrialState.Complete, 0.25));
+
+        var (_, end) = await f.RunAsync(definition);
+
+        Assert.Equal(DriverEnd.BudgetSpent, end);
+        var attempt = Assert.Single(await f.Store.GetAttemptsAsync(trial.Id));
+        Assert.Equal((left!.Id, "completed"), (attempt.Id, attempt.Reason));
+        Assert.NotNull(attempt.Ended);
+        Assert.False(File.Exists(f.EventsPath)); // no trainer ran again
+    }
+
+    [Fact]
     public async Task RunTrialAsync_TwoDispatchersDeliveredTheSameTrialsAtOnce_EachTrialRunsOnce()
     {
         await using var f = await DriverFixture.CreateAsync();
