@@ -35,8 +35,26 @@ public static class ClusterQueue
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(nodeId);
         var builder = PostgresConnectionString.Parse(connection);
+        await EnsureSchemaAsync(builder.ConnectionString, cancellationToken).ConfigureAwait(false);
+        return Options(builder, nodeId);
+    }
+
+    /// <summary>
+    /// The clustered queue for reading only (Hangfire's dashboard), or null when no node has
+    /// installed Hangfire's schema yet: nothing is created or migrated.
+    /// </summary>
+    public static async Task<JobStoreOptions?> ExistingAsync(string connection, CancellationToken cancellationToken = default)
+    {
+        var builder = PostgresConnectionString.Parse(connection);
+        await using var db = new NpgsqlConnection(builder.ConnectionString);
+        await db.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var probe = new NpgsqlCommand($"SELECT to_regclass('{Schema}.job') IS NOT NULL", db);
+        return await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true ? Options(builder, "dashboard") : null;
+    }
+
+    private static JobStoreOptions Options(NpgsqlConnectionStringBuilder builder, string nodeId)
+    {
         var connectionString = builder.ConnectionString;
-        await EnsureSchemaAsync(connectionString, cancellationToken).ConfigureAwait(false);
         return new JobStoreOptions($"PostgreSQL queue in database {builder.Database}", clustered: true, studyDatabasePath: null, (options, _) =>
         {
             var storage = new PostgreSqlStorageOptions
@@ -48,7 +66,8 @@ public static class ClusterQueue
                 EnableLongPolling = true,
                 QueuePollInterval = options.QueuePollInterval,
             };
-            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storage), storage);
+            // Long polling (LISTEN/NOTIFY) already wakes the nodes' workers.
+            return new OpenedQueue(new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storage), storage), null);
         })
         {
             InstanceId = nodeId,

@@ -17,9 +17,9 @@ public sealed record JobStoreOptions
     /// <summary>The file name suffix of a study's SQLite queue beside the study database.</summary>
     public const string SqliteSuffix = ".hangfire";
 
-    private readonly Func<JobStoreOptions, long, JobStorage> _open;
+    private readonly Func<JobStoreOptions, long, OpenedQueue> _open;
 
-    internal JobStoreOptions(string description, bool clustered, string? studyDatabasePath, Func<JobStoreOptions, long, JobStorage> open)
+    internal JobStoreOptions(string description, bool clustered, string? studyDatabasePath, Func<JobStoreOptions, long, OpenedQueue> open)
     {
         Description = description;
         Clustered = clustered;
@@ -55,8 +55,16 @@ public sealed record JobStoreOptions
     /// </summary>
     public TimeSpan InvisibilityTimeout { get; init; } = TimeSpan.FromDays(1);
 
-    /// <summary>The Hangfire storage study <paramref name="studyId"/>'s jobs live in.</summary>
-    internal JobStorage OpenStorage(long studyId) => _open(this, studyId);
+    /// <summary>The Hangfire storage study <paramref name="studyId"/>'s jobs live in, and how to wake its idle workers after queueing a job.</summary>
+    internal OpenedQueue OpenStorage(long studyId) => _open(this, studyId);
+
+    /// <summary>
+    /// The Hangfire storage of study <paramref name="studyId"/>'s queue for reading (Hangfire's
+    /// dashboard), or null when the study has no queue yet: a SQLite queue file is never created
+    /// here. The caller disposes it.
+    /// </summary>
+    public JobStorage? OpenExisting(long studyId) =>
+        StudyDatabasePath is { } db && !File.Exists(SqliteQueuePath(db, studyId)) ? null : _open(this, studyId).Storage;
 
     /// <summary>
     /// SQLite queues beside the study database <paramref name="studyDatabasePath"/>, one file per
@@ -70,11 +78,15 @@ public sealed record JobStoreOptions
         return new JobStoreOptions($"SQLite queues beside {full}", clustered: false, full, static (options, studyId) =>
         {
             var file = SqliteQueuePath(options.StudyDatabasePath!, studyId);
-            return new SQLiteStorage(file, new SQLiteStorageOptions
+            var sqlite = new SQLiteStorageOptions
             {
                 QueuePollInterval = options.QueuePollInterval,
                 InvisibilityTimeout = options.InvisibilityTimeout,
-            });
+            };
+            var storage = new SQLiteStorage(file, sqlite);
+            var waking = new WakingSqliteQueue(sqlite);
+            storage.QueueProviders.Add(waking, [QueueName]);
+            return new OpenedQueue(storage, waking.Wake);
         });
     }
 
@@ -87,3 +99,6 @@ public sealed record JobStoreOptions
         return string.Create(CultureInfo.InvariantCulture, $"{real}.study-{studyId}{SqliteSuffix}");
     }
 }
+
+/// <summary>A study's Hangfire storage and, where the storage polls, how to wake this process's idle workers.</summary>
+internal sealed record OpenedQueue(JobStorage Storage, Action? Wake);

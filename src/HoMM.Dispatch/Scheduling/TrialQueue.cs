@@ -30,6 +30,7 @@ public interface ITrialQueue
 public sealed class TrialQueue : IAsyncDisposable
 {
     private readonly JobStorage _storage;
+    private readonly Action? _wake;
     private readonly BackgroundJobClient _client;
     private readonly TrialJobRouter _router;
     private readonly BackgroundJobServerOptions _serverOptions;
@@ -37,10 +38,11 @@ public sealed class TrialQueue : IAsyncDisposable
     private BackgroundJobServer? _server;
     private bool _shutDown;
 
-    private TrialQueue(JobStoreOptions store, JobStorage storage, TrialJobRouter router, int workers, IDisposable? studyLock)
+    private TrialQueue(JobStoreOptions store, OpenedQueue queue, TrialJobRouter router, int workers, IDisposable? studyLock)
     {
-        _storage = storage;
-        _client = new BackgroundJobClient(storage);
+        _storage = queue.Storage;
+        _wake = queue.Wake;
+        _client = new BackgroundJobClient(_storage);
         _router = router;
         _lock = studyLock;
         Description = store.Description;
@@ -110,8 +112,12 @@ public sealed class TrialQueue : IAsyncDisposable
         _server ??= new BackgroundJobServer(_serverOptions, _storage);
     }
 
-    private void Enqueue(long studyId, long trialId, int trialNumber) =>
+    private void Enqueue(long studyId, long trialId, int trialNumber)
+    {
         _client.Create(Job.FromExpression<TrialJob>(j => j.RunAsync(studyId, trialId, trialNumber)), new EnqueuedState(JobStoreOptions.QueueName));
+        // Committed: an idle worker of this process fetches it now rather than at its next poll.
+        _wake?.Invoke();
+    }
 
     /// <summary>
     /// Interrupts the running trials (their trainers get a stop line and checkpoint; their leases
