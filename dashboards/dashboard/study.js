@@ -8,6 +8,7 @@
   document.title = name + " — HoMM Search";
   crumbs([{ text: "Studies", href: "/" }, { text: name }]);
   document.getElementById("study-name").textContent = name;
+  document.getElementById("queue-link").href = "/hangfire/" + encodeURIComponent(name) + "/";
 
   // ---- state ----
   const rows = new Map();       // trial number → row from the API

@@ -39,6 +39,13 @@ public sealed record DashboardOptions
     /// </summary>
     public Func<HommTrainerSettings, ModelSize>? CountModel { get; init; }
 
+    /// <summary>
+    /// Opens the Hangfire storage of a study's trial queue for Hangfire's dashboard at
+    /// <c>/hangfire/{study}/</c>, or null when the study has none yet (never creates one). Null:
+    /// no queue dashboard (the command wires the dispatcher's queue).
+    /// </summary>
+    public Func<long, Hangfire.JobStorage?>? OpenQueue { get; init; }
+
     /// <summary>Whether to read the running and newest studies into the caches as soon as the
     /// server starts (see <see cref="DashboardServer"/>); benchmarks turn it off to time a cold read.</summary>
     public bool Prewarm { get; init; } = true;

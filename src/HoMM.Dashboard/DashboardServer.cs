@@ -3,6 +3,7 @@ using HoMM.Dashboard.Api;
 using HoMM.Dashboard.Assets;
 using HoMM.Dashboard.Figures;
 using HoMM.Dashboard.Pages;
+using HoMM.Dashboard.Queue;
 using HoMM.Dashboard.Security;
 using HoMM.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -71,6 +72,8 @@ public static class DashboardServer
         app.MapStudyEndpoints();
         app.MapTrialEndpoints();
         app.MapActionEndpoints();
+        if (options.OpenQueue is { } openQueue)
+            app.MapQueueDashboard(openQueue, access);
         app.MapPageEndpoints(assets);
         if (options.Prewarm)
             app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => PrewarmAsync(app)));

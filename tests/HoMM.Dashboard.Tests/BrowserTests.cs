@@ -117,6 +117,40 @@ public sealed class BrowserTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task QueueDashboard_FromTheStudyPagesLink_RendersOfflineAndReadOnlyWithoutTheToken()
+    {
+        await using var d = await TestDashboard.StartAsync(trials: 4);
+        var name = TestDashboard.StudyName;
+        var (storage, _) = await QueueDashboardTests.OneSucceededJobAsync(d, 0);
+        (storage as IDisposable)?.Dispose();
+        var study = await OpenAsync(d, $"/studies/{name}");
+        await study.WaitForSelectorAsync("body[data-table-ready]");
+        // Offline: every request the queue's pages make stays on this dashboard (Hangfire embeds its assets).
+        var elsewhere = new List<string>();
+        study.Request += (_, r) =>
+        {
+            if (!r.Url.StartsWith(d.Address.ToString(), StringComparison.Ordinal) && !r.Url.StartsWith("data:", StringComparison.Ordinal))
+                elsewhere.Add(r.Url);
+        };
+
+        await study.ClickAsync("#queue-link");
+        await study.WaitForURLAsync($"**/hangfire/{name}/");
+        await study.WaitForSelectorAsync(".navbar");
+        Assert.Contains($"Queue of study {name}", await study.TitleAsync(), StringComparison.Ordinal);
+        await study.WaitForTimeoutAsync(2500); // the home page polls its live statistics
+        await Screenshot(study, "queue.png");
+        await study.GotoAsync($"/hangfire/{name}/jobs/succeeded");
+        var row = study.Locator("tr.js-jobs-list-row");
+        Assert.Equal(1, await row.CountAsync());
+        Assert.Contains("trial #0", await row.TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await study.Locator(".js-jobs-list-command").CountAsync()); // read-only: no Requeue/Delete
+        await Screenshot(study, "queue-succeeded.png");
+
+        Assert.Empty(elsewhere);
+        Assert.Empty(problems);
+    }
+
+    [Fact]
     public async Task TrialTable_StartedAndFloatCells_ShownWholeWithFiveSignificantDigits()
     {
         await using var d = await TestDashboard.StartAsync();

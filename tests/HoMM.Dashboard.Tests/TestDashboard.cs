@@ -1,6 +1,7 @@
 using System.Text.Json;
 using HoMM.Core.SearchSpace;
 using HoMM.Core.Trials;
+using HoMM.Dispatch.Scheduling;
 using HoMM.Storage;
 using HoMM.Storage.Serialization;
 using HoMM.Storage.Sqlite;
@@ -29,6 +30,7 @@ internal sealed class TestDashboard : IAsyncDisposable
     }
 
     public string Folder { get; }
+    public string Database => Path.Combine(Folder, "homm.db");
     public SqliteTrialStore Store { get; }
     public Uri Address { get; }
     public SeededStudy Study { get; }
@@ -39,7 +41,13 @@ internal sealed class TestDashboard : IAsyncDisposable
         var folder = Directory.CreateTempSubdirectory("homm-dashboard-").FullName;
         var store = await SqliteTrialStore.OpenAsync(Path.Combine(folder, "homm.db"), new SqliteStoreOptions { Synchronous = SqliteSynchronous.Normal });
         var study = await Seed.StudyAsync(store, StudyName, trials, Path.Combine(folder, "runs"));
-        var app = DashboardServer.Build(store, new DashboardOptions { Host = host, Port = 0, Token = token });
+        var app = DashboardServer.Build(store, new DashboardOptions
+        {
+            Host = host,
+            Port = 0,
+            Token = token,
+            OpenQueue = JobStoreOptions.SqliteBeside(Path.Combine(folder, "homm.db")).OpenExisting,
+        });
         await app.StartAsync();
         var address = DashboardServer.Address(app);
         // Kestrel reports 0.0.0.0 / [::] for "every interface"; connect through loopback.

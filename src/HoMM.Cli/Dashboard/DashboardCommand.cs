@@ -5,6 +5,8 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using HoMM.Cli.Common;
 using HoMM.Dashboard;
+using HoMM.Dispatch.Cluster;
+using HoMM.Dispatch.Scheduling;
 using HoMM.Reports.Html;
 
 namespace HoMM.Cli.Dashboard;
@@ -85,6 +87,19 @@ public static class DashboardCommand
             return StoreOpener.ExitStoreError;
         }
         using var store = opened;
+        // Hangfire's dashboard of each study's queue (/hangfire/{study}/): opened only where a run made one.
+        JobStoreOptions? queues;
+        try
+        {
+            queues = store.Kind == StoreKind.Sqlite
+                ? JobStoreOptions.SqliteBeside(store.Location.Value)
+                : await ClusterQueue.ExistingAsync(store.Location.Value, cancellationToken);
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            error.WriteLine($"cannot read the cluster's queue in {store.Location.Display}: {e.Message}");
+            return StoreOpener.ExitStoreError;
+        }
         Microsoft.AspNetCore.Builder.WebApplication app;
         try
         {
@@ -94,6 +109,7 @@ public static class DashboardCommand
                 Port = port,
                 Token = string.IsNullOrEmpty(token) ? null : token,
                 CountModel = HoMM.Cli.Run.TrainerLocator.CountModel, // max_params/max_flops of an enqueued trial are checked at once
+                OpenQueue = queues is null ? null : queues.OpenExisting,
             });
         }
         catch (Exception e) when (e is DirectoryNotFoundException or PlotlyNotFoundException)

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Routing;
 namespace HoMM.Dashboard.Security;
 
 /// <summary>
-/// Who may read and act. With a token, every API call must carry it (bearer header or the
+/// Who may read and act. With a token, every API call (and every page of the queue dashboard) must carry it (bearer header or the
 /// cookie set when a page is opened with <c>?token=…</c>); without one, reads are open and actions
 /// are allowed only on a loopback binding. A loopback binding also refuses foreign Host headers:
 /// a web page elsewhere could otherwise reach 127.0.0.1 through a DNS name it controls.
@@ -51,7 +51,7 @@ internal sealed class AccessControl(DashboardOptions options)
             context.Response.Redirect(context.Request.PathBase + context.Request.Path + query);
             return;
         }
-        if (token is not null && context.Request.Path.StartsWithSegments("/api") && !IsAuthorized(context.Request))
+        if (token is not null && NeedsToken(context.Request.Path) && !IsAuthorized(context.Request))
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
             await Refuse(context, StatusCodes.Status401Unauthorized,
@@ -60,6 +60,14 @@ internal sealed class AccessControl(DashboardOptions options)
         }
         await next(context);
     }
+
+    /// <summary>What carries data and so needs the token when there is one: the API, and Hangfire's
+    /// queue dashboard (its pages are rendered on the server, with the jobs in them).</summary>
+    private static bool NeedsToken(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments(Queue.QueueDashboard.Prefix);
+
+    /// <summary>Whether the request carries this dashboard's token (false when it has none).</summary>
+    public bool CarriesToken(HttpRequest request) => token is not null && IsAuthorized(request);
 
     /// <summary>The reason actions are refused, or null when the request may act.</summary>
     public string? ActionRefusal(HttpRequest request)
