@@ -162,7 +162,7 @@ public static class ImportCommand
     /// </summary>
     private static List<ResultRow> CsvRows(string text)
     {
-        var records = CsvRecords(text);
+        var records = CsvText.Parse(text).Records;
         if (records.Count == 0)
             return [];
         var header = records[0].Fields;
@@ -207,67 +207,6 @@ public static class ImportCommand
     {
         "number", "started", "finished", "duration_s", "fail_reason", "attempts", "node", "slot",
     };
-
-    /// <summary>RFC 4180 records with the line each starts on (quoted fields may hold commas, quotes and line breaks).</summary>
-    private static List<(int Line, List<string> Fields)> CsvRecords(string text)
-    {
-        var records = new List<(int, List<string>)>();
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        var line = 1;
-        var start = 1;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                    quoted = false;
-                else
-                {
-                    if (c == '\n')
-                        line++;
-                    field.Append(c);
-                }
-                continue;
-            }
-            switch (c)
-            {
-                case '"':
-                    quoted = true;
-                    break;
-                case ',':
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    break;
-                case '\r':
-                    break;
-                case '\n':
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    records.Add((start, fields));
-                    fields = [];
-                    line++;
-                    start = line;
-                    break;
-                default:
-                    field.Append(c);
-                    break;
-            }
-        }
-        if (field.Length > 0 || fields.Count > 0)
-        {
-            fields.Add(field.ToString());
-            records.Add((start, fields));
-        }
-        return records;
-    }
 
     /// <summary>
     /// JSON: <c>{"trials": [...]}</c> (export's document) or a bare array of trials, each
