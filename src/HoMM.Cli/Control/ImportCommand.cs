@@ -3,12 +3,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using HoMM.Cli.Common;
-using HoMM.Cli.Run;
 using HoMM.Core.SearchSpace;
 using HoMM.Core.Studies;
 using HoMM.Core.Trials;
 using HoMM.Storage;
-using HoMM.StudyFiles.Constraints;
 
 namespace HoMM.Cli.Control;
 
@@ -29,7 +27,7 @@ public static class ImportCommand
         var command = new Command("import", "Add known results as finished trials: a CSV (params.<name> or <name> columns, value, state) or JSON file " +
             "({\"trials\": [{\"params\", \"value\", \"state\", \"final\", \"curves\"}]}, as export writes it). All rows or none. " +
             "Exit codes: 0 imported, 1 unknown study or unreadable file, 2 a row breaks the study's rules (each one located), 4 database error");
-        var study = new Argument<string>("study") { Description = "the study's name (homm-search status lists them)" };
+        var study = StoreCommand.StudyArgument();
         var file = new Argument<string>("file") { Description = "a .csv or .json file of results" };
         var db = StoreOpener.CreateDbOption();
         command.Arguments.Add(study);
@@ -64,10 +62,7 @@ public static class ImportCommand
         }
         return await StoreCommand.RunWithStudyAsync(db, studyName, error, async (opened, study) =>
         {
-            var stored = await opened.Store.GetStudyFileAsync(study.Id, cancellationToken);
-            var rules = StudyRules.ForStored(study.SearchSpace, study.Name, stored?.Text, stored?.Path, stored?.Overrides, TrainerLocator.CountModel, out var note);
-            if (note is not null)
-                await error.WriteLineAsync($"note: {note}");
+            var rules = await StoredRules.ReadAsync(opened, study, error, cancellationToken);
             var problems = new List<string>();
             var imports = new List<ImportedTrial>();
             foreach (var row in rows)
