@@ -213,20 +213,8 @@ public static class MultiObjectiveSuite
         foreach (var kind in OurKinds.Where(k => k != "random"))
         {
             // Warm up (tiered JIT) on a copy, as the single-objective latency does.
-            var warm = new Study(problem.Space, directions, Create(kind, 2), trials: random.Trials);
-            var clock = Stopwatch.StartNew();
-            for (var i = 0; i < 30 || clock.Elapsed < TimeSpan.FromSeconds(1); i++)
-                warm.Tell(warm.Ask().Number, tellValues[i % asks]);
-            var study = new Study(problem.Space, directions, Create(kind, 1), trials: random.Trials);
-            _ = study.Ask();
-            var times = new List<double>();
-            for (var i = 0; i < asks; i++)
-            {
-                var w = Stopwatch.StartNew();
-                var t = study.Ask();
-                times.Add(w.Elapsed.TotalMilliseconds);
-                study.Tell(t.Number, tellValues[i]);
-            }
+            AskTiming.WarmUp(new Study(problem.Space, directions, Create(kind, 2), trials: random.Trials), 30, (s, n, i) => s.Tell(n, tellValues[i % asks]));
+            var times = AskTiming.Time(new Study(problem.Space, directions, Create(kind, 1), trials: random.Trials), asks, (s, n, i) => s.Tell(n, tellValues[i]));
             ours[kind] = Median(times);
             emit(string.Create(Inv, $"- ours {kind}: {ours[kind]:0.000}"));
         }
@@ -276,16 +264,9 @@ public static class MultiObjectiveSuite
         return Hypervolume.Compute([.. front.Select(i => problem.TrueValues(list[i].Params))], problem.Reference);
     }
 
-    private static double Median(IEnumerable<double> values) => Quantile(values, 0.5);
+    private static double Median(IEnumerable<double> values) => AskTiming.Median(values);
 
-    private static double Quantile(IEnumerable<double> values, double q)
-    {
-        var s = values.Order().ToArray();
-        var pos = q * (s.Length - 1);
-        var lo = (int)Math.Floor(pos);
-        var hi = (int)Math.Ceiling(pos);
-        return s[lo] + (pos - lo) * (s[hi] - s[lo]);
-    }
+    private static double Quantile(IEnumerable<double> values, double q) => AskTiming.Quantile(values, q);
 
     private static string Summary(double[] v) =>
         string.Create(Inv, $"{Median(v):0.0000} [{Quantile(v, 0.25):0.0000}, {Quantile(v, 0.75):0.0000}]");

@@ -217,32 +217,10 @@ void RunLatency()
     var ourMs = new Dictionary<string, double>();
     foreach (var kind in options.Samplers.Where(available.Contains).Where(k => k != "gp"))
     {
-        WarmUp(kind);
-        var study = new Study(problem.Space, StudyDirection.Minimize, OurSamplers.Create(kind, 1)!, trials: random.Trials);
-        _ = study.Ask(); // first-call costs (converting the 1,000 trials once) are not what a long-running worker pays
-        var times = new List<double>();
-        for (var i = 0; i < asks; i++)
-        {
-            var w = Stopwatch.StartNew();
-            var t = study.Ask();
-            times.Add(w.Elapsed.TotalMilliseconds);
-            study.Tell(t.Number, tellValues[i]);
-        }
+        AskTiming.WarmUp(new Study(problem.Space, StudyDirection.Minimize, OurSamplers.Create(kind, 2)!, trials: random.Trials), 50, (s, n, i) => s.Tell(n, tellValues[i % asks]));
+        var times = AskTiming.Time(new Study(problem.Space, StudyDirection.Minimize, OurSamplers.Create(kind, 1)!, trials: random.Trials), asks, (s, n, i) => s.Tell(n, tellValues[i]));
         ourMs[kind] = Median(times);
         Emit(string.Create(inv, $"- ours {kind}: {ourMs[kind]:0.00}"));
-    }
-    // A long-running worker asks with tiered-up (optimised) code. .NET optimises a method only
-    // after ~30 calls plus a background compile, and a multivariate sampler calls its hot loops
-    // twice per ask: without this, the median would time tier-0 code.
-    void WarmUp(string kind)
-    {
-        var warm = new Study(problem.Space, StudyDirection.Minimize, OurSamplers.Create(kind, 2)!, trials: random.Trials);
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < 50 || clock.Elapsed < TimeSpan.FromSeconds(1); i++)
-        {
-            var t = warm.Ask();
-            warm.Tell(t.Number, tellValues[i % asks]);
-        }
     }
     if (options.Optuna)
     {
@@ -257,16 +235,7 @@ void RunLatency()
         // The GP refits its hyperparameters at every ask (O(n³)); it is meant for budgets of a few hundred trials.
         foreach (var n in new[] { 100, 300 })
         {
-            var study = new Study(problem.Space, StudyDirection.Minimize, OurSamplers.Create("gp", 1)!, trials: random.Trials.Take(n));
-            _ = study.Ask();
-            var times = new List<double>();
-            for (var i = 0; i < 5; i++)
-            {
-                var w = Stopwatch.StartNew();
-                var t = study.Ask();
-                times.Add(w.Elapsed.TotalMilliseconds);
-                study.Tell(t.Number, tellValues[i]);
-            }
+            var times = AskTiming.Time(new Study(problem.Space, StudyDirection.Minimize, OurSamplers.Create("gp", 1)!, trials: random.Trials.Take(n)), 5, (s, number, i) => s.Tell(number, tellValues[i]));
             Emit(string.Create(inv, $"- ours gp at {n} finished trials: {Median(times):0} (median of 5)"));
         }
     }
@@ -314,18 +283,9 @@ static double[] RunOptuna(OptunaClient client, Problem problem, string kind, int
     return curve;
 }
 
-static double Median(IEnumerable<double> values) => Quantile(values, 0.5);
+static double Median(IEnumerable<double> values) => AskTiming.Median(values);
 
-static double Quantile(IEnumerable<double> values, double q)
-{
-    var s = values.Order().ToArray();
-    var pos = q * (s.Length - 1);
-    var lo = (int)Math.Floor(pos);
-    var hi = (int)Math.Ceiling(pos);
-    if (double.IsPositiveInfinity(s[hi]))
-        return s[hi];
-    return s[lo] + (pos - lo) * (s[hi] - s[lo]);
-}
+static double Quantile(IEnumerable<double> values, double q) => AskTiming.Quantile(values, q);
 
 static string Summary(double[] finals) =>
     string.Create(CultureInfo.InvariantCulture, $"{Fmt(Median(finals))} [{Fmt(Quantile(finals, 0.25))}, {Fmt(Quantile(finals, 0.75))}]");

@@ -36,7 +36,7 @@ public static class BestCommand
     public static Command Create()
     {
         var command = new Command("best", "Print the best trial's full trainer settings (searched + fixed) as a study-file trainer: block, JSON, or homm-train flags");
-        var study = new Argument<string>("study") { Description = "the study's name (homm-search status lists them)" };
+        var study = StoreCommand.StudyArgument();
         var db = StoreOpener.CreateDbOption();
         var format = new Option<string>("--format") { Description = "yaml (a trainer: block, default), json, or flags (homm-train's)", DefaultValueFactory = _ => "yaml" };
         format.AcceptOnlyFromAmong("yaml", "json", "flags");

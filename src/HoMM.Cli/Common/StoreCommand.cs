@@ -1,3 +1,4 @@
+using System.CommandLine;
 using HoMM.Storage;
 
 namespace HoMM.Cli.Common;
@@ -13,6 +14,9 @@ internal static class StoreCommand
 
     /// <summary>Unknown study, bad option value, or the output could not be written.</summary>
     public const int ExitFailure = 1;
+
+    /// <summary>The <c>study</c> argument of every command that works on one study.</summary>
+    public static Argument<string> StudyArgument() => new("study") { Description = "the study's name (homm-search status lists them)" };
 
     /// <summary>
     /// Opens <paramref name="db"/> (a missing file is an error; read-only unless <paramref name="access"/>

@@ -15,7 +15,7 @@ public static class DeleteCommand
     {
         var command = new Command("delete", "Delete a finished trial, or a whole study, from the database together with its trial folders (needs --yes). " +
             "Exit codes: 0 deleted, 1 unknown study or trial, a trial not finished, or --yes missing, 4 database error");
-        var study = new Argument<string>("study") { Description = "the study's name (homm-search status lists them)" };
+        var study = StoreCommand.StudyArgument();
         var trial = new Argument<int?>("trial") { Description = "a finished trial's number; the whole study when left out", Arity = ArgumentArity.ZeroOrOne };
         var yes = new Option<bool>("--yes") { Description = "really delete (there is no undo)" };
         var force = new Option<bool>("--force") { Description = "delete a study even though trials are still Running (a run that died and left them so)" };

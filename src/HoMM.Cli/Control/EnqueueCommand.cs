@@ -1,10 +1,8 @@
 using System.CommandLine;
 using HoMM.Cli.Common;
-using HoMM.Cli.Run;
 using HoMM.Core.SearchSpace;
 using HoMM.Core.Trials;
 using HoMM.Storage;
-using HoMM.StudyFiles.Constraints;
 
 namespace HoMM.Cli.Control;
 
@@ -23,7 +21,7 @@ public static class EnqueueCommand
     {
         var command = new Command("enqueue", "Add a trial with some or all parameters fixed; the rest is sampled when it starts. " +
             "Exit codes: 0 enqueued, 1 unknown study, 2 refused (each problem is printed), 4 database error");
-        var study = new Argument<string>("study") { Description = "the study's name (homm-search status lists them)" };
+        var study = StoreCommand.StudyArgument();
         var parameters = new Option<string[]>("--param", "-p")
         {
             Description = "a parameter value, name=value (repeat it: --param lr=1e-3 --param order=2)",
@@ -62,10 +60,7 @@ public static class EnqueueCommand
         }
         return await StoreCommand.RunWithStudyAsync(db, studyName, error, async (opened, study) =>
         {
-            var stored = await opened.Store.GetStudyFileAsync(study.Id, cancellationToken);
-            var rules = StudyRules.ForStored(study.SearchSpace, study.Name, stored?.Text, stored?.Path, stored?.Overrides, TrainerLocator.CountModel, out var note);
-            if (note is not null)
-                await error.WriteLineAsync($"note: {note}");
+            var rules = await StoredRules.ReadAsync(opened, study, error, cancellationToken);
             // Text as each parameter's distribution reads it; an unknown name is reported by the rules.
             var values = texts.ToDictionary(
                 kv => kv.Key,

@@ -3,12 +3,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using HoMM.Cli.Common;
-using HoMM.Cli.Run;
 using HoMM.Core.SearchSpace;
 using HoMM.Core.Studies;
 using HoMM.Core.Trials;
 using HoMM.Storage;
-using HoMM.StudyFiles.Constraints;
 
 namespace HoMM.Cli.Control;
 
@@ -29,7 +27,7 @@ public static class ImportCommand
         var command = new Command("import", "Add known results as finished trials: a CSV (params.<name> or <name> columns, value, state) or JSON file " +
             "({\"trials\": [{\"params\", \"value\", \"state\", \"final\", \"curves\"}]}, as export writes it). All rows or none. " +
             "Exit codes: 0 imported, 1 unknown study or unreadable file, 2 a row breaks the study's rules (each one located), 4 database error");
-        var study = new Argument<string>("study") { Description = "the study's name (homm-search status lists them)" };
+        var study = StoreCommand.StudyArgument();
         var file = new Argument<string>("file") { Description = "a .csv or .json file of results" };
         var db = StoreOpener.CreateDbOption();
         command.Arguments.Add(study);
@@ -64,10 +62,7 @@ public static class ImportCommand
         }
         return await StoreCommand.RunWithStudyAsync(db, studyName, error, async (opened, study) =>
         {
-            var stored = await opened.Store.GetStudyFileAsync(study.Id, cancellationToken);
-            var rules = StudyRules.ForStored(study.SearchSpace, study.Name, stored?.Text, stored?.Path, stored?.Overrides, TrainerLocator.CountModel, out var note);
-            if (note is not null)
-                await error.WriteLineAsync($"note: {note}");
+            var rules = await StoredRules.ReadAsync(opened, study, error, cancellationToken);
             var problems = new List<string>();
             var imports = new List<ImportedTrial>();
             foreach (var row in rows)
@@ -162,7 +157,7 @@ public static class ImportCommand
     /// </summary>
     private static List<ResultRow> CsvRows(string text)
     {
-        var records = CsvRecords(text);
+        var records = CsvText.Parse(text).Records;
         if (records.Count == 0)
             return [];
         var header = records[0].Fields;
@@ -207,67 +202,6 @@ public static class ImportCommand
     {
         "number", "started", "finished", "duration_s", "fail_reason", "attempts", "node", "slot",
     };
-
-    /// <summary>RFC 4180 records with the line each starts on (quoted fields may hold commas, quotes and line breaks).</summary>
-    private static List<(int Line, List<string> Fields)> CsvRecords(string text)
-    {
-        var records = new List<(int, List<string>)>();
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        var line = 1;
-        var start = 1;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                    quoted = false;
-                else
-                {
-                    if (c == '\n')
-                        line++;
-                    field.Append(c);
-                }
-                continue;
-            }
-            switch (c)
-            {
-                case '"':
-                    quoted = true;
-                    break;
-                case ',':
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    break;
-                case '\r':
-                    break;
-                case '\n':
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    records.Add((start, fields));
-                    fields = [];
-                    line++;
-                    start = line;
-                    break;
-                default:
-                    field.Append(c);
-                    break;
-            }
-        }
-        if (field.Length > 0 || fields.Count > 0)
-        {
-            fields.Add(field.ToString());
-            records.Add((start, fields));
-        }
-        return records;
-    }
 
     /// <summary>
     /// JSON: <c>{"trials": [...]}</c> (export's document) or a bare array of trials, each

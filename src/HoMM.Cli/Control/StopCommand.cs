@@ -18,7 +18,7 @@ public static class StopCommand
         var command = new Command("cancel", "Cancel a trial: a waiting one at once, a running one within a few seconds (its trainer is stopped); it ends Cancelled and never runs again. " +
             "Exit codes: 0 cancelled or cancel requested, 1 unknown study or trial, or the trial had already finished, 4 database error");
         command.Aliases.Add("stop");
-        var study = new Argument<string>("study") { Description = "the study's name (homm-search status lists them)" };
+        var study = StoreCommand.StudyArgument();
         var trial = new Argument<int>("trial") { Description = "the trial's number (homm-search trials lists them)" };
         var reason = new Option<string?>("--reason") { Description = "why, shown with the trial (default: no reason given)" };
         var db = StoreOpener.CreateDbOption();

@@ -17,7 +17,7 @@ public static class ExportCommand
     public static Command Create()
     {
         var command = new Command("export", "Write every trial of a study as CSV or JSON (number, state, value, times, fail reason, attempts, final metrics such as test/acc, info/*, parameters); --curves writes every intermediate value instead");
-        var study = new Argument<string>("study") { Description = "the study's name (homm-search status lists them)" };
+        var study = StoreCommand.StudyArgument();
         var db = StoreOpener.CreateDbOption();
         var format = new Option<string>("--format") { Description = "csv or json", Required = true };
         format.AcceptOnlyFromAmong("csv", "json");

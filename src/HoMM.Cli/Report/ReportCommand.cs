@@ -15,7 +15,7 @@ public static class ReportCommand
     public static Command Create()
     {
         var command = new Command("report", "Write a study's HTML report: summary, best trial and every plot, in one file that opens offline");
-        var study = new Argument<string>("study") { Description = "the study's name (homm-search status lists them)" };
+        var study = StoreCommand.StudyArgument();
         var db = StoreOpener.CreateDbOption();
         var output = new Option<string?>("--output", "-o") { Description = "the HTML file to write (default: <study>.html in the current directory)" };
         var plotly = new Option<string?>("--plotly") { Description = "plotly.min.js to inline (default: dashboards/node_modules, installed by scripts/bootstrap)" };

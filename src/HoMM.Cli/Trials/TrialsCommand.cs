@@ -19,7 +19,7 @@ public static class TrialsCommand
     public static Command Create()
     {
         var command = new Command("trials", "List a study's trials as a table");
-        var study = new Argument<string>("study") { Description = "the study's name (homm-search status lists them)" };
+        var study = StoreCommand.StudyArgument();
         var db = StoreOpener.CreateDbOption();
         var states = new Option<string[]>("--state")
         {

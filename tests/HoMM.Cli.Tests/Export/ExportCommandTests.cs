@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HoMM.Cli.Common;
 using HoMM.Cli.Tests.Common;
 
 namespace HoMM.Cli.Tests.Export;
@@ -113,56 +114,12 @@ public sealed class ExportCommandTests : SeededStoreTest
         Assert.Contains("its studies: cifar, fmnist", error, StringComparison.Ordinal);
     }
 
-    /// <summary>An RFC 4180 reader, independent of the writer: quoted fields may hold commas, quotes ("") and line breaks.</summary>
+    /// <summary>The records of what export wrote, read by import's reader (not the writer); RFC 4180's CRLF line breaks, no open quote.</summary>
     private static List<List<string>> ParseCsv(string text)
     {
-        var records = new List<List<string>>();
-        var record = new List<string>();
-        var field = new System.Text.StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                record.Add(field.ToString());
-                field.Clear();
-            }
-            else if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
-            {
-                record.Add(field.ToString());
-                field.Clear();
-                records.Add(record);
-                record = [];
-                i++;
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-        Assert.False(quoted, "unterminated quoted field");
-        Assert.Empty(record);
-        return records;
+        var csv = CsvText.Parse(text);
+        Assert.False(csv.Unterminated, "unterminated quoted field");
+        Assert.True(csv.CrLfTerminated, "every record ends with CRLF");
+        return [.. csv.Records.Select(r => r.Fields)];
     }
 }

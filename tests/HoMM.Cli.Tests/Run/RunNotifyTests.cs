@@ -4,6 +4,7 @@ using System.Text.Json;
 using HoMM.Cli.Run;
 using HoMM.Cli.Tests.Control;
 using HoMM.Core.Trials;
+using HoMM.Tests.Shared;
 
 namespace HoMM.Cli.Tests.Run;
 
@@ -124,38 +125,21 @@ public class RunNotifyTests
     {
         using var folder = new ControlFolder();
         // Accepts connections and never answers: each delivery waits its whole timeout.
-        var blackHole = new TcpListener(IPAddress.Loopback, 0);
-        blackHole.Start();
-        var accepted = new List<TcpClient>();
-        var accepting = Task.Run(async () =>
-        {
-            try
-            {
-                while (true)
-                    accepted.Add(await blackHole.AcceptTcpClientAsync());
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-            }
-        });
-        var port = ((IPEndPoint)blackHole.LocalEndpoint).Port;
-        WriteStudy(folder, $"{{webhook: \"http://127.0.0.1:{port}/hook\", timeout: 2s, retries: 5}}");
+        await using var blackHole = new SilentListener();
+        WriteStudy(folder, $"{{webhook: \"http://127.0.0.1:{blackHole.Port}/hook\", timeout: 2s, retries: 5}}");
 
         var exit = await RunCommand.RunAsync(new RunCommand.RunRequest(folder.StudyPath, folder.Db, null, null), new StringWriter(), new StringWriter(),
             TimeProvider.System, CancellationToken.None);
         var returned = DateTimeOffset.UtcNow;
 
-        blackHole.Stop();
-        await accepting;
-        foreach (var c in accepted)
-            c.Dispose();
+        await blackHole.DisposeAsync();
         Assert.Equal(RunCommand.ExitDone, exit);
         var trials = await folder.WithStoreAsync(async s => (await s.GetTrialsAsync((await s.GetStudyAsync("ctl"))!.Id)).Trials);
         Assert.Equal([TrialState.Complete, TrialState.Fail, TrialState.Complete], trials.OrderBy(t => t.Number).Select(t => t.State));
         // The run waited for the receiver at most the timeout (2 s) after its last trial, plus the run's own wind-down.
         var lastFinished = trials.Max(t => t.Finished!.Value);
         Assert.True(returned - lastFinished < TimeSpan.FromSeconds(2 + 6), $"the run returned {returned - lastFinished} after its last trial finished");
-        Assert.NotEmpty(accepted);
+        Assert.NotEqual(0, blackHole.Accepted);
         Assert.Contains("notify:", File.ReadAllText(HoMM.Dispatch.Driver.DriverFactory.LogPath(Path.Combine(folder.Dir, "runs"), "ctl")), StringComparison.Ordinal);
     }
 }

@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using HoMM.Dispatch.Notifications;
 using HoMM.StudyFiles.Notify;
+using HoMM.Tests.Shared;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HoMM.Dispatch.Tests.Notifications;
@@ -33,21 +32,8 @@ public class NotifierTests
     [Fact]
     public async Task Post_ReceiverNeverAnswers_ReturnsAtOnceAndDisposeWaitsNoMoreThanTheTimeout()
     {
-        var blackHole = new TcpListener(IPAddress.Loopback, 0);
-        blackHole.Start();
-        var accepted = new List<TcpClient>();
-        var accepting = Task.Run(async () =>
-        {
-            try
-            {
-                while (true)
-                    accepted.Add(await blackHole.AcceptTcpClientAsync());
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-            }
-        });
-        var url = new Uri($"http://127.0.0.1:{((IPEndPoint)blackHole.LocalEndpoint).Port}/hook");
+        await using var blackHole = new SilentListener();
+        var url = new Uri($"http://127.0.0.1:{blackHole.Port}/hook");
         var notifier = new Notifier(new NotifyDefinition(null, url, NotifyDefinition.All.ToHashSet()) { Timeout = TimeSpan.FromSeconds(1), Retries = 5 },
             NullLogger.Instance);
 
@@ -59,10 +45,7 @@ public class NotifierTests
         await notifier.DisposeAsync();
         var disposing = clock.Elapsed;
 
-        blackHole.Stop();
-        await accepting;
-        foreach (var c in accepted)
-            c.Dispose();
+        await blackHole.DisposeAsync();
         Assert.True(posting < TimeSpan.FromMilliseconds(200), $"posting took {posting}");
         Assert.True(disposing < TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(900), $"dispose took {disposing}");
         Assert.Equal(0, notifier.Delivered);
