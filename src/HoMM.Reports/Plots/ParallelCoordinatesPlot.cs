@@ -50,32 +50,10 @@ public static class ParallelCoordinatesPlot
         var complete = study.CompleteTrials.OrderBy(t => t.Number).ToList();
         var pruned = study.Trials.Where(t => t.State == TrialState.Pruned && OptimizationHistoryPlot.PrunedValue(t) is not null).ToList();
         var rows = complete.Concat(pruned).OrderBy(t => t.Number).ToList();
-        var axes = (paramNames ?? ParamAxis.ParamNames(complete)).Select(n => ParamAxis.Describe(n, rows)).ToList();
-        var numbers = new List<int>(rows.Count);
-        var values = new List<double>(rows.Count);
-        var prunedRows = new List<bool>(rows.Count);
-        var columns = axes.Select(_ => new List<double>(rows.Count)).ToList();
-        var skipped = 0;
-        var row = new double[axes.Count];
-        foreach (var t in rows)
-        {
-            var ok = true;
-            for (var i = 0; i < axes.Count && ok; i++)
-                ok = axes[i].TryGetValue(t, out row[i]);
-            if (!ok)
-            {
-                skipped++;
-                continue;
-            }
-            var isPruned = t.State == TrialState.Pruned;
-            numbers.Add(t.Number);
-            values.Add(isPruned ? OptimizationHistoryPlot.PrunedValue(t)!.Value : t.Value!.Value);
-            prunedRows.Add(isPruned);
-            for (var i = 0; i < axes.Count; i++)
-                columns[i].Add(row[i]);
-        }
-        var dims = axes.Select((a, i) => new ParCoordsDimensionInfo(a, columns[i])).ToList();
-        return new(study.ObjectiveName, study.Direction, numbers, values, dims, skipped)
+        var (drawn, dims, skipped) = Rows(rows, paramNames ?? ParamAxis.ParamNames(complete));
+        var prunedRows = drawn.Select(t => t.State == TrialState.Pruned).ToList();
+        return new(study.ObjectiveName, study.Direction, [.. drawn.Select(t => t.Number)],
+            [.. drawn.Select(t => t.State == TrialState.Pruned ? OptimizationHistoryPlot.PrunedValue(t)!.Value : t.Value!.Value)], dims, skipped)
         {
             PrunedRows = prunedRows.Contains(true) ? prunedRows : [],
         };
@@ -85,12 +63,21 @@ public static class ParallelCoordinatesPlot
     {
         var ranks = ParetoFrontRule.Ranks(study.Trials, study.Directions);
         var rows = study.Trials.Where(t => ranks.ContainsKey(t.Number)).OrderBy(t => t.Number).ToList();
-        var axes = (paramNames ?? ParamAxis.ParamNames(rows)).Select(n => ParamAxis.Describe(n, rows)).ToList();
-        var objectives = study.Objectives.Select(_ => new List<double>(rows.Count)).ToList();
+        var (drawn, dims, skipped) = Rows(rows, paramNames ?? ParamAxis.ParamNames(rows));
+        IReadOnlyList<double> Objective(int k) => [.. drawn.Select(t => t.ObjectiveValues![k])];
+        return new(study.ObjectiveName, study.Direction, [.. drawn.Select(t => t.Number)], Objective(0), dims, skipped)
+        {
+            MoreObjectives = [.. study.Objectives.Skip(1).Select((o, k) => (o.Name, Objective(k + 1)))],
+            FrontRanks = [.. drawn.Select(t => ranks[t.Number])],
+        };
+    }
+
+    /// <summary>The rows that have every parameter (in order), each parameter's axis over them, and how many were left out.</summary>
+    private static (List<FrozenTrial> Drawn, List<ParCoordsDimensionInfo> Dims, int Skipped) Rows(IReadOnlyList<FrozenTrial> rows, IReadOnlyList<string> paramNames)
+    {
+        var axes = paramNames.Select(n => ParamAxis.Describe(n, rows)).ToList();
+        var drawn = new List<FrozenTrial>(rows.Count);
         var columns = axes.Select(_ => new List<double>(rows.Count)).ToList();
-        var numbers = new List<int>(rows.Count);
-        var rowRanks = new List<int>(rows.Count);
-        var skipped = 0;
         var row = new double[axes.Count];
         foreach (var t in rows)
         {
@@ -98,23 +85,12 @@ public static class ParallelCoordinatesPlot
             for (var i = 0; i < axes.Count && ok; i++)
                 ok = axes[i].TryGetValue(t, out row[i]);
             if (!ok)
-            {
-                skipped++;
                 continue;
-            }
-            numbers.Add(t.Number);
-            rowRanks.Add(ranks[t.Number]);
-            for (var k = 0; k < objectives.Count; k++)
-                objectives[k].Add(t.ObjectiveValues![k]);
+            drawn.Add(t);
             for (var i = 0; i < axes.Count; i++)
                 columns[i].Add(row[i]);
         }
-        var dims = axes.Select((a, i) => new ParCoordsDimensionInfo(a, columns[i])).ToList();
-        return new(study.ObjectiveName, study.Direction, numbers, objectives[0], dims, skipped)
-        {
-            MoreObjectives = [.. study.Objectives.Skip(1).Select((o, k) => (o.Name, (IReadOnlyList<double>)objectives[k + 1]))],
-            FrontRanks = rowRanks,
-        };
+        return (drawn, [.. axes.Select((a, i) => new ParCoordsDimensionInfo(a, columns[i]))], rows.Count - drawn.Count);
     }
 
     public static Figure Render(ParallelCoordinatesInfo info)
