@@ -80,7 +80,7 @@ if (args.Contains("--phases"))
         ReportFigures.WriteJson(writer, cheap0);
     Console.WriteLine($"JSON: {phase.ElapsedMilliseconds} ms");
     phase.Restart();
-    _ = ReportFigures.EvaluateImportance(report0);
+    _ = ReportFigures.EvaluateImportances(report0);
     Console.WriteLine($"importances: {phase.ElapsedMilliseconds} ms");
     return 0;
 }

@@ -96,6 +96,7 @@ public static class MultiObjectiveSuite
     public static readonly string[] OurKinds = ["nsga2", "tpe", "random"];
     public static readonly string[] OptunaKinds = ["nsga2", "motpe"];
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    private static readonly Lock RunsLock = new();
 
     public static ISampler Create(string kind, int seed) => kind switch
     {
@@ -107,17 +108,17 @@ public static class MultiObjectiveSuite
 
     // checkpoints: trial counts at which the front's hypervolume is reported (the run lasts the largest).
     public static void Run(int seeds, int[] checkpoints, IReadOnlyList<string>? problemNames, int parallel, bool optuna, Action<string> emit,
-        IReadOnlyList<string>? optunaKinds = null)
+        IReadOnlyList<string>? optunaKinds = null, string? runsPath = null)
     {
         var theirKinds = optunaKinds?.ToArray() ?? OptunaKinds;
         var problems = MultiProblems.All.Where(p => problemNames is null || problemNames.Contains(p.Name)).ToArray();
         var trials = checkpoints.Max();
         var jobs = new List<(MultiProblem Problem, string Kind, bool Ours, int Seed)>();
-        foreach (var problem in problems)
+        // Seed-major: a run stopped early (--runs keeps every finished run) has whole seeds for every problem.
+        for (var seed = 0; seed < seeds; seed++)
         {
-            for (var seed = 0; seed < seeds; seed++)
+            foreach (var problem in problems)
             {
-                // Optuna's MOTPE is the slowest job: start those first so the tail is short.
                 if (optuna)
                 {
                     foreach (var kind in theirKinds)
@@ -127,7 +128,7 @@ public static class MultiObjectiveSuite
                     jobs.Add((problem, kind, true, seed));
             }
         }
-        jobs = [.. jobs.OrderBy(j => j.Ours).ThenBy(j => j.Kind != "motpe")];
+
         var volumes = new ConcurrentDictionary<(string Problem, string Kind, bool Ours, int Seed), double[]>();
         var seconds = new ConcurrentDictionary<(string Kind, bool Ours), double>();
         var clients = new ConcurrentBag<OptunaClient>();
@@ -150,7 +151,21 @@ public static class MultiObjectiveSuite
                 clients.Add(client);
             }
             seconds.AddOrUpdate((job.Kind, job.Ours), watch.Elapsed.TotalSeconds, (_, s) => s + watch.Elapsed.TotalSeconds);
-            volumes[(job.Problem.Name, job.Kind, job.Ours, job.Seed)] = [.. checkpoints.Select(n => FrontVolume(job.Problem, history.Take(n)))];
+            var volume = volumes[(job.Problem.Name, job.Kind, job.Ours, job.Seed)] = [.. checkpoints.Select(n => FrontVolume(job.Problem, history.Take(n)))];
+            if (runsPath is not null)
+            {
+                var line = System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    problem = job.Problem.Name,
+                    sampler = (job.Ours ? "ours " : "Optuna ") + job.Kind,
+                    seed = job.Seed,
+                    checkpoints,
+                    hypervolume = volume,
+                    seconds = watch.Elapsed.TotalSeconds,
+                });
+                lock (RunsLock)
+                    File.AppendAllText(runsPath, line + "\n");
+            }
             var count = Interlocked.Increment(ref done);
             if (count % 20 == 0 || count == jobs.Count)
                 Console.Error.WriteLine(string.Create(Inv, $"samplers (multi): {count}/{jobs.Count} runs ({clock.Elapsed.TotalSeconds:f0} s)"));

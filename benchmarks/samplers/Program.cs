@@ -52,7 +52,7 @@ if (missing.Length > 0)
 if (options.Multi)
 {
     if (options.Suite)
-        MultiObjectiveSuite.Run(options.Seeds, options.Checkpoints ?? [options.Trials], options.Problems, options.Parallel, options.Optuna, Emit, options.OptunaKinds);
+        MultiObjectiveSuite.Run(options.Seeds, options.Checkpoints ?? [options.Trials], options.Problems, options.Parallel, options.Optuna, Emit, options.OptunaKinds, options.Runs);
     if (options.Latency)
         MultiObjectiveSuite.Latency(options.Optuna, Emit);
 }
@@ -298,7 +298,7 @@ static double Ratio(double ours, double theirs) => Math.Max(ours, 1e-9) / Math.M
 /// <summary>Command-line settings of the benchmark.</summary>
 internal sealed record BenchmarkOptions(
     int Trials, int Seeds, IReadOnlyList<string> Samplers, IReadOnlyList<string>? Problems,
-    int Parallel, bool Optuna, bool Suite, bool Latency, string? Markdown, bool Multi = false, int[]? Checkpoints = null, IReadOnlyList<string>? OptunaKinds = null)
+    int Parallel, bool Optuna, bool Suite, bool Latency, string? Markdown, bool Multi = false, int[]? Checkpoints = null, IReadOnlyList<string>? OptunaKinds = null, string? Runs = null)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -319,6 +319,7 @@ internal sealed record BenchmarkOptions(
                 "--markdown" => o with { Markdown = Next() },
                 "--multi" => o with { Multi = true },
                 "--optuna-kinds" => o with { OptunaKinds = Next().Split(',') },
+                "--runs" => o with { Runs = Next() },
                 "--checkpoints" => o with { Checkpoints = [.. Next().Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture))] },
                 _ => throw new ArgumentException($"unknown argument '{args[i]}'; see the top of benchmarks/samplers/Program.cs"),
             };

@@ -116,6 +116,52 @@ public sealed class BrowserTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Empty(problems);
     }
 
+    /// <summary>
+    /// A 2,000-trial two-objective study (maximize val/acc, minimize info/flops) on the study page:
+    /// the Pareto front, hypervolume history, parallel coordinates by front rank and an importance
+    /// figure per objective are drawn (importances once the server has computed them), with no console error.
+    /// </summary>
+    [Fact]
+    public async Task StudyPage_TwoObjectiveStudyOf2000Trials_DrawsParetoHypervolumeAndPerObjectiveFigures()
+    {
+        await using var d = await TestDashboard.StartAsync(trials: 3);
+        var space = new SearchSpaceDefinition([new ParameterSpec("lr", new FloatDistribution(1e-5, 1e-1, log: true)), new ParameterSpec("order", new IntDistribution(1, 4))]);
+        var study = await d.Store.CreateStudyAsync(NewStudy.WithObjectives("pareto-2000",
+            [new StudyObjective("val/acc", StudyDirection.Maximize), new StudyObjective("info/flops", StudyDirection.Minimize)], space));
+        var rng = new Random(11);
+        for (var i = 0; i < 2000; i++)
+        {
+            var lr = Math.Pow(10, -5 + 4 * rng.NextDouble());
+            var order = (long)rng.Next(1, 5);
+            var trial = await d.Store.CreateTrialAsync(study.Id, new Dictionary<string, object> { ["lr"] = lr, ["order"] = order },
+                space.Parameters.ToDictionary(p => p.Name, p => p.Distribution));
+            await d.Store.TryStartAsync(trial.Id);
+            if (i % 20 == 7)
+            {
+                await d.Store.TryFailAsync(trial.Id, "diverged");
+                continue;
+            }
+            var acc = 0.9 - 0.05 * Math.Pow(Math.Log10(lr) + 3, 2) + 0.02 * order + 0.01 * rng.NextDouble();
+            await d.Store.TryCompleteAsync(trial.Id, [acc, 1e8 * order * order * (1 + 0.1 * rng.NextDouble())]);
+        }
+
+        var page = await OpenAsync(d, "/studies/pareto-2000");
+        await page.WaitForSelectorAsync("body[data-table-ready]");
+        foreach (var id in new[] { "pareto", "hypervolume", "parallel", "importance", "importance-1" })
+        {
+            var section = page.Locator($"#figure-{id}");
+            await section.WaitForAsync(new() { Timeout = 120_000 });
+            await section.ScrollIntoViewIfNeededAsync();
+            // The importances arrive with a later poll; the section is redrawn then.
+            await page.WaitForFunctionAsync("id => { const s = document.getElementById('figure-' + id); return s !== null && s.querySelector('.main-svg') !== null; }",
+                id, new() { Timeout = 120_000 });
+            await section.ScreenshotAsync(new() { Path = Path.Combine(ResultsDir(), $"pareto-2000-{id}.png") });
+        }
+        Assert.Contains("on the Pareto front", await page.Locator("#figure-parallel").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("info/flops", await page.Locator("#figure-importance-1 h2").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Empty(problems);
+    }
+
     [Fact]
     public async Task QueueDashboard_FromTheStudyPagesLink_RendersOfflineAndReadOnlyWithoutTheToken()
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using HoMM.Core.MultiObjective;
 using HoMM.Core.Trials;
 using HoMM.Reports.Loading;
 using HoMM.Reports.Plots;
@@ -15,7 +16,9 @@ namespace HoMM.Cli.Export;
 /// in seconds, fail reason, the attempts, the metrics of the trainer's final line (<c>test/acc</c> and
 /// the others), the trainer's info line (<c>info/*</c>) and the parameters; or, with <c>--curves</c>,
 /// every intermediate value in long format (one row per trial, step and metric). Numbers are
-/// written in full precision (round-trip), unlike the tables meant for reading.
+/// written in full precision (round-trip), unlike the tables meant for reading. A multi-objective
+/// study's trials also carry every objective's value, whether they are on the Pareto front and their
+/// front rank (<see cref="ParetoMarks"/>).
 /// </summary>
 internal static class TrialExport
 {
@@ -30,8 +33,11 @@ internal static class TrialExport
         var paramNames = ParamAxis.ParamNames(trials);
         var finalNames = extras.SelectMany(e => e.FinalMetrics.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         var infoNames = extras.SelectMany(e => e.Info.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        var marks = ParetoMarks.For(loaded.Study, trials);
         string[] fixedColumns = ["number", "state", "value", "started", "finished", "duration_s", "fail_reason", "attempts", "node", "slot"];
-        WriteCsvLine(writer, fixedColumns
+        WriteCsvLine(writer, fixedColumns.Take(3)
+            .Concat(marks?.CsvColumns ?? [])
+            .Concat(fixedColumns.Skip(3))
             .Concat(finalNames.Select(n => FinalPrefix + n))
             .Concat(infoNames.Select(n => InfoPrefix + n))
             .Concat(paramNames.Select(n => ParamPrefix + n)));
@@ -45,6 +51,8 @@ internal static class TrialExport
                 t.Number.ToString(CultureInfo.InvariantCulture),
                 t.State.Name(),
                 t.Value is { } v ? Number(v) : "",
+            }.Concat(marks?.CsvCells(t) ?? []).Concat(new[]
+            {
                 Time(t.Started) ?? "",
                 Time(t.Finished) ?? "",
                 Duration(t) is { } d ? Number(d) : "",
@@ -52,7 +60,7 @@ internal static class TrialExport
                 e.Attempts.Count.ToString(CultureInfo.InvariantCulture),
                 Neutralised(e.Node ?? ""),
                 Neutralised(e.Slot ?? ""),
-            }.Concat(finalNames.Select(n => final.TryGetValue(n, out var m) ? Number(m) : ""))
+            }).Concat(finalNames.Select(n => final.TryGetValue(n, out var m) ? Number(m) : ""))
              .Concat(infoNames.Select(n => info.TryGetValue(n, out var x) ? JsonText(x) : ""))
              .Concat(paramNames.Select(n => t.Params.TryGetValue(n, out var p) ? ParamText(p) : "")));
         }
@@ -63,9 +71,10 @@ internal static class TrialExport
         using var json = Writer(stream);
         json.WriteStartObject();
         WriteStudy(json, loaded.Study);
+        var marks = ParetoMarks.For(loaded.Study, loaded.Snapshot.Trials);
         json.WriteStartArray("trials");
         foreach (var t in loaded.Snapshot.Trials)
-            WriteTrial(json, t, Extras(loaded, t));
+            WriteTrial(json, t, Extras(loaded, t), marks);
         json.WriteEndArray();
         json.WriteEndObject();
     }
@@ -115,23 +124,38 @@ internal static class TrialExport
     public static Utf8JsonWriter Writer(Stream stream) =>
         new(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
-    /// <summary>The "study" object: name, direction, objective.</summary>
+    /// <summary>The "study" object: name, direction and objective (the first objective's), and every objective.</summary>
     public static void WriteStudy(Utf8JsonWriter json, StudyRecord study)
     {
         json.WriteStartObject("study");
         json.WriteString("name", study.Name);
-        json.WriteString("direction", study.Direction == StudyDirection.Minimize ? "minimize" : "maximize");
+        json.WriteString("direction", DirectionName(study.Direction));
         json.WriteString("objective", study.ObjectiveMetric);
+        json.WriteStartArray("objectives");
+        foreach (var o in study.Objectives)
+        {
+            json.WriteStartObject();
+            json.WriteString("metric", o.Metric);
+            json.WriteString("direction", DirectionName(o.Direction));
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
         json.WriteEndObject();
     }
 
-    /// <summary>One trial as the export, <c>trials --json</c> and <c>status --json</c> write it.</summary>
-    public static void WriteTrial(Utf8JsonWriter json, FrozenTrial t, TrialExtras extras)
+    private static string DirectionName(StudyDirection direction) => direction == StudyDirection.Minimize ? "minimize" : "maximize";
+
+    /// <summary>
+    /// One trial as the export, <c>trials --json</c> and <c>status --json</c> write it; with
+    /// <paramref name="marks"/> (a multi-objective study) also "values", "pareto" and "front_rank".
+    /// </summary>
+    public static void WriteTrial(Utf8JsonWriter json, FrozenTrial t, TrialExtras extras, ParetoMarks? marks = null)
     {
         json.WriteStartObject();
         json.WriteNumber("number", t.Number);
         json.WriteString("state", t.State.Name());
         WriteNumberOrNull(json, "value", t.Value);
+        marks?.Write(json, t);
         WriteParams(json, t);
         WriteStringOrNull(json, "started", Time(t.Started));
         WriteStringOrNull(json, "finished", Time(t.Finished));
@@ -195,7 +219,7 @@ internal static class TrialExport
     public static TrialExtras Extras(LoadedStudy loaded, FrozenTrial t) =>
         loaded.Extras.TryGetValue(t.Number, out var e) ? e : new TrialExtras(t.Number, new Dictionary<string, JsonElement>(), []);
 
-    private static void WriteMetric(Utf8JsonWriter json, string name, double value)
+    internal static void WriteMetric(Utf8JsonWriter json, string name, double value)
     {
         if (double.IsFinite(value))
             json.WriteNumber(name, value);
@@ -304,5 +328,66 @@ internal static class TrialExport
         var quoted = new StringBuilder(field.Length + 2).Append('"');
         quoted.Append(field.Replace("\"", "\"\"", StringComparison.Ordinal));
         return quoted.Append('"').ToString();
+    }
+}
+
+/// <summary>
+/// What an export adds for a multi-objective study: each objective's value, Pareto-front membership
+/// and front rank (0 = the front, 1 = the front of the rest, …) by <see cref="ParetoFrontRule"/>,
+/// ranked over all of the study's trials. A trial that does not take part (not Complete, or an
+/// objective value missing or not finite) is not on the front and has no rank.
+/// </summary>
+internal sealed class ParetoMarks
+{
+    private readonly IReadOnlyList<StudyObjective> objectives;
+    private readonly IReadOnlyDictionary<int, int> ranks;
+
+    private ParetoMarks(StudyRecord study, IEnumerable<FrozenTrial> trials)
+    {
+        objectives = study.Objectives;
+        ranks = ParetoFrontRule.Ranks(trials, study.Directions);
+    }
+
+    /// <summary>The marks of <paramref name="study"/>'s trials (pass all of them: ranks depend on every trial), or null for a single objective.</summary>
+    public static ParetoMarks? For(StudyRecord study, IEnumerable<FrozenTrial> trials)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        return study.IsMultiObjective ? new ParetoMarks(study, trials) : null;
+    }
+
+    /// <summary>The front rank of trial <paramref name="number"/>, or null when it does not take part.</summary>
+    public int? Rank(int number) => ranks.TryGetValue(number, out var r) ? r : null;
+
+    /// <summary>CSV columns after "value": values.&lt;metric&gt; per objective, pareto, front_rank.</summary>
+    public IEnumerable<string> CsvColumns => objectives.Select(o => "values." + o.Metric).Append("pareto").Append("front_rank");
+
+    public IEnumerable<string> CsvCells(FrozenTrial t)
+    {
+        var rank = Rank(t.Number);
+        return objectives.Select((_, i) => t.Values is { } v && i < v.Count ? TrialExport.Number(v[i]) : "")
+            .Append(rank == 0 ? "true" : "false")
+            .Append(rank?.ToString(CultureInfo.InvariantCulture) ?? "");
+    }
+
+    /// <summary>"values" (by metric; null before the trial completed), "pareto" and "front_rank" (null when not ranked).</summary>
+    public void Write(Utf8JsonWriter json, FrozenTrial t)
+    {
+        if (t.Values is { } values && values.Count == objectives.Count)
+        {
+            json.WriteStartObject("values");
+            for (var i = 0; i < objectives.Count; i++)
+                TrialExport.WriteMetric(json, objectives[i].Metric, values[i]);
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteNull("values");
+        }
+        var rank = Rank(t.Number);
+        json.WriteBoolean("pareto", rank == 0);
+        if (rank is { } r)
+            json.WriteNumber("front_rank", r);
+        else
+            json.WriteNull("front_rank");
     }
 }

@@ -102,9 +102,7 @@ public static class StatusCommand
             return;
         }
         row("front", $"{front.Count} trial{(front.Count == 1 ? "" : "s")} on the Pareto front (none better in every objective)");
-        // Sorted by the first objective, best first, so the list reads as a trade-off.
-        var sign = study.Direction == StudyDirection.Maximize ? -1 : 1;
-        foreach (var t in front.OrderBy(t => sign * t.Values![0]).ThenBy(t => t.Number).Take(FrontRows))
+        foreach (var t in ParetoFrontRule.ByFirstObjective(front, study.Directions).Take(FrontRows))
         {
             row("", $"trial {t.Number}: " + string.Join(", ", study.Objectives.Select((o, i) => $"{o.Metric} = {Display.Value(t.Values![i])}"))
                     + "  (" + string.Join(", ", t.Params.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={Display.Param(p.Value)}")) + ")");

@@ -88,9 +88,10 @@ public static class TrialsCommand
                     using var writer = TrialExport.Writer(stream);
                     writer.WriteStartObject();
                     TrialExport.WriteStudy(writer, study);
+                    var marks = ParetoMarks.For(study, loaded.Snapshot.Trials);
                     writer.WriteStartArray("trials");
                     foreach (var t in options.Limit is { } n ? selected.Take(n) : selected)
-                        TrialExport.WriteTrial(writer, t, TrialExport.Extras(loaded, t));
+                        TrialExport.WriteTrial(writer, t, TrialExport.Extras(loaded, t), marks);
                     writer.WriteEndArray();
                     writer.WriteEndObject();
                 });

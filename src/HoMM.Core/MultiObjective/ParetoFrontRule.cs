@@ -34,6 +34,32 @@ public static class ParetoFrontRule
         return [.. Pareto.FrontIndices(losses).Select(i => ranked[i])];
     }
 
+    /// <summary>
+    /// Front members sorted by the first objective, best first, then by number: how a front is listed
+    /// for reading (<c>status</c>, <c>best</c>), as a trade-off from one end to the other.
+    /// </summary>
+    public static IReadOnlyList<FrozenTrial> ByFirstObjective(IEnumerable<FrozenTrial> front, IReadOnlyList<StudyDirection> directions)
+    {
+        ArgumentNullException.ThrowIfNull(front);
+        ArgumentNullException.ThrowIfNull(directions);
+        var sign = directions[0] == StudyDirection.Maximize ? -1 : 1;
+        return [.. front.OrderBy(t => sign * t.ObjectiveValues![0]).ThenBy(t => t.Number)];
+    }
+
+    /// <summary>
+    /// The best trial for objective <paramref name="objective"/> alone, among the trials that take
+    /// part (<see cref="IsRanked"/>), by <see cref="BestTrialRule"/> (ties: the lowest number); null when none does.
+    /// </summary>
+    public static FrozenTrial? BestFor(IEnumerable<FrozenTrial> trials, IReadOnlyList<StudyDirection> directions, int objective)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        ArgumentNullException.ThrowIfNull(directions);
+        ArgumentOutOfRangeException.ThrowIfNegative(objective);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(objective, directions.Count);
+        var (ranked, _) = Ranked(trials, directions);
+        return BestTrialRule.Of(ranked, directions[objective], t => t.State, t => t.Number, t => t.ObjectiveValues![objective]);
+    }
+
     /// <summary>Front rank (0 = the Pareto front) of each ranked trial, by trial number.</summary>
     public static IReadOnlyDictionary<int, int> Ranks(IEnumerable<FrozenTrial> trials, IReadOnlyList<StudyDirection> directions)
     {

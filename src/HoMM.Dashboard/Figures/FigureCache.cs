@@ -50,10 +50,10 @@ internal sealed class FigureCache(ITrialStore store, TimeProvider time, Dashboar
 
             var report = loaded.ToReport();
             var now = time.GetUtcNow();
-            var pending = entry.Importance is null;
+            var pending = entry.Importances is null;
             entry.Current = Serialize(loaded.Cursor, now, ReportFigures.Build(report with
             {
-                Importance = entry.Importance,
+                Importances = entry.Importances,
                 DeferImportance = true,
             }, now), pending);
             entry.ImportanceCursor = loaded.Cursor;
@@ -72,14 +72,14 @@ internal sealed class FigureCache(ITrialStore store, TimeProvider time, Dashboar
     {
         try
         {
-            var importance = ReportFigures.EvaluateImportance(report) ?? new Dictionary<string, double>();
-            var figures = ReportFigures.Build(report with { Importance = importance }, computed);
+            var importances = ReportFigures.EvaluateImportances(report) ?? [];
+            var figures = ReportFigures.Build(report with { Importances = importances }, computed);
             await entry.Gate.WaitAsync(disposed.Token);
             try
             {
                 if (entry.ImportanceCursor != cursor)
                     return;
-                entry.Importance = importance;
+                entry.Importances = importances;
                 entry.Current = Serialize(cursor, computed, figures, pending: false);
             }
             finally
@@ -126,7 +126,7 @@ internal sealed class FigureCache(ITrialStore store, TimeProvider time, Dashboar
         public FigureSet? Current { get; set; }
 
         /// <summary>The latest importances computed (shown until those of a newer state are ready).</summary>
-        public IReadOnlyDictionary<string, double>? Importance { get; set; }
+        public IReadOnlyList<IReadOnlyDictionary<string, double>>? Importances { get; set; }
 
         /// <summary>The cursor of the state whose importances are being computed.</summary>
         public long ImportanceCursor { get; set; } = -1;

@@ -141,6 +141,9 @@ public sealed record ParCoordsLine
     public ColorValue? Color { get; init; }
     public string? ColorScale { get; init; }
     public bool? ReverseScale { get; init; }
+    /// <summary>The colour scale's ends (plotly's cmin/cmax); from the data when unset.</summary>
+    public double? CMin { get; init; }
+    public double? CMax { get; init; }
     public bool? ShowScale { get; init; }
     public ColorBar? ColorBar { get; init; }
 }

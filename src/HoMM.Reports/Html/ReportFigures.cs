@@ -38,17 +38,26 @@ public static class ReportFigures
         var varying = paramNames.Where(n => complete.Select(t => t.Params.GetValueOrDefault(n)).Where(v => v is not null)
             .Select(v => ParamAxis.Label(v!)).Distinct(StringComparer.Ordinal).Skip(1).Any()).ToList();
 
-        var deferred = report.DeferImportance && report.Importance is null && report.SearchSpace is not null && complete.Count >= 2;
-        var importance = deferred ? null : EvaluateImportance(report);
-        if (deferred)
-            figures.Add(new("importance", "Parameter importance", null, $"computing the importances over {complete.Count} complete trials…"));
-        else if (importance is { Count: > 0 })
-            figures.Add(new("importance", "Parameter importance", ImportancePlot.Render(ImportancePlot.Build(study, importance))));
-        else
-            figures.Add(new("importance", "Parameter importance", null,
-                report.Importance is null && report.SearchSpace is null
-                    ? "no importance was computed for this study (the report was given no search space)"
-                    : "needs two complete trials and a parameter with more than one value"));
+        var known = report.Importances is { } given && given.Count >= study.Objectives.Count;
+        var deferred = report.DeferImportance && !known && report.SearchSpace is not null && complete.Count >= 2;
+        var importances = deferred ? null : EvaluateImportances(report);
+        // One figure per objective: "importance" for the first (the single-objective id), "importance-k" after it.
+        for (var k = 0; k < study.Objectives.Count; k++)
+        {
+            var id = k == 0 ? "importance" : $"importance-{k}";
+            var title = study.IsMultiObjective ? $"Parameter importance: {study.Objectives[k].Name}" : "Parameter importance";
+            var importance = importances is { } all && k < all.Count && all[k].Values.Any(v => v > 0) ? all[k] : null;
+            if (deferred)
+                figures.Add(new(id, title, null, $"computing the importances over {complete.Count} complete trials…"));
+            else if (importance is not null)
+                figures.Add(new(id, title, ImportancePlot.Render(ImportancePlot.Build(study, importance, k))));
+            else
+                figures.Add(new(id, title, null,
+                    report.Importances is null && report.SearchSpace is null
+                        ? "no importance was computed for this study (the report was given no search space)"
+                        : "needs two complete trials and a parameter with more than one value"));
+        }
+        var firstImportance = importances is { Count: > 0 } i0 && i0[0].Values.Any(v => v > 0) ? i0[0] : null;
 
         figures.Add(complete.Count >= 2 && paramNames.Count > 0
             ? new("parallel", "Parallel coordinates", ParallelCoordinatesPlot.Render(ParallelCoordinatesPlot.Build(study)))
@@ -63,7 +72,7 @@ public static class ReportFigures
             ? new("model-size", "Objective vs model size", ModelSizePlot.Render(sizes))
             : new("model-size", "Objective vs model size", null, ModelSizePlot.NoSizesNote));
 
-        var contourParams = ContourParams(report.ContourParams, importance, varying);
+        var contourParams = ContourParams(report.ContourParams, firstImportance, varying);
         if (deferred && varying.Count >= 2 && complete.Count >= 3)
         {
             // The importances pick the contours' parameters: they come with them.
@@ -124,20 +133,27 @@ public static class ReportFigures
     }
 
     /// <summary>
-    /// The given importances, else evaluated from the search space when there is one; null when
-    /// there is nothing to rank (no space, fewer than two complete trials, or all zero). The slow
-    /// part of <see cref="Build"/> (seconds for 10,000 trials): a caller that deferred it computes
-    /// it here and builds again with <see cref="StudyReport.Importance"/> set.
+    /// The importances per objective (the study's order): the given ones, the rest evaluated from
+    /// the search space when there is one (each objective's values alone,
+    /// <see cref="ImportancePlot.ForObjective"/>); null when nothing can be evaluated (no space, fewer
+    /// than two complete trials) and none was given. An objective whose importances are all zero
+    /// gets a note, not a figure. The slow part of <see cref="Build"/> (seconds for 10,000 trials
+    /// per objective): a caller that deferred it computes it here and builds again with
+    /// <see cref="StudyReport.Importances"/> set.
     /// </summary>
-    public static IReadOnlyDictionary<string, double>? EvaluateImportance(StudyReport report)
+    public static IReadOnlyList<IReadOnlyDictionary<string, double>>? EvaluateImportances(StudyReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        if (report.Importance is not null)
-            return report.Importance;
+        var given = report.Importances ?? [];
+        var objectives = report.Study.Objectives.Count;
+        if (given.Count >= objectives)
+            return given;
         if (report.SearchSpace is null || report.Study.CompleteTrials.Take(2).Count() < 2)
-            return null;
-        var evaluated = ParameterImportance.Evaluate(report.Study.Trials, report.SearchSpace);
-        return evaluated.Values.Any(v => v > 0) ? evaluated : null;
+            return report.Importances;
+        var result = new List<IReadOnlyDictionary<string, double>>(given);
+        for (var k = given.Count; k < objectives; k++)
+            result.Add(ParameterImportance.Evaluate(ImportancePlot.ForObjective(report.Study.Trials, k), report.SearchSpace));
+        return result;
     }
 
     /// <summary>The most important varying parameters (by importance when known, else in study order).</summary>

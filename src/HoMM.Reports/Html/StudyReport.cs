@@ -9,11 +9,22 @@ public sealed record ModelSize(double? Params, double? Flops);
 public sealed record StudyReport(ReportStudy Study)
 {
     /// <summary>
-    /// Parameter → importance, when already known. When null and <see cref="SearchSpace"/> is
-    /// given, the report evaluates fANOVA-style importances itself; with neither there is no
-    /// importance plot.
+    /// Parameter → importance for the (first) objective, when already known: shorthand for
+    /// <see cref="Importances"/> with one entry. When null and <see cref="SearchSpace"/> is given,
+    /// the report evaluates fANOVA-style importances itself; with neither there is no importance plot.
     /// </summary>
-    public IReadOnlyDictionary<string, double>? Importance { get; init; }
+    public IReadOnlyDictionary<string, double>? Importance
+    {
+        get => Importances is { Count: > 0 } i ? i[0] : null;
+        init => Importances = value is null ? null : [value];
+    }
+
+    /// <summary>
+    /// Parameter → importance per objective (the study's objective order; a figure each), when
+    /// already known; entries missing for later objectives are evaluated when
+    /// <see cref="SearchSpace"/> is given. Empty: evaluated, nothing to rank.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, double>>? Importances { get; init; }
 
     /// <summary>The study's search space: lets the report compute parameter importances.</summary>
     public SearchSpaceDefinition? SearchSpace { get; init; }

@@ -1,5 +1,6 @@
 using HoMM.Core.Importance;
 using HoMM.Core.SearchSpace;
+using HoMM.Core.Trials;
 using HoMM.Reports.Figures;
 
 namespace HoMM.Reports.Plots;
@@ -25,10 +26,11 @@ public static class ImportancePlot
     }
 
     /// <summary>
-    /// Sorts <paramref name="importances"/> (from an importance evaluator such as fANOVA) for the plot.
+    /// Sorts <paramref name="importances"/> (from an importance evaluator such as fANOVA) for the plot
+    /// of objective <paramref name="objective"/> (an index into the study's objectives).
     /// </summary>
     /// <exception cref="ArgumentException">An importance is negative or not finite.</exception>
-    public static ImportanceInfo Build(ReportStudy study, IReadOnlyDictionary<string, double> importances)
+    public static ImportanceInfo Build(ReportStudy study, IReadOnlyDictionary<string, double> importances, int objective = 0)
     {
         ArgumentNullException.ThrowIfNull(study);
         ArgumentNullException.ThrowIfNull(importances);
@@ -43,7 +45,21 @@ public static class ImportancePlot
             .ThenBy(p => p.Name, StringComparer.Ordinal)
             .ToList();
         // The evaluators fit the complete trials with a finite value: the figure says how many.
-        return new ImportanceInfo(study.ObjectiveName, sorted, study.CompleteTrials.Count(t => t.Value is { } v && double.IsFinite(v)));
+        return new ImportanceInfo(study.Objectives[objective].Name, sorted, ForObjective(study.Trials, objective).Count(BestTrialRule.IsRanked));
+    }
+
+    /// <summary>
+    /// The trials as seen by objective <paramref name="objective"/> alone: each one's
+    /// <see cref="FrozenTrial.Value"/> is that objective's value, so a one-number evaluator (the
+    /// importance forest) ranks parameters for it. Objective 0 is the trials as they are.
+    /// </summary>
+    public static IReadOnlyList<FrozenTrial> ForObjective(IReadOnlyList<FrozenTrial> trials, int objective)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        ArgumentOutOfRangeException.ThrowIfNegative(objective);
+        return objective == 0
+            ? trials
+            : [.. trials.Select(t => t with { Value = t.Values is { } v && objective < v.Count ? v[objective] : null })];
     }
 
     public static Figure Render(ImportanceInfo info)

@@ -115,7 +115,7 @@ public sealed class ExportCommandTests : SeededStoreTest
     }
 
     /// <summary>The records of what export wrote, read by import's reader (not the writer); RFC 4180's CRLF line breaks, no open quote.</summary>
-    private static List<List<string>> ParseCsv(string text)
+    internal static List<List<string>> ParseCsv(string text)
     {
         var csv = CsvText.Parse(text);
         Assert.False(csv.Unterminated, "unterminated quoted field");

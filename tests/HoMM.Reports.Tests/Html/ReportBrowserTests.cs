@@ -39,7 +39,10 @@ public class ReportBrowserTests(ITestOutputHelper output)
         };
     }
 
-    /// <summary>2,000 trials, accuracy (max) against a FLOP count (min) that grows with order and batch.</summary>
+    /// <summary>
+    /// 2,000 trials, accuracy (max) against a FLOP count (min) that grows with order and batch: the
+    /// Pareto front, hypervolume history, parallel coordinates by front rank and an importance figure per objective.
+    /// </summary>
     [Fact]
     public async Task Report_TwoObjectiveStudy_DrawsParetoFrontAndHypervolumeWithoutErrors()
     {
@@ -52,13 +55,15 @@ public class ReportBrowserTests(ITestOutputHelper output)
         {
             Objectives = [(single.ObjectiveName, single.Direction), ("info/flops", StudyDirection.Minimize)],
         };
-        var report = new StudyReport(study);
+        var report = new StudyReport(study) { SearchSpace = SyntheticSpace };
         var path = Path.Combine(ResultsDir(), "report-pareto-2000.html");
         using (var file = File.CreateText(path))
             new ReportWriter(new FixedTimeProvider(T0.AddDays(30))).Write(report, file);
         var figures = ReportFigures.Build(report, T0.AddDays(30));
         Assert.NotNull(figures.Single(f => f.Id == "pareto").Figure);
         Assert.NotNull(figures.Single(f => f.Id == "hypervolume").Figure);
+        string[] ids = ["pareto", "hypervolume", "parallel", "importance", "importance-1"];
+        Assert.All(ids, id => Assert.NotNull(figures.Single(f => f.Id == id).Figure));
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
@@ -72,7 +77,7 @@ public class ReportBrowserTests(ITestOutputHelper output)
         page.PageError += (_, e) => problems.Add("page error: " + e);
         await page.GotoAsync(new Uri(path).AbsoluteUri, new() { Timeout = 300_000 });
         await page.WaitForSelectorAsync("body[data-plots-drawn]", new() { Timeout = 300_000 });
-        foreach (var id in new[] { "pareto", "hypervolume" })
+        foreach (var id in ids)
         {
             var section = page.Locator($"#figure-{id}");
             await section.ScrollIntoViewIfNeededAsync();
@@ -81,7 +86,7 @@ public class ReportBrowserTests(ITestOutputHelper output)
         }
         var invalid = await page.EvaluateAsync<string>(
             "() => JSON.stringify(JSON.parse(document.getElementById('homm-report-data').textContent).figures" +
-            ".filter(f => f.figure && (f.id === 'pareto' || f.id === 'hypervolume')).map(f => [f.id, Plotly.validate(f.figure.data, f.figure.layout) || []])" +
+            ".filter(f => f.figure && ['pareto', 'hypervolume', 'parallel', 'importance', 'importance-1'].includes(f.id)).map(f => [f.id, Plotly.validate(f.figure.data, f.figure.layout) || []])" +
             ".filter(p => p[1].length > 0).map(p => [p[0], p[1].map(e => e.msg)]))");
         Assert.True(invalid == "[]", $"plotly finds attributes it does not know: {invalid}");
         Assert.Empty(problems);

@@ -26,9 +26,9 @@ public class ReportFiguresTests
     public void Build_WithTheEvaluatedImportance_SameFiguresAsBuildingAtOnce()
     {
         var report = Report();
-        var importance = ReportFigures.EvaluateImportance(report);
+        var importance = ReportFigures.EvaluateImportances(report);
 
-        var later = ReportFigures.Build(report with { Importance = importance }, T0.AddDays(1));
+        var later = ReportFigures.Build(report with { Importances = importance }, T0.AddDays(1));
         var atOnce = ReportFigures.Build(report, T0.AddDays(1));
 
         Assert.NotNull(importance);
