@@ -20,6 +20,12 @@ public interface IStudyView
 
     /// <summary>All trials, in number order; snapshots never change once returned.</summary>
     IReadOnlyList<FrozenTrial> Trials { get; }
+
+    /// <summary>
+    /// Per objective, its exact value from a trial's parameters when known before training
+    /// (<see cref="Studies.KnownObjective"/>), else null; empty (the default) when none is.
+    /// </summary>
+    IReadOnlyList<Studies.KnownObjective?> KnownObjectives => [];
 }
 
 /// <summary>

@@ -63,6 +63,8 @@ public sealed class TrialProposer
     {
         ArgumentNullException.ThrowIfNull(study);
         ArgumentNullException.ThrowIfNull(pending);
+        if (_rules.KnownObjectives.Any(k => k is not null) && study.KnownObjectives.Count == 0)
+            study = new KnownObjectivesView(study, _rules.KnownObjectives);
         var space = _rules.SearchSpace;
         var fixedInternal = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var (name, value) in pending.Params)
@@ -103,6 +105,20 @@ public sealed class TrialProposer
                 : pending.Params.Count > 0
                     ? string.Create(CultureInfo.InvariantCulture, $"trial {pending.Number} fixes {string.Join(", ", pending.Params.Keys)}, and none of {infeasible} completions by the sampler passed the rules (the last one {lastReason}); change the fixed values")
                     : string.Create(CultureInfo.InvariantCulture, $"trial {pending.Number}: none of {infeasible} proposals passed the rules (the last one {lastReason}); they exclude (almost) the whole search space. Loosen the constraints or narrow the search space to where they hold."));
+    }
+
+    /// <summary>The study as the sampler sees it, with the objectives the rules know from the parameters.</summary>
+    private sealed class KnownObjectivesView(IStudyView study, IReadOnlyList<KnownObjective?> known) : IStudyView
+    {
+        public StudyDirection Direction => study.Direction;
+
+        public IReadOnlyList<StudyDirection> Directions => study.Directions;
+
+        public SearchSpaceDefinition SearchSpace => study.SearchSpace;
+
+        public IReadOnlyList<FrozenTrial> Trials => study.Trials;
+
+        public IReadOnlyList<KnownObjective?> KnownObjectives => known;
     }
 
     private Dictionary<string, object> ProposeOnce(IStudyView study, SearchSpaceDefinition space, FrozenTrial pending,

@@ -94,6 +94,14 @@ public sealed class TrialRules
     public IReadOnlyList<ConstraintExpression> Constraints { get; }
 
     /// <summary>
+    /// Per objective of the study (its order), the exact value the parameters determine, or null
+    /// where only training tells; empty when none is known. Not a rule: it rides with the rules
+    /// because the same model counter yields both, and <see cref="TrialProposer"/> hands it to the
+    /// sampler (<see cref="Samplers.IStudyView.KnownObjectives"/>).
+    /// </summary>
+    public IReadOnlyList<KnownObjective?> KnownObjectives { get; init; } = [];
+
+    /// <summary>
     /// Checks fixed values — all of a trial's parameters or some of them — and reports every problem
     /// at once. A null value counts as not given. Constraints are checked when the values decide
     /// them (every parameter they read is given or single-valued); the injected limits when the set

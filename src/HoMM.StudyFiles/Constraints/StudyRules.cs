@@ -19,17 +19,37 @@ public static class StudyRules
     /// for the built-in trainer, <c>max_params</c>/<c>max_flops</c> counted by
     /// <paramref name="countModel"/> (HoMM's complexity counter, injected by the program that has
     /// it). Without a counter the size limits are not part of the rules; the driver refuses to run
-    /// a study that has them and no counter.
+    /// a study that has them and no counter. With the built-in trainer and a counter, the objectives
+    /// <c>info/flops</c> and <c>info/params</c> are known from the parameters
+    /// (<see cref="TrialRules.KnownObjectives"/>): the counter's values, which homm-train reports too.
     /// </summary>
     public static TrialRules For(StudyDefinition definition, Func<HommTrainerSettings, ModelSize>? countModel)
     {
         ArgumentNullException.ThrowIfNull(definition);
         var c = definition.Constraints;
         FeasibilityCheck? limits = null;
-        if ((c.MaxParams is not null || c.MaxFlops is not null) && definition.Trainer is HommTrainerDefinition homm && countModel is not null)
+        var homm = definition.Trainer as HommTrainerDefinition;
+        if ((c.MaxParams is not null || c.MaxFlops is not null) && homm is not null && countModel is not null)
             limits = parameters => WhyTooLarge(countModel(homm.Resolve(parameters)), c);
-        return new TrialRules(definition.SearchSpace, c.Expressions, limits);
+        return new TrialRules(definition.SearchSpace, c.Expressions, limits)
+        {
+            KnownObjectives = homm is not null && countModel is not null ? [.. definition.Objectives.Select(o => Known(o.Metric, homm, countModel))] : [],
+        };
     }
+
+    /// <summary>The counter's value for an objective it decides (<c>info/flops</c>, <c>info/params</c>); null for any other.</summary>
+    private static KnownObjective? Known(string metric, HommTrainerDefinition homm, Func<HommTrainerSettings, ModelSize> countModel) => metric switch
+    {
+        KnownFlops => parameters => countModel(homm.Resolve(parameters)).Flops,
+        KnownParams => parameters => countModel(homm.Resolve(parameters)).Parameters,
+        _ => null,
+    };
+
+    /// <summary>The objectives the built-in trainer's settings decide before training.</summary>
+    public const string KnownFlops = "info/flops";
+
+    /// <inheritdoc cref="KnownFlops"/>
+    public const string KnownParams = "info/params";
 
     /// <summary>
     /// The rules of a stored study (enqueueing from the dashboard or the CLI): those of the study

@@ -173,10 +173,17 @@ public sealed class TpeSampler : ISampler
         var complete = new List<FrozenTrial>();
         var pruned = new List<FrozenTrial>();
         var running = new List<FrozenTrial>();
+        // Objectives known from the parameters make every waiting or running trial count (PendingLosses).
+        var pendingKnown = study.Directions.Count > 1 && PendingLosses.AnyKnown(study.KnownObjectives) ? new List<FrozenTrial>() : null;
         foreach (var t in trials)
         {
             if (t.Number == trial.Number)
                 continue;
+            if (pendingKnown is not null && t.State is TrialState.Waiting or TrialState.Running && t.Params.Count > 0)
+            {
+                pendingKnown.Add(t);
+                continue;
+            }
             switch (t.State)
             {
                 case TrialState.Complete when t.Value is { } v && !double.IsNaN(v):
@@ -193,7 +200,8 @@ public sealed class TpeSampler : ISampler
         var finished = complete.Count + pruned.Count;
         if (study.Directions.Count > 1)
         {
-            _split = MultiObjectiveSplit(trial, trials.Count, finished, complete, pruned, running, study.Directions);
+            _split = MultiObjectiveSplit(trial, trials.Count, finished, complete, pruned, running, study.Directions,
+                pendingKnown ?? [], study.KnownObjectives);
             return _split;
         }
         var sign = study.Direction == StudyDirection.Minimize ? 1.0 : -1.0;
@@ -231,13 +239,29 @@ public sealed class TpeSampler : ISampler
     /// non-dominated order, the front that overflows cut by greedy hypervolume contribution; each
     /// below trial is weighted by its share of the below set's hypervolume, so the estimator l(x)
     /// follows the parts of the front that add most. Pruned trials and trials without every
-    /// objective value go above.
+    /// objective value go above. Waiting and running trials with objectives known from their
+    /// parameters are ranked too, with <see cref="PendingLosses"/> (known values exact, the rest the worst).
     /// </summary>
     private Split MultiObjectiveSplit(FrozenTrial trial, int trialCount, int finished, List<FrozenTrial> complete,
-        List<FrozenTrial> pruned, List<FrozenTrial> running, IReadOnlyList<StudyDirection> directions)
+        List<FrozenTrial> pruned, List<FrozenTrial> running, IReadOnlyList<StudyDirection> directions,
+        List<FrozenTrial> pendingKnown, IReadOnlyList<Studies.KnownObjective?> known)
     {
         var ranked = complete.Where(t => ParetoFrontRule.IsRanked(t, directions.Count)).ToList();
-        var losses = ranked.Select(t => Pareto.ToLoss(t.ObjectiveValues!, directions)).ToArray();
+        var lossList = ranked.Select(t => Pareto.ToLoss(t.ObjectiveValues!, directions)).ToList();
+        if (pendingKnown.Count > 0 && PendingLosses.Worst(lossList) is { } worst)
+        {
+            foreach (var t in pendingKnown)
+            {
+                ranked.Add(t);
+                lossList.Add(PendingLosses.Of(t, known, directions, worst));
+            }
+        }
+        else
+        {
+            // Nothing finished to take the worst from: pending trials wait above, as without known objectives.
+            running.AddRange(pendingKnown);
+        }
+        var losses = lossList.ToArray();
         var ranks = Pareto.Ranks(losses);
         var nBelow = Math.Clamp(Options.Gamma(finished), 0, ranked.Count);
         var chosen = new List<int>(nBelow);
@@ -252,7 +276,9 @@ public sealed class TpeSampler : ISampler
         var isBelow = new bool[ranked.Count];
         foreach (var i in chosen)
             isBelow[i] = true;
-        var below = ByNumber([.. chosen.Select(i => ranked[i])]);
+        // By trial number (the weights function fades old trials), each with its own losses.
+        var belowIndices = chosen.OrderBy(i => ranked[i].Number).ToArray();
+        var below = belowIndices.Select(i => ranked[i]).ToArray();
         var above = new List<FrozenTrial>(finished - below.Length + running.Count);
         for (var i = 0; i < ranked.Count; i++)
         {
@@ -266,7 +292,7 @@ public sealed class TpeSampler : ISampler
         double[]? belowWeights = null;
         if (below.Length > 0)
         {
-            var belowLosses = below.Select(t => Pareto.ToLoss(t.ObjectiveValues!, directions)).ToArray();
+            var belowLosses = belowIndices.Select(i => losses[i]).ToArray();
             var contributions = Hypervolume.Contributions(belowLosses, Hypervolume.NadirReference(belowLosses));
             var max = contributions.Max();
             belowWeights = [.. contributions.Select(c => max > 0 ? Math.Max(c / max, 1e-12) : 1.0)];
