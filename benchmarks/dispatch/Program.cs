@@ -19,7 +19,7 @@ try
 {
     if (Arg("--chaos") is { } kills)
         return await Chaos.RunAsync(dir, Arg("--cli") ?? throw new ArgumentException("--cli <homm-search.dll> is required"), int.Parse(kills, CultureInfo.InvariantCulture), trials);
-    return await Overhead.RunAsync(dir, trials, int.Parse(Arg("--slots") ?? "1", CultureInfo.InvariantCulture));
+    return await Overhead.RunAsync(dir, trials, int.Parse(Arg("--slots") ?? "1", CultureInfo.InvariantCulture), wake: !argsList.Contains("--no-wake"));
 }
 finally
 {
@@ -40,12 +40,12 @@ internal static class Overhead
         echo "{\"final\":{\"val/acc\":$1}}"
         """;
 
-    public static async Task<int> RunAsync(string dir, int trials, int slots)
+    public static async Task<int> RunAsync(string dir, int trials, int slots, bool wake)
     {
         var script = Path.Combine(dir, "noop.sh");
         File.WriteAllText(script, NoOp);
         var time = TimeProvider.System;
-        Console.WriteLine($"dispatch overhead: {trials} trials of a no-op trainer (bash), {slots} slot(s), TPE sampler, SQLite store + Hangfire SQLite queue");
+        Console.WriteLine($"dispatch overhead: {trials} trials of a no-op trainer (bash), {slots} slot(s), TPE sampler, SQLite store + Hangfire SQLite queue{(wake ? "" : " (no wake-up: idle workers find a job at their next poll)")}");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} (shared with other work: compare within this run only)");
 
         // Anchor, measured before and after the dispatch run: the same script started directly.
@@ -71,7 +71,7 @@ internal static class Overhead
         var (study, _) = await StudyOpener.OpenOrCreateAsync(store, definition);
         var options = new DispatchOptions
         {
-            JobStore = JobStoreOptions.SqliteBeside(Path.Combine(dir, "homm.db")),
+            JobStore = JobStoreOptions.SqliteBeside(Path.Combine(dir, "homm.db")) with { WakeOnEnqueue = wake },
             RunsDirectory = Path.Combine(dir, "runs"),
         };
         var started = Stopwatch.GetTimestamp();
@@ -81,6 +81,7 @@ internal static class Overhead
         anchor.AddRange(await AnchorAsync(script, trials - (trials / 2)));
 
         var rows = new List<(double AskToStart, double StartToCommit, double AskToCommit)>();
+        var phases = new List<(double Ask, double Queue, double Start)>();
         foreach (var t in (await sqlite.GetTrialsAsync(study.Id)).Trials)
         {
             if (t.State != TrialState.Complete)
@@ -90,6 +91,9 @@ internal static class Overhead
             var ask = timing.AskStarted[t.Id];
             var commit = timing.Committed[t.Id];
             rows.Add((t0 - ask, commit - t0, commit - ask));
+            // The job's first delivery asks the store for the trial (GetTrialAsync by id; the driver reads trials in pages).
+            if (timing.Delivered.TryGetValue(t.Id, out var delivered))
+                phases.Add((timing.Created[t.Id] - ask, delivered - timing.Created[t.Id], t0 - delivered));
         }
 
         var startup = Median(anchor.Select(a => a.Startup));
@@ -103,6 +107,9 @@ internal static class Overhead
         Console.WriteLine("| per trial (median, ms) | value | p90 |");
         Console.WriteLine("|---|---|---|");
         Console.WriteLine($"| ask → trainer running (sampler, trial written, Hangfire job delivered, trial claimed, attempt recorded, process started) | {askToStart * 1e3:0.0} | {P90(rows.Select(r => r.AskToStart)) * 1e3:0.0} |");
+        Console.WriteLine($"| … of which ask → trial written (reads, sampler, insert) | {Median(phases.Select(p => p.Ask)) * 1e3:0.0} | {P90(phases.Select(p => p.Ask)) * 1e3:0.0} |");
+        Console.WriteLine($"| … trial written → job delivered (Hangfire: job created, fetched, Processing) | {Median(phases.Select(p => p.Queue)) * 1e3:0.0} | {P90(phases.Select(p => p.Queue)) * 1e3:0.0} |");
+        Console.WriteLine($"| … job delivered → trainer running (claim, slot, attempt, trial folder, process start) | {Median(phases.Select(p => p.Start)) * 1e3:0.0} | {P90(phases.Select(p => p.Start)) * 1e3:0.0} |");
         Console.WriteLine($"| trainer running → result committed | {startToCommit * 1e3:0.0} | {P90(rows.Select(r => r.StartToCommit)) * 1e3:0.0} |");
         Console.WriteLine($"| ask → result committed | {askToCommit * 1e3:0.0} | {P90(rows.Select(r => r.AskToCommit)) * 1e3:0.0} |");
         Console.WriteLine($"| anchor: process start-up of the same trainer started directly (spawn → running) | {startup * 1e3:0.0} | {P90(anchor.Select(a => a.Startup)) * 1e3:0.0} |");

@@ -20,6 +20,12 @@ public class TimedStore : DispatchProxy
 
     public ConcurrentDictionary<long, double> Committed { get; } = new();
 
+    /// <summary>When the trial's row was written (the driver then queues its job).</summary>
+    public ConcurrentDictionary<long, double> Created { get; } = new();
+
+    /// <summary>When a delivery of the trial's job first asked the store for the trial (Hangfire delivered it).</summary>
+    public ConcurrentDictionary<long, double> Delivered { get; } = new();
+
     public static (ITrialStore Store, TimedStore Timing) Wrap(ITrialStore inner, TimeProvider time)
     {
         var proxy = Create<ITrialStore, TimedStore>();
@@ -41,6 +47,8 @@ public class TimedStore : DispatchProxy
             lock (_lock)
                 _lastRead = now;
         }
+        if (targetMethod.Name == nameof(ITrialStore.GetTrialAsync) && args![0] is long deliveredId)
+            Delivered.TryAdd(deliveredId, now);
         object? result;
         try
         {
@@ -69,6 +77,7 @@ public class TimedStore : DispatchProxy
     {
         var trial = await task.ConfigureAwait(false);
         AskStarted[trial.Id] = askStarted;
+        Created[trial.Id] = Now();
         return trial;
     }
 

@@ -47,6 +47,13 @@ public sealed record JobStoreOptions
     public TimeSpan QueuePollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
+    /// SQLite: whether this process's idle workers look at the queue as soon as this process
+    /// queues a job (<see cref="WakingSqliteQueue"/>) rather than at their next poll. On by
+    /// default; off only to measure what it saves (benchmarks/dispatch/run --no-wake).
+    /// </summary>
+    public bool WakeOnEnqueue { get; init; } = true;
+
+    /// <summary>
     /// How long a fetched job is hidden from other workers before Hangfire delivers it again.
     /// SQLite: one process per file, so only a dead process's jobs are ever delivered again, and
     /// its next run queues every unfinished trial from the store anyway: 1 day. PostgreSQL: 5 s,
@@ -83,11 +90,29 @@ public sealed record JobStoreOptions
                 QueuePollInterval = options.QueuePollInterval,
                 InvisibilityTimeout = options.InvisibilityTimeout,
             };
-            var storage = new SQLiteStorage(file, sqlite);
+            var storage = new SQLiteStorage(new SQLiteDbConnectionFactory(() => Connect(file)), sqlite);
             var waking = new WakingSqliteQueue(sqlite);
             storage.QueueProviders.Add(waking, [QueueName]);
-            return new OpenedQueue(storage, waking.Wake);
+            return new OpenedQueue(storage, options.WakeOnEnqueue ? waking.Wake : null);
         });
+    }
+
+    /// <summary>
+    /// A connection to a queue file as Hangfire.Storage.SQLite opens one, but with
+    /// <c>synchronous=NORMAL</c> (the file is in WAL mode): a commit then survives the process's
+    /// death, only not the machine's, and costs no fsync — a delivery writes a dozen small
+    /// transactions (job, parameters, states, locks). A queue lost with the machine is rebuilt
+    /// from the store: the next run queues every unfinished trial again.
+    /// </summary>
+    private static SQLite.SQLiteConnection Connect(string file)
+    {
+        var connection = new SQLite.SQLiteConnection(file,
+            SQLite.SQLiteOpenFlags.ReadWrite | SQLite.SQLiteOpenFlags.Create | SQLite.SQLiteOpenFlags.NoMutex, storeDateTimeAsTicks: true)
+        {
+            BusyTimeout = TimeSpan.FromSeconds(10),
+        };
+        connection.Execute("PRAGMA synchronous=NORMAL");
+        return connection;
     }
 
     /// <summary>The SQLite queue file of study <paramref name="studyId"/> of the database <paramref name="studyDatabasePath"/>.</summary>

@@ -6,7 +6,8 @@ namespace HoMM.Dispatch.Scheduling;
 /// <summary>
 /// Hangfire.Storage.SQLite's job queue with a wake-up: an idle worker polls the queue file every
 /// <see cref="JobStoreOptions.QueuePollInterval"/>, so a job queued just after its last look waited
-/// up to a whole interval (about 70 ms of the 144 ms a trial's dispatch took). A SQLite queue has one
+/// up to a whole interval (with polling only a trial's dispatch cost 201 ms at a load where it
+/// now costs 121 ms: docs/benchmarks.md, "Dispatch"). A SQLite queue has one
 /// process per file, and that process queues its own jobs: after each job it queues
 /// (<see cref="Wake"/>), its idle workers look again at once. The polling stays as the fallback,
 /// so a missed wake-up costs at most the interval it cost before; the store still decides who

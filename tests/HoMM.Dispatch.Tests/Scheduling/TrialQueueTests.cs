@@ -62,6 +62,24 @@ public class TrialQueueTests
     }
 
     [Fact]
+    public async Task Enqueue_WorkerIdleInALongPoll_DeliveredAtOnce()
+    {
+        using var dir = new TempDir();
+        var handler = new Handler(blockUntilCancelled: false);
+        // A poll far longer than the test: only the wake-up can deliver the job in time.
+        var options = JobStoreOptions.SqliteBeside(Database(dir)) with { QueuePollInterval = TimeSpan.FromMinutes(5) };
+        await using var queue = TrialQueue.ForStudy(options, 1, handler, 1);
+        queue.Start();
+        await Task.Delay(TimeSpan.FromSeconds(3)); // the worker has looked once and waits
+
+        var clock = Stopwatch.StartNew();
+        await queue.Study(1).EnqueueAsync(7, 0);
+        await handler.Started.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"delivered after {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
     public async Task Shutdown_InterruptsARunningJob_AndWaitsForIt()
     {
         using var dir = new TempDir();
