@@ -43,3 +43,21 @@ public class StepOrderInDriverTests
         Assert.Empty(TrialNotes.Read(await f.Store.GetTrialAttrsAsync(trial.Id, AttrScope.System)));
     }
 }
+
+public class TrainerLogCapInDriverTests
+{
+    [Fact]
+    public async Task RunAsync_StudyFileLogMax_TrainerLogStaysWithinIt()
+    {
+        await using var f = await DriverFixture.CreateAsync();
+
+        var (study, _) = await f.RunAsync(f.Study("{max_trials: 1}", env: ", MODE: chatty", logMax: "64KiB"));
+
+        var trial = Assert.Single((await f.Store.GetTrialsAsync(study.Id)).Trials);
+        Assert.Equal(TrialState.Complete, trial.State);
+        var log = Path.Combine((await f.Store.GetTrialAttrsAsync(trial.Id, AttrScope.System))[SystemAttrs.TrialDir].GetString()!, "trainer.log");
+        // 1.3 MB written; the cap and the marker lines kept.
+        Assert.InRange(new FileInfo(log).Length, 60_000, (64 << 10) + 1024);
+        Assert.Contains("bytes dropped (trainer.log_max)", await File.ReadAllTextAsync(log), StringComparison.Ordinal);
+    }
+}
