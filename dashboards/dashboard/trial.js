@@ -35,6 +35,7 @@
       ["finished", time(t.finished)],
       ["duration", t.started === null ? "" : duration(((t.finished !== null ? t.finished : now) - t.started) / 1000)],
       d.trialDir ? ["folder", d.trialDir] : null,
+      d.notes.length > 0 ? ["notes", el("ul", { className: "notes" }, d.notes.map((n) => el("li", null, n)))] : null,
     ]));
     document.getElementById("params-body").replaceChildren(d.params.length === 0
       ? el("p", { className: "note" }, "no parameters yet")
@@ -53,7 +54,7 @@
       el("td", null, el("a", { href: base + "/files/" + f.path.split("/").map(encodeURIComponent).join("/") }, f.path)),
       el("td", { className: "num" }, bytes(f.size)), el("td", null, time(f.modified)),
     ])));
-    const attrs = [...Object.entries(d.userAttrs).map(([k, v]) => ["user: " + k, value(v)]), ...Object.entries(d.systemAttrs).map(([k, v]) => [k, value(v)])];
+    const attrs = [...Object.entries(d.userAttrs).map(([k, v]) => ["user: " + k, value(v)]), ...Object.entries(d.systemAttrs).filter(([k]) => k !== "notes").map(([k, v]) => [k, value(v)])];
     document.getElementById("attrs-body").replaceChildren(attrs.length === 0 ? el("p", { className: "note" }, "none") : kvTable(attrs));
     stopEl.disabled = !running || d.stopRequested || !studyDetail.actionsAllowed;
     stopReason.disabled = stopEl.disabled;
@@ -68,7 +69,9 @@
 
   async function showLog() {
     const log = await api(base + "/log?bytes=65536");
-    document.getElementById("log-path").textContent = log.path ? log.path + (log.exists ? ` (${bytes(log.size)}${log.truncated ? ", last 64 KiB" : ""})` : "") : "";
+    // The dispatcher's marker lines name the setting when it left out the middle of an attempt's output.
+    const capped = log.exists && log.text.includes("(trainer.log_max)") ? ", capped by trainer.log_max: head and end kept" : "";
+    document.getElementById("log-path").textContent = log.path ? log.path + (log.exists ? ` (${bytes(log.size)}${log.truncated ? ", last 64 KiB" : ""}${capped})` : "") : "";
     const pre = document.getElementById("log-text");
     const atBottom = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
     pre.textContent = log.exists ? log.text : log.note;

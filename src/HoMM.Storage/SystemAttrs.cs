@@ -45,6 +45,13 @@ public static class SystemAttrs
     /// </summary>
     public const string Imported = "imported";
 
+    /// <summary>
+    /// Trial: what a person should know about how it ran that is neither its state nor its reason, e.g. a
+    /// trainer that reported a step out of order; a JSON list of strings, oldest first, written through
+    /// <see cref="TrialNotes"/>. The trial page, <c>trials</c> and <c>export</c> show them.
+    /// </summary>
+    public const string Notes = "notes";
+
     /// <summary>Trial: a user's request to stop it (JSON string: the reason).</summary>
     public const string ControlStop = "control/stop";
 

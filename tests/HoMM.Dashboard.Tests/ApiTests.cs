@@ -115,6 +115,22 @@ public class ApiTests
     }
 
     [Fact]
+    public async Task Trial_WithNotes_DetailListsThemOldestFirst()
+    {
+        await using var d = await TestDashboard.StartAsync(trials: 4);
+        var running = d.Study.Trials.Single(t => t.Number == d.Study.RunningTrial);
+        await TrialNotes.AddAsync(d.Store, running.Id, "attempt 1: the trainer reported step 2 of val/acc a second time (…)");
+        await TrialNotes.AddAsync(d.Store, running.Id, "attempt 1: the trainer reported step 1 of val/acc after step 2 (…)");
+
+        var t = await Get(d, $"/api/studies/{TestDashboard.StudyName}/trials/{d.Study.RunningTrial}");
+
+        Assert.Equal(
+            ["attempt 1: the trainer reported step 2 of val/acc a second time (…)", "attempt 1: the trainer reported step 1 of val/acc after step 2 (…)"],
+            t.GetProperty("notes").EnumerateArray().Select(n => n.GetString()));
+        Assert.Empty((await Get(d, $"/api/studies/{TestDashboard.StudyName}/trials/{d.Study.CompleteTrial}")).GetProperty("notes").EnumerateArray());
+    }
+
+    [Fact]
     public async Task Log_LongLog_TailStartsAtAWholeLineAndEndsWithTheLast()
     {
         await using var d = await TestDashboard.StartAsync();

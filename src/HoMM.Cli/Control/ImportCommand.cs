@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using HoMM.Cli.Common;
+using HoMM.Cli.Export;
 using HoMM.Core.SearchSpace;
 using HoMM.Core.Studies;
 using HoMM.Core.Trials;
@@ -180,14 +181,14 @@ public static class ImportCommand
                     value = field;
                 else if (name == "state")
                     state = field;
-                else if (name.StartsWith("final.", StringComparison.Ordinal))
+                else if (name.StartsWith(TrialExport.FinalPrefix, StringComparison.Ordinal))
                 {
                     if (field.Length > 0 && double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out var m))
-                        final[name["final.".Length..]] = m;
+                        final[name[TrialExport.FinalPrefix.Length..]] = m;
                 }
-                else if (name.StartsWith("params.", StringComparison.Ordinal))
-                    parameters[name["params.".Length..]] = field;
-                else if (!KnownExportColumns.Contains(name) && !name.StartsWith("info.", StringComparison.Ordinal))
+                else if (name.StartsWith(TrialExport.ParamPrefix, StringComparison.Ordinal))
+                    parameters[name[TrialExport.ParamPrefix.Length..]] = field;
+                else if (!KnownExportColumns.Contains(name) && !name.StartsWith(TrialExport.InfoPrefix, StringComparison.Ordinal))
                     parameters[name] = field;
             }
             // Export writes an absent (conditional) parameter as an empty field.
@@ -198,10 +199,8 @@ public static class ImportCommand
         return rows;
     }
 
-    private static readonly HashSet<string> KnownExportColumns = new(StringComparer.Ordinal)
-    {
-        "number", "started", "finished", "duration_s", "fail_reason", "attempts", "node", "slot",
-    };
+    /// <summary>Export's columns that are not parameters (value and state are read above).</summary>
+    private static readonly HashSet<string> KnownExportColumns = new([.. TrialExport.FixedColumns, TrialExport.NotesColumn], StringComparer.Ordinal);
 
     /// <summary>
     /// JSON: <c>{"trials": [...]}</c> (export's document) or a bare array of trials, each

@@ -13,7 +13,7 @@ namespace HoMM.Cli.Export;
 /// <summary>
 /// Writes every trial of a study for other tools (pandas, a spreadsheet): number, state (the names
 /// <c>trials</c> shows, <see cref="TrialStateNames"/>), value, start and end (ISO 8601 UTC), duration
-/// in seconds, fail reason, the attempts, the metrics of the trainer's final line (<c>test/acc</c> and
+/// in seconds, fail reason, notes (<see cref="TrialNotes"/>), the attempts, the metrics of the trainer's final line (<c>test/acc</c> and
 /// the others), the trainer's info line (<c>info/*</c>) and the parameters; or, with <c>--curves</c>,
 /// every intermediate value in long format (one row per trial, step and metric). Numbers are
 /// written in full precision (round-trip), unlike the tables meant for reading. A multi-objective
@@ -26,6 +26,12 @@ internal static class TrialExport
     public const string FinalPrefix = "final.";
     public const string InfoPrefix = "info.";
 
+    /// <summary>The columns every CSV export has, in order (final.*, info.* and params.* follow).</summary>
+    public static readonly IReadOnlyList<string> FixedColumns = ["number", "state", "value", "started", "finished", "duration_s", "fail_reason", "attempts", "node", "slot"];
+
+    /// <summary>The column of the trials' notes (<see cref="TrialNotes"/>), after the fixed ones when any trial has notes; one note a line.</summary>
+    public const string NotesColumn = "notes";
+
     public static void WriteCsv(TextWriter writer, LoadedStudy loaded)
     {
         var trials = loaded.Snapshot.Trials;
@@ -34,10 +40,11 @@ internal static class TrialExport
         var finalNames = extras.SelectMany(e => e.FinalMetrics.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         var infoNames = extras.SelectMany(e => e.Info.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         var marks = ParetoMarks.For(loaded.Study, trials);
-        string[] fixedColumns = ["number", "state", "value", "started", "finished", "duration_s", "fail_reason", "attempts", "node", "slot"];
-        WriteCsvLine(writer, fixedColumns.Take(3)
+        var withNotes = extras.Any(e => e.Notes.Count > 0);
+        WriteCsvLine(writer, FixedColumns.Take(3)
             .Concat(marks?.CsvColumns ?? [])
-            .Concat(fixedColumns.Skip(3))
+            .Concat(FixedColumns.Skip(3))
+            .Concat(withNotes ? [NotesColumn] : [])
             .Concat(finalNames.Select(n => FinalPrefix + n))
             .Concat(infoNames.Select(n => InfoPrefix + n))
             .Concat(paramNames.Select(n => ParamPrefix + n)));
@@ -60,7 +67,8 @@ internal static class TrialExport
                 e.Attempts.Count.ToString(CultureInfo.InvariantCulture),
                 Neutralised(e.Node ?? ""),
                 Neutralised(e.Slot ?? ""),
-            }).Concat(finalNames.Select(n => final.TryGetValue(n, out var m) ? Number(m) : ""))
+            }).Concat(withNotes ? [Neutralised(string.Join('\n', e.Notes))] : [])
+             .Concat(finalNames.Select(n => final.TryGetValue(n, out var m) ? Number(m) : ""))
              .Concat(infoNames.Select(n => info.TryGetValue(n, out var x) ? JsonText(x) : ""))
              .Concat(paramNames.Select(n => t.Params.TryGetValue(n, out var p) ? ParamText(p) : "")));
         }
@@ -161,6 +169,10 @@ internal static class TrialExport
         WriteStringOrNull(json, "finished", Time(t.Finished));
         WriteNumberOrNull(json, "duration_s", Duration(t));
         WriteStringOrNull(json, "fail_reason", t.FailReason);
+        json.WriteStartArray("notes");
+        foreach (var note in extras.Notes)
+            json.WriteStringValue(note);
+        json.WriteEndArray();
         // The final line's metrics (null before a trial completed); NaN and ±inf as strings.
         var metrics = extras.FinalMetrics;
         if (metrics.Count == 0)

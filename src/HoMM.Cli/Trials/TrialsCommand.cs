@@ -114,6 +114,16 @@ public static class TrialsCommand
             }
             var final = await StudyFinalMetrics.ReadAsync(opened.Store, study.Id, cancellationToken);
             Table(study, shown, final, now).Write(output, terminal);
+            // Notes below the table: a column would be too wide to read.
+            var notes = await opened.Store.GetTrialAttrOfStudyAsync(study.Id, AttrScope.System, SystemAttrs.Notes, cancellationToken);
+            foreach (var t in shown)
+            {
+                if (notes.TryGetValue(t.Id, out var n))
+                {
+                    foreach (var note in TrialNotes.Read(n))
+                        await output.WriteLineAsync($"note: trial {t.Number}: {note}");
+                }
+            }
             if (shown.Count < candidates.Count)
                 await output.WriteLineAsync($"{shown.Count} of {candidates.Count} trials shown (--limit)");
             return StoreCommand.ExitSuccess;

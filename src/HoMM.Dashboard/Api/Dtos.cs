@@ -89,7 +89,7 @@ public sealed record ParamValue(string Name, object Value, string Distribution);
 
 public sealed record FileInfoItem(string Path, long Size, long Modified);
 
-/// <summary>The trial page: everything the store knows about one trial, and what its folder holds.</summary>
+/// <summary>The trial page: everything the store knows about one trial (its notes apart, <see cref="HoMM.Storage.TrialNotes"/>), and what its folder holds.</summary>
 public sealed record TrialDetail(
     TrialRow Trial,
     IReadOnlyList<ParamValue> Params,
@@ -102,7 +102,8 @@ public sealed record TrialDetail(
     CheckpointInfo? Checkpoint,
     bool StopRequested,
     long Now,
-    JsonElement Figures);
+    JsonElement Figures,
+    IReadOnlyList<string> Notes);
 
 /// <summary>Two or more trials side by side: their details and one figure per metric with a line per trial.</summary>
 public sealed record CompareResponse(IReadOnlyList<TrialDetail> Trials, IReadOnlyList<string> ParamNames, JsonElement Figures);

@@ -151,7 +151,8 @@ public static class TrialEndpoints
             Checkpoint(system, dir, files),
             system.ContainsKey(SystemAttrs.ControlStop),
             time.GetUtcNow().ToUnixTimeMilliseconds(),
-            figures ? MetricFigures([(trial.Number, values)], objective: null) : EmptyArray);
+            figures ? MetricFigures([(trial.Number, values)], objective: null) : EmptyArray,
+            extras.Notes);
         return (detail, values);
     }
 

@@ -403,6 +403,7 @@ internal sealed class TrialRunner : ITrialJobHandler
             TrialDirectory = dir,
             Slot = slot,
             Timeout = _definition.Budget.TrialTimeout,
+            LogMaxBytes = _definition.Trainer.LogMaxBytes,
             Resume = resume,
             StudyName = _study.Name,
             StudyDirectory = studyDir,
@@ -589,6 +590,7 @@ internal sealed class TrialRunner : ITrialJobHandler
     private sealed class AttemptRecorder(TrialRunner owner, FrozenTrial trial, TrialAttempt attempt) : IAttemptObserver, IAsyncDisposable
     {
         private readonly CancellationTokenSource _done = new();
+        private readonly StepOrder _steps = new();
         private Task _poll = Task.CompletedTask;
 
         public string? UserStopReason { get; private set; }
@@ -631,7 +633,10 @@ internal sealed class TrialRunner : ITrialJobHandler
             {
                 case MetricsReported m:
                     await store.ReportAsync(trial.Id, m.Step, m.Metrics).ConfigureAwait(false);
-                    if (m.Metrics.ContainsKey(owner._study.ObjectiveMetric) && await ShouldPruneAsync().ConfigureAwait(false))
+                    var order = _steps.Check(m);
+                    if (order.Note(attempt.Number) is { } note)
+                        await TrialNotes.AddAsync(store, trial.Id, note).ConfigureAwait(false);
+                    if (m.Metrics.ContainsKey(owner._study.ObjectiveMetric) && order.InOrderFor(owner._study.ObjectiveMetric) && await ShouldPruneAsync().ConfigureAwait(false))
                         control.Stop(StopReason.Pruned);
                     break;
                 case InfoReported info:

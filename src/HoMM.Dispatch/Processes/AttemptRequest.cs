@@ -34,6 +34,9 @@ public sealed record AttemptRequest
     /// <summary>The trial's log; default <c>&lt;TrialDirectory&gt;/trainer.log</c>.</summary>
     public string? LogPath { get; init; }
 
+    /// <summary>The cap of the trial's log (the study file's <c>trainer.log_max</c>; see TrainerLog).</summary>
+    public long LogMaxBytes { get; init; } = StudyFiles.Trainer.TrainerDefinition.DefaultLogMaxBytes;
+
     /// <summary>Wall-clock limit for this attempt; null for none.</summary>
     public TimeSpan? Timeout { get; init; }
 

@@ -55,12 +55,13 @@ public sealed class AttemptRunner
             process = TrainerProcess.Start(new TrainerStartInfo(argv, request.EffectiveWorkingDirectory, TrainerEnvironment.Build(request, command.Environment), request.EffectiveLogPath)
             {
                 MaxLineBytes = _options.MaxLineBytes,
+                MaxLogBytes = request.LogMaxBytes,
             });
         }
         catch (Exception e) when (e is TrainerCommandException or TrainerStartException)
         {
             var reason = $"could not start the trainer: {e.Message}";
-            AppendNote(request.EffectiveLogPath, $"attempt {request.Attempt} of trial {request.TrialNumber}: {reason}");
+            AppendNote(request, $"attempt {request.Attempt} of trial {request.TrialNumber}: {reason}");
             return NotStarted(new AttemptOutcome.Failed(FailureKind.StartFailed, reason), null, started);
         }
 
@@ -150,9 +151,9 @@ public sealed class AttemptRunner
     private AttemptResult NotStarted(AttemptOutcome outcome, StopReason? stop, long started) =>
         new(outcome, null, null, null, stop, null, _time.GetElapsedTime(started));
 
-    private static void AppendNote(string logPath, string text)
+    private static void AppendNote(AttemptRequest request, string text)
     {
-        using var log = new TrainerLog(logPath);
+        using var log = new TrainerLog(request.EffectiveLogPath, request.LogMaxBytes);
         log.Note(text);
     }
 

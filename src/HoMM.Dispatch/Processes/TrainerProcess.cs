@@ -16,6 +16,9 @@ public sealed record TrainerStartInfo(
     string LogPath)
 {
     public int MaxLineBytes { get; init; } = TrainerProtocol.DefaultMaxLineBytes;
+
+    /// <summary>The cap of the log file (<c>trainer.log_max</c>): past it, the head and the attempt's last lines are kept.</summary>
+    public long MaxLogBytes { get; init; } = StudyFiles.Trainer.TrainerDefinition.DefaultLogMaxBytes;
 }
 
 /// <summary>The trainer could not be started at all (program not found, not executable...).</summary>
@@ -109,7 +112,7 @@ public sealed class TrainerProcess : IAsyncDisposable
                 psi.Environment[key] = value;
         }
 
-        var log = new TrainerLog(info.LogPath);
+        var log = new TrainerLog(info.LogPath, info.MaxLogBytes);
         Process process;
         try
         {

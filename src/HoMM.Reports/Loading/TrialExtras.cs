@@ -41,6 +41,9 @@ public sealed record TrialExtras(int Number, IReadOnlyDictionary<string, JsonEle
     /// <summary>The test-set accuracy of the final line (<see cref="TestMetrics.Accuracy"/>), when the trainer reported one.</summary>
     public double? TestAccuracy => FinalMetrics.TryGetValue(TestMetrics.Accuracy, out var a) ? a : null;
 
+    /// <summary>What a person should know about how the trial ran (<see cref="Attrs.Notes"/>), oldest first.</summary>
+    public IReadOnlyList<string> Notes => TrialNotes.Read(SystemAttrs);
+
     /// <summary>The trainer's info line (<c>info/*</c> attributes) without the prefix, e.g. <c>params</c>, <c>device</c>.</summary>
     public IReadOnlyDictionary<string, JsonElement> Info =>
         SystemAttrs.Where(a => a.Key.StartsWith(Attrs.InfoPrefix, StringComparison.Ordinal))

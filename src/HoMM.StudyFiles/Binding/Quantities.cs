@@ -4,7 +4,7 @@ using HoMM.StudyFiles.Yaml;
 
 namespace HoMM.StudyFiles.Binding;
 
-/// <summary>Durations ("10h", "1h30m") and counts with SI suffixes ("26M", "2.9G").</summary>
+/// <summary>Durations ("10h", "1h30m"), counts with SI suffixes ("26M", "2.9G") and sizes in bytes ("50MB", "1GiB").</summary>
 internal static partial class Quantities
 {
     public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(366);
@@ -96,6 +96,65 @@ internal static partial class Quantities
         }
         return (long)Math.Round(v);
     }
+
+    /// <summary>
+    /// A size in bytes from <paramref name="min"/> to <paramref name="max"/>: a whole number of bytes, or
+    /// a number with a unit, decimal (KB, MB, GB: 10^3, 10^6, 10^9) or binary (KiB, MiB, GiB: 2^10, 2^20, 2^30).
+    /// </summary>
+    public static long? Bytes(NodeReader reader, YNode node, string path, long min, long max)
+    {
+        const string Valid = "a size such as \"50MB\", \"512KiB\" or \"1GB\" (units B, KB, MB, GB, KiB, MiB, GiB)";
+        double? value = null;
+        if (node is YScalar s)
+        {
+            if (s.Resolved.Kind == ScalarKind.Int)
+            {
+                value = s.Resolved.Number;
+            }
+            else if (s.Resolved.Kind == ScalarKind.String && SizePattern().Match(s.Value.Trim()) is { Success: true } m)
+            {
+                value = double.Parse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture)
+                        * m.Groups[2].Value.ToUpperInvariant() switch
+                        {
+                            "KB" => 1e3,
+                            "MB" => 1e6,
+                            "GB" => 1e9,
+                            "KIB" => 1L << 10,
+                            "MIB" => 1L << 20,
+                            "GIB" => 1L << 30,
+                            _ => 1,
+                        };
+            }
+        }
+        if (value is not { } v)
+        {
+            reader.Error(node, path, $"expected {Valid}, found {NodeReader.Describe(node)}");
+            return null;
+        }
+        if (!double.IsFinite(v) || v < min || v > max)
+        {
+            reader.Error(node, path, $"{((YScalar)node).Value} is out of range: expected {FormatBytes(min)} to {FormatBytes(max)}");
+            return null;
+        }
+        return (long)Math.Round(v);
+    }
+
+    /// <summary>A size as people read it: "50 MiB", "64 KiB", "1.5 GiB", "900 B".</summary>
+    public static string FormatBytes(long bytes)
+    {
+        var (value, unit) = bytes switch
+        {
+            >= 1L << 40 => (bytes / (double)(1L << 40), "TiB"),
+            >= 1L << 30 => (bytes / (double)(1L << 30), "GiB"),
+            >= 1L << 20 => (bytes / (double)(1L << 20), "MiB"),
+            >= 1L << 10 => (bytes / (double)(1L << 10), "KiB"),
+            _ => (bytes, "B"),
+        };
+        return value.ToString("0.#", CultureInfo.InvariantCulture) + " " + unit;
+    }
+
+    [GeneratedRegex(@"^([0-9]+(?:\.[0-9]*)?)\s*(B|KB|MB|GB|KiB|MiB|GiB)?$", RegexOptions.IgnoreCase)]
+    private static partial Regex SizePattern();
 
     [GeneratedRegex(@"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*(d|h|m|s)\s*")]
     private static partial Regex DurationPart();

@@ -13,21 +13,29 @@ namespace HoMM.StudyFiles.Trainer;
 /// <c>trainer</c>: the built-in HoMM trainer (<c>model</c>, <c>optim</c>, <c>data</c>, <c>eval_every</c>,
 /// <c>seed</c>, <c>threads</c>, <c>device</c>), whose settings search-space parameters override by
 /// name, or a user command (<c>command</c>, <c>env</c>, <c>working_dir</c>) with <c>{param}</c> placeholders.
+/// Either kind takes <c>log_max</c>, the cap of each trial's <c>trainer.log</c>.
 /// </summary>
 internal static partial class TrainerBinder
 {
-    private static readonly string[] CommandKeys = ["command", "env", "working_dir"];
+    /// <summary>The dispatcher's keys, for either kind of trainer.</summary>
+    private const string LogMaxKey = "log_max";
+
+    private static readonly string[] CommandKeys = ["command", "env", "working_dir", LogMaxKey];
 
     private static readonly string[] BuiltInKeys =
-        [.. HommSettings.Sections, .. HommSettings.InSection("").Select(s => s.Name)];
+        [.. HommSettings.Sections, .. HommSettings.InSection("").Select(s => s.Name), LogMaxKey];
 
     public static TrainerDefinition? Bind(NodeReader r, YNode node, string path, BoundSearchSpace space, string searchSpacePath)
     {
         if (r.Mapping(node, path, "{model: {dim: 64, ...}, optim: {...}, data: {dataset: fashion-mnist}} or {command: [python3, train.py, --lr, \"{lr}\"]}") is not { } map)
             return null;
-        return map["command"] is not null
+        TrainerDefinition? trainer = map["command"] is not null
             ? BindCommand(r, map, path, space, searchSpacePath)
             : BindBuiltIn(r, map, path, space, searchSpacePath);
+        if (map[LogMaxKey] is not { } logMaxNode)
+            return trainer;
+        var logMax = Quantities.Bytes(r, logMaxNode, NodeReader.Child(path, LogMaxKey), TrainerDefinition.MinLogMaxBytes, TrainerDefinition.MaxLogMaxBytes);
+        return trainer is not null && logMax is { } max ? trainer with { LogMaxBytes = max } : null;
     }
 
     private static HommTrainerDefinition? BindBuiltIn(NodeReader r, YMapping map, string path, BoundSearchSpace space, string searchSpacePath)

@@ -3,7 +3,23 @@ using HoMM.TrainerSettings;
 namespace HoMM.StudyFiles.Trainer;
 
 /// <summary>How each trial is trained: the built-in HoMM trainer or a command of the user's.</summary>
-public abstract record TrainerDefinition;
+public abstract record TrainerDefinition
+{
+    /// <summary>The cap of a trial's <c>trainer.log</c> when <c>trainer.log_max</c> is not given: 50 MiB.</summary>
+    public const long DefaultLogMaxBytes = 50L << 20;
+
+    /// <summary>The smallest <c>trainer.log_max</c>: room for the log's head, its marker line and its tail.</summary>
+    public const long MinLogMaxBytes = 64L << 10;
+
+    /// <summary>The largest <c>trainer.log_max</c> (1 TiB; in effect no cap).</summary>
+    public const long MaxLogMaxBytes = 1L << 40;
+
+    /// <summary>
+    /// <c>trainer.log_max</c>: the size at which the dispatcher stops appending the trainer's output to
+    /// the trial's <c>trainer.log</c> and keeps only the attempt's last lines, after a marker line.
+    /// </summary>
+    public long LogMaxBytes { get; init; } = DefaultLogMaxBytes;
+}
 
 /// <summary>
 /// The built-in trainer (<c>homm-train</c>). <see cref="Fixed"/> holds the value of every setting the

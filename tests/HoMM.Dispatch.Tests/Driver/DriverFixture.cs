@@ -11,7 +11,7 @@ namespace HoMM.Dispatch.Tests.Driver;
 
 /// <summary>
 /// A study folder with a fast bash trainer, a SQLite store and a driver factory. The trainer's
-/// behaviour comes from $MODE (ok, crash, nan, hang, oom, oom-late, oom-beside, slow, ckpt); it appends "start"/"end" lines
+/// behaviour comes from $MODE (ok, crash, nan, hang, oom, oom-late, oom-beside, slow, ckpt, rewind, chatty); it appends "start"/"end" lines
 /// to events.log so tests can check slots and concurrency from the trainers' side.
 /// </summary>
 internal sealed class DriverFixture : IAsyncDisposable
@@ -26,6 +26,17 @@ internal sealed class DriverFixture : IAsyncDisposable
           crash) kill -SEGV $$ ;;
           nan) echo '{"step":1,"metrics":{"train/loss":NaN,"val/acc":NaN}}'; echo '{"error":"loss is NaN at step 1","reason":"diverged"}'; exit 1 ;;
           hang) sleep 600 ;;
+          chatty) for i in $(seq 1 20000); do echo "chatty line $i of a trainer that logs every step, about sixty bytes" >&2; done ;;
+          rewind)
+            # Reports step 2 a second time and then step 1 again, both with a value a threshold
+            # pruner (lower 0.5) would prune on; stops if told to within a second, else goes on at
+            # step 3 and completes with $x.
+            for line in '1 0.9' '2 0.9' '2 0.0' '1 0.0'; do set -- $line; echo "{\"step\":$1,\"metrics\":{\"val/acc\":$2}}"; done
+            if read -t 1 line; then echo "end $HOMM_SLOT $HOMM_TRIAL_NUMBER $$ $(now)" >> "$EVENTS"; exit 0; fi
+            echo "{\"step\":3,\"metrics\":{\"val/acc\":$x}}"
+            echo "{\"final\":{\"val/acc\":$x}}"
+            echo "end $HOMM_SLOT $HOMM_TRIAL_NUMBER $$ $(now)" >> "$EVENTS"
+            exit 0 ;;
           ckpt) echo "$x" > "$HOMM_TRIAL_DIR/ckpt.bin"; echo '{"checkpoint":"ckpt.bin","step":1}' ;;
           oom) echo "RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB" >&2; exit 1 ;;
           oom-late) sleep 1; echo "RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB" >&2; exit 1 ;;
@@ -78,7 +89,7 @@ internal sealed class DriverFixture : IAsyncDisposable
 
     /// <summary>A study file with search space x ∈ [0, 1] (plus <paramref name="extraSpace"/>) run by the bash trainer.</summary>
     public StudyDefinition Study(string budget, string extraSpace = "", string env = "", string enqueue = "", string resources = "{cpu_slots: 2}", string name = "s",
-        string constraints = "")
+        string constraints = "", string pruner = "{kind: none}", string logMax = "50MiB")
     {
         var yaml = $$"""
             name: {{name}}
@@ -88,10 +99,12 @@ internal sealed class DriverFixture : IAsyncDisposable
             {{extraSpace}}
             {{constraints}}
             sampler: {kind: random, seed: 3}
+            pruner: {{pruner}}
             budget: {{budget}}
             trainer:
               command: [bash, trainer.sh, "{x}"]
               env: {EVENTS: "{{EventsPath}}"{{env}}}
+              log_max: {{logMax}}
             resources: {{resources}}
             {{enqueue}}
             """;

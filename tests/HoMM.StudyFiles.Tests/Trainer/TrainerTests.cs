@@ -347,6 +347,40 @@ public class TrainerTests
     }
 
     [Fact]
+    public void LogMax_NotGiven_Is50MiB()
+    {
+        Assert.Equal(50L << 20, StudyYaml.ParseValid(StudyYaml.Valid).Trainer.LogMaxBytes);
+        Assert.Equal(50L << 20, StudyYaml.ParseValid(CommandStudy).Trainer.LogMaxBytes);
+    }
+
+    [Theory]
+    [InlineData("10MB", 10_000_000L)]
+    [InlineData("512KiB", 512L << 10)]
+    [InlineData("1.5GiB", 3L << 29)]
+    [InlineData("200000", 200_000L)]
+    public void LogMax_SizeWithUnit_SetsTheCapForEitherTrainer(string size, long bytes)
+    {
+        Assert.Equal(bytes, StudyYaml.ParseValid(StudyYaml.With("eval_every:", $"  eval_every: 50\n  log_max: {size}")).Trainer.LogMaxBytes);
+        Assert.Equal(bytes, StudyYaml.ParseValid(CommandStudy.Replace("  working_dir: examples", $"  working_dir: examples\n  log_max: {size}", StringComparison.Ordinal)).Trainer.LogMaxBytes);
+    }
+
+    [Theory]
+    [InlineData("10", "out of range: expected 64 KiB to 1 TiB")]
+    [InlineData("50 furlongs", "expected a size such as \"50MB\"")]
+    [InlineData("-5MB", "expected a size")]
+    [InlineData("2000GB", "out of range")]
+    public void LogMax_BadSize_IsLocated(string size, string fragment)
+    {
+        var yaml = StudyYaml.With("eval_every:", $"  eval_every: 50\n  log_max: {size}");
+
+        var error = StudyYaml.SingleError(yaml);
+
+        Assert.Equal("trainer.log_max", error.Path);
+        Assert.Contains(fragment, error.Message, StringComparison.Ordinal);
+        Assert.Equal(size, yaml.Split('\n')[error.Line - 1].Substring(error.Column - 1, size.Length));
+    }
+
+    [Fact]
     public void Command_EnvNameInvalid_IsAnError() =>
         Assert.Equal("trainer.env.1X", StudyYaml.SingleError(CommandStudy.Replace("PYTHONUNBUFFERED", "1X", StringComparison.Ordinal)).Path);
 
