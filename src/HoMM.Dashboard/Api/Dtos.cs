@@ -22,7 +22,7 @@ public sealed record StateCounts(int Waiting, int Running, int Complete, int Pru
 }
 
 /// <summary>A row of the study list. <c>State</c> is "paused" (control/paused), "running" (a trial
-/// runs), "waiting" (trials queued, none running), "finished" (every trial finished) or "empty".</summary>
+/// runs), "waiting" (trials queued or paused at a rung, none running), "finished" (every trial finished) or "empty".</summary>
 public sealed record StudyListItem(
     long Id, string Name, string Direction, string Objective, StateCounts Counts, double? Best, string State, bool Paused, long Created);
 
