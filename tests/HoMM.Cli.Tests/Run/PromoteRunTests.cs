@@ -2,6 +2,7 @@ using HoMM.Core.Trials;
 using HoMM.Storage;
 using HoMM.Storage.Serialization;
 using HoMM.Storage.Sqlite;
+using HoMM.Testing;
 
 namespace HoMM.Cli.Tests.Run;
 
@@ -11,20 +12,7 @@ public class PromoteRunTests
     private static string WritePromoteStudy(RunFolder folder, int maxTrials, int slots)
     {
         var path = Path.Combine(folder.Dir, "promote.yaml");
-        File.WriteAllText(path, $$"""
-            name: promote
-            objective: {metric: val/acc, direction: maximize}
-            search_space:
-              x: {type: float, low: 0.0, high: 1.0}
-            sampler: {kind: random, seed: 11}
-            pruner: {kind: asha, mode: promote, min_resource: 1, reduction_factor: 3, max_resource: 9}
-            budget: {max_trials: {{maxTrials}}, max_parallel: {{slots}}}
-            trainer:
-              command: [python3, train.py, "{x}"]
-              env: {EVENTS: "{{folder.EventsPath}}", STEPS: "9"}
-              resumable: true
-            resources: {cpu_slots: {{slots}}}
-            """);
+        File.WriteAllText(path, PromoteStudy.Yaml("promote", folder.EventsPath, maxTrials, slots, seed: 11));
         return path;
     }
 

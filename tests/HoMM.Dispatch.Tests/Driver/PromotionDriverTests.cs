@@ -1,8 +1,8 @@
-using System.Globalization;
 using HoMM.Core.Trials;
 using HoMM.Dispatch.Driver;
 using HoMM.Storage;
 using HoMM.StudyFiles;
+using HoMM.Testing;
 
 namespace HoMM.Dispatch.Tests.Driver;
 
@@ -12,25 +12,11 @@ namespace HoMM.Dispatch.Tests.Driver;
 /// </summary>
 public class PromotionDriverTests
 {
-    private static StudyDefinition PromoteStudy(DriverFixture f, int maxTrials, int slots = 2, string enqueue = "")
+    private static StudyDefinition Study(DriverFixture f, int maxTrials, int slots = 2, string enqueue = "")
     {
         File.Copy(Path.Combine(AppContext.BaseDirectory, "resumable_trainer.py"), Path.Combine(f.Dir, "train.py"), overwrite: true);
         var path = Path.Combine(f.Dir, "promote.yaml");
-        File.WriteAllText(path, string.Create(CultureInfo.InvariantCulture, $$"""
-            name: s
-            objective: {metric: val/acc, direction: maximize}
-            search_space:
-              x: {type: float, low: 0.0, high: 1.0}
-            sampler: {kind: random, seed: 7}
-            pruner: {kind: asha, mode: promote, min_resource: 1, reduction_factor: 3, max_resource: 9}
-            budget: {max_trials: {{maxTrials}}, max_parallel: {{slots}}}
-            trainer:
-              command: [python3, train.py, "{x}"]
-              env: {EVENTS: "{{f.EventsPath}}", STEPS: "9"}
-              resumable: true
-            resources: {cpu_slots: {{slots}}}
-            {{enqueue}}
-            """));
+        File.WriteAllText(path, PromoteStudy.Yaml("s", f.EventsPath, maxTrials, slots, seed: 7, enqueue));
         return StudyFile.LoadOrThrow(path);
     }
 
@@ -39,7 +25,7 @@ public class PromotionDriverTests
     {
         await using var f = await DriverFixture.CreateAsync();
 
-        var (study, end) = await f.RunAsync(PromoteStudy(f, maxTrials: 9));
+        var (study, end) = await f.RunAsync(Study(f, maxTrials: 9));
 
         Assert.Equal(DriverEnd.BudgetSpent, end);
         var trials = (await f.Store.GetTrialsAsync(study.Id)).Trials;
@@ -77,7 +63,7 @@ public class PromotionDriverTests
         await using var f = await DriverFixture.CreateAsync();
         // One slot, and the first three trials fixed: 0.9 pauses at rung 0, then 0.1; the run is
         // stopped while 0.2 runs, before rung 0 has the three it needs to promote anyone.
-        var definition = PromoteStudy(f, maxTrials: 9, slots: 1, enqueue: "enqueue: [{x: 0.9}, {x: 0.1}, {x: 0.2}]");
+        var definition = Study(f, maxTrials: 9, slots: 1, enqueue: "enqueue: [{x: 0.9}, {x: 0.1}, {x: 0.2}]");
 
         // Host a: stopped (as Ctrl-C does) once two trials are paused.
         using var stop = new CancellationTokenSource();
