@@ -234,7 +234,7 @@ public interface ITrialStore
     Task<bool> ReleaseLeaseAsync(long trialId, string owner, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The owner's commit: Running → <paramref name="to"/> (Complete, Pruned, Fail; values as in
+    /// The owner's commit: Running → <paramref name="to"/> (Complete, Pruned, Fail, or Paused at a rung; values as in
     /// <see cref="TrySetStateAsync"/>) only while <paramref name="owner"/> holds the lease — a lease
     /// that ran out still counts until someone else claims the trial. Ends the lease.
     /// </summary>
