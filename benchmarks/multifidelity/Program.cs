@@ -18,13 +18,21 @@ var sim = new Simulator(table, options.Workers, budget);
 var target = table.ExpectedBestOf(64);
 var tableBest = table.Runs.Max(r => r.FinalAccuracy);
 
-ISampler Tpe(int seed, bool rungs) => SamplerCatalog.Create("tpe", new Dictionary<string, object?>
+ISampler Tpe(int seed, bool rungs, bool multivariate = true) => SamplerCatalog.Create("tpe", new Dictionary<string, object?>
 {
     ["constant_liar"] = true,
     ["fit_on"] = rungs ? "highest_rung" : "complete",
+    ["multivariate"] = multivariate,
+    ["bandwidth_factor"] = multivariate ? 0.1 : 0.2,
 }, seed);
 
-AshaPromotion Promote() => new(MinResource, Eta, 0, maxStep);
+// The schedules the driver builds for pruner: {kind: asha|hyperband, mode: promote, ...}.
+IPromotionSchedule Promote(string kind = "asha") => PrunerCatalog.CreatePromotion(kind, new Dictionary<string, object?>
+{
+    ["mode"] = PrunerCatalog.PromoteMode,
+    ["min_resource"] = MinResource,
+    ["reduction_factor"] = (long)Eta,
+}, maxStep)!;
 IPruner StopAsha() => PrunerCatalog.Create("asha", new Dictionary<string, object?> { ["min_resource"] = MinResource, ["reduction_factor"] = (long)Eta });
 
 var methods = new List<(string Name, Func<int, IScheduler> Make)>
@@ -33,6 +41,9 @@ var methods = new List<(string Name, Func<int, IScheduler> Make)>
     ("TPE", s => new CoreScheduler(table.Space, Tpe(s, false), null, null)),
     ("TPE + stop-ASHA", s => new CoreScheduler(table.Space, Tpe(s, false), StopAsha(), null)),
     ("TPE + promote-ASHA", s => new CoreScheduler(table.Space, Tpe(s, false), null, Promote())),
+    ("random + promote-ASHA (Li et al.'s ASHA)", s => new CoreScheduler(table.Space, SamplerCatalog.Create("random", null, s), null, Promote())),
+    ("TPE univariate (bandwidth 0.2) + promote-ASHA", s => new CoreScheduler(table.Space, Tpe(s, false, multivariate: false), null, Promote())),
+    ("TPE + promote-Hyperband", s => new CoreScheduler(table.Space, Tpe(s, false), null, Promote("hyperband"))),
     ("BOHB-style (TPE on highest rung + promote-ASHA)", s => new CoreScheduler(table.Space, Tpe(s, true), null, Promote())),
 };
 OptunaClient? optuna = null;
@@ -53,17 +64,19 @@ report.AppendLine(inv, $"Table: {table.Runs.Count} configurations ({table.Repeat
 report.AppendLine(inv, $"Budget {options.BudgetRuns} mean full runs = {budget / 3600:F2} virtual GPU-hours per study, {options.Workers} slots, {options.Seeds} seeds (sampler seeds 0…{options.Seeds - 1}).");
 report.AppendLine();
 var fractions = new[] { 0.1, 0.25, 0.5, 1.0 };
-report.AppendLine(CultureInfo.InvariantCulture, $"| method | GPU-h to target, median (seeds reaching) | {string.Join(" | ", fractions.Select(f => $"regret at {f * budget / 3600:F2} h"))} |");
-report.AppendLine($"|---|---|{string.Concat(fractions.Select(_ => "---|"))}");
+report.AppendLine(CultureInfo.InvariantCulture, $"| method | GPU-h to target, median (seeds reaching) | {string.Join(" | ", fractions.Select(f => $"regret at {f * budget / 3600:F2} h"))} | distinct table rows / trials |");
+report.AppendLine($"|---|---|{string.Concat(fractions.Select(_ => "---|"))}---|");
 var medians = new Dictionary<string, double>();
 foreach (var (name, make) in methods)
 {
     var toTarget = new List<double>();
+    var distinct = new List<double>();
     var regrets = fractions.Select(_ => new List<double>()).ToArray();
     for (var seed = 0; seed < options.Seeds; seed++)
     {
         using var scheduler = make(seed);
         var history = sim.Run(scheduler);
+        distinct.Add((double)sim.DistinctRows / Math.Max(1, sim.Trials));
         toTarget.Add(history.FirstOrDefault(h => h.Accuracy >= target - 1e-12)?.GpuSeconds ?? double.PositiveInfinity);
         for (var i = 0; i < fractions.Length; i++)
         {
@@ -73,7 +86,7 @@ foreach (var (name, make) in methods)
     }
     var median = Median(toTarget);
     medians[name] = median;
-    report.AppendLine(inv, $"| {name} | {Hours(median)} ({toTarget.Count(double.IsFinite)}/{toTarget.Count}) | {string.Join(" | ", regrets.Select(r => Median(r).ToString("F4", inv)))} |");
+    report.AppendLine(inv, $"| {name} | {Hours(median)} ({toTarget.Count(double.IsFinite)}/{toTarget.Count}) | {string.Join(" | ", regrets.Select(r => Median(r).ToString("F4", inv)))} | {Median(distinct):P0} |");
     Console.Error.WriteLine($"multifidelity: {name} done");
 }
 optuna?.Dispose();

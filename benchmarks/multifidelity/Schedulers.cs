@@ -19,8 +19,8 @@ public interface IScheduler : IDisposable
 
     void Pruned(int trial);
 
-    /// <summary>Promotion mode: the step a trial that starts or resumes at <paramref name="step"/> pauses at next; else the full run.</summary>
-    long NextStop(long step, long maxStep);
+    /// <summary>Promotion mode: the step trial <paramref name="trial"/>, starting or resuming at <paramref name="step"/>, pauses at next; else the full run.</summary>
+    long NextStop(int trial, long step, long maxStep);
 
     /// <summary>Promotion mode: a paused trial to resume now, else null (start a new trial).</summary>
     Promotion? NextPromotion();
@@ -32,10 +32,10 @@ public interface IScheduler : IDisposable
 public sealed class CoreScheduler : IScheduler
 {
     private readonly Study _study;
-    private readonly AshaPromotion? _promotion;
+    private readonly IPromotionSchedule? _promotion;
     private readonly HashSet<int> _paused = [];
 
-    public CoreScheduler(SearchSpaceDefinition space, ISampler sampler, IPruner? pruner, AshaPromotion? promotion)
+    public CoreScheduler(SearchSpaceDefinition space, ISampler sampler, IPruner? pruner, IPromotionSchedule? promotion)
     {
         _study = new Study(space, StudyDirection.Maximize, sampler, pruner);
         _promotion = promotion;
@@ -57,7 +57,7 @@ public sealed class CoreScheduler : IScheduler
 
     public void Pruned(int trial) => _study.Tell(trial, TrialState.Pruned);
 
-    public long NextStop(long step, long maxStep) => _promotion?.NextStop(step) ?? maxStep;
+    public long NextStop(int trial, long step, long maxStep) => _promotion?.NextStop(trial, step) ?? maxStep;
 
     public Promotion? NextPromotion()
     {
@@ -94,7 +94,7 @@ public sealed class OptunaScheduler : IScheduler
 
     public void Pruned(int trial) => _client.TellPruned(trial);
 
-    public long NextStop(long step, long maxStep) => maxStep;
+    public long NextStop(int trial, long step, long maxStep) => maxStep;
 
     public Promotion? NextPromotion() => null;
 

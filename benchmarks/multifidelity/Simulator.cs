@@ -45,7 +45,7 @@ public sealed class Simulator(ReplayTable table, int workers, double budgetGpuSe
                 (trial, from) = (t, 0);
             }
             var run = runs[trial];
-            var to = scheduler.NextStop(from, run.MaxStep);
+            var to = scheduler.NextStop(trial, from, run.MaxStep);
             var segment = new Segment(trial, run, from, to, worker);
             reached[trial] = to;
             foreach (var step in run.Steps)
@@ -86,6 +86,14 @@ public sealed class Simulator(ReplayTable table, int workers, double budgetGpuSe
             }
             Dispatch(segment.Worker, at.Time);
         }
+        DistinctRows = runs.Values.Select(r => r.Index).Distinct().Count();
+        Trials = runs.Count;
         return history;
     }
+
+    /// <summary>Of the last study: how many different table rows its trials landed on (nearest configuration).</summary>
+    public int DistinctRows { get; private set; }
+
+    /// <summary>Of the last study: how many trials it started.</summary>
+    public int Trials { get; private set; }
 }

@@ -67,8 +67,10 @@ def main():
         msg = json.loads(line)
         cmd = msg["cmd"]
         if cmd == "study":
+            # A fixed name: Optuna's Hyperband assigns brackets from a hash of the study name and the
+            # trial number, so an auto-generated (random) name would make runs differ for a given seed.
             study = optuna.create_study(sampler=make_sampler(msg["sampler"], msg["seed"]), directions=directions(msg),
-                                        pruner=make_pruner(msg.get("pruner")))
+                                        pruner=make_pruner(msg.get("pruner")), study_name=f"seed-{msg['seed']}")
             dists = make_distributions(msg["space"])
             pending = {}
             reply = {"ok": True}

@@ -6,9 +6,9 @@
   crumbs([{ text: "Studies" }]);
 
   function progress(c) {
-    const total = Math.max(1, c.waiting + c.running + c.complete + c.pruned + c.failed + c.cancelled);
-    const bar = el("div", { className: "progress", title: `${c.complete} complete, ${c.pruned} pruned, ${c.failed} failed, ${c.running} running, ${c.waiting} waiting, ${c.cancelled} cancelled` });
-    for (const [state, n] of [["complete", c.complete], ["pruned", c.pruned], ["failed", c.failed], ["running", c.running], ["waiting", c.waiting], ["cancelled", c.cancelled]]) {
+    const total = Math.max(1, c.waiting + c.running + c.paused + c.complete + c.pruned + c.failed + c.cancelled);
+    const bar = el("div", { className: "progress", title: `${c.complete} complete, ${c.pruned} pruned, ${c.failed} failed, ${c.running} running, ${c.paused} paused, ${c.waiting} waiting, ${c.cancelled} cancelled` });
+    for (const [state, n] of [["complete", c.complete], ["pruned", c.pruned], ["failed", c.failed], ["running", c.running], ["paused", c.paused], ["waiting", c.waiting], ["cancelled", c.cancelled]]) {
       if (n > 0) bar.appendChild(el("span", { className: "seg state-" + state, style: `width:${(100 * n / total).toFixed(2)}%` }));
     }
     const finished = c.complete + c.pruned + c.failed;
@@ -23,7 +23,7 @@
       el("td", null, badge(s.state)),
       el("td", null, `${s.direction} ${s.objective}`),
       el("td", null, progress(s.counts)),
-      el("td", { className: "num" }, String(s.counts.waiting + s.counts.running + s.counts.complete + s.counts.pruned + s.counts.failed + s.counts.cancelled)),
+      el("td", { className: "num" }, String(s.counts.waiting + s.counts.running + s.counts.paused + s.counts.complete + s.counts.pruned + s.counts.failed + s.counts.cancelled)),
       el("td", { className: "num" }, number(s.best)),
       el("td", null, time(s.created)),
     ])));

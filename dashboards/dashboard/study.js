@@ -209,8 +209,8 @@
     const userAttrs = Object.entries(d.userAttrs).map(([k, v]) => [k, value(v)]);
     document.getElementById("summary-body").replaceChildren(kvTable([
       ["objective", `${s.objective} (${s.direction})`],
-      ["trials", el("span", { className: "states" }, [["complete", c.complete], ["pruned", c.pruned], ["failed", c.failed], ["running", c.running], ["waiting", c.waiting], ["cancelled", c.cancelled]]
-        .filter(([st, n]) => st !== "cancelled" || n > 0).map(([st, n]) => el("span", { className: "state state-" + st }, `${n} ${st}`)))],
+      ["trials", el("span", { className: "states" }, [["complete", c.complete], ["pruned", c.pruned], ["failed", c.failed], ["running", c.running], ["paused", c.paused], ["waiting", c.waiting], ["cancelled", c.cancelled]]
+        .filter(([st, n]) => (st !== "cancelled" && st !== "paused") || n > 0).map(([st, n]) => el("span", { className: "state state-" + st }, `${n} ${st}`)))],
       ["parameters", d.searchSpace.map((p) => p.name).join(", ")],
       ["disk", bytes(d.diskBytes)],
       ...userAttrs,

@@ -19,7 +19,9 @@ namespace HoMM.Storage;
 /// a copy taken when it was read: later changes in the store do not show in it, and its
 /// collections cannot be modified. Read again to see changes.</item>
 /// <item><b>States move forward only, by compare-and-set.</b> Waiting → Running → Complete | Pruned | Fail | Cancelled
-/// (Waiting may also go straight to any of them; Cancelled takes no value). <see cref="TrySetStateAsync"/>
+/// (Waiting may also go straight to any of them; Cancelled takes no value). A promoting scheduler adds
+/// one loop: Running → Paused (checkpointed at a rung) → Waiting (promoted) → Running; a Paused trial
+/// may also end Pruned, Fail or Cancelled, never Complete. <see cref="TrySetStateAsync"/>
 /// changes the state only if it still is <c>expectedFrom</c> and returns false otherwise, so of
 /// two processes racing for the same transition exactly one wins.</item>
 /// <item><b>Who owns a Running trial.</b> The caller whose Waiting → Running transition returned true
@@ -232,7 +234,7 @@ public interface ITrialStore
     Task<bool> ReleaseLeaseAsync(long trialId, string owner, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The owner's commit: Running → <paramref name="to"/> (Complete, Pruned, Fail; values as in
+    /// The owner's commit: Running → <paramref name="to"/> (Complete, Pruned, Fail, or Paused at a rung; values as in
     /// <see cref="TrySetStateAsync"/>) only while <paramref name="owner"/> holds the lease — a lease
     /// that ran out still counts until someone else claims the trial. Ends the lease.
     /// </summary>

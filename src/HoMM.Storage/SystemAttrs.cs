@@ -39,6 +39,13 @@ public static class SystemAttrs
     public const string Checkpoint = "checkpoint";
 
     /// <summary>
+    /// Trial (pruner mode: promote): the step the trial runs to before it pauses again, written by
+    /// the driver when it promotes the trial (a number). Absent: the trial's first rung. Kept in the
+    /// store so that a trial resumed after a crash still pauses at the rung it was promoted to.
+    /// </summary>
+    public const string PromotedUntil = "promotion/until";
+
+    /// <summary>
     /// Trial: where an imported trial's result comes from, <c>{"study": "old", "trial": 7}</c> (a fork's
     /// history) or <c>{"file": "/path/results.csv", "line": 3}</c> (<c>homm-search import</c>). It ran
     /// nowhere here: it informs the sampler but does not spend the study's trial budget.

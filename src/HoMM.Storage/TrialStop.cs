@@ -6,7 +6,7 @@ namespace HoMM.Storage;
 /// <summary>What <see cref="TrialStop.CancelAsync"/> did.</summary>
 public enum TrialStopOutcome
 {
-    /// <summary>The trial was waiting: it is Cancelled now, and will never start.</summary>
+    /// <summary>The trial was waiting or paused: it is Cancelled now, and will never run again.</summary>
     Cancelled,
 
     /// <summary>The trial runs: its cancel request is written; the dispatcher stops its trainer within a few seconds and marks it Cancelled.</summary>
@@ -63,8 +63,9 @@ public static class TrialStop
                 ?? throw new KeyNotFoundException($"no trial with id {trialId}");
             switch (trial.State)
             {
-                case TrialState.Waiting:
-                    if (await store.TrySetStateAsync(trialId, TrialState.Cancelled, TrialState.Waiting, reason: reason, cancellationToken: cancellationToken).ConfigureAwait(false))
+                case TrialState.Waiting or TrialState.Paused:
+                    // A paused trial has no trainer: like a waiting one, it ends here and now.
+                    if (await store.TrySetStateAsync(trialId, TrialState.Cancelled, trial.State, reason: reason, cancellationToken: cancellationToken).ConfigureAwait(false))
                         return TrialStopOutcome.Cancelled;
                     continue;
                 case TrialState.Running:

@@ -509,7 +509,50 @@ public abstract partial class TrialStoreContractTests : IAsyncLifetime
         { TrialState.Complete, TrialState.Running, null },
         { TrialState.Complete, TrialState.Running, double.NaN },
         { TrialState.Running, TrialState.Waiting, 1.0 },
+        { TrialState.Waiting, TrialState.Running, null },
+        { TrialState.Paused, TrialState.Waiting, null },
+        { TrialState.Paused, TrialState.Running, 0.5 },
+        { TrialState.Complete, TrialState.Paused, 0.5 },
+        { TrialState.Running, TrialState.Paused, null },
     };
+
+    [Fact]
+    public async Task TrySetState_PauseAndPromote_KeepsTheTrialUnfinishedWithItsValues()
+    {
+        var (store, study) = await StudyAsync();
+        var trial = await RunningTrialAsync(store, study.Id);
+        Assert.True(await store.ReportAsync(trial.Id, 30, new Dictionary<string, double> { ["val/acc"] = 0.6 }));
+
+        Assert.True(await store.TrySetStateAsync(trial.Id, TrialState.Paused, TrialState.Running, reason: "paused at step 30"));
+        var paused = await store.GetTrialAsync(trial.Id);
+        Assert.False(await store.TrySetStateAsync(trial.Id, TrialState.Paused, TrialState.Running));
+        Assert.True(await store.TrySetStateAsync(trial.Id, TrialState.Waiting, TrialState.Paused));
+        var promoted = await store.GetTrialAsync(trial.Id);
+        Assert.True(await store.TryStartAsync(trial.Id));
+        var resumed = await store.GetTrialAsync(trial.Id);
+
+        Assert.Equal((TrialState.Paused, "paused at step 30", (DateTimeOffset?)null, (double?)null), (paused!.State, paused.FailReason, paused.Finished, paused.Value));
+        Assert.Equal((TrialState.Waiting, (string?)null), (promoted!.State, promoted.FailReason));
+        Assert.Equal(TrialState.Running, resumed!.State);
+        Assert.Equal(0.6, resumed.IntermediateValues[30]);
+        // The counts know the state too.
+        Assert.True(await store.TrySetStateAsync(trial.Id, TrialState.Paused, TrialState.Running));
+        Assert.Equal(1, (await store.CountTrialsAsync(study.Id))[TrialState.Paused]);
+        Assert.True(await store.TrySetStateAsync(trial.Id, TrialState.Pruned, TrialState.Paused, 0.6, "not promoted"));
+        Assert.Equal(TrialState.Pruned, (await store.GetTrialAsync(trial.Id))!.State);
+    }
+
+    [Fact]
+    public async Task Cancel_PausedTrial_EndsAtOnce()
+    {
+        var (store, study) = await StudyAsync();
+        var trial = await RunningTrialAsync(store, study.Id);
+        Assert.True(await store.TrySetStateAsync(trial.Id, TrialState.Paused, TrialState.Running));
+
+        Assert.Equal(TrialStopOutcome.Cancelled, await store.CancelAsync(trial.Id, "alice@box (cli)", "not needed"));
+
+        Assert.Equal(TrialState.Cancelled, (await store.GetTrialAsync(trial.Id))!.State);
+    }
 
     [Theory]
     [MemberData(nameof(InvalidTransitions))]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using HoMM.Dispatch.Protocol;
 using HoMM.TrainerSettings;
@@ -180,6 +181,41 @@ public sealed class HommTrainProcessTests
         Assert.InRange(resumedFrom, 20, 39);
         foreach (var name in new[] { "train/loss", "val/loss", "val/acc", "test/loss", "test/acc" })
             Assert.Equal(expected[name], resumed[name], 1e-4);
+    }
+
+    [Fact]
+    public void Pause_StopLinePausedAtARung_CheckpointsAndResumesToTheStraightRunsExactResult()
+    {
+        // Dropout on, so the resumed run must also restore the random state of every later step.
+        var settings = TestData.Small(steps: 60, evalEvery: 20, dropout: 0.1);
+        IReadOnlyDictionary<string, double> straight;
+        using (var p = TrainerProcess.Start("--config", WriteTrialJson(TestData.TempDirectory(), settings, resume: false)))
+        {
+            Assert.True(p.WaitForExit(Timeout) == 0, p.Stderr);
+            straight = FinalFromLines(p.Lines);
+        }
+
+        var dir = TestData.TempDirectory();
+        using (var first = TrainerProcess.Start("--config", WriteTrialJson(dir, settings, resume: false)))
+        {
+            // As the dispatcher does: the pause goes out when the rung's metrics line arrives.
+            Assert.NotNull(first.ReadUntil(l => l.StartsWith("{\"step\":20", StringComparison.Ordinal), Timeout));
+            first.Send(Encoding.UTF8.GetString(ControlCommand.StopLine(StopReason.Paused)).TrimEnd('\n'));
+            first.CloseInput();
+            Assert.True(first.WaitForExit(Timeout) == 0, first.Stderr);
+            var events = first.Lines.Select(l => TrainerProtocol.ParseLine(l)).ToList();
+            Assert.DoesNotContain(events, e => e is FinalResultReported);
+            Assert.Contains("(paused)", first.Stderr, StringComparison.Ordinal);
+            Assert.True(File.Exists(events.OfType<CheckpointReported>().Last().Path));
+        }
+
+        using var second = TrainerProcess.Start("--config", WriteTrialJson(dir, settings, resume: true));
+        Assert.True(second.WaitForExit(Timeout) == 0, second.Stderr);
+        var resumed = FinalFromLines(second.Lines);
+
+        Assert.InRange(Assert.IsType<InfoReported>(TrainerProtocol.ParseLine(second.Lines[0])).Values["resumed_from_step"].GetInt64(), 20, 59);
+        foreach (var name in new[] { "train/loss", "train/acc", "val/loss", "val/acc", "test/loss", "test/acc" })
+            Assert.True(straight[name] == resumed[name], $"{name}: straight {straight[name]:R}, paused and resumed {resumed[name]:R}");
     }
 
     /// <summary>

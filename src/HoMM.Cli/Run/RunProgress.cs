@@ -15,6 +15,9 @@ internal sealed record ProgressSnapshot(
     TimeSpan Elapsed, TimeSpan? Eta, DriverState State)
 {
     public int Finished => Complete + Pruned + Failed;
+
+    /// <summary>Trials paused at a rung (pruner mode: promote), waiting to be promoted.</summary>
+    public int Paused { get; init; }
 }
 
 /// <summary>
@@ -50,7 +53,10 @@ internal sealed class RunProgress(ITrialStore store, StudyRecord study, int? max
         if (timeout is { } limit && (eta is null || elapsed + eta > limit))
             eta = limit > elapsed ? limit - elapsed : TimeSpan.Zero;
         return new ProgressSnapshot(counts[TrialState.Complete], counts[TrialState.Pruned], counts[TrialState.Fail],
-            counts[TrialState.Running], counts[TrialState.Waiting], best, withSlots, elapsed, eta, state);
+            counts[TrialState.Running], counts[TrialState.Waiting], best, withSlots, elapsed, eta, state)
+        {
+            Paused = counts[TrialState.Paused],
+        };
     }
 
     public string Line(ProgressSnapshot p)
@@ -64,8 +70,9 @@ internal sealed class RunProgress(ITrialStore store, StudyRecord study, int? max
         // Nothing running is never left unexplained: the driver says why (paused, no feasible
         // proposal, waiting for a cluster worker, the budget is spent...).
         var idle = p.Running == 0 && p.State.Note is { } why ? $" ({why})" : "";
+        var pausedTrials = p.Paused > 0 ? string.Create(CultureInfo.InvariantCulture, $", {p.Paused} paused at a rung") : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"[{Format(p.Elapsed)}] {p.Finished}{total} done ({p.Complete} complete, {p.Pruned} pruned, {p.Failed} failed), {p.Running} running{idle}, {best}{eta}{paused}");
+            $"[{Format(p.Elapsed)}] {p.Finished}{total} done ({p.Complete} complete, {p.Pruned} pruned, {p.Failed} failed), {p.Running} running{idle}{pausedTrials}, {best}{eta}{paused}");
     }
 
     public IRenderable Render(ProgressSnapshot p)

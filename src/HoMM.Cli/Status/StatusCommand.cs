@@ -65,7 +65,7 @@ public static class StatusCommand
         }
         var table = new TextTable([
             new("study"), new("objective"), new("trials", true), new("complete", true), new("pruned", true), new("failed", true),
-            new("running", true), new("waiting", true), new("best", true), new("progress"),
+            new("running", true), new("paused", true), new("waiting", true), new("best", true), new("progress"),
         ]);
         foreach (var s in studies)
         {
@@ -80,6 +80,7 @@ public static class StatusCommand
                 Display.Count(counts.GetValueOrDefault(TrialState.Pruned)),
                 Display.Count(counts.GetValueOrDefault(TrialState.Fail)),
                 Display.Count(counts.GetValueOrDefault(TrialState.Running)),
+                Display.Count(counts.GetValueOrDefault(TrialState.Paused)),
                 Display.Count(counts.GetValueOrDefault(TrialState.Waiting)),
                 s.Study.IsMultiObjective ? await FrontSizeAsync(opened.Store, s.Study, cancellationToken) : Display.Value(s.BestValue),
                 progress.ToString());

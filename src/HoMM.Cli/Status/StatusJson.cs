@@ -121,7 +121,7 @@ internal static class StatusJson
     private static void WriteCounts(Utf8JsonWriter json, IReadOnlyDictionary<TrialState, int> counts)
     {
         json.WriteStartObject("states");
-        foreach (var state in Enum.GetValues<TrialState>())
+        foreach (var state in TrialStateNames.InLifeOrder)
             json.WriteNumber(state.Name(), counts.GetValueOrDefault(state));
         json.WriteEndObject();
     }

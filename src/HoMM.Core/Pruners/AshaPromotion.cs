@@ -20,7 +20,7 @@ public sealed record Promotion(int TrialNumber, int FromRung, long UntilStep);
 /// rung step) and "paused" is the caller's fact, so a driver can rebuild the decision from its
 /// store after a crash.
 /// </remarks>
-public sealed class AshaPromotion
+public sealed class AshaPromotion : IPromotionSchedule
 {
     /// <param name="minResource">Step of rung 0 (before <paramref name="minEarlyStoppingRate"/>).</param>
     /// <param name="reductionFactor">η: each rung promotes its best 1/η and is η times further.</param>
@@ -62,6 +62,8 @@ public sealed class AshaPromotion
         }
         return MaxResource;
     }
+
+    long IPromotionSchedule.NextStop(int trialNumber, long step) => NextStop(step);
 
     /// <summary>Whether a trial that reported <paramref name="step"/> (and is not finished) should pause there.</summary>
     public bool IsRung(long step) => Rungs.Contains(step);

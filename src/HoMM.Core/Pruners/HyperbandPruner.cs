@@ -1,4 +1,3 @@
-using HoMM.Core.Numerics;
 using HoMM.Core.Samplers;
 using HoMM.Core.SearchSpace;
 using HoMM.Core.Trials;
@@ -53,7 +52,7 @@ public sealed class HyperbandPruner : IPruner
         if (_brackets.Length == 0 && !TryInitialize(study))
             return false;
         var bracket = BracketOf(trial.Number);
-        return _brackets[bracket].ShouldPrune(new BracketView(study, this, bracket), trial);
+        return _brackets[bracket].ShouldPrune(new BracketView(study, BracketOf, bracket), trial);
     }
 
     /// <summary>The bracket a trial number belongs to (brackets must be initialised).</summary>
@@ -61,17 +60,7 @@ public sealed class HyperbandPruner : IPruner
     {
         if (_brackets.Length == 0)
             throw new InvalidOperationException("the brackets are not known until max_resource is (set it, or let a trial complete)");
-        var total = 0L;
-        foreach (var b in _budgets)
-            total += b;
-        var n = (long)(Rng.Mix(0x48797065726241, trialNumber) % (ulong)total);
-        for (var i = 0; i < _budgets.Length; i++)
-        {
-            n -= _budgets[i];
-            if (n < 0)
-                return i;
-        }
-        return _budgets.Length - 1;
+        return HyperbandBrackets.BracketOf(_budgets, trialNumber);
     }
 
     private bool TryInitialize(IStudyView study)
@@ -88,15 +77,11 @@ public sealed class HyperbandPruner : IPruner
                 return false;
         }
         var eta = Options.ReductionFactor;
-        var count = (int)Math.Floor(Math.Log((double)max.Value / Options.MinResource) / Math.Log(eta) + 1e-9) + 1;
-        count = Math.Max(count, 1);
-        var budgets = new long[count];
+        var count = HyperbandBrackets.Count(Options.MinResource, max.Value, eta);
+        var budgets = HyperbandBrackets.Budgets(count, eta);
         var brackets = new SuccessiveHalvingPruner[count];
         for (var i = 0; i < count; i++)
         {
-            // Hyperband's split: bracket s (most aggressive = largest s) starts ⌈B·η^s/(s+1)⌉ trials.
-            var s = count - 1 - i;
-            budgets[i] = (long)Math.Ceiling(count * Math.Pow(eta, s) / (s + 1));
             brackets[i] = new SuccessiveHalvingPruner(new SuccessiveHalvingPrunerOptions
             {
                 MinResource = Options.MinResource,
@@ -109,16 +94,16 @@ public sealed class HyperbandPruner : IPruner
         _brackets = brackets;
         return true;
     }
+}
 
-    /// <summary>The study as one bracket sees it: only the trials assigned to that bracket.</summary>
-    private sealed class BracketView(IStudyView study, HyperbandPruner owner, int bracket) : IStudyView
-    {
-        private IReadOnlyList<FrozenTrial>? _trials;
+/// <summary>The study as one bracket sees it: only the trials assigned to that bracket.</summary>
+internal sealed class BracketView(IStudyView study, Func<int, int> bracketOf, int bracket) : IStudyView
+{
+    private IReadOnlyList<FrozenTrial>? _trials;
 
-        public StudyDirection Direction => study.Direction;
+    public StudyDirection Direction => study.Direction;
 
-        public SearchSpaceDefinition SearchSpace => study.SearchSpace;
+    public SearchSpaceDefinition SearchSpace => study.SearchSpace;
 
-        public IReadOnlyList<FrozenTrial> Trials => _trials ??= study.Trials.Where(t => owner.BracketOf(t.Number) == bracket).ToArray();
-    }
+    public IReadOnlyList<FrozenTrial> Trials => _trials ??= study.Trials.Where(t => bracketOf(t.Number) == bracket).ToArray();
 }

@@ -16,6 +16,13 @@ public static class PrunerCatalog
     private static readonly OptionSpec MinTrials = new("n_min_trials", OptionType.Int, 1L, "completed trials that must have reported the step", Min: 1, Max: int.MaxValue);
     private static readonly OptionSpec Bootstrap = new("bootstrap_count", OptionType.Int, 0L, "trials a rung needs before it promotes anyone", Min: 0, Max: int.MaxValue);
 
+    private static readonly OptionSpec Mode = new("mode", OptionType.Choice, "stop",
+        "stop: judge a trial when it reaches a rung and stop it there (Optuna's pruners); promote: pause it at the rung with its checkpoint " +
+        "and resume the best 1/reduction_factor of each rung later (Li et al. 2020; needs a trainer that can resume)", Choices: ["stop", "promote"]);
+
+    /// <summary>The value of <c>mode</c> that pauses and promotes instead of stopping.</summary>
+    public const string PromoteMode = "promote";
+
     private static OptionSpec Reduction(long @default) =>
         new("reduction_factor", OptionType.Int, @default, "each rung keeps the best 1/reduction_factor", Min: 2, Max: 1000);
 
@@ -104,6 +111,58 @@ public static class PrunerCatalog
         return CreateNested(name, rest, null, depth + 1);
     }
 
+    /// <summary>
+    /// A pruner in <c>mode: promote</c> never stops a trial itself (the promotion schedule pauses
+    /// it), so what the dispatcher consults per report is a pruner that never prunes; the options
+    /// are still read, so a mistake in them is reported either way.
+    /// </summary>
+    private static IPruner StopOrPromote(OptionReader r, IPruner stopping, bool maxResourceIsPromoteOnly = false)
+    {
+        if (r.Choice("mode") != PromoteMode)
+        {
+            if (maxResourceIsPromoteOnly && r.Has("max_resource"))
+                r.Errors.Add(new AlgorithmOptionError("max_resource", "max_resource is read in mode: promote only; remove it or add mode: promote"));
+            return stopping;
+        }
+        return new NopPruner();
+    }
+
+    /// <summary>Whether a pruner definition pauses and promotes (<c>mode: promote</c>) rather than stops.</summary>
+    public static bool IsPromoting(string kind, IReadOnlyDictionary<string, object?>? options) =>
+        Find(kind) is { Kind: "asha" or "hyperband" } && options is not null && options.TryGetValue("mode", out var m) && m as string == PromoteMode;
+
+    /// <summary>
+    /// The promotion schedule of a pruner in <c>mode: promote</c> (asha: <see cref="AshaPromotion"/>,
+    /// hyperband: <see cref="HyperbandPromotion"/>), or null for a stopping pruner.
+    /// </summary>
+    /// <param name="kind">The pruner's kind.</param>
+    /// <param name="options">Its options.</param>
+    /// <param name="fullRunSteps">Steps of a full trial when the trainer says (homm-train's <c>steps</c>), for max_resource: auto.</param>
+    /// <exception cref="AlgorithmOptionException">The options are wrong, or max_resource is auto and <paramref name="fullRunSteps"/> is unknown.</exception>
+    public static IPromotionSchedule? CreatePromotion(string kind, IReadOnlyDictionary<string, object?>? options, long? fullRunSteps)
+    {
+        Create(kind, options);
+        if (!IsPromoting(kind, options))
+            return null;
+        var spec = Find(kind)!;
+        var r = new OptionReader(spec, options);
+        var eta = (int)(r.Int("reduction_factor") ?? (long)spec.Option("reduction_factor")!.Default!);
+        var max = r.IntOrAuto("max_resource") ?? fullRunSteps;
+        if (max is not { } maxSteps)
+            throw new AlgorithmOptionException("pruner", spec.Kind, [new AlgorithmOptionError("max_resource",
+                "mode: promote needs the steps of a full trial: give max_resource (a custom trainer's steps are not known to the dispatcher, nor searched steps)")]);
+        if (spec.Kind == "hyperband")
+        {
+            var min = r.Int("min_resource") ?? 1;
+            if (min > maxSteps)
+                throw new AlgorithmOptionException("pruner", spec.Kind, [new AlgorithmOptionError("min_resource", $"min_resource ({min}) must be ≤ max_resource ({maxSteps})")]);
+            return new HyperbandPromotion(min, eta, maxSteps);
+        }
+        // auto: 1/100 of a full trial, as the stopping rule's auto is 1/100 of the longest completed one.
+        var first = r.IntOrAuto("min_resource") ?? Math.Max(1, maxSteps / 100);
+        return new AshaPromotion(first, eta, (int)(r.Int("min_early_stopping_rate") ?? 0), maxSteps);
+    }
+
     private static List<(AlgorithmSpec Spec, Func<OptionReader, IPruner?, int, IPruner> Build)> Build() =>
     [
         (new AlgorithmSpec("nop", ["none"], [], "never prune"),
@@ -139,28 +198,30 @@ public static class PrunerCatalog
                 Reduction(4),
                 new("min_early_stopping_rate", OptionType.Int, 0L, "s: the first rung is at min_resource · reduction_factor^s", Min: 0, Max: 60),
                 Bootstrap,
+                Mode,
+                new("max_resource", OptionType.IntOrAuto, "auto", "mode: promote only: steps of a full trial (no rung at or past it); auto: homm-train's steps", Min: 1),
             ], "asynchronous successive halving"),
-            (r, _, _) => new SuccessiveHalvingPruner(new SuccessiveHalvingPrunerOptions
+            (r, _, _) => StopOrPromote(r, new SuccessiveHalvingPruner(new SuccessiveHalvingPrunerOptions
             {
                 MinResource = r.IntOrAuto("min_resource"),
                 ReductionFactor = (int)(r.Int("reduction_factor") ?? 4),
                 MinEarlyStoppingRate = (int)(r.Int("min_early_stopping_rate") ?? 0),
                 BootstrapCount = (int)(r.Int("bootstrap_count") ?? 0),
-            })),
+            }), maxResourceIsPromoteOnly: true)),
 
         (new AlgorithmSpec("hyperband", [],
             [
                 new("min_resource", OptionType.Int, 1L, "steps of the first rung of the most aggressive bracket", Min: 1),
                 new("max_resource", OptionType.IntOrAuto, "auto", "steps of a full trial; auto: the longest completed trial", Min: 1),
-                Reduction(3), Bootstrap,
+                Reduction(3), Bootstrap, Mode,
             ], "brackets of successive halving, from aggressive to lenient"),
-            (r, _, _) => new HyperbandPruner(new HyperbandPrunerOptions
+            (r, _, _) => StopOrPromote(r, new HyperbandPruner(new HyperbandPrunerOptions
             {
                 MinResource = r.Int("min_resource") ?? 1,
                 MaxResource = r.IntOrAuto("max_resource"),
                 ReductionFactor = (int)(r.Int("reduction_factor") ?? 3),
                 BootstrapCount = (int)(r.Int("bootstrap_count") ?? 0),
-            })),
+            }))),
 
         (new AlgorithmSpec("threshold", [],
             [

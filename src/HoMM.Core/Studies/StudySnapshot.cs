@@ -8,7 +8,9 @@ namespace HoMM.Core.Studies;
 /// An immutable <see cref="IStudyView"/> over trials loaded from elsewhere (a store): what a
 /// dispatcher hands to a sampler or pruner without building a <see cref="Study"/>. Cancelled trials
 /// are left out here, the one place every sampler and pruner reads through: a trial a person
-/// cancelled says nothing about its parameters.
+/// cancelled says nothing about its parameters. A Paused trial is shown Running: it may still go
+/// on, so samplers treat it as the running trials they already know (constant liar; rung-fitted
+/// models read its intermediate values), and no sampler needs a case of its own for it.
 /// </summary>
 public sealed class StudySnapshot : IStudyView
 {
@@ -27,7 +29,9 @@ public sealed class StudySnapshot : IStudyView
             throw new ArgumentException("a study has at least one objective", nameof(directions));
         ArgumentNullException.ThrowIfNull(searchSpace);
         ArgumentNullException.ThrowIfNull(trials);
-        var list = trials.Where(t => t.State != TrialState.Cancelled).ToList();
+        var list = trials.Where(t => t.State != TrialState.Cancelled)
+            .Select(t => t.State == TrialState.Paused ? t with { State = TrialState.Running } : t)
+            .ToList();
         list.Sort((a, b) => a.Number.CompareTo(b.Number));
         for (var i = 1; i < list.Count; i++)
         {

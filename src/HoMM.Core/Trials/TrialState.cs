@@ -5,6 +5,12 @@ namespace HoMM.Core.Trials;
 /// end at once). Finished states never change. Cancelled is a person's decision (the trial was not
 /// wanted), not a result: samplers and pruners never see a cancelled trial, and it does not count
 /// toward the trial budget.
+/// <para>
+/// Under a promoting scheduler (<c>pruner: {mode: promote}</c>) a Running trial that reaches a rung
+/// checkpoints and becomes Paused, freeing its slot; a promotion moves it Paused → Waiting, and it
+/// runs again from its checkpoint. A paused trial that is never promoted ends Pruned when the study
+/// ends (or Cancelled by a person). Paused is not finished: its checkpoint is kept.
+/// </para>
 /// </summary>
 public enum TrialState
 {
@@ -14,6 +20,9 @@ public enum TrialState
     Pruned,
     Fail,
     Cancelled,
+
+    /// <summary>Stopped at a rung with its checkpoint kept, waiting to be promoted (appended: stored values keep their numbers).</summary>
+    Paused,
 }
 
 public static class TrialStateExtensions

@@ -15,11 +15,16 @@ public static class TrialStateNames
         TrialState.Pruned => "pruned",
         TrialState.Fail => "failed",
         TrialState.Cancelled => "cancelled",
+        TrialState.Paused => "paused",
         _ => state.ToString().ToLowerInvariant(),
     };
 
+    /// <summary>Every state in the order of the life of a trial (Paused, appended to the enum, sits after Running).</summary>
+    public static IReadOnlyList<TrialState> InLifeOrder { get; } =
+        [TrialState.Waiting, TrialState.Running, TrialState.Paused, TrialState.Complete, TrialState.Pruned, TrialState.Fail, TrialState.Cancelled];
+
     /// <summary>Every state's name, in the order of the life of a trial.</summary>
-    public static IReadOnlyList<string> All { get; } = Enum.GetValues<TrialState>().Select(s => s.Name()).ToList();
+    public static IReadOnlyList<string> All { get; } = InLifeOrder.Select(s => s.Name()).ToList();
 
     /// <summary>A state from its name (case-insensitive); "fail" and "completed" are accepted too.</summary>
     public static bool TryParse(string name, out TrialState state)

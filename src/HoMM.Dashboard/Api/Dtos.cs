@@ -10,19 +10,19 @@ namespace HoMM.Dashboard.Api;
 // What the API answers, as the pages read it (camelCase JSON). Times are Unix milliseconds, so
 // the browser formats them in the user's zone; states use the report's names ("failed" for Fail).
 
-public sealed record StateCounts(int Waiting, int Running, int Complete, int Pruned, int Failed, int Cancelled)
+public sealed record StateCounts(int Waiting, int Running, int Complete, int Pruned, int Failed, int Cancelled, int Paused = 0)
 {
-    public int Total => Waiting + Running + Complete + Pruned + Failed + Cancelled;
+    public int Total => Waiting + Running + Complete + Pruned + Failed + Cancelled + Paused;
     public int Finished => Complete + Pruned + Failed;
 
     public static StateCounts From(IReadOnlyDictionary<TrialState, int> counts) => new(
         counts.GetValueOrDefault(TrialState.Waiting), counts.GetValueOrDefault(TrialState.Running),
         counts.GetValueOrDefault(TrialState.Complete), counts.GetValueOrDefault(TrialState.Pruned),
-        counts.GetValueOrDefault(TrialState.Fail), counts.GetValueOrDefault(TrialState.Cancelled));
+        counts.GetValueOrDefault(TrialState.Fail), counts.GetValueOrDefault(TrialState.Cancelled), counts.GetValueOrDefault(TrialState.Paused));
 }
 
 /// <summary>A row of the study list. <c>State</c> is "paused" (control/paused), "running" (a trial
-/// runs), "waiting" (trials queued, none running), "finished" (every trial finished) or "empty".</summary>
+/// runs), "waiting" (trials queued or paused at a rung, none running), "finished" (every trial finished) or "empty".</summary>
 public sealed record StudyListItem(
     long Id, string Name, string Direction, string Objective, StateCounts Counts, double? Best, string State, bool Paused, long Created);
 

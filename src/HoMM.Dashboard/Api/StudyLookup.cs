@@ -39,7 +39,8 @@ internal static class StudyLookup
         var counts = StateCounts.From(summary.TrialCounts);
         var state = paused ? "paused"
             : counts.Running > 0 ? "running"
-            : counts.Waiting > 0 ? "waiting"
+            // Trials paused at a rung (mode: promote) wait for a promotion: the study is not finished.
+            : counts.Waiting > 0 || counts.Paused > 0 ? "waiting"
             : counts.Total > 0 ? "finished"
             : "empty";
         return new StudyListItem(study.Id, study.Name, Direction(study.Direction), study.ObjectiveMetric, counts,

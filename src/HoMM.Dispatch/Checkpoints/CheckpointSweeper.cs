@@ -10,8 +10,9 @@ namespace HoMM.Dispatch.Checkpoints;
 /// can resume them. The one rule is <see cref="ToDelete"/>; the driver sweeps after trials finish.
 /// </summary>
 /// <remarks>
-/// Only a finished trial (Complete, Pruned, Fail, Cancelled) loses its checkpoint: a waiting or running one
-/// — an interrupted trial that a later <c>run</c> resumes is one of them — always keeps it.
+/// Only a finished trial (Complete, Pruned, Fail, Cancelled) loses its checkpoint: a waiting, running
+/// or paused one — an interrupted trial that a later <c>run</c> resumes, a trial paused at a rung that
+/// may be promoted, a promoted one waiting for a slot — always keeps it.
 /// Only the file the trainer reported as its checkpoint is deleted, and only inside the trial's
 /// own folder (its logs and outputs stay); a path that leaves the folder is never touched.
 /// </remarks>

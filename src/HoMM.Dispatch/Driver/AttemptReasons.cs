@@ -13,6 +13,9 @@ internal static class AttemptReasons
     public const string Killed = "killed (";
     public const string Interrupted = "interrupted";
 
+    /// <summary>An attempt that paused its trial at a rung (pruner mode: promote): not a crash, not a retry.</summary>
+    public const string Paused = "paused";
+
     /// <summary>An attempt whose dispatcher died while it ran; found open by the next dispatcher.</summary>
     public const string Lost = "lost: the dispatcher stopped (killed or crashed) while this attempt ran; its trainer was cleaned up before the next attempt";
 

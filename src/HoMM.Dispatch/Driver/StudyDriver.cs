@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Text.Json;
 using HoMM.Core.Pruners;
 using HoMM.Core.Samplers;
@@ -86,6 +87,7 @@ public sealed class StudyDriver
     private readonly TrialRules _rules;
     private readonly ILogger _log;
     private readonly ITrialQueue? _sharedQueue;
+    private readonly IPromotionSchedule? _promotion;
     private readonly HashSet<long> _inFlight = [];
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _wake = new(0);
@@ -118,6 +120,7 @@ public sealed class StudyDriver
         if (definition.Trainer is HommTrainerDefinition && options.HommTrainExecutable is null)
             throw new InvalidOperationException("this study uses the built-in trainer (homm-train), but its executable was not found");
         _rules = StudyRules.For(definition, options.ModelSize);
+        _promotion = definition.Pruner.PromotionSchedule(definition.Trainer.FullRunSteps);
         var plan = SlotPlanner.ForStudy(definition, options.ProcessorCount, options.DetectGpus, options.ModelShape, _rules);
         Slots = plan.Slots;
         SlotSummary = plan.Summary;
@@ -249,6 +252,11 @@ public sealed class StudyDriver
                 }
                 var maxTrials = _definition.Budget.MaxTrials;
                 var timedOut = _definition.Budget.Timeout is { } limit && _time.GetElapsedTime(started) >= limit;
+                if (!paused && flying == 0 && WhyPausedTrialsEnd(all, finished, timedOut, exhausted, infeasibleRounds) is { } why)
+                {
+                    await EndPausedAsync(all, why, stop).ConfigureAwait(false);
+                    continue;
+                }
                 if (maxTrials is { } m && finished >= m && flying == 0)
                     return DriverEnd.BudgetSpent;
                 if (timedOut && flying == 0)
@@ -299,6 +307,11 @@ public sealed class StudyDriver
             }
             return DriverEnd.Stopped;
         }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopped in the middle of a store call or a queueing: the same end as between ticks.
+            return DriverEnd.Stopped;
+        }
         catch (Exception e) when (DiskSpace.Report("writing the study database", e))
         {
             FailureReason = DiskSpace.Problem;
@@ -316,6 +329,78 @@ public sealed class StudyDriver
                 _log.WorkerNotRemoved(_options.WorkerId, e.Message, e);
             }
         }
+    }
+
+    /// <summary>
+    /// Promotion mode, nothing in flight: why the paused trials will never be promoted — the study
+    /// ends (timeout, exhausted space, no feasible proposal), or every unfinished trial is paused, no
+    /// rung can promote one and the budget allows no new trial — else null. A stopped run (Ctrl-C,
+    /// kill) never gets here: its paused trials stay paused and the next run promotes them.
+    /// </summary>
+    private string? WhyPausedTrialsEnd(IReadOnlyList<FrozenTrial> all, int finished, bool timedOut, bool exhausted, int infeasibleRounds)
+    {
+        if (_promotion is null || !all.Any(t => t.State == TrialState.Paused))
+            return null;
+        if (timedOut)
+            return "the study's timeout passed";
+        if (exhausted)
+            return "the search space is exhausted";
+        if (infeasibleRounds >= MaxInfeasibleRounds)
+            return "no feasible proposal";
+        var onlyPaused = all.All(t => t.State.IsFinished() || t.State == TrialState.Paused);
+        var unfinished = all.Count(t => !t.State.IsFinished());
+        return onlyPaused && _definition.Budget.MaxTrials is { } m && finished + unfinished >= m && NextPromotion(all, []) is null
+            ? "the budget is spent"
+            : null;
+    }
+
+    /// <summary>
+    /// The paused trials that no promotion reached end Pruned (the trials successive halving did not
+    /// keep), with their last objective value and where they stopped; their checkpoints then go by
+    /// <c>checkpoints.keep</c>. Compare-and-set from Paused: a trial a person cancelled meanwhile stays cancelled.
+    /// </summary>
+    private async Task EndPausedAsync(IReadOnlyList<FrozenTrial> all, string why, CancellationToken cancellationToken)
+    {
+        var ended = 0;
+        foreach (var t in all.Where(t => t.State == TrialState.Paused))
+        {
+            var at = t.LastStep is { } s ? string.Create(CultureInfo.InvariantCulture, $" at step {s}") : "";
+            var value = t.LastStep is { } last ? t.IntermediateValues[last] : (double?)null;
+            if (await _store.TrySetStateAsync(t.Id, TrialState.Pruned, TrialState.Paused, value, $"paused{at} and not promoted: {why}", cancellationToken).ConfigureAwait(false))
+                ended++;
+        }
+        if (ended > 0)
+            _log.PausedTrialsEnded(ended, why);
+    }
+
+    /// <summary>The promotion a free slot takes now (the schedule's rule over every stored trial), or null.</summary>
+    private Promotion? NextPromotion(IReadOnlyList<FrozenTrial> all, long[] flying)
+    {
+        if (_promotion is null)
+            return null;
+        var paused = all.Where(t => t.State == TrialState.Paused && !flying.Contains(t.Id)).Select(t => t.Number).ToHashSet();
+        return paused.Count == 0 ? null : _promotion.Next(new StudySnapshot(_study.Directions, _study.SearchSpace, all), paused);
+    }
+
+    /// <summary>
+    /// Promotes a paused trial: records the step it runs to next, then moves it Paused → Waiting in
+    /// the store (the store decides: a trial cancelled meanwhile is not promoted); its job then claims
+    /// it like any waiting trial and resumes it from its checkpoint on whichever slot is free.
+    /// </summary>
+    private async Task<FrozenTrial?> PromoteAsync(List<FrozenTrial> all, Promotion promotion, CancellationToken cancellationToken)
+    {
+        var index = all.FindIndex(t => t.Number == promotion.TrialNumber);
+        var trial = all[index];
+        await _store.SetTrialAttrAsync(trial.Id, AttrScope.System, SystemAttrs.PromotedUntil, JsonSerializer.SerializeToElement(promotion.UntilStep), cancellationToken).ConfigureAwait(false);
+        if (!await _store.TrySetStateAsync(trial.Id, TrialState.Waiting, TrialState.Paused, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            // Changed meanwhile (cancelled): the next tick reads what it is.
+            all[index] = trial with { State = TrialState.Cancelled };
+            return null;
+        }
+        _log.TrialPromoted(trial.Number, promotion.FromRung, promotion.UntilStep);
+        all[index] = trial with { State = TrialState.Waiting };
+        return all[index];
     }
 
     /// <summary>The sentence a progress display shows when no trial runs.</summary>
@@ -385,6 +470,10 @@ public sealed class StudyDriver
         var maxTrials = _definition.Budget.MaxTrials;
         // This tick's view, kept current as trials are created or refused here.
         var all = trials.ToList();
+        // Promoted trials (waiting to run on from their checkpoint) ran before: they are not prepared again.
+        var promoted = _promotion is null
+            ? new HashSet<long>()
+            : (await _store.GetTrialAttrOfStudyAsync(_study.Id, AttrScope.System, SystemAttrs.PromotedUntil, cancellationToken).ConfigureAwait(false)).Keys.ToHashSet();
         while (true)
         {
             long[] flying;
@@ -397,10 +486,20 @@ public sealed class StudyDriver
             // A Running trial without a job here lost it (the dispatcher failed on it, e.g. the
             // database was briefly unavailable): it resumes first. Then Waiting trials, lowest
             // number first (enqueued from the study file, the dashboard or the CLI).
-            var orphan = all.FirstOrDefault(t => t.State == TrialState.Running && !flying.Contains(t.Id));
+            // Promotion mode: a trial promoted earlier whose job was lost goes next, then the best
+            // promotable paused trial, before any new or enqueued trial.
+            var orphan = all.FirstOrDefault(t => t.State == TrialState.Running && !flying.Contains(t.Id))
+                         ?? all.FirstOrDefault(t => t.State == TrialState.Waiting && !flying.Contains(t.Id) && promoted.Contains(t.Id));
+            if (orphan is null && NextPromotion(all, flying) is { } promotion)
+            {
+                orphan = await PromoteAsync(all, promotion, cancellationToken).ConfigureAwait(false);
+                if (orphan is null)
+                    continue;
+                promoted.Add(orphan.Id);
+            }
             var waiting = orphan ?? all.FirstOrDefault(t => t.State == TrialState.Waiting && !flying.Contains(t.Id));
             FrozenTrial next;
-            if (waiting is { State: TrialState.Waiting })
+            if (waiting is { State: TrialState.Waiting } && !promoted.Contains(waiting.Id))
             {
                 if (await PrepareWaitingAsync(all, waiting, proposer, cancellationToken).ConfigureAwait(false) is not { } ready)
                 {
@@ -416,7 +515,8 @@ public sealed class StudyDriver
             }
             else
             {
-                var unfinished = all.Count(t => t.State is TrialState.Waiting or TrialState.Running);
+                // Paused trials may still run on: they hold their place in the budget.
+                var unfinished = all.Count(t => t.State is TrialState.Waiting or TrialState.Running or TrialState.Paused);
                 if (maxTrials is { } mt && finished + Math.Max(unfinished, flying.Length) >= mt)
                     return;
                 next = await AskAsync(all, proposer, cancellationToken).ConfigureAwait(false);

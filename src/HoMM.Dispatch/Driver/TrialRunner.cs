@@ -43,6 +43,7 @@ internal sealed class TrialRunner : ITrialJobHandler
     private readonly StudyDefinition _definition;
     private readonly IPruner _pruner;
     private readonly string _prunerName;
+    private readonly IPromotionSchedule? _promotion;
     private readonly SlotPool _slots;
     private readonly StudyTrials _trials;
     private readonly DispatchOptions _options;
@@ -62,6 +63,8 @@ internal sealed class TrialRunner : ITrialJobHandler
         _definition = definition;
         _pruner = pruner;
         _prunerName = definition.Pruner.Kind;
+        // mode: promote: trials pause at their rungs instead of being judged by the pruner.
+        _promotion = definition.Pruner.PromotionSchedule(definition.Trainer.FullRunSteps);
         _slots = slots;
         _trials = trials;
         _options = options;
@@ -296,7 +299,7 @@ internal sealed class TrialRunner : ITrialJobHandler
             if (attempt is null)
                 return; // finished meanwhile
             var request = BuildRequest(trial, attempt.Number, dir, lease.Slot, resume: previous.Count > 0);
-            var observer = new AttemptRecorder(this, trial, attempt);
+            var observer = new AttemptRecorder(this, trial, attempt, await PauseStepAsync(trial, cancellationToken).ConfigureAwait(false));
             AttemptResult result;
             try
             {
@@ -322,6 +325,13 @@ internal sealed class TrialRunner : ITrialJobHandler
                         : $"pruned by {_prunerName}";
                     await FinishAsync(trialId, TrialState.Pruned, last, reason).ConfigureAwait(false);
                     await _store.EndAttemptAsync(attempt.Id, exit, reason, CancellationToken.None).ConfigureAwait(false);
+                    return;
+                case AttemptOutcome.Paused p:
+                    // Checkpointed at its rung: the slot is free for the driver's next promotion or trial.
+                    var at = p.LastStep is { } step ? string.Create(CultureInfo.InvariantCulture, $" at step {step}") : "";
+                    if (await FinishAsync(trialId, TrialState.Paused, null, $"paused{at}").ConfigureAwait(false))
+                        _log.TrialPaused(trial.Number, p.LastStep ?? -1);
+                    await _store.EndAttemptAsync(attempt.Id, exit, $"{AttemptReasons.Paused}{at}", CancellationToken.None).ConfigureAwait(false);
                     return;
                 case AttemptOutcome.Interrupted when ownership.Lost:
                     // Another dispatcher owns the trial now, or someone finished it: nothing of ours to commit.
@@ -367,6 +377,22 @@ internal sealed class TrialRunner : ITrialJobHandler
                     return;
             }
         }
+    }
+
+    /// <summary>
+    /// Promotion mode: the step at which this attempt pauses the trial — the rung the driver promoted
+    /// it to (<see cref="SystemAttrs.PromotedUntil"/>), else its first rung; null when it runs to the end
+    /// (no promotion schedule, or promoted past its last rung).
+    /// </summary>
+    private async Task<long?> PauseStepAsync(FrozenTrial trial, CancellationToken cancellationToken)
+    {
+        if (_promotion is null)
+            return null;
+        var attrs = await _store.GetTrialAttrsAsync(trial.Id, AttrScope.System, cancellationToken).ConfigureAwait(false);
+        var until = attrs.TryGetValue(SystemAttrs.PromotedUntil, out var u) && u.ValueKind == JsonValueKind.Number
+            ? u.GetInt64()
+            : _promotion.NextStop(trial.Number, -1);
+        return until < _promotion.MaxResource ? until : null;
     }
 
     /// <summary>The owner's commit: refused (false) when this runner no longer owns the trial.</summary>
@@ -587,7 +613,7 @@ internal sealed class TrialRunner : ITrialJobHandler
     /// Records one attempt as it runs: its process (for a later recovery), metrics (and the
     /// pruner's verdict), info, checkpoints, the final result; polls for a user's stop.
     /// </summary>
-    private sealed class AttemptRecorder(TrialRunner owner, FrozenTrial trial, TrialAttempt attempt) : IAttemptObserver, IAsyncDisposable
+    private sealed class AttemptRecorder(TrialRunner owner, FrozenTrial trial, TrialAttempt attempt, long? pauseAt) : IAttemptObserver, IAsyncDisposable
     {
         private readonly CancellationTokenSource _done = new();
         private readonly StepOrder _steps = new();
@@ -636,7 +662,12 @@ internal sealed class TrialRunner : ITrialJobHandler
                     var order = _steps.Check(m);
                     if (order.Note(attempt.Number) is { } note)
                         await TrialNotes.AddAsync(store, trial.Id, note).ConfigureAwait(false);
-                    if (m.Metrics.ContainsKey(owner._study.ObjectiveMetric) && order.InOrderFor(owner._study.ObjectiveMetric) && await ShouldPruneAsync().ConfigureAwait(false))
+                    if (!m.Metrics.ContainsKey(owner._study.ObjectiveMetric) || !order.InOrderFor(owner._study.ObjectiveMetric))
+                        break;
+                    // Promotion mode: the rung's value is stored; pause (checkpoint, free the slot) rather than judge.
+                    if (pauseAt is { } rung && m.Step >= rung)
+                        control.Stop(StopReason.Paused);
+                    else if (await ShouldPruneAsync().ConfigureAwait(false))
                         control.Stop(StopReason.Pruned);
                     break;
                 case InfoReported info:

@@ -89,4 +89,13 @@ internal static partial class DispatchLog
 
     [LoggerMessage(EventId = 53, Level = LogLevel.Debug, Message = "trial id {TrialId}: could not hand its lease back (it runs out by itself): {Error}")]
     public static partial void LeaseReleaseFailed(this ILogger logger, long trialId, string error, Exception exception);
+
+    [LoggerMessage(EventId = 60, Level = LogLevel.Information, Message = "trial {Trial}: paused at step {Step} (its checkpoint kept; it runs on if promoted)")]
+    public static partial void TrialPaused(this ILogger logger, int trial, long step);
+
+    [LoggerMessage(EventId = 61, Level = LogLevel.Information, Message = "trial {Trial}: promoted from rung {Rung} (in its top), runs on to step {Until}")]
+    public static partial void TrialPromoted(this ILogger logger, int trial, int rung, long until);
+
+    [LoggerMessage(EventId = 62, Level = LogLevel.Information, Message = "{Count} paused trials were never promoted: pruned ({Why})")]
+    public static partial void PausedTrialsEnded(this ILogger logger, int count, string why);
 }

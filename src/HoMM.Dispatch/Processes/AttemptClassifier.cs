@@ -21,7 +21,7 @@ internal sealed record AttemptFacts(
 
 /// <summary>
 /// Turns what happened into an outcome, in this order: a final result that arrived before any
-/// stop request; the stop request (pruned, timeout, shutdown, user); the trainer's own error line;
+/// stop request; the stop request (pruned, timeout, shutdown, user, paused); the trainer's own error line;
 /// an out-of-memory message in its output; the exit code. A stop wins over a later final result
 /// because a trainer may report partial metrics when told to stop, and those are not a result.
 /// </summary>
@@ -43,6 +43,8 @@ internal static class AttemptClassifier
                 return new AttemptOutcome.Interrupted("the dispatcher shut down; the next attempt resumes from the last checkpoint");
             case StopReason.User:
                 return new AttemptOutcome.Failed(FailureKind.Stopped, $"cancelled{AtStep(f.LastStep)}");
+            case StopReason.Paused:
+                return new AttemptOutcome.Paused(f.LastStep);
             case StopReason.Protocol:
                 return new AttemptOutcome.Failed(FailureKind.MissingObjective, f.ProtocolViolation ?? "the trainer's output broke the protocol");
             default:

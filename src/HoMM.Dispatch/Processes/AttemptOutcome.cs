@@ -17,6 +17,12 @@ public abstract record AttemptOutcome
     /// </summary>
     public sealed record Interrupted(string Reason) : AttemptOutcome;
 
+    /// <summary>
+    /// The dispatcher paused the trial at a rung (promotion mode) and the trainer stopped, keeping
+    /// its checkpoint: the trial is Paused until a promotion runs it on.
+    /// </summary>
+    public sealed record Paused(long? LastStep) : AttemptOutcome;
+
     /// <summary>The attempt failed; <see cref="Reason"/> is the text the dashboard shows.</summary>
     public sealed record Failed(FailureKind Kind, string Reason) : AttemptOutcome;
 }

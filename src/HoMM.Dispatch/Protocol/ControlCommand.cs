@@ -19,12 +19,18 @@ public enum StopReason
 
     /// <summary>The trainer's output breaks the study's contract (a metrics line without the objective): the trial fails.</summary>
     Protocol,
+
+    /// <summary>
+    /// A promoting scheduler (<c>pruner: {mode: promote}</c>) pauses the trial at a rung: checkpoint
+    /// and exit; if it is promoted, a later attempt resumes from that checkpoint, on any slot or host.
+    /// </summary>
+    Paused,
 }
 
 /// <summary>Control lines the dispatcher writes on a trainer's stdin.</summary>
 public static class ControlCommand
 {
-    /// <summary>The wire name of a stop reason: <c>pruned</c>, <c>timeout</c>, <c>shutdown</c>, <c>user</c>, <c>protocol</c>.</summary>
+    /// <summary>The wire name of a stop reason: <c>pruned</c>, <c>timeout</c>, <c>shutdown</c>, <c>user</c>, <c>protocol</c>, <c>paused</c>.</summary>
     public static string WireName(this StopReason reason) => reason switch
     {
         StopReason.Pruned => "pruned",
@@ -32,6 +38,7 @@ public static class ControlCommand
         StopReason.Shutdown => "shutdown",
         StopReason.User => "user",
         StopReason.Protocol => "protocol",
+        StopReason.Paused => "paused",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "unknown stop reason"),
     };
 

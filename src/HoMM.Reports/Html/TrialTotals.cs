@@ -8,7 +8,7 @@ public sealed record TrialTotals
     public TrialTotals(ReportStudy study, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(study);
-        CountByState = Enum.GetValues<TrialState>()
+        CountByState = TrialStateNames.InLifeOrder
             .Select(s => (s, study.Trials.Count(t => t.State == s)))
             .Where(p => p.Item2 > 0)
             .Select(p => new KeyValuePair<TrialState, int>(p.s, p.Item2))

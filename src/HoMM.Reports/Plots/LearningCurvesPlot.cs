@@ -68,7 +68,7 @@ public static class LearningCurvesPlot
     }
 
     /// <summary>Drawing order: pruned last, so the trials the pruner stopped sit on top.</summary>
-    private static readonly TrialState[] Layers = [TrialState.Complete, TrialState.Fail, TrialState.Running, TrialState.Waiting, TrialState.Pruned, TrialState.Cancelled];
+    private static readonly TrialState[] Layers = [TrialState.Complete, TrialState.Fail, TrialState.Running, TrialState.Paused, TrialState.Waiting, TrialState.Pruned, TrialState.Cancelled];
 
     public static Figure Render(LearningCurvesInfo info)
     {

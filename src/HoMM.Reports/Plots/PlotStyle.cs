@@ -12,6 +12,7 @@ public static class PlotStyle
     public const string Running = "#54a24b";
     public const string Waiting = "#9d9d9d";
     public const string Cancelled = "#bab0ac";
+    public const string Paused = "#b279a2";
     public const string BestLine = "#222222";
 
     /// <summary>The colour scale of objective values: plotly's Blues runs from dark (low) to light grey (high).</summary>
@@ -33,6 +34,7 @@ public static class PlotStyle
         TrialState.Fail => Failed,
         TrialState.Running => Running,
         TrialState.Cancelled => Cancelled,
+        TrialState.Paused => Paused,
         _ => Waiting,
     };
 

@@ -81,7 +81,7 @@ public static class TimelinePlot
         return new TimelineInfo(slots, bars, slotByTrial is null, notStarted);
     }
 
-    private static readonly TrialState[] Layers = [TrialState.Complete, TrialState.Fail, TrialState.Pruned, TrialState.Running, TrialState.Waiting, TrialState.Cancelled];
+    private static readonly TrialState[] Layers = [TrialState.Complete, TrialState.Fail, TrialState.Pruned, TrialState.Running, TrialState.Paused, TrialState.Waiting, TrialState.Cancelled];
 
     public static Figure Render(TimelineInfo info)
     {

@@ -367,6 +367,11 @@ public abstract partial class RelationalTrialStore : ITrialStore, IDisposable
                 {
                     s.SetProperty(t => t.StartedAt, now);
                 }
+                else if (to is TrialState.Paused or TrialState.Waiting)
+                {
+                    // Not finished: no end time, no value; a pause says where it stopped.
+                    s.SetProperty(t => t.Reason, reason);
+                }
                 else
                 {
                     s.SetProperty(t => t.FinishedAt, now);
@@ -374,8 +379,9 @@ public abstract partial class RelationalTrialStore : ITrialStore, IDisposable
                     s.SetProperty(t => t.Reason, reason);
                 }
             }, cancellationToken);
-        // A finished trial has no owner: a dispatcher still renewing its lease learns that it
-        // lost the trial (a user's cancel, say) at its next heartbeat.
+        // A finished (or paused) trial has no owner: a dispatcher still renewing its lease learns
+        // that it lost the trial (a user's cancel, say) at its next heartbeat; a promoted one is
+        // claimed afresh from Waiting.
         if (changed == 1 && to != TrialState.Running)
             await EndLeaseAsync(db, trialId, cancellationToken);
         return changed == 1;
@@ -1041,8 +1047,14 @@ public abstract partial class RelationalTrialStore : ITrialStore, IDisposable
     {
         if (expectedFrom.IsFinished())
             throw new ArgumentException($"a {expectedFrom} trial is finished and never changes state again", nameof(expectedFrom));
-        if (to == TrialState.Waiting)
-            throw new ArgumentException("a trial never goes back to Waiting", nameof(to));
+        if (to == TrialState.Waiting && expectedFrom != TrialState.Paused)
+            throw new ArgumentException("only a Paused trial goes back to Waiting (promoted); no other trial ever does", nameof(to));
+        if (to == TrialState.Paused && expectedFrom != TrialState.Running)
+            throw new ArgumentException("only a Running trial can be Paused", nameof(expectedFrom));
+        if (to is TrialState.Paused or TrialState.Waiting && value is not null)
+            throw new ArgumentException("a paused or promoted trial has no value: it is not finished", nameof(value));
+        if (expectedFrom == TrialState.Paused && to == TrialState.Complete)
+            throw new ArgumentException("a Paused trial cannot complete: promote it (Waiting) to run it on", nameof(to));
         if (to == TrialState.Running && expectedFrom != TrialState.Waiting)
             throw new ArgumentException("only a Waiting trial can start Running", nameof(expectedFrom));
         if (to == TrialState.Complete && value is not { } v)

@@ -86,6 +86,11 @@ internal static class AlgorithmBinder
             return null;
         }
         var pruner = new PrunerDefinition(kind, options, wrapped);
+        if (depth > 0 && pruner.Promotes)
+        {
+            r.Error(map.Entry("mode")!.Value, NodeReader.Child(path, "mode"), "a wrapped pruner cannot promote: mode: promote pauses trials itself; use it as the study's pruner");
+            return null;
+        }
         return depth > 0 || Confirm(r, map, path, AlgorithmCatalog.ValidatePruner(pruner)) ? pruner : null;
     }
 

@@ -29,15 +29,15 @@ internal static class AlgorithmCatalog
     }
 
     public static IReadOnlyList<AlgorithmOptionError> ValidatePruner(PrunerDefinition pruner) =>
-        PrunerCatalog.Validate(pruner.Kind, AsOptions(pruner));
+        PrunerCatalog.Validate(pruner.Kind, Options(pruner));
 
     /// <summary>A pruner as Core's catalog reads it: a wrapped pruner is the mapping under <c>pruner</c>.</summary>
-    private static Dictionary<string, object?> AsOptions(PrunerDefinition pruner)
+    internal static Dictionary<string, object?> Options(PrunerDefinition pruner)
     {
         var options = pruner.Options.ToDictionary(o => o.Key, o => (object?)o.Value, StringComparer.Ordinal);
         if (pruner.Wrapped is { } inner)
         {
-            var nested = AsOptions(inner);
+            var nested = Options(inner);
             nested["kind"] = inner.Kind;
             options["pruner"] = nested;
         }

@@ -1,3 +1,5 @@
+using HoMM.Core.Pruners;
+
 namespace HoMM.StudyFiles.Algorithms;
 
 /// <summary>
@@ -19,4 +21,14 @@ public sealed record PrunerDefinition(string Kind, IReadOnlyDictionary<string, o
 {
     /// <summary>What a study without a <c>pruner</c> section uses: never prune.</summary>
     public static PrunerDefinition Default { get; } = new("nop", new Dictionary<string, object>());
+
+    /// <summary><c>mode: promote</c>: trials pause at each rung and the best are resumed later, instead of being stopped.</summary>
+    public bool Promotes => PrunerCatalog.IsPromoting(Kind, AlgorithmCatalog.Options(this));
+
+    /// <summary>
+    /// The promotion schedule of a promoting pruner (null for a stopping one); max_resource: auto
+    /// takes <paramref name="fullRunSteps"/> (the trainer's <see cref="Trainer.TrainerDefinition.FullRunSteps"/>).
+    /// </summary>
+    public IPromotionSchedule? PromotionSchedule(long? fullRunSteps) =>
+        PrunerCatalog.CreatePromotion(Kind, AlgorithmCatalog.Options(this), fullRunSteps);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using HoMM.Core.Algorithms;
 using HoMM.Core.Constraints;
 using HoMM.Core.Samplers;
 using HoMM.Core.SearchSpace;
@@ -97,6 +98,8 @@ internal static partial class StudyBinder
             TrainerBinder.CheckObjective(r, metricNode, objective.Metric);
         if (objectives is not null && map["objectives"] is YSequence objectiveItems)
             CheckObjectives(r, objectives, objectiveItems, trainer, sampler, pruner, map);
+        if (pruner is { Promotes: true } && trainer is not null)
+            CheckPromotion(r, pruner, trainer, (YMapping)map["pruner"]!);
         if (trainer is HommTrainerDefinition homm && resources is not null && map["resources"] is { } rn)
             CheckDevice(r, homm, resources, map["trainer"]!, rn);
         if (budget is { MaxParallel: { } parallel } && resources is { UsesGpus: false } && parallel > resources.CpuSlots && map["resources"] is not null)
@@ -401,6 +404,37 @@ internal static partial class StudyBinder
     private const long DefaultMaxGridPoints = 1_000_000;
 
     /// <summary>A grid needs finitely many values per parameter, and not too many in all.</summary>
+    /// <summary>
+    /// <c>mode: promote</c> pauses each trial at a rung and runs it on later from its checkpoint: the
+    /// trainer must say it can resume, and the rungs need the steps of a full trial.
+    /// </summary>
+    private static void CheckPromotion(NodeReader r, PrunerDefinition pruner, TrainerDefinition trainer, YMapping prunerNode)
+    {
+        var modeNode = prunerNode.Entry("mode")!.Value;
+        if (!trainer.CanResume)
+        {
+            r.Error(modeNode, "pruner.mode",
+                "mode: promote pauses trials at each rung and resumes them later from their checkpoints, but this trainer does not say it can resume; " +
+                "add resumable: true under trainer once it writes a checkpoint when told to stop with reason paused and resumes from it " +
+                "(docs/custom-trainer.md, pause and resume), or use mode: stop");
+            return;
+        }
+        try
+        {
+            pruner.PromotionSchedule(trainer.FullRunSteps);
+        }
+        catch (AlgorithmOptionException e)
+        {
+            foreach (var error in e.Errors)
+            {
+                var at = error.Option is { } o && prunerNode.Entry(o) is { } entry ? (entry.Value, NodeReader.Child("pruner", o)) : (modeNode, "pruner.mode");
+                r.Error(at.Item1, at.Item2, trainer is HommTrainerDefinition && error.Option == "max_resource"
+                    ? "mode: promote needs the steps of a full trial, and trainer.optim.steps is searched: give max_resource"
+                    : error.Message);
+            }
+        }
+    }
+
     private static void CheckSamplerFits(NodeReader r, SamplerDefinition sampler, BoundSearchSpace space, SearchSpaceDefinition definition, YNode samplerNode)
     {
         if (sampler.Kind != "grid")

@@ -20,7 +20,7 @@ internal static partial class TrainerBinder
     /// <summary>The dispatcher's keys, for either kind of trainer.</summary>
     private const string LogMaxKey = "log_max";
 
-    private static readonly string[] CommandKeys = ["command", "env", "working_dir", LogMaxKey];
+    private static readonly string[] CommandKeys = ["command", "env", "working_dir", "resumable", LogMaxKey];
 
     private static readonly string[] BuiltInKeys =
         [.. HommSettings.Sections, .. HommSettings.InSection("").Select(s => s.Name), LogMaxKey];
@@ -43,7 +43,7 @@ internal static partial class TrainerBinder
         var errorsBefore = r.Bag.ErrorCount;
         r.CheckKeys(map, path, BuiltInKeys, key => key switch
         {
-            "env" or "working_dir" => $"'{key}' applies to command trainers (trainer.command); the built-in trainer takes: {string.Join(", ", BuiltInKeys)}",
+            "env" or "working_dir" or "resumable" => $"'{key}' applies to command trainers (trainer.command); the built-in trainer takes: {string.Join(", ", BuiltInKeys)}",
             _ when HommSettings.Find(key) is { Section.Length: > 0 } s =>
                 $"'{key}' belongs under trainer.{s.Section} (e.g. {s.Section}: {{{key}: …}})",
             _ => null,
@@ -373,6 +373,8 @@ internal static partial class TrainerBinder
                 r.Error(wd, NodeReader.Child(path, "working_dir"), "working_dir is empty; leave it out to run in the study file's directory");
         }
 
+        var resumable = map["resumable"] is { } resumableNode && r.Bool(resumableNode, NodeReader.Child(path, "resumable")) == true;
+
         if (r.Bag.ErrorCount != errorsBefore)
             return null;
         var used = arguments.Concat(environment.Values).SelectMany(t => t.Placeholders).ToHashSet(StringComparer.Ordinal);
@@ -384,7 +386,7 @@ internal static partial class TrainerBinder
                     $"'{p.Name}' is not passed to the command; add \"{{{p.Name}}}\" to trainer.command, or pass \"{{params_file}}\" (a JSON file with every parameter)");
             }
         }
-        return new CommandTrainerDefinition(arguments, environment, workingDir);
+        return new CommandTrainerDefinition(arguments, environment, workingDir, resumable);
     }
 
     private static TemplateString? Template(NodeReader r, YNode node, string path, BoundSearchSpace space)

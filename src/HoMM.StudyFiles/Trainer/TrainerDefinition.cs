@@ -19,6 +19,14 @@ public abstract record TrainerDefinition
     /// the trial's <c>trainer.log</c> and keeps only the attempt's last lines, after a marker line.
     /// </summary>
     public long LogMaxBytes { get; init; } = DefaultLogMaxBytes;
+    /// <summary>
+    /// Whether the trainer checkpoints on a stop line and resumes from its checkpoint, exactly: what
+    /// <c>pruner: {mode: promote}</c> needs to pause a trial and run it on later.
+    /// </summary>
+    public abstract bool CanResume { get; }
+
+    /// <summary>Steps of a full trial when the study file decides them (homm-train's fixed <c>steps</c>), else null.</summary>
+    public abstract long? FullRunSteps { get; }
 }
 
 /// <summary>
@@ -50,6 +58,11 @@ public sealed record HommTrainerDefinition(IReadOnlyDictionary<string, object> F
     /// an existing study refuses a file that changes one of them.
     /// </summary>
     public SortedDictionary<string, object?> Identity => HommSettings.Identity(Fixed, Searched);
+
+    /// <summary>homm-train writes an atomic checkpoint on every stop but a pruned one and resumes from it exactly.</summary>
+    public override bool CanResume => true;
+
+    public override long? FullRunSteps => !Searched.Contains("steps") && Fixed.TryGetValue("steps", out var s) && s is long steps ? steps : null;
 }
 
 /// <summary>
@@ -59,7 +72,19 @@ public sealed record HommTrainerDefinition(IReadOnlyDictionary<string, object> F
 /// <param name="Command">The program and its arguments, without a shell.</param>
 /// <param name="Environment">Extra environment variables (values may hold placeholders too).</param>
 /// <param name="WorkingDirectory">Where the command runs; relative paths are relative to the study file's directory; null: that directory.</param>
+/// <param name="Resumable">
+/// <c>resumable: true</c>: the trainer says it checkpoints on a stop line (reason <c>paused</c>) and
+/// resumes from that checkpoint when started with <c>resume</c> (docs/custom-trainer.md); only then
+/// may the study use <c>pruner: {mode: promote}</c>.
+/// </param>
 public sealed record CommandTrainerDefinition(
     IReadOnlyList<TemplateString> Command,
     IReadOnlyDictionary<string, TemplateString> Environment,
-    string? WorkingDirectory) : TrainerDefinition;
+    string? WorkingDirectory,
+    bool Resumable = false) : TrainerDefinition
+{
+    public override bool CanResume => Resumable;
+
+    /// <summary>The dispatcher cannot know a custom trainer's steps: a promoting pruner needs max_resource.</summary>
+    public override long? FullRunSteps => null;
+}

@@ -15,10 +15,10 @@ public sealed class StatusCommandTests : SeededStoreTest
         Assert.Equal("", error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal($"database {Db.DbPath}", lines[0]);
-        Assert.Matches(@"^study\s+objective\s+trials\s+complete\s+pruned\s+failed\s+running\s+waiting\s+best\s+progress$", lines[1]);
+        Assert.Matches(@"^study\s+objective\s+trials\s+complete\s+pruned\s+failed\s+running\s+paused\s+waiting\s+best\s+progress$", lines[1]);
         // Listed by name; fmnist's budget comes from its study file (max_trials 10).
-        Assert.Matches(@"^cifar\s+minimize val/loss\s+1\s+1\s+0\s+0\s+0\s+0\s+0\.42\s+1 finished, paused$", lines[2]);
-        Assert.Matches(@"^fmnist\s+maximize val/acc\s+6\s+2\s+1\s+1\s+1\s+1\s+0\.87\s+4/10 \(40%\)$", lines[3]);
+        Assert.Matches(@"^cifar\s+minimize val/loss\s+1\s+1\s+0\s+0\s+0\s+0\s+0\s+0\.42\s+1 finished, paused$", lines[2]);
+        Assert.Matches(@"^fmnist\s+maximize val/acc\s+6\s+2\s+1\s+1\s+1\s+0\s+1\s+0\.87\s+4/10 \(40%\)$", lines[3]);
         Assert.Equal(4, lines.Length);
     }
 

@@ -65,7 +65,7 @@ public sealed class TrialsCommandTests : SeededStoreTest
     }
 
     [Theory]
-    [InlineData("--state", "done", "--state done: unknown state; use waiting, running, complete, pruned, failed")]
+    [InlineData("--state", "done", "--state done: unknown state; use waiting, running, paused, complete, pruned, failed")]
     [InlineData("--sort", "speed", "Argument 'speed' not recognized")]
     [InlineData("--limit", "0", "--limit must be at least 1")]
     public async Task Trials_BadOption_ExplainsWhatIsAccepted(string option, string value, string message)

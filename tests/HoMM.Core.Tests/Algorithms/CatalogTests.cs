@@ -166,6 +166,48 @@ public class PrunerCatalogTests
     }
 
     [Fact]
+    public void CreatePromotion_AshaInPromoteMode_BuildsTheRungsBelowAFullRun()
+    {
+        var options = Options(("mode", "promote"), ("min_resource", 30L), ("reduction_factor", 3L));
+
+        var schedule = Assert.IsType<AshaPromotion>(PrunerCatalog.CreatePromotion("asha", options, fullRunSteps: 270));
+
+        Assert.Equal([30L, 90L], schedule.Rungs);
+        Assert.Equal(270, schedule.MaxResource);
+        Assert.IsType<NopPruner>(PrunerCatalog.Create("asha", options));
+        Assert.True(PrunerCatalog.IsPromoting("successive_halving", options));
+        Assert.Null(PrunerCatalog.CreatePromotion("asha", Options(("min_resource", 30L)), fullRunSteps: 270));
+        // auto min_resource: 1/100 of a full run; an explicit max_resource wins over the trainer's steps.
+        Assert.Equal([8L, 32L, 128L, 512L], ((AshaPromotion)PrunerCatalog.CreatePromotion("asha", Options(("mode", "promote")), 800)!).Rungs);
+        Assert.Equal(90, PrunerCatalog.CreatePromotion("asha", Options(("mode", "promote"), ("min_resource", 10L), ("reduction_factor", 3L), ("max_resource", 90L)), 270)!.MaxResource);
+    }
+
+    [Fact]
+    public void CreatePromotion_HyperbandInPromoteMode_BuildsItsBrackets()
+    {
+        var schedule = Assert.IsType<HyperbandPromotion>(
+            PrunerCatalog.CreatePromotion("hyperband", Options(("mode", "promote"), ("min_resource", 30L), ("max_resource", 270L)), fullRunSteps: null));
+
+        Assert.Equal([[30L, 90L], [90L], []], schedule.Brackets.Select(b => b.Rungs.ToArray()));
+    }
+
+    [Fact]
+    public void CreatePromotion_FullRunUnknown_NamesMaxResource()
+    {
+        var e = Assert.Throws<AlgorithmOptionException>(() => PrunerCatalog.CreatePromotion("asha", Options(("mode", "promote")), fullRunSteps: null));
+
+        Assert.Equal("max_resource", Assert.Single(e.Errors).Option);
+    }
+
+    [Fact]
+    public void Validate_ModeAndPromoteOnlyOptions_AreChecked()
+    {
+        Assert.Contains("must be one of stop, promote", Assert.Single(PrunerCatalog.Validate("asha", Options(("mode", "pause")))).Message, StringComparison.Ordinal);
+        Assert.Contains("mode: promote only", Assert.Single(PrunerCatalog.Validate("asha", Options(("max_resource", 100L)))).Message, StringComparison.Ordinal);
+        Assert.Empty(PrunerCatalog.Validate("hyperband", Options(("mode", "promote"), ("max_resource", 100L))));
+    }
+
+    [Fact]
     public void Validate_PercentileWithoutPercentile_SaysItIsRequired() =>
         Assert.Contains("'percentile' is required", Assert.Single(PrunerCatalog.Validate("percentile")).Message, StringComparison.Ordinal);
 
@@ -213,7 +255,9 @@ public class PrunerCatalogTests
         };
         foreach (var (kind, record) in records)
         {
-            foreach (var option in PrunerCatalog.Find(kind)!.Options.Where(o => !o.Required && o.Type != OptionType.Pruner))
+            // mode and asha's max_resource configure the promotion schedule, not the stopping pruner's record.
+            foreach (var option in PrunerCatalog.Find(kind)!.Options.Where(o => !o.Required && o.Type != OptionType.Pruner
+                                                                                 && o.Name != "mode" && !(kind == "asha" && o.Name == "max_resource")))
                 CatalogAssert.DefaultMatches(kind, option, record, []);
         }
     }

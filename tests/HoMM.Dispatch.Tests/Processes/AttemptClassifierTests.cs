@@ -16,6 +16,15 @@ public class AttemptClassifierTests
     }
 
     [Fact]
+    public void Classify_PauseRequest_IsPausedEvenAfterAPartialFinal()
+    {
+        Assert.Equal(new AttemptOutcome.Paused(90), AttemptClassifier.Classify(new AttemptFacts(new TrainerExit(0), Stop: StopReason.Paused, LastStep: 90)));
+        Assert.Equal(new AttemptOutcome.Paused(90), AttemptClassifier.Classify(new AttemptFacts(new TrainerExit(0), Final, FinalBeforeStop: false, Stop: StopReason.Paused, LastStep: 90)));
+        // The trainer finished before the pause reached it: the result stands.
+        Assert.IsType<AttemptOutcome.Completed>(AttemptClassifier.Classify(new AttemptFacts(new TrainerExit(0), Final, FinalBeforeStop: true, Stop: StopReason.Paused)));
+    }
+
+    [Fact]
     public void Classify_FinalBeforePruneRequest_IsCompleted()
     {
         var outcome = AttemptClassifier.Classify(new AttemptFacts(new TrainerExit(0), Final, FinalBeforeStop: true, Stop: StopReason.Pruned));

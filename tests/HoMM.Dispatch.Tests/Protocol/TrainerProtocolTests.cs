@@ -153,5 +153,6 @@ public class TrainerProtocolTests
     {
         Assert.Equal("{\"cmd\":\"stop\",\"reason\":\"pruned\"}\n", Encoding.UTF8.GetString(ControlCommand.StopLine(StopReason.Pruned)));
         Assert.Equal("{\"cmd\":\"stop\",\"reason\":\"shutdown\"}\n", Encoding.UTF8.GetString(ControlCommand.StopLine(StopReason.Shutdown)));
+        Assert.Equal("{\"cmd\":\"stop\",\"reason\":\"paused\"}\n", Encoding.UTF8.GetString(ControlCommand.StopLine(StopReason.Paused)));
     }
 }
