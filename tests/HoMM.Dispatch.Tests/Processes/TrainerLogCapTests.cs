@@ -15,7 +15,8 @@ public sealed partial class TrainerLogCapTests : IDisposable
     [Fact]
     public async Task RunAsync_TrainerWritesPastTheCap_KeepsHeadMarkerAndTail()
     {
-        // About 1.3 MB on stderr and stdout, twenty times the cap.
+        // About 1.3 MB on stderr and stdout, twenty times the cap. The last line goes to stdout: the tail keeps lines
+        // in arrival order, and the two pipes are read concurrently, so only one pipe's order is certain.
         var request = new AttemptRequest
         {
             TrialId = 1,
@@ -25,7 +26,7 @@ public sealed partial class TrainerLogCapTests : IDisposable
                 echo 'FIRST LINE of the trainer' >&2
                 for i in $(seq 1 10000); do echo "stderr line $i of a chatty trainer, padded to about seventy bytes" >&2; done
                 for i in $(seq 1 10000); do echo "stdout line $i of a chatty trainer, padded to about seventy bytes"; done
-                echo 'LAST LINE: Traceback would be here' >&2
+                echo 'LAST LINE: Traceback would be here'
                 echo '{"final":{"val/acc":0.5}}'
                 """)]),
             TrialDirectory = Path.Combine(_dir.Path, "trial-3"),
