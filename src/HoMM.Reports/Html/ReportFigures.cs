@@ -99,7 +99,7 @@ public static class ReportFigures
             : new("curves", "Intermediate values", null, "no trial reported intermediate values"));
 
         figures.Add(study.Trials.Any(t => t.Started is not null)
-            ? new("timeline", "Timeline", TimelinePlot.Render(TimelinePlot.Build(study, now, report.SlotByTrial)))
+            ? new("timeline", "Timeline", TimelinePlot.Render(TimelinePlot.Build(study, now, report.SlotByTrial, report.PausedAtByTrial)))
             : new("timeline", "Timeline", null, "no trial has started"));
 
         figures.Add(complete.Count > 0

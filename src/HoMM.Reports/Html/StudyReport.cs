@@ -32,6 +32,9 @@ public sealed record StudyReport(ReportStudy Study)
     /// <summary>Trial number → slot that ran it; the timeline infers lanes when null.</summary>
     public IReadOnlyDictionary<int, string>? SlotByTrial { get; init; }
 
+    /// <summary>Paused trial number → when its last attempt ended (the pause); the timeline's bar ends there.</summary>
+    public IReadOnlyDictionary<int, DateTimeOffset>? PausedAtByTrial { get; init; }
+
     /// <summary>Trial number → the model's size as its trainer reported it (<c>info/params</c>,
     /// <c>info/flops</c>); the model-size plot shows a note when no trial has one.</summary>
     public IReadOnlyDictionary<int, ModelSize>? ModelSizeByTrial { get; init; }

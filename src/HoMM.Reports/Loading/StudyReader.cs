@@ -31,9 +31,16 @@ public sealed record LoadedStudy(StudyRecord Study, ReportStudy Snapshot, IReadO
             if (extras.ModelParams is not null || extras.Flops is not null)
                 sizes[number] = new ModelSize(extras.ModelParams, extras.Flops);
         }
+        var pausedAt = new Dictionary<int, DateTimeOffset>();
+        foreach (var trial in Snapshot.Trials)
+        {
+            if (trial.State == TrialState.Paused && Extras.GetValueOrDefault(trial.Number)?.LastAttempt?.Ended is { } ended)
+                pausedAt[trial.Number] = ended;
+        }
         return new StudyReport(Snapshot)
         {
             SearchSpace = Study.SearchSpace,
+            PausedAtByTrial = pausedAt,
             // Lanes are inferred only when no trial says where it ran (an old or hand-made store).
             SlotByTrial = slots.Count > 0 ? slots : null,
             ModelSizeByTrial = sizes,

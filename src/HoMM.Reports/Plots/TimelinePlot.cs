@@ -19,7 +19,10 @@ public static class TimelinePlot
     /// <param name="study">The study.</param>
     /// <param name="now">The end of running trials' bars.</param>
     /// <param name="slotByTrial">Trial number → slot that ran it (e.g. <c>node-a/gpu1</c>); null infers lanes.</param>
-    public static TimelineInfo Build(ReportStudy study, DateTimeOffset now, IReadOnlyDictionary<int, string>? slotByTrial = null)
+    /// <param name="pausedAtByTrial">Paused trial number → when its trainer stopped at the rung; a paused trial without
+    /// one ends where it started (it holds no slot, so its bar must not run on to now).</param>
+    public static TimelineInfo Build(ReportStudy study, DateTimeOffset now, IReadOnlyDictionary<int, string>? slotByTrial = null,
+        IReadOnlyDictionary<int, DateTimeOffset>? pausedAtByTrial = null)
     {
         ArgumentNullException.ThrowIfNull(study);
         var started = new List<(FrozenTrial Trial, DateTimeOffset Start, DateTimeOffset End, bool Running)>();
@@ -31,9 +34,11 @@ public static class TimelinePlot
                 notStarted++;
                 continue;
             }
-            var running = t.Finished is null;
-            var end = t.Finished ?? (t.State.IsFinished() ? s : now);
-            started.Add((t, s, end < s ? s : end, running && !t.State.IsFinished()));
+            var running = t.Finished is null && t.State == TrialState.Running;
+            var end = t.Finished ?? (running ? now
+                : t.State == TrialState.Paused ? pausedAtByTrial?.GetValueOrDefault(t.Number) ?? s
+                : t.State.IsFinished() ? s : now);
+            started.Add((t, s, end < s ? s : end, running));
         }
         started.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.Trial.Number.CompareTo(b.Trial.Number));
 

@@ -56,7 +56,7 @@ public abstract partial class RelationalTrialStore
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);
         ValidateTransition(to, TrialState.Running, value);
         if (to == TrialState.Running)
-            throw new ArgumentException("an owner's commit finishes the trial: Complete, Pruned or Fail", nameof(to));
+            throw new ArgumentException("an owner's commit ends the trial's run: Complete, Pruned, Fail, Cancelled or Paused, not Running", nameof(to));
         var studyId = await StudyOfTrialAsync(trialId, cancellationToken);
         return await WriteInStudyAsync(studyId, async (db, counters) =>
         {

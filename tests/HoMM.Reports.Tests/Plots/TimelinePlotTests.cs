@@ -34,6 +34,23 @@ public class TimelinePlotTests
     }
 
     [Fact]
+    public void Build_PausedTrial_BarEndsAtThePauseAndIsNotRunning()
+    {
+        var study = Study(StudyDirection.Maximize, Run(0, TrialState.Paused, 0, null), Run(1, TrialState.Paused, 5, null));
+        var pausedAt = new Dictionary<int, DateTimeOffset> { [0] = T0.AddMinutes(7) };
+
+        var info = TimelinePlot.Build(study, Now, pausedAtByTrial: pausedAt);
+
+        var paused = info.Bars.Single(b => b.TrialNumber == 0);
+        Assert.False(paused.StillRunning);
+        Assert.Equal(T0.AddMinutes(7), paused.End);
+        // No recorded pause: the bar does not run on to now either.
+        var unknown = info.Bars.Single(b => b.TrialNumber == 1);
+        Assert.False(unknown.StillRunning);
+        Assert.Equal(unknown.Start, unknown.End);
+    }
+
+    [Fact]
     public void Build_WithoutSlots_InfersTheFewestLanes()
     {
         // At most two trials overlap at any time.
