@@ -43,18 +43,14 @@ public static class RunCommand
             "2 invalid study file, 3 cannot run here (trainer or resources missing), 4 database error, " +
             "5 study conflict (search space changed, or already running), 6 stopped after budget.max_consecutive_failures failures in a row " +
             "with the same reason, 7 stopped because no proposal passed the constraints, 8 stopped because the disk is full (free space, run again to resume), 130 stopped by Ctrl-C (run again to resume)");
-        var file = new Argument<string>("study") { Description = "the study file (YAML), e.g. studies/quickstart.yaml" };
+        var file = StudyFileOptions.StudyFileArgument();
         var db = StoreOpener.CreateDbOption();
         var fork = new Option<string?>("--fork")
         {
             Description = "start a new study with this name from the study file (when the stored study's search space differs)",
             HelpName = "new-name",
         };
-        var runs = new Option<string?>("--runs")
-        {
-            Description = "folder of the trial folders (default: runs/ next to a SQLite database, else in the current directory)",
-            HelpName = "dir",
-        };
+        var runs = StudyFileOptions.RunsOption();
         // PostgreSQL only (docs/cluster.md): the queue is the cluster's; this process may run no trials.
         var noLocalWorker = new Option<bool>("--no-local-worker")
         {

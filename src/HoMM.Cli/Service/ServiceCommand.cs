@@ -21,9 +21,9 @@ internal static class ServiceCommand
         var service = new Command("service", "Keep a study running unattended: generate a systemd user unit (docs/running.md, Overnight)");
         var install = new Command("install", "Write ~/.config/systemd/user/homm-<study>.service, which runs the study and resumes it after a crash or reboot; " +
             "prints how to enable it (or, without systemd, how to use tmux or nohup)");
-        var file = new Argument<string>("study") { Description = "the study file (YAML), e.g. studies/quickstart.yaml" };
+        var file = StudyFileOptions.StudyFileArgument();
         var db = StoreOpener.CreateDbOption();
-        var runs = new Option<string?>("--runs") { Description = "folder of the trial folders (as for run)", HelpName = "dir" };
+        var runs = StudyFileOptions.RunsOption();
         var set = SetOption.Create();
         var print = new Option<bool>("--print") { Description = "write the unit to stdout instead of installing it" };
         var unitDir = new Option<string?>("--unit-dir")

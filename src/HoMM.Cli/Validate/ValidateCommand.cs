@@ -21,7 +21,7 @@ public static class ValidateCommand
     public static Command Create()
     {
         var command = new Command("validate", "Check a study file and summarise its search space (exit code 0: valid, 2: not)");
-        var file = new Argument<string>("study") { Description = "the study file (YAML), e.g. studies/quickstart.yaml" };
+        var file = StudyFileOptions.StudyFileArgument();
         var set = SetOption.Create();
         command.Arguments.Add(file);
         command.Options.Add(set);
