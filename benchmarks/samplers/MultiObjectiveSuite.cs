@@ -102,20 +102,25 @@ public static class MultiObjectiveSuite
     {
         "nsga2" => new Nsga2Sampler(new Nsga2SamplerOptions { Seed = seed }),
         "tpe" => new TpeSampler(new TpeSamplerOptions { Seed = seed }),
+        // Variants for experiments (--our-kinds): one kernel per parameter (Optuna's MOTPE); joint kernels at the single-objective width.
+        "tpe-univariate" => new TpeSampler(new TpeSamplerOptions { Seed = seed, Multivariate = false }),
+        "tpe-narrow" => new TpeSampler(new TpeSamplerOptions { Seed = seed, BandwidthFactor = 0.1 }),
         "random" => new RandomSampler(seed),
         _ => throw new ArgumentException($"no multi-objective sampler '{kind}'"),
     };
 
     // checkpoints: trial counts at which the front's hypervolume is reported (the run lasts the largest).
+    // Seeds firstSeed … seeds − 1 run (a first seed above 0 extends an earlier, stopped run).
     public static void Run(int seeds, int[] checkpoints, IReadOnlyList<string>? problemNames, int parallel, bool optuna, Action<string> emit,
-        IReadOnlyList<string>? optunaKinds = null, string? runsPath = null)
+        IReadOnlyList<string>? optunaKinds = null, string? runsPath = null, int firstSeed = 0, IReadOnlyList<string>? ourKinds = null)
     {
         var theirKinds = optunaKinds?.ToArray() ?? OptunaKinds;
+        var mine = ourKinds?.ToArray() ?? OurKinds;
         var problems = MultiProblems.All.Where(p => problemNames is null || problemNames.Contains(p.Name)).ToArray();
         var trials = checkpoints.Max();
         var jobs = new List<(MultiProblem Problem, string Kind, bool Ours, int Seed)>();
         // Seed-major: a run stopped early (--runs keeps every finished run) has whole seeds for every problem.
-        for (var seed = 0; seed < seeds; seed++)
+        for (var seed = firstSeed; seed < seeds; seed++)
         {
             foreach (var problem in problems)
             {
@@ -124,7 +129,7 @@ public static class MultiObjectiveSuite
                     foreach (var kind in theirKinds)
                         jobs.Add((problem, kind, false, seed));
                 }
-                foreach (var kind in OurKinds)
+                foreach (var kind in mine)
                     jobs.Add((problem, kind, true, seed));
             }
         }
@@ -179,20 +184,20 @@ public static class MultiObjectiveSuite
              string.Join("; ", problems.Select(p => $"{p.Name} ({string.Join(", ", p.Reference.Select(r => r.ToString(Inv)))})")) + ".");
         emit("Ratio = our best sampler's median / Optuna's best median (≥ 1: ours is at least as good).");
         emit("");
-        var header = "| problem | trials | " + string.Join(" | ", OurKinds.Select(k => $"ours {k}")) + (optuna ? " | " + string.Join(" | ", theirKinds.Select(k => $"Optuna {k}")) + " | ratio |" : " |");
+        var header = "| problem | trials | " + string.Join(" | ", mine.Select(k => $"ours {k}")) + (optuna ? " | " + string.Join(" | ", theirKinds.Select(k => $"Optuna {k}")) + " | ratio |" : " |");
         emit(header);
         emit("|" + string.Concat(Enumerable.Repeat("---|", header.Count(c => c == '|') - 1)));
         foreach (var problem in problems)
         {
             for (var c = 0; c < checkpoints.Length; c++)
             {
-                double[] Finals(string kind, bool ours) => [.. Enumerable.Range(0, seeds).Select(s => volumes[(problem.Name, kind, ours, s)][c])];
-                var cells = OurKinds.Select(k => Summary(Finals(k, true))).ToList();
+                double[] Finals(string kind, bool ours) => [.. Enumerable.Range(firstSeed, seeds - firstSeed).Select(s => volumes[(problem.Name, kind, ours, s)][c])];
+                var cells = mine.Select(k => Summary(Finals(k, true))).ToList();
                 var ratio = "";
                 if (optuna)
                 {
                     cells.AddRange(theirKinds.Select(k => Summary(Finals(k, false))));
-                    var ourBest = OurKinds.Max(k => Median(Finals(k, true)));
+                    var ourBest = mine.Length == 0 ? double.NaN : mine.Max(k => Median(Finals(k, true)));
                     var theirBest = theirKinds.Max(k => Median(Finals(k, false)));
                     ratio = " " + (ourBest / theirBest).ToString("0.000", Inv) + " |";
                 }

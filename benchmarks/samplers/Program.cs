@@ -17,7 +17,9 @@ using HoMM.Core.Trials;
 //   --parallel N (cores)  --no-optuna  --no-suite  --no-latency  --markdown FILE
 //   --multi: the multi-objective suite instead (ZDT1, ZDT2, DTLZ2, homm-acc-flops; ours nsga2/tpe/random
 //            vs Optuna nsga2/motpe); --checkpoints 100,300 reports the front's hypervolume at those trial counts;
-//            --optuna-kinds nsga2 runs only those of Optuna's (its MOTPE takes minutes per run at 300 trials)
+//            --optuna-kinds nsga2 runs only those of Optuna's (its MOTPE takes minutes per run at 300 trials);
+//            --our-kinds tpe,tpe-univariate,tpe-narrow|none picks ours; --first-seed F runs seeds F…seeds−1
+//            (with --runs FILE, to extend a stopped run)
 var options = BenchmarkOptions.Parse(args);
 var inv = CultureInfo.InvariantCulture;
 
@@ -52,7 +54,7 @@ if (missing.Length > 0)
 if (options.Multi)
 {
     if (options.Suite)
-        MultiObjectiveSuite.Run(options.Seeds, options.Checkpoints ?? [options.Trials], options.Problems, options.Parallel, options.Optuna, Emit, options.OptunaKinds, options.Runs);
+        MultiObjectiveSuite.Run(options.Seeds, options.Checkpoints ?? [options.Trials], options.Problems, options.Parallel, options.Optuna, Emit, options.OptunaKinds, options.Runs, options.FirstSeed, options.OurKinds);
     if (options.Latency)
         MultiObjectiveSuite.Latency(options.Optuna, Emit);
 }
@@ -298,7 +300,8 @@ static double Ratio(double ours, double theirs) => Math.Max(ours, 1e-9) / Math.M
 /// <summary>Command-line settings of the benchmark.</summary>
 internal sealed record BenchmarkOptions(
     int Trials, int Seeds, IReadOnlyList<string> Samplers, IReadOnlyList<string>? Problems,
-    int Parallel, bool Optuna, bool Suite, bool Latency, string? Markdown, bool Multi = false, int[]? Checkpoints = null, IReadOnlyList<string>? OptunaKinds = null, string? Runs = null)
+    int Parallel, bool Optuna, bool Suite, bool Latency, string? Markdown, bool Multi = false, int[]? Checkpoints = null, IReadOnlyList<string>? OptunaKinds = null, string? Runs = null,
+    int FirstSeed = 0, IReadOnlyList<string>? OurKinds = null)
 {
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -320,6 +323,8 @@ internal sealed record BenchmarkOptions(
                 "--multi" => o with { Multi = true },
                 "--optuna-kinds" => o with { OptunaKinds = Next().Split(',') },
                 "--runs" => o with { Runs = Next() },
+                "--first-seed" => o with { FirstSeed = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--our-kinds" => o with { OurKinds = Next() is var k && k == "none" ? [] : k.Split(',') },
                 "--checkpoints" => o with { Checkpoints = [.. Next().Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture))] },
                 _ => throw new ArgumentException($"unknown argument '{args[i]}'; see the top of benchmarks/samplers/Program.cs"),
             };

@@ -33,7 +33,8 @@ internal sealed class ParzenEstimator
     /// <param name="weights">Weight of each observation (unnormalised).</param>
     /// <param name="options">Prior, clipping and endpoint options.</param>
     /// <param name="multivariate">Kernel widths by the multivariate rule (one width per dimension) or by neighbour gaps.</param>
-    public ParzenEstimator(TpeDimension[] dims, IReadOnlyList<double[]> observations, double[] weights, TpeSamplerOptions options, bool multivariate)
+    /// <param name="bandwidthFactor">The multivariate rule's width factor (<see cref="TpeSamplerOptions.BandwidthFactorFor"/>).</param>
+    public ParzenEstimator(TpeDimension[] dims, IReadOnlyList<double[]> observations, double[] weights, TpeSamplerOptions options, bool multivariate, double bandwidthFactor)
     {
         _dims = dims;
         var n = observations.Count;
@@ -76,7 +77,7 @@ internal sealed class ParzenEstimator
             if (dims[j].IsCategorical)
                 _logProb[j] = CategoricalKernels(dims[j].ChoiceCount, column, prior, options.PriorWeight);
             else
-                NumericKernels(j, column, prior, options, multivariate);
+                NumericKernels(j, column, prior, options, multivariate, bandwidthFactor);
         }
     }
 
@@ -233,7 +234,7 @@ internal sealed class ParzenEstimator
         }
     }
 
-    private void NumericKernels(int j, double[] observed, bool prior, TpeSamplerOptions options, bool multivariate)
+    private void NumericKernels(int j, double[] observed, bool prior, TpeSamplerOptions options, bool multivariate, double bandwidthFactor)
     {
         var d = _dims[j];
         var range = d.High - d.Low;
@@ -247,7 +248,7 @@ internal sealed class ParzenEstimator
         if (multivariate)
         {
             // One width per dimension, shrinking with the number of observations like Scott's rule.
-            var s = options.BandwidthFactor * Math.Pow(Math.Max(n, 1), -1.0 / (_dims.Length + 4)) * range;
+            var s = bandwidthFactor * Math.Pow(Math.Max(n, 1), -1.0 / (_dims.Length + 4)) * range;
             Array.Fill(sigma, s, 0, n);
         }
         else

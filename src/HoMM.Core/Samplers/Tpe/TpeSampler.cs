@@ -39,8 +39,8 @@ public sealed class TpeSampler : ISampler
         ArgumentOutOfRangeException.ThrowIfNegative(Options.NStartupTrials, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.NEiCandidates, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(Options.PriorWeight, nameof(options));
-        if (!(Options.BandwidthFactor > 0 && Options.BandwidthFactor <= 1))
-            throw new ArgumentOutOfRangeException(nameof(options), Options.BandwidthFactor, "TPE: bandwidth_factor must be in (0, 1] (a fraction of each parameter's range); the default is 0.1");
+        if (Options.BandwidthFactor is { } factor && !(factor > 0 && factor <= 1))
+            throw new ArgumentOutOfRangeException(nameof(options), factor, "TPE: bandwidth_factor must be in (0, 1] (a fraction of each parameter's range); the default is 0.1 with one objective, 0.2 with several");
         ArgumentNullException.ThrowIfNull(Options.Gamma, nameof(options));
         ArgumentNullException.ThrowIfNull(Options.Weights, nameof(options));
         if (Options.Group && !Options.Multivariate)
@@ -94,8 +94,9 @@ public sealed class TpeSampler : ISampler
     {
         var (belowObs, belowWeights) = Observations(dims, split.Below, split.BelowWeights);
         var (aboveObs, aboveWeights) = Observations(dims, split.Above, null);
-        var below = new ParzenEstimator(dims, belowObs, belowWeights, Options, multivariate);
-        var above = new ParzenEstimator(dims, aboveObs, aboveWeights, Options, multivariate);
+        var bandwidth = Options.BandwidthFactorFor(split.MultiObjective);
+        var below = new ParzenEstimator(dims, belowObs, belowWeights, Options, multivariate, bandwidth);
+        var above = new ParzenEstimator(dims, aboveObs, aboveWeights, Options, multivariate, bandwidth);
 
         var candidates = below.Sample(rng, Options.NEiCandidates);
         var lBelow = below.LogPdf(candidates);
@@ -297,7 +298,7 @@ public sealed class TpeSampler : ISampler
             var max = contributions.Max();
             belowWeights = [.. contributions.Select(c => max > 0 ? Math.Max(c / max, 1e-12) : 1.0)];
         }
-        return new Split(trial.Number, trialCount, finished, below, ByNumber(above), belowWeights);
+        return new Split(trial.Number, trialCount, finished, below, ByNumber(above), belowWeights, MultiObjective: true);
     }
 
     /// <summary>
@@ -395,5 +396,5 @@ public sealed class TpeSampler : ISampler
     }
 
     // BelowWeights: per below trial (same order) for multi-objective splits; null: TpeSamplerOptions.Weights.
-    private sealed record Split(int TrialNumber, int TrialCount, int Finished, FrozenTrial[] Below, FrozenTrial[] Above, double[]? BelowWeights = null);
+    private sealed record Split(int TrialNumber, int TrialCount, int Finished, FrozenTrial[] Below, FrozenTrial[] Above, double[]? BelowWeights = null, bool MultiObjective = false);
 }

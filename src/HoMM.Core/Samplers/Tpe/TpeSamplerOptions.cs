@@ -28,11 +28,17 @@ public sealed record TpeSamplerOptions
     /// Width of the multivariate kernels per dimension as a fraction of the range, shrinking with
     /// the number n of observations modelled like Scott's rule: factor · range · n^(−1/(d+4)) over d
     /// dimensions. Optuna fixes it at 0.2, which keeps a model of the best ten trials almost as
-    /// wide as a fifth of the range; 0.1 refines good regions faster and still found the better
-    /// basins as often on our benchmarks. Univariate widths do not use it (they follow the gaps
-    /// between neighbouring observations). Not an Optuna option.
+    /// wide as a fifth of the range. Null (the default) picks by the study: 0.1 with one
+    /// objective, which refines good regions faster and still found the better basins as often on
+    /// our benchmarks; 0.2 with several, where the good set is spread along a front that the
+    /// proposals must cover (higher hypervolume on all four multi-objective problems at 100
+    /// trials, docs/benchmarks.md). Univariate widths do not use it (they follow the gaps between
+    /// neighbouring observations). Not an Optuna option.
     /// </summary>
-    public double BandwidthFactor { get; init; } = 0.1;
+    public double? BandwidthFactor { get; init; }
+
+    /// <summary>The kernel width factor a study gets: <see cref="BandwidthFactor"/>, else the default for its objective count.</summary>
+    public double BandwidthFactorFor(bool multiObjective) => BandwidthFactor ?? (multiObjective ? 0.2 : 0.1);
 
     /// <summary>
     /// With <see cref="Multivariate"/>: model each group of parameters that are active together
