@@ -124,6 +124,13 @@ public sealed record ImportedTrial(
 {
     public IReadOnlyList<IntermediateValue> IntermediateValues { get; init; } = [];
 
+    /// <summary>
+    /// Every objective's value, in the study's objective order: what a Complete trial of a
+    /// multi-objective study needs (<see cref="Value"/> is then the first, or null). Null for a
+    /// single objective, where <see cref="Value"/> is the value.
+    /// </summary>
+    public IReadOnlyList<double>? Values { get; init; }
+
     public IReadOnlyDictionary<string, JsonElement> SystemAttrs { get; init; } = new Dictionary<string, JsonElement>();
 
     public DateTimeOffset? Started { get; init; }

@@ -936,6 +936,24 @@ public abstract partial class TrialStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ImportTrials_MultiObjective_EveryValueKeptAndAWrongCountRefused()
+    {
+        var store = await StoreAsync();
+        var study = await store.CreateStudyAsync(TwoObjectives());
+        var (p, d) = Params();
+        var good = new ImportedTrial(p, d, TrialState.Complete, null) { Values = [0.91, 1.5e9] };
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.ImportTrialsAsync(study.Id, [good, good with { Values = [0.9] }]));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.ImportTrialsAsync(study.Id, [new ImportedTrial(p, d, TrialState.Complete, 0.9)]));
+        Assert.Empty((await store.GetTrialsAsync(study.Id)).Trials);
+
+        var imported = Assert.Single(await store.ImportTrialsAsync(study.Id, [good]));
+        var read = (await store.GetTrialAsync(imported.Id))!;
+        Assert.Equal(0.91, read.Value);
+        Assert.Equal([0.91, 1.5e9], read.Values);
+    }
+
+    [Fact]
     public async Task ImportTrials_AllOrNothingNumberedAfterTheStudysTrials()
     {
         var (store, study) = await StudyAsync();

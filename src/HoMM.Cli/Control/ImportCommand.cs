@@ -25,8 +25,9 @@ public static class ImportCommand
 
     public static Command Create()
     {
-        var command = new Command("import", "Add known results as finished trials: a CSV (params.<name> or <name> columns, value, state) or JSON file " +
-            "({\"trials\": [{\"params\", \"value\", \"state\", \"final\", \"curves\"}]}, as export writes it). All rows or none. " +
+        var command = new Command("import", "Add known results as finished trials: a CSV (params.<name> or <name> columns, value, state; " +
+            "values.<metric> per objective for a multi-objective study) or JSON file " +
+            "({\"trials\": [{\"params\", \"value\", \"values\", \"state\", \"final\", \"curves\"}]}, as export writes it). All rows or none. " +
             "Exit codes: 0 imported, 1 unknown study or unreadable file, 2 a row breaks the study's rules (each one located), 4 database error");
         var study = StoreCommand.StudyArgument();
         var file = new Argument<string>("file") { Description = "a .csv or .json file of results" };
@@ -96,9 +97,12 @@ public static class ImportCommand
         }, cancellationToken, StoreAccess.ExistingOnly);
     }
 
-    /// <summary>One result as read: its line, parameters (text from CSV, values from JSON), state, value, final metrics and curves.</summary>
+    /// <summary>
+    /// One result as read: its line, parameters (text from CSV, values from JSON), state, value,
+    /// each objective's value by metric (a multi-objective study's), final metrics and curves.
+    /// </summary>
     private sealed record ResultRow(int Line, Dictionary<string, object?> Params, string? State, object? Value,
-        Dictionary<string, double> Final, List<IntermediateValue> Curves);
+        Dictionary<string, object?> Values, Dictionary<string, double> Final, List<IntermediateValue> Curves);
 
     /// <summary>Every problem of a row; the trial to import when there is none.</summary>
     private static List<string> Check(ResultRow row, StudyRecord study, TrialRules rules, out ImportedTrial? import)
@@ -108,27 +112,40 @@ public static class ImportCommand
         var state = TrialState.Complete;
         if (row.State is { Length: > 0 } s && (!TrialStateNames.TryParse(s, out state) || state is not (TrialState.Complete or TrialState.Pruned or TrialState.Fail)))
             problems.Add($"state: '{s}' cannot be imported; use complete, pruned or failed");
-        double? value = null;
-        switch (row.Value)
+        // A multi-objective study reads values.<metric> per objective (value, the first one's as export writes it, is not read).
+        var columns = study.IsMultiObjective
+            ? study.Objectives.Select(o => (Column: ParetoMarks.ValuesPrefix + o.Metric, o.Metric, Raw: row.Values.GetValueOrDefault(o.Metric))).ToList()
+            : [("value", study.ObjectiveMetric, row.Value)];
+        var values = new List<double>();
+        foreach (var (column, metric, raw) in columns)
         {
-            case null or "":
-                break;
-            case double d:
-                value = d;
-                break;
-            case string text when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d):
-                value = d;
-                break;
-            default:
-                problems.Add($"value: '{row.Value}' is not a number");
-                break;
+            double? value = null;
+            switch (raw)
+            {
+                case null or "":
+                    break;
+                case double d:
+                    value = d;
+                    break;
+                case long l:
+                    value = l;
+                    break;
+                case string text when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d):
+                    value = d;
+                    break;
+                default:
+                    problems.Add($"{column}: '{raw}' is not a number");
+                    continue;
+            }
+            if (state == TrialState.Complete && value is null)
+                problems.Add($"{column}: a complete trial needs its {metric}");
+            else if (state == TrialState.Complete && !double.IsFinite(value!.Value))
+                problems.Add($"{column}: {value} is not a finite {metric}");
+            if (state == TrialState.Fail && value is not null)
+                problems.Add($"{column}: a failed trial has no value; leave it empty");
+            if (value is { } v)
+                values.Add(v);
         }
-        if (state == TrialState.Complete && value is not { } v0)
-            problems.Add($"value: a complete trial needs its {study.ObjectiveMetric}");
-        else if (state == TrialState.Complete && !double.IsFinite(value!.Value))
-            problems.Add($"value: {value} is not a finite {study.ObjectiveMetric}");
-        if (state == TrialState.Fail && value is not null)
-            problems.Add("value: a failed trial has no value; leave it empty");
 
         // Text from CSV is read as each parameter's distribution reads it; JSON values are given typed.
         var parameters = row.Params.ToDictionary(
@@ -147,14 +164,21 @@ public static class ImportCommand
         var attrs = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         if (row.Final.Count > 0)
             attrs[SystemAttrs.FinalMetrics] = HoMM.Storage.Serialization.FinalMetricsJson.ToJson(row.Final);
-        import = new ImportedTrial(check.Values, check.Distributions, state, value) { IntermediateValues = row.Curves, SystemAttrs = attrs };
+        var all = values.Count == columns.Count ? values : null;
+        import = new ImportedTrial(check.Values, check.Distributions, state, all?[0])
+        {
+            Values = study.IsMultiObjective ? all : null,
+            IntermediateValues = row.Curves,
+            SystemAttrs = attrs,
+        };
         return problems;
     }
 
     /// <summary>
     /// CSV (RFC 4180, a header line): parameter columns named <c>params.&lt;name&gt;</c> (as export
-    /// writes them) or by the parameter's bare name, <c>value</c>, optional <c>state</c> and
-    /// <c>final.&lt;metric&gt;</c>; other columns (number, times, export's extra columns) are ignored.
+    /// writes them) or by the parameter's bare name, <c>value</c> (or <c>values.&lt;metric&gt;</c> per
+    /// objective), optional <c>state</c> and <c>final.&lt;metric&gt;</c>; other columns (number, times,
+    /// export's extra columns, pareto and front_rank) are ignored.
     /// </summary>
     private static List<ResultRow> CsvRows(string text)
     {
@@ -171,6 +195,7 @@ public static class ImportCommand
                 throw new FormatException($"{line}: {fields.Count} fields, but the header has {header.Count}");
             var parameters = new Dictionary<string, object?>(StringComparer.Ordinal);
             var final = new Dictionary<string, double>(StringComparer.Ordinal);
+            var values = new Dictionary<string, object?>(StringComparer.Ordinal);
             string? state = null;
             object? value = null;
             for (var i = 0; i < header.Count; i++)
@@ -186,6 +211,8 @@ public static class ImportCommand
                     if (field.Length > 0 && double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out var m))
                         final[name[TrialExport.FinalPrefix.Length..]] = m;
                 }
+                else if (name.StartsWith(ParetoMarks.ValuesPrefix, StringComparison.Ordinal))
+                    values[name[ParetoMarks.ValuesPrefix.Length..]] = field;
                 else if (name.StartsWith(TrialExport.ParamPrefix, StringComparison.Ordinal))
                     parameters[name[TrialExport.ParamPrefix.Length..]] = field;
                 else if (!KnownExportColumns.Contains(name) && !name.StartsWith(TrialExport.InfoPrefix, StringComparison.Ordinal))
@@ -194,17 +221,18 @@ public static class ImportCommand
             // Export writes an absent (conditional) parameter as an empty field.
             foreach (var empty in parameters.Where(p => p.Value is "").Select(p => p.Key).ToList())
                 parameters.Remove(empty);
-            rows.Add(new ResultRow(line, parameters, state, value, final, []));
+            rows.Add(new ResultRow(line, parameters, state, value, values, final, []));
         }
         return rows;
     }
 
     /// <summary>Export's columns that are not parameters (value and state are read above).</summary>
-    private static readonly HashSet<string> KnownExportColumns = new([.. TrialExport.FixedColumns, TrialExport.NotesColumn], StringComparer.Ordinal);
+    private static readonly HashSet<string> KnownExportColumns = new([.. TrialExport.FixedColumns, TrialExport.NotesColumn, .. ParetoMarks.DerivedColumns], StringComparer.Ordinal);
 
     /// <summary>
     /// JSON: <c>{"trials": [...]}</c> (export's document) or a bare array of trials, each
-    /// <c>{"params": {name: value}, "value", "state", "final": {metric: value}, "curves": {metric: [[step, value], ...]}}</c>.
+    /// <c>{"params": {name: value}, "value", "values": {metric: value}, "state", "final": {metric: value}, "curves": {metric: [[step, value], ...]}}</c>
+    /// ("values" for a multi-objective study; "pareto" and "front_rank" are not read).
     /// </summary>
     private static List<ResultRow> JsonRows(string text)
     {
@@ -238,6 +266,12 @@ public static class ImportCommand
                     foreach (var p in ps.EnumerateObject())
                         parameters[p.Name] = Scalar(p.Value);
                 }
+                var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+                if (item.TryGetProperty("values", out var vs) && vs.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var m in vs.EnumerateObject())
+                        values[m.Name] = Scalar(m.Value);
+                }
                 var final = new Dictionary<string, double>(StringComparer.Ordinal);
                 if (item.TryGetProperty("final", out var f) && f.ValueKind == JsonValueKind.Object)
                 {
@@ -259,7 +293,7 @@ public static class ImportCommand
                 }
                 var state = item.TryGetProperty("state", out var st) && st.ValueKind == JsonValueKind.String ? st.GetString() : null;
                 var value = item.TryGetProperty("value", out var v) ? Scalar(v) : null;
-                rows.Add(new ResultRow(line, parameters, state, value, final, curves));
+                rows.Add(new ResultRow(line, parameters, state, value, values, final, curves));
             }
             return rows;
         }

@@ -370,8 +370,14 @@ internal sealed class ParetoMarks
     /// <summary>The front rank of trial <paramref name="number"/>, or null when it does not take part.</summary>
     public int? Rank(int number) => ranks.TryGetValue(number, out var r) ? r : null;
 
+    /// <summary>The CSV column of an objective's value is this prefix and its metric.</summary>
+    public const string ValuesPrefix = "values.";
+
+    /// <summary>Columns (and JSON keys) derived from all trials' values: what import reads past.</summary>
+    public static readonly IReadOnlyList<string> DerivedColumns = ["pareto", "front_rank"];
+
     /// <summary>CSV columns after "value": values.&lt;metric&gt; per objective, pareto, front_rank.</summary>
-    public IEnumerable<string> CsvColumns => objectives.Select(o => "values." + o.Metric).Append("pareto").Append("front_rank");
+    public IEnumerable<string> CsvColumns => objectives.Select(o => ValuesPrefix + o.Metric).Concat(DerivedColumns);
 
     public IEnumerable<string> CsvCells(FrozenTrial t)
     {
@@ -396,10 +402,10 @@ internal sealed class ParetoMarks
             json.WriteNull("values");
         }
         var rank = Rank(t.Number);
-        json.WriteBoolean("pareto", rank == 0);
+        json.WriteBoolean(DerivedColumns[0], rank == 0);
         if (rank is { } r)
-            json.WriteNumber("front_rank", r);
+            json.WriteNumber(DerivedColumns[1], r);
         else
-            json.WriteNull("front_rank");
+            json.WriteNull(DerivedColumns[1]);
     }
 }

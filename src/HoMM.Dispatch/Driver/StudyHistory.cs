@@ -30,7 +30,8 @@ public static class StudyHistory
         ArgumentNullException.ThrowIfNull(rules);
         if (await store.GetStudyAsync(fromName, cancellationToken).ConfigureAwait(false) is not { } from || from.Id == to.Id)
             return [];
-        if (from.ObjectiveMetric != definition.Objective.Metric || from.Direction != definition.Objective.Direction)
+        // Values are copied objective by objective: the old study must have measured the same ones.
+        if (!from.Objectives.SequenceEqual(to.Objectives))
             return [];
         var stored = await store.GetStudyFileAsync(from.Id, cancellationToken).ConfigureAwait(false);
         var oldTrainer = stored is null ? null : StudyFile.ParseStored(stored.Text, stored.Path, from.Name, stored.Overrides).Definition?.Trainer;
@@ -57,6 +58,7 @@ public static class StudyHistory
             kept[SystemAttrs.Imported] = JsonSerializer.SerializeToElement(new Dictionary<string, object> { ["study"] = from.Name, ["trial"] = t.Number });
             imports.Add(new ImportedTrial(check.Values, check.Distributions, t.State, t.Value, t.FailReason)
             {
+                Values = to.IsMultiObjective ? t.Values : null,
                 IntermediateValues = await store.GetIntermediateValuesAsync(t.Id, cancellationToken: cancellationToken).ConfigureAwait(false),
                 SystemAttrs = kept,
                 Started = t.Started,

@@ -538,38 +538,46 @@ public abstract partial class RelationalTrialStore : ITrialStore, IDisposable
         return new TrialPage(loaded.AsReadOnly(), Math.Max(revision, maxSeq)) { DeletedNumbers = deleted };
     }
 
-    public Task<IReadOnlyList<FrozenTrial>> ImportTrialsAsync(long studyId, IReadOnlyList<ImportedTrial> trials, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<FrozenTrial>> ImportTrialsAsync(long studyId, IReadOnlyList<ImportedTrial> trials, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trials);
         if (trials.Count == 0)
-            return Task.FromResult<IReadOnlyList<FrozenTrial>>([]);
+            return [];
+        var objectives = (await GetStudyAsync(studyId, cancellationToken) ?? throw new KeyNotFoundException($"no study with id {studyId}")).Objectives.Count;
         // Everything is checked before the transaction: a bad trial imports nothing.
         var rows = trials.Select((t, i) =>
         {
             if (!t.State.IsFinished() || t.State == TrialState.Cancelled)
                 throw new ArgumentException($"imported trial {i}: a {t.State} trial cannot be imported; only Complete, Pruned or Fail", nameof(trials));
-            if (t.State == TrialState.Complete && t.Value is not { } v || t.State == TrialState.Complete && double.IsNaN(t.Value!.Value))
+            var values = t.Values ?? (t.Value is { } one ? [one] : null);
+            if (t.State == TrialState.Complete && (values is null || values.Any(double.IsNaN)))
                 throw new ArgumentException($"imported trial {i}: a Complete trial needs a value that is not NaN", nameof(trials));
+            if (t.State == TrialState.Complete && values!.Count != objectives)
+                throw new ArgumentException($"imported trial {i}: {values.Count} values for a study with {objectives} objective{(objectives == 1 ? "" : "s")}", nameof(trials));
+            if (t.Values is { Count: > 0 } given && t.Value is { } first && !first.Equals(given[0]))
+                throw new ArgumentException($"imported trial {i}: its value ({first}) is not its first objective's ({given[0]})", nameof(trials));
             var missing = t.Params.Keys.Except(t.Distributions.Keys).Concat(t.Distributions.Keys.Except(t.Params.Keys)).ToList();
             if (missing.Count > 0)
                 throw new ArgumentException($"imported trial {i}: parameters and distributions must name the same parameters; only one of them has: {string.Join(", ", missing.Order())}", nameof(trials));
             return (Trial: t, Params: t.Params.Select(kv => NewParam(kv.Key, t.Distributions[kv.Key], kv.Value)).ToList(),
-                Attrs: t.SystemAttrs.Select(kv => new TrialAttrEntity { Scope = AttrScope.System, Key = kv.Key, ValueJson = AttrJson(kv.Key, kv.Value) }).ToList());
+                Attrs: t.SystemAttrs.Select(kv => new TrialAttrEntity { Scope = AttrScope.System, Key = kv.Key, ValueJson = AttrJson(kv.Key, kv.Value) }).ToList(),
+                Values: values);
         }).ToList();
 
-        return WriteInStudyAsync(studyId, async (db, counters) =>
+        return await WriteInStudyAsync(studyId, async (db, counters) =>
         {
             var now = Now();
             var entities = new List<(TrialEntity Entity, List<TrialParamEntity> Params)>();
             for (var i = 0; i < rows.Count; i++)
             {
-                var (t, ps, attrs) = rows[i];
+                var (t, ps, attrs, values) = rows[i];
                 var entity = new TrialEntity
                 {
                     StudyId = studyId,
                     Number = counters.TrialNumber + i,
                     State = t.State,
-                    Value = t.Value is { } v && !double.IsNaN(v) ? v : null,
+                    Value = values is [var v, ..] && !double.IsNaN(v) ? v : null,
+                    ValuesJson = objectives > 1 && values is { } all && all.Count == objectives ? ObjectivesJson.SerializeValues(all) : null,
                     Reason = t.Reason,
                     CreatedAt = now,
                     StartedAt = Millis(t.Started),

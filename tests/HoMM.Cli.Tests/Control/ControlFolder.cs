@@ -23,11 +23,17 @@ internal sealed class ControlFolder : IDisposable
 
     public string StudyPath => Path.Combine(Dir, "ctl.yaml");
 
-    public string WriteStudy(int maxTrials, string budgetExtra = "", string env = "", int steps = 3)
+    /// <param name="maxTrials">The budget's max_trials.</param>
+    /// <param name="budgetExtra">More of the budget's flow mapping (", key: value").</param>
+    /// <param name="env">More of the trainer's env mapping.</param>
+    /// <param name="steps">Steps the test trainer reports.</param>
+    /// <param name="objective">The objective line (a one-line <c>objectives: [...]</c> makes a multi-objective study).</param>
+    public string WriteStudy(int maxTrials, string budgetExtra = "", string env = "", int steps = 3,
+        string objective = "objective: {metric: val/acc, direction: maximize}")
     {
         File.WriteAllText(StudyPath, $$"""
             name: ctl
-            objective: {metric: val/acc, direction: maximize}
+            {{objective}}
             search_space:
               x: {type: float, low: 0.0, high: 1.0}
               y: {type: int, low: 1, high: 9}

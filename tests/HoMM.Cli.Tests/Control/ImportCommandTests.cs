@@ -94,4 +94,50 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Contains($"{Path.Combine(_folder.Dir, "c.json")}:3: params.x:", error, StringComparison.Ordinal);
         Assert.Empty((await _folder.WithStoreAsync(s => s.GetTrialsAsync(study.Id))).Trials);
     }
+
+    private const string TwoObjectives = "objectives: [{metric: val/acc, direction: maximize}, {metric: val/loss, direction: minimize}]";
+
+    [Fact]
+    public async Task Import_MultiObjectiveExportBackIntoAFreshStudy_SameValuesEveryObjective()
+    {
+        _folder.WriteStudy(maxTrials: 2, objective: TwoObjectives);
+        var study = await _folder.CreateStudyAsync();
+        var (exit, _, error) = await ImportAsync("a.csv",
+            "params.x,params.y,values.val/acc,values.val/loss,state\n0.1,2,0.8,0.5,complete\n0.3,5,0.9,0.7,complete\n0.2,1,,,pruned\n");
+        Assert.True(exit == 0, error);
+        var csv = Path.Combine(_folder.Dir, "export.csv");
+        var json = Path.Combine(_folder.Dir, "export.json");
+        Assert.Equal(0, await HoMM.Cli.Export.ExportCommand.RunAsync(_folder.Db, "ctl", HoMM.Cli.Export.ExportFormat.Csv, csv, false, TextWriter.Null, TextWriter.Null));
+        Assert.Equal(0, await HoMM.Cli.Export.ExportCommand.RunAsync(_folder.Db, "ctl", HoMM.Cli.Export.ExportFormat.Json, json, false, TextWriter.Null, TextWriter.Null));
+        Assert.Contains("pareto,front_rank", await File.ReadAllTextAsync(csv), StringComparison.Ordinal);
+
+        // The export's own files, values.<metric>, pareto and front_rank columns included, import as they are.
+        (exit, _, error) = await ImportAsync("again.csv", await File.ReadAllTextAsync(csv));
+        Assert.True(exit == 0, error);
+        (exit, _, error) = await ImportAsync("again.json", await File.ReadAllTextAsync(json));
+        Assert.True(exit == 0, error);
+
+        var trials = (await _folder.WithStoreAsync(s => s.GetTrialsAsync(study.Id))).Trials;
+        Assert.Equal(9, trials.Count);
+        foreach (var copy in new[] { 3, 6 })
+        {
+            Assert.Equal([0.8, 0.5], trials[copy].Values!);
+            Assert.Equal(0.8, trials[copy].Value);
+            Assert.Equal([0.9, 0.7], trials[copy + 1].Values!);
+            Assert.Equal(TrialState.Pruned, trials[copy + 2].State);
+        }
+    }
+
+    [Fact]
+    public async Task Import_MultiObjectiveRowMissingAnObjective_LocatedAndNothingImported()
+    {
+        _folder.WriteStudy(maxTrials: 2, objective: TwoObjectives);
+        var study = await _folder.CreateStudyAsync();
+
+        var (exit, _, error) = await ImportAsync("mo.csv", "x,y,value,values.val/acc\n0.1,2,0.8,0.8\n");
+
+        Assert.Equal(ImportCommand.ExitRefused, exit);
+        Assert.Contains($"{Path.Combine(_folder.Dir, "mo.csv")}:2: values.val/loss: a complete trial needs its val/loss", error, StringComparison.Ordinal);
+        Assert.Empty((await _folder.WithStoreAsync(s => s.GetTrialsAsync(study.Id))).Trials);
+    }
 }

@@ -39,12 +39,14 @@ public sealed class StudyHistoryTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private StudyDefinition Write(string file, string lr, string extra = "")
+    private const string OneObjective = "objective: {metric: val/acc, direction: maximize}";
+
+    private StudyDefinition Write(string file, string lr, string extra = "", string objective = OneObjective)
     {
         var path = Path.Combine(_dir.Path, file);
         File.WriteAllText(path, $"""
             name: hist
-            objective: {"{"}metric: val/acc, direction: maximize{"}"}
+            {objective}
             search_space:
               lr: {lr}
             sampler: {"{"}kind: tpe, seed: 4, n_startup_trials: 5{"}"}
@@ -111,6 +113,33 @@ public sealed class StudyHistoryTests : IDisposable
         // same trial number of a study without history gets it: the fork's first proposal is another.
         Assert.NotEqual(cold, warm);
         Assert.InRange(warm, 1e-4, 1e-2);
+    }
+
+    [Fact]
+    public async Task Fork_MultiObjective_CopiesEveryValueOnlyWhenTheObjectivesAreTheSame()
+    {
+        const string Two = "objectives: [{metric: val/acc, direction: maximize}, {metric: info/params, direction: minimize}]";
+        using var store = await SqliteTrialStore.OpenAsync(Path.Combine(_dir.Path, "mo.db"));
+        var range = "{type: float, low: 1.0e-3, high: 1.0e-1, log: true}";
+        var old = Write("mo-old.yaml", range, objective: Two);
+        var (study, _) = await StudyOpener.OpenOrCreateAsync(store, old);
+        var lr = old.SearchSpace.Find("lr")!.Distribution;
+        foreach (var (x, values) in new[] { (2e-3, new[] { 0.9, 5e5 }), (5e-3, new[] { 0.8, 2e5 }) })
+        {
+            var t = await store.CreateTrialAsync(study.Id, new Dictionary<string, object> { ["lr"] = x }, new Dictionary<string, Distribution> { ["lr"] = lr });
+            Assert.True(await store.TryStartAsync(t.Id));
+            Assert.True(await store.TryCompleteAsync(t.Id, values));
+        }
+
+        var same = Write("mo-same.yaml", range, objective: Two);
+        var (fork, _) = await StudyOpener.OpenOrCreateAsync(store, same, "mo-fork");
+        var copied = await StudyHistory.CopyAsync(store, "hist", fork, same, StudyRules.For(same, null));
+        Assert.Equal(2, copied.Count);
+        Assert.Equal([[0.9, 5e5], [0.8, 2e5]], (await store.GetTrialsAsync(fork.Id)).Trials.Select(t => t.Values!.ToArray()));
+
+        var single = Write("mo-single.yaml", range);
+        var (other, _) = await StudyOpener.OpenOrCreateAsync(store, single, "single-fork");
+        Assert.Empty(await StudyHistory.CopyAsync(store, "hist", other, single, StudyRules.For(single, null)));
     }
 
     [Fact]
