@@ -274,6 +274,37 @@ public sealed class BrowserTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PausedTrial_ShownPausedOnTheIndexStudyAndTrialPages()
+    {
+        await using var d = await TestDashboard.StartAsync();
+        var trial = await d.Store.CreateTrialAsync(d.Study.Record.Id,
+            new Dictionary<string, object> { ["lr"] = 0.002, ["order"] = 2L, ["act"] = "gelu" },
+            Seed.Space.Parameters.Where(p => p.Name != "dropout").ToDictionary(p => p.Name, p => p.Distribution));
+        Assert.True(await d.Store.TryStartAsync(trial.Id));
+        await d.Store.ReportAsync(trial.Id, 90, new Dictionary<string, double> { ["val/acc"] = 0.61 });
+        Assert.True(await d.Store.TrySetStateAsync(trial.Id, TrialState.Paused, TrialState.Running, null, "paused at rung 90"));
+
+        var index = await OpenAsync(d, "/");
+        await index.WaitForSelectorAsync(".progress .seg.state-paused");
+        Assert.Contains("1 paused", await index.Locator(".progress").First.GetAttributeAsync("title"), StringComparison.Ordinal);
+
+        var study = await OpenAsync(d, $"/studies/{TestDashboard.StudyName}");
+        await study.WaitForSelectorAsync("body[data-table-ready]");
+        Assert.Equal("1 paused", await study.Locator(".states .state-paused").TextContentAsync());
+        // The table draws the rows in view only: the filter brings the paused one (and only it) there.
+        await study.FillAsync("#trial-filter", "paused");
+        var row = study.Locator("#trial-table tbody tr[data-trial]");
+        Assert.Equal(1, await row.CountAsync());
+        Assert.Equal(trial.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), await row.GetAttributeAsync("data-trial"));
+        Assert.Contains("paused", await row.TextContentAsync(), StringComparison.Ordinal);
+
+        var page = await OpenAsync(d, $"/studies/{TestDashboard.StudyName}/trials/{trial.Number}");
+        await page.WaitForSelectorAsync("#trial-subtitle .badge.state-paused");
+        await Screenshot(page, "paused-trial.png");
+        Assert.Empty(problems);
+    }
+
+    [Fact]
     public async Task StudyPage_TrialToldDuringTheTest_AppearsWithoutReload()
     {
         await using var d = await TestDashboard.StartAsync();
