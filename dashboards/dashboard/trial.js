@@ -25,6 +25,11 @@
     const t = d.trial;
     const now = d.now;
     const running = t.state === "running" || t.state === "waiting";
+    // A paused trial (checkpointed at a rung) may still be promoted or cancelled, not deleted.
+    const paused = t.state === "paused";
+    // Its time ends where its last attempt ended, not now: it holds no slot while it waits.
+    const lastEnd = d.attempts.reduce((m, a) => (a.ended !== null && (m === null || a.ended > m) ? a.ended : m), null);
+    const end = t.finished !== null ? t.finished : paused && lastEnd !== null ? lastEnd : now;
     document.getElementById("trial-subtitle").replaceChildren(badge(t.state), ` study ${study}`);
     document.getElementById("overview-body").replaceChildren(kvTable([
       [studyDetail.summary.objective, t.value === null ? "—" : number(t.value)],
@@ -33,7 +38,7 @@
       t.reason ? ["reason", t.reason] : null,
       ["started", time(t.started)],
       ["finished", time(t.finished)],
-      ["duration", t.started === null ? "" : duration(((t.finished !== null ? t.finished : now) - t.started) / 1000)],
+      ["duration", t.started === null ? "" : duration((end - t.started) / 1000)],
       d.trialDir ? ["folder", d.trialDir] : null,
       d.notes.length > 0 ? ["notes", el("ul", { className: "notes" }, d.notes.map((n) => el("li", null, n)))] : null,
     ]));
@@ -56,11 +61,11 @@
     ])));
     const attrs = [...Object.entries(d.userAttrs).map(([k, v]) => ["user: " + k, value(v)]), ...Object.entries(d.systemAttrs).filter(([k]) => k !== "notes").map(([k, v]) => [k, value(v)])];
     document.getElementById("attrs-body").replaceChildren(attrs.length === 0 ? el("p", { className: "note" }, "none") : kvTable(attrs));
-    stopEl.disabled = !running || d.stopRequested || !studyDetail.actionsAllowed;
+    stopEl.disabled = !(running || paused) || d.stopRequested || !studyDetail.actionsAllowed;
     stopReason.disabled = stopEl.disabled;
     stopEl.textContent = d.stopRequested && running ? "Cancel requested" : "Cancel trial";
     // Only a finished trial can be deleted: a waiting or running one is cancelled first.
-    deleteEl.disabled = running || !studyDetail.actionsAllowed;
+    deleteEl.disabled = running || paused || !studyDetail.actionsAllowed;
     const note = document.getElementById("actions-note");
     note.hidden = studyDetail.actionsAllowed;
     note.textContent = studyDetail.actionsRefusal || "";
@@ -99,8 +104,8 @@
     show(d, s);
     await showLog();
     document.body.dataset.ready = "1";
-    // Keep polling while the trial can still change.
-    return d.trial.state === "running" || d.trial.state === "waiting";
+    // Keep polling while the trial can still change (a paused one is promoted or cancelled later).
+    return d.trial.state === "running" || d.trial.state === "waiting" || d.trial.state === "paused";
   }
 
   poll(step, 2000).catch((e) => status(e.message, "error"));

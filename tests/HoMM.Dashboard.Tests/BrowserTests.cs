@@ -274,7 +274,7 @@ public sealed class BrowserTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PausedTrial_ShownPausedOnTheIndexStudyAndTrialPages()
+    public async Task PausedTrial_ShownPausedOnEveryPageAndCancelledFromItsPage()
     {
         await using var d = await TestDashboard.StartAsync();
         var trial = await d.Store.CreateTrialAsync(d.Study.Record.Id,
@@ -301,6 +301,11 @@ public sealed class BrowserTests(ITestOutputHelper output) : IAsyncLifetime
         var page = await OpenAsync(d, $"/studies/{TestDashboard.StudyName}/trials/{trial.Number}");
         await page.WaitForSelectorAsync("#trial-subtitle .badge.state-paused");
         await Screenshot(page, "paused-trial.png");
+        // It can be cancelled (its checkpoint is then never resumed), not deleted.
+        Assert.True(await page.Locator("#delete").IsDisabledAsync());
+        await page.ClickAsync("#stop");
+        await page.WaitForSelectorAsync("#trial-subtitle .badge.state-cancelled");
+        Assert.Equal(TrialState.Cancelled, (await d.Store.GetTrialAsync(trial.Id))!.State);
         Assert.Empty(problems);
     }
 
