@@ -7,23 +7,30 @@ using HoMM.Core.Samplers;
 
 // The multi-fidelity benchmark: each search method replayed on the real-task table for many seeds,
 // anytime regret against virtual GPU-hours. See benchmarks/multifidelity/run and docs/benchmarks.md.
+if (args is ["curve", ..])
+    return CurveCommand.Run(args[1..]);
 var options = Args.Parse(args);
 var table = ReplayTable.Load(options.Table);
+ITrialSource source = options.Replay switch
+{
+    "surrogate" => TableSurrogate.Fit(table),
+    "nearest" => table,
+    _ => throw new ArgumentException($"--replay is surrogate or nearest, not '{options.Replay}'"),
+};
 var maxStep = table.Runs[0].MaxStep;
-const long MinResource = 30;
+var MinResource = options.MinResource;
 const int Eta = 3;
 var meanRun = table.Runs.Average(r => r.Cost(0, r.MaxStep));
 var budget = options.BudgetRuns * meanRun * 1.0;
-var sim = new Simulator(table, options.Workers, budget);
-var target = table.ExpectedBestOf(64);
-var tableBest = table.Runs.Max(r => r.FinalAccuracy);
+var sim = new Simulator(source, options.Workers, budget, options.ResumeStartup);
+var target = source.Target;
+var best = source.Best;
 
 ISampler Tpe(int seed, bool rungs, bool multivariate = true) => SamplerCatalog.Create("tpe", new Dictionary<string, object?>
 {
     ["constant_liar"] = true,
     ["fit_on"] = rungs ? "highest_rung" : "complete",
     ["multivariate"] = multivariate,
-    ["bandwidth_factor"] = multivariate ? 0.1 : 0.2,
 }, seed);
 
 // The schedules the driver builds for pruner: {kind: asha|hyperband, mode: promote, ...}.
@@ -42,7 +49,7 @@ var methods = new List<(string Name, Func<int, IScheduler> Make)>
     ("TPE + stop-ASHA", s => new CoreScheduler(table.Space, Tpe(s, false), StopAsha(), null)),
     ("TPE + promote-ASHA", s => new CoreScheduler(table.Space, Tpe(s, false), null, Promote())),
     ("random + promote-ASHA (Li et al.'s ASHA)", s => new CoreScheduler(table.Space, SamplerCatalog.Create("random", null, s), null, Promote())),
-    ("TPE univariate (bandwidth 0.2) + promote-ASHA", s => new CoreScheduler(table.Space, Tpe(s, false, multivariate: false), null, Promote())),
+    ("TPE univariate (Optuna's kernels) + promote-ASHA", s => new CoreScheduler(table.Space, Tpe(s, false, multivariate: false), null, Promote())),
     ("TPE + promote-Hyperband", s => new CoreScheduler(table.Space, Tpe(s, false), null, Promote("hyperband"))),
     ("BOHB-style (TPE on highest rung + promote-ASHA)", s => new CoreScheduler(table.Space, Tpe(s, true), null, Promote())),
 };
@@ -60,7 +67,9 @@ if (!options.NoOptuna)
 
 var report = new StringBuilder();
 var inv = CultureInfo.InvariantCulture;
-report.AppendLine(inv, $"Table: {table.Runs.Count} configurations ({table.Repeats.Count} repeat runs), best final val/acc {tableBest:F4}; target = expected best of 64 random configurations = {target:F4}.");
+report.AppendLine(inv, $"Table: {table.Runs.Count} configurations ({table.Repeats.Count} repeat runs), best final val/acc {table.Best:F4}, seed noise {table.SeedNoise:F4}.");
+report.AppendLine(source.Describe());
+report.AppendLine("Regret = best − the true accuracy of the incumbent (the completed trial with the best observed final val/acc).");
 report.AppendLine(inv, $"Budget {options.BudgetRuns} mean full runs = {budget / 3600:F2} virtual GPU-hours per study, {options.Workers} slots, {options.Seeds} seeds (sampler seeds 0…{options.Seeds - 1}).");
 report.AppendLine();
 var fractions = new[] { 0.1, 0.25, 0.5, 1.0 };
@@ -69,19 +78,21 @@ report.AppendLine($"|---|---|{string.Concat(fractions.Select(_ => "---|"))}---|"
 var medians = new Dictionary<string, double>();
 foreach (var (name, make) in methods)
 {
+    if (options.Methods is { } pattern && !System.Text.RegularExpressions.Regex.IsMatch(name, pattern))
+        continue;
     var toTarget = new List<double>();
     var distinct = new List<double>();
     var regrets = fractions.Select(_ => new List<double>()).ToArray();
     for (var seed = 0; seed < options.Seeds; seed++)
     {
         using var scheduler = make(seed);
-        var history = sim.Run(scheduler);
+        var history = sim.Run(scheduler, seed);
         distinct.Add((double)sim.DistinctRows / Math.Max(1, sim.Trials));
-        toTarget.Add(history.FirstOrDefault(h => h.Accuracy >= target - 1e-12)?.GpuSeconds ?? double.PositiveInfinity);
+        toTarget.Add(history.FirstOrDefault(h => h.TrueAccuracy >= target - 1e-12)?.GpuSeconds ?? double.PositiveInfinity);
         for (var i = 0; i < fractions.Length; i++)
         {
             var reachedBy = history.LastOrDefault(h => h.GpuSeconds <= fractions[i] * budget);
-            regrets[i].Add(tableBest - (reachedBy?.Accuracy ?? 0));
+            regrets[i].Add(best - (reachedBy?.TrueAccuracy ?? 0));
         }
     }
     var median = Median(toTarget);
@@ -91,7 +102,7 @@ foreach (var (name, make) in methods)
 }
 optuna?.Dispose();
 report.AppendLine();
-var random = medians["random"];
+var random = medians.GetValueOrDefault("random", double.NaN);
 foreach (var (name, value) in medians)
 {
     var vsOptuna = medians.Keys.FirstOrDefault(k => k.StartsWith("Optuna", StringComparison.Ordinal)) is { } o
@@ -113,7 +124,8 @@ static string Hours(double seconds) => double.IsFinite(seconds) ? (seconds / 360
 
 static string Ratio(double a, double b) => double.IsFinite(a) && double.IsFinite(b) ? (a / b).ToString("F2", CultureInfo.InvariantCulture) : "n/a";
 
-internal sealed record Args(string Table, int Seeds, int Workers, double BudgetRuns, bool NoOptuna, string? Markdown)
+internal sealed record Args(string Table, int Seeds, int Workers, double BudgetRuns, bool NoOptuna, string? Markdown, string Replay = "surrogate",
+    long MinResource = 30, string? Methods = null, double ResumeStartup = 1)
 {
     public static Args Parse(string[] args)
     {
@@ -129,6 +141,10 @@ internal sealed record Args(string Table, int Seeds, int Workers, double BudgetR
                 "--budget-runs" => a with { BudgetRuns = double.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--no-optuna" => a with { NoOptuna = true },
                 "--markdown" => a with { Markdown = Next() },
+                "--replay" => a with { Replay = Next() },
+                "--min-resource" => a with { MinResource = long.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--methods" => a with { Methods = Next() },
+                "--resume-startup" => a with { ResumeStartup = double.Parse(Next(), CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"unknown argument {args[i]}; see benchmarks/multifidelity/run"),
             };
         }

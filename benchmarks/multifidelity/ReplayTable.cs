@@ -10,22 +10,32 @@ namespace HoMM.Benchmarks.MultiFidelity;
 /// <param name="Steps">Steps of the curve's points (every eval_every).</param>
 /// <param name="Accuracy">val/acc at each point.</param>
 /// <param name="Seconds">Seconds since the trainer started at each point (start-up and evaluations included).</param>
-public sealed record TableRun(int Index, int Seed, IReadOnlyDictionary<string, double> Config, long[] Steps, double[] Accuracy, double[] Seconds)
+/// <param name="TrueFinal">The final accuracy regret is scored on when it is not the observed one (a surrogate's mean).</param>
+public sealed record TableRun(int Index, int Seed, IReadOnlyDictionary<string, double> Config, long[] Steps, double[] Accuracy, double[] Seconds, double? TrueFinal = null)
 {
     public double FinalAccuracy => Accuracy[^1];
+
+    /// <summary>What this run is worth, scored without its noise: <see cref="TrueFinal"/>, else the observed final accuracy.</summary>
+    public double TrueAccuracy => TrueFinal ?? FinalAccuracy;
 
     public long MaxStep => Steps[^1];
 
     /// <summary>Start-up of a trainer process: the first point's time less one interval's training.</summary>
     public double StartupSeconds => Math.Max(0, Seconds[0] - (Seconds[1] - Seconds[0]));
 
-    /// <summary>Virtual seconds to run from <paramref name="from"/> (0: a fresh start; else a resume from that checkpoint) to <paramref name="to"/>.</summary>
-    public double Cost(long from, long to) =>
-        from == 0 ? At(to) : At(to) - At(from) + StartupSeconds;
+    /// <summary>
+    /// Virtual seconds to run from <paramref name="from"/> (0: a fresh start; else a resume from
+    /// that checkpoint) to <paramref name="to"/>; a resume pays <paramref name="resumeStartup"/> ×
+    /// the start-up again (1: as measured).
+    /// </summary>
+    public double Cost(long from, long to, double resumeStartup = 1) =>
+        from == 0 ? At(to) : At(to) - At(from) + resumeStartup * StartupSeconds;
 
     public double ValueAt(long step) => Accuracy[IndexOf(step)];
 
-    private double At(long step) => Seconds[IndexOf(step)];
+    public double SecondsAt(long step) => Seconds[IndexOf(step)];
+
+    private double At(long step) => SecondsAt(step);
 
     private int IndexOf(long step)
     {
@@ -34,12 +44,30 @@ public sealed record TableRun(int Index, int Seed, IReadOnlyDictionary<string, d
     }
 }
 
+/// <summary>What the simulator replays trials from: a run (curve and times) for each proposal, and the bar to reach.</summary>
+public interface ITrialSource
+{
+    SearchSpaceDefinition Space { get; }
+
+    /// <summary>The best true final accuracy there is: regret is measured from it.</summary>
+    double Best { get; }
+
+    /// <summary>The expected best of 64 random configurations: the accuracy each method is timed to reach.</summary>
+    double Target { get; }
+
+    /// <summary>Trial <paramref name="trial"/> of the study run with <paramref name="seed"/>, at these parameters.</summary>
+    TableRun Answer(IReadOnlyDictionary<string, object> parameters, int seed, int trial);
+
+    string Describe();
+}
+
 /// <summary>
-/// The real-task table (make_table.py's output): answers a configuration with the nearest run of
-/// the table — nearest in the unit cube of the search space (log scale for lr and wd), so a
-/// proposal replays the measured curve of the most similar configuration actually trained.
+/// The real-task table (make_table.py's output). As a trial source (nearest-row replay) it answers
+/// a configuration with the nearest run of the table — nearest in the unit cube of the search
+/// space (log scale for lr and wd), so a proposal replays the measured curve of the most similar
+/// configuration actually trained, the same curve every time.
 /// </summary>
-public sealed class ReplayTable
+public sealed class ReplayTable : ITrialSource
 {
     private ReplayTable(SearchSpaceDefinition space, List<TableRun> runs, List<TableRun> repeats)
     {
@@ -88,20 +116,32 @@ public sealed class ReplayTable
         return new ReplayTable(QuickstartSpace(), runs, repeats);
     }
 
+    public double Best => Runs.Max(r => r.FinalAccuracy);
+
+    public double Target => ExpectedBestOf(64);
+
+    /// <summary>Pooled standard deviation over seeds of the final accuracy of the repeated configurations.</summary>
+    public double SeedNoise => Math.Sqrt(Runs.Concat(Repeats).GroupBy(r => r.Index).Where(g => g.Count() >= 2)
+        .Select(g => g.Select(r => r.FinalAccuracy).ToArray())
+        .Average(v => v.Sum(x => (x - v.Average()) * (x - v.Average())) / (v.Length - 1)));
+
+    public TableRun Answer(IReadOnlyDictionary<string, object> parameters, int seed, int trial) => Nearest(ToDoubles(parameters));
+
+    public string Describe() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"Replay: nearest table row (the same recorded curve for every trial landing on it); best final val/acc {Best:F4}; target = expected best of 64 random configurations = {Target:F4}.");
+
     /// <summary>The run whose configuration is nearest to <paramref name="parameters"/> in the unit cube.</summary>
-    public TableRun Nearest(IReadOnlyDictionary<string, object> parameters)
+    public TableRun Nearest(IReadOnlyDictionary<string, double> parameters)
     {
+        var u = UnitPoint(parameters);
         TableRun? best = null;
         var bestDistance = double.PositiveInfinity;
         foreach (var run in Runs)
         {
+            var v = UnitPoint(run.Config);
             var d = 0.0;
-            foreach (var p in Space.Parameters)
-            {
-                var a = Unit(p, Convert.ToDouble(parameters[p.Name], System.Globalization.CultureInfo.InvariantCulture));
-                var b = Unit(p, run.Config[p.Name]);
-                d += (a - b) * (a - b);
-            }
+            for (var k = 0; k < u.Length; k++)
+                d += (u[k] - v[k]) * (u[k] - v[k]);
             if (d < bestDistance)
             {
                 bestDistance = d;
@@ -110,6 +150,12 @@ public sealed class ReplayTable
         }
         return best!;
     }
+
+    /// <summary>A configuration's coordinates in the unit cube of the space (log scale for lr and wd), in the space's parameter order.</summary>
+    public double[] UnitPoint(IReadOnlyDictionary<string, double> config) => [.. Space.Parameters.Select(p => Unit(p, config[p.Name]))];
+
+    private static Dictionary<string, double> ToDoubles(IReadOnlyDictionary<string, object> parameters) =>
+        parameters.ToDictionary(kv => kv.Key, kv => Convert.ToDouble(kv.Value, System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
 
     private static double Unit(ParameterSpec p, double v) => p.Distribution switch
     {

@@ -1,7 +1,11 @@
 namespace HoMM.Benchmarks.MultiFidelity;
 
-/// <summary>The incumbent after each completed trial: virtual GPU-seconds spent, best final accuracy so far.</summary>
-public sealed record Incumbent(double GpuSeconds, double Accuracy);
+/// <summary>
+/// The incumbent after each completed trial: virtual GPU-seconds spent, the best final accuracy
+/// observed so far, and what that trial is truly worth (its accuracy without the noise; equal to
+/// the observed one on nearest-row replay).
+/// </summary>
+public sealed record Incumbent(double GpuSeconds, double Accuracy, double TrueAccuracy);
 
 /// <summary>
 /// A study replayed on the table in virtual time: <c>workers</c> slots, each trial's points arrive
@@ -10,20 +14,27 @@ public sealed record Incumbent(double GpuSeconds, double Accuracy);
 /// trial pays the trainer's start-up again. GPU time is workers × elapsed time: a free slot is
 /// always filled at once.
 /// </summary>
-public sealed class Simulator(ReplayTable table, int workers, double budgetGpuSeconds)
+/// <param name="source">What trials are replayed from.</param>
+/// <param name="workers">Slots (GPUs).</param>
+/// <param name="budgetGpuSeconds">The study's budget: it ends after budget / workers of virtual time.</param>
+/// <param name="resumeStartup">The share of the start-up a resumed trial pays again (1: as measured; less models runs long enough for it not to matter).</param>
+public sealed class Simulator(ITrialSource source, int workers, double budgetGpuSeconds, double resumeStartup = 1)
 {
     private sealed record Segment(int Trial, TableRun Run, long From, long To, int Worker)
     {
         public bool Stopped { get; set; }
     }
 
-    public List<Incumbent> Run(IScheduler scheduler)
+    /// <param name="scheduler">The search method.</param>
+    /// <param name="seed">The study's seed: with the sampler's, it fixes which noise each trial draws.</param>
+    public List<Incumbent> Run(IScheduler scheduler, int seed)
     {
         var events = new PriorityQueue<(Segment Segment, long Step), (double Time, long Seq)>();
         var runs = new Dictionary<int, TableRun>();
         var reached = new Dictionary<int, long>();
         var history = new List<Incumbent>();
         var best = double.NegativeInfinity;
+        var bestTrue = double.NegativeInfinity;
         long seq = 0;
         var endTime = budgetGpuSeconds / workers;
 
@@ -41,7 +52,7 @@ public sealed class Simulator(ReplayTable table, int workers, double budgetGpuSe
             else
             {
                 var (t, parameters) = scheduler.StartNew();
-                runs[t] = table.Nearest(parameters);
+                runs[t] = source.Answer(parameters, seed, t);
                 (trial, from) = (t, 0);
             }
             var run = runs[trial];
@@ -51,7 +62,7 @@ public sealed class Simulator(ReplayTable table, int workers, double budgetGpuSe
             foreach (var step in run.Steps)
             {
                 if (step > from && step <= to)
-                    events.Enqueue((segment, step), (now + run.Cost(from, step), seq++));
+                    events.Enqueue((segment, step), (now + run.Cost(from, step, resumeStartup), seq++));
             }
         }
 
@@ -68,8 +79,8 @@ public sealed class Simulator(ReplayTable table, int workers, double budgetGpuSe
             {
                 scheduler.Complete(segment.Trial, value);
                 if (value > best)
-                    best = value;
-                history.Add(new Incumbent(at.Time * workers, best));
+                    (best, bestTrue) = (value, segment.Run.TrueAccuracy);
+                history.Add(new Incumbent(at.Time * workers, best, bestTrue));
             }
             else if (prune)
             {
@@ -91,7 +102,7 @@ public sealed class Simulator(ReplayTable table, int workers, double budgetGpuSe
         return history;
     }
 
-    /// <summary>Of the last study: how many different table rows its trials landed on (nearest configuration).</summary>
+    /// <summary>Of the last study: how many different table rows its trials landed on (their nearest row).</summary>
     public int DistinctRows { get; private set; }
 
     /// <summary>Of the last study: how many trials it started.</summary>

@@ -5,6 +5,9 @@ the seeds every sampler of that problem finished (a run stopped early still comp
 like), the seed count, and ours/Optuna's best median.
 
     benchmarks/samplers/summarize_multi.py runs.jsonl [more.jsonl ...]
+
+A run (problem, sampler, seed) found in several files is taken from the last one given, so a
+re-run of one sampler (after a change of its defaults) replaces the old runs when listed last.
 """
 import json
 import statistics
