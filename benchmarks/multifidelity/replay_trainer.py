@@ -2,7 +2,10 @@
 """The replay trainer: a custom trainer (docs/custom-trainer.md) that answers a trial from the
 real-task table instead of training, so a whole study on the dispatcher takes seconds.
 
-    trainer: {command: [python3, benchmarks/multifidelity/replay_trainer.py]}
+    search_space: lr, wd (log), order, order_expand as in the table (make_table.py's SPACE)
+    pruner: {kind: asha, mode: promote, min_resource: 90, reduction_factor: 3, max_resource: 810}
+    trainer: {command: [python3, benchmarks/multifidelity/replay_trainer.py, --config, "{params_file}"],
+              resumable: true}
 
 The trial's run comes from the benchmark program itself (`HoMM.Benchmarks.MultiFidelity.dll curve`,
 built by benchmarks/multifidelity/run), so the dispatcher replays exactly what the benchmark's
