@@ -100,6 +100,8 @@ internal static partial class StudyBinder
             CheckObjectives(r, objectives, objectiveItems, trainer, sampler, pruner, map);
         if (pruner is { Promotes: true } && trainer is not null)
             CheckPromotion(r, pruner, trainer, (YMapping)map["pruner"]!);
+        if (pruner is not null && trainer is HommTrainerDefinition rungTrainer && map["pruner"] is YMapping rungNode)
+            CheckFirstRung(r, pruner, rungTrainer, rungNode);
         if (trainer is HommTrainerDefinition homm && resources is not null && map["resources"] is { } rn)
             CheckDevice(r, homm, resources, map["trainer"]!, rn);
         if (budget is { MaxParallel: { } parallel } && resources is { UsesGpus: false } && parallel > resources.CpuSlots && map["resources"] is not null)
@@ -432,6 +434,33 @@ internal static partial class StudyBinder
                     ? "mode: promote needs the steps of a full trial, and trainer.optim.steps is searched: give max_resource"
                     : error.Message);
             }
+        }
+    }
+
+    /// <summary>
+    /// The first rung of asha or hyperband (<c>min_resource</c>; the others are it times powers of
+    /// <c>reduction_factor</c>) against the built-in trainer's schedule: homm-train reports every
+    /// <c>eval_every</c> steps, so a rung between evaluations is judged at the next one; and a rung
+    /// before the warm-up ends ranks trials that have hardly trained (on the real-task benchmark a
+    /// first rung of 30 steps with warm-up 50 made ASHA worse than no pruning, docs/benchmarks.md).
+    /// </summary>
+    private static void CheckFirstRung(NodeReader r, PrunerDefinition pruner, HommTrainerDefinition trainer, YMapping prunerNode)
+    {
+        if (pruner.Kind is not ("asha" or "hyperband") || !pruner.Options.TryGetValue("min_resource", out var m) || m is not long first
+            || prunerNode.Entry("min_resource") is not { } entry)
+        {
+            return;
+        }
+        var path = NodeReader.Child("pruner", "min_resource");
+        if (!trainer.Searched.Contains("eval_every") && trainer.Fixed.TryGetValue("eval_every", out var e) && e is long every && first % every != 0)
+        {
+            r.Warning(entry.Value, path, string.Create(CultureInfo.InvariantCulture,
+                $"the first rung (step {first}) falls between evaluations (trainer eval_every: {every}), so trials are judged at step {(first / every + 1) * every}; make min_resource a multiple of eval_every"));
+        }
+        if (!trainer.Searched.Contains("warmup") && trainer.Fixed.TryGetValue("warmup", out var w) && w is long warmup && first < warmup)
+        {
+            r.Warning(entry.Value, path, string.Create(CultureInfo.InvariantCulture,
+                $"the first rung (step {first}) comes before the learning-rate warm-up ends (trainer optim.warmup: {warmup}): trials are ranked before they have trained; a first rung after the warm-up ranks them better"));
         }
     }
 
