@@ -120,7 +120,7 @@ static double Median(List<double> values)
     return v.Length % 2 == 1 ? v[v.Length / 2] : 0.5 * (v[v.Length / 2 - 1] + v[v.Length / 2]);
 }
 
-static string Hours(double seconds) => double.IsFinite(seconds) ? (seconds / 3600).ToString("F2", CultureInfo.InvariantCulture) : "not reached";
+static string Hours(double seconds) => double.IsFinite(seconds) ? (seconds / 3600).ToString("F3", CultureInfo.InvariantCulture) : "not reached";
 
 static string Ratio(double a, double b) => double.IsFinite(a) && double.IsFinite(b) ? (a / b).ToString("F2", CultureInfo.InvariantCulture) : "n/a";
 
