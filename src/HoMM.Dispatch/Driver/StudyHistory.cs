@@ -46,6 +46,9 @@ public static class StudyHistory
         {
             if (Candidate(t, definition.SearchSpace, oldHomm) is not { } candidate)
                 continue;
+            // A complete trial without every objective's value (imported before import read them) cannot be copied whole.
+            if (to.IsMultiObjective && t.State == TrialState.Complete && t.Values?.Count != to.Objectives.Count)
+                continue;
             var check = rules.Check(candidate);
             if (!check.IsValid || !check.IsComplete)
                 continue;
