@@ -30,7 +30,7 @@ internal static class BrokenStudyCorpus
           multivariate: true
         pruner:
           kind: asha
-          min_resource: 10
+          min_resource: 50
           reduction_factor: 3
         budget:
           max_trials: 10
@@ -40,7 +40,7 @@ internal static class BrokenStudyCorpus
           model: {dim: 32, layers: 2, patch: 4, order: 2, order_expand: 2}
           optim: {lr: 1.0e-3, wd: 0.01, steps: 200, batch: 32}
           data: {dataset: fashion-mnist}
-          eval_every: 10
+          eval_every: 50
           device: cpu
         resources:
           cpu_slots: 2

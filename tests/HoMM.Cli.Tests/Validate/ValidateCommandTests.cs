@@ -42,7 +42,7 @@ public sealed class ValidateCommandTests : IDisposable
         Assert.Contains("dropout       float [0, 0.3]   when pooling is mean", output, StringComparison.Ordinal);
         Assert.Contains("constraints order * order_expand <= 16; max_params 26M", output, StringComparison.Ordinal);
         Assert.Contains("sampler     tpe (seed 1, n_startup_trials 5, multivariate true)", output, StringComparison.Ordinal);
-        Assert.Contains("pruner      asha (min_resource 10, reduction_factor 3)", output, StringComparison.Ordinal);
+        Assert.Contains("pruner      asha (min_resource 50, reduction_factor 3)", output, StringComparison.Ordinal);
         Assert.Contains("budget      10 trials, at most 1h, 2 at a time", output, StringComparison.Ordinal);
         Assert.Contains("resources   2 CPU slots", output, StringComparison.Ordinal);
     }
