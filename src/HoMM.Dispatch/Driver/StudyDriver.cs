@@ -449,13 +449,15 @@ public sealed class StudyDriver
     /// and the delivery closes it; a SQLite queue's jobs of a killed process are never delivered
     /// again (one process per queue file), so this process — the study's only dispatcher now, it
     /// holds the study's lock — closes them before anything runs, with the committed outcome.
+    /// A paused trial's commit is such an outcome too: it has no trainer until it is promoted, and
+    /// an attempt left open would draw it as running on the timeline forever.
     /// </summary>
     private async Task CloseLeftAttemptsAsync(IReadOnlyList<FrozenTrial> trials, CancellationToken cancellationToken)
     {
         var attempts = await _store.GetAttemptsOfStudyAsync(_study.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
         foreach (var t in trials)
         {
-            if (!t.State.IsFinished() || !attempts.TryGetValue(t.Id, out var list))
+            if (!(t.State.IsFinished() || t.State == TrialState.Paused) || !attempts.TryGetValue(t.Id, out var list))
                 continue;
             foreach (var a in list.Where(a => a.Ended is null))
                 await _store.EndAttemptAsync(a.Id, null, TrialRunner.LeftOpenReason(t), cancellationToken).ConfigureAwait(false);

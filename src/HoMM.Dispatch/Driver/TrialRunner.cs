@@ -270,7 +270,7 @@ internal sealed class TrialRunner : ITrialJobHandler
     private Task CloseFinishedAsync(FrozenTrial trial, CancellationToken cancellationToken) =>
         CloseOpenAttemptsAsync(trial.Id, LeftOpenReason(trial), cancellationToken);
 
-    /// <summary>How an attempt a killed dispatcher left open is closed once its trial is finished: with the committed outcome.</summary>
+    /// <summary>How an attempt a killed dispatcher left open is closed once its trial is finished or paused: with the committed outcome (a paused trial's reason, "paused at step S", is its attempt's too).</summary>
     internal static string LeftOpenReason(FrozenTrial trial) =>
         trial.State == TrialState.Complete ? AttemptReasons.Completed : trial.FailReason ?? AttemptReasons.Lost;
 

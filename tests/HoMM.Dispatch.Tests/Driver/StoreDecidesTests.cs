@@ -79,6 +79,34 @@ public class StoreDecidesTests
     }
 
     [Fact]
+    public async Task RunAsync_AttemptLeftOpenWhenATrialPaused_ClosedAsPausedBeforeAnythingRuns()
+    {
+        await using var f = await DriverFixture.CreateAsync();
+        var definition = f.Study("{max_trials: 1}");
+        var (study, _) = await StudyOpener.OpenOrCreateAsync(f.Store, definition);
+        var trial = await f.Store.CreateTrialAsync(study.Id, new Dictionary<string, object> { ["x"] = 0.25 },
+            new Dictionary<string, HoMM.Core.SearchSpace.Distribution> { ["x"] = study.SearchSpace.Find("x")!.Distribution });
+        // A run killed between pausing a trial at its rung (the owner's commit) and closing its attempt.
+        Assert.True((await f.Store.TryClaimAsync(trial.Id, "vm/1/1/1", TimeSpan.FromSeconds(6))).Claimed);
+        var left = await f.Store.StartAttemptAsync(trial.Id, new AttemptStart("vm", "cpu0"));
+        Assert.True(await f.Store.TryFinishOwnedAsync(trial.Id, "vm/1/1/1", TrialState.Paused, reason: "paused at step 20"));
+
+        // The study has no promotion to run it on: the driver would wait; its start-up is what is checked.
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await f.RunAsync(definition, stop: stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        var attempt = Assert.Single(await f.Store.GetAttemptsAsync(trial.Id));
+        Assert.Equal((left!.Id, "paused at step 20"), (attempt.Id, attempt.Reason));
+        Assert.NotNull(attempt.Ended);
+    }
+
+    [Fact]
     public async Task RunTrialAsync_TwoDispatchersDeliveredTheSameTrialsAtOnce_EachTrialRunsOnce()
     {
         await using var f = await DriverFixture.CreateAsync();
