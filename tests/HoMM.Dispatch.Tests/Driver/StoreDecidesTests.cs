@@ -4,6 +4,7 @@ using HoMM.Dispatch.Driver;
 using HoMM.Dispatch.Scheduling;
 using HoMM.Dispatch.Slots;
 using HoMM.Storage;
+using HoMM.StudyFiles;
 
 namespace HoMM.Dispatch.Tests.Driver;
 
@@ -55,25 +56,35 @@ public class StoreDecidesTests
             Assert.Single(await f.Store.GetAttemptsAsync(t.Id));
     }
 
-    [Fact]
-    public async Task RunAsync_AttemptLeftOpenByADispatcherKilledAfterTheCommit_ClosedWithTheOutcomeBeforeAnythingRuns()
+    /// <summary>
+    /// What a run killed between its owner's commit (to <paramref name="to"/>) and closing the
+    /// attempt leaves behind: the trial committed, its attempt open (its SQLite queue's job is never
+    /// delivered again: one process per queue file).
+    /// </summary>
+    private static async Task<(StudyDefinition Definition, FrozenTrial Trial, TrialAttempt Left)> LeftOpenAttemptAsync(
+        DriverFixture f, TrialState to, double? value, string? reason)
     {
-        await using var f = await DriverFixture.CreateAsync();
         var definition = f.Study("{max_trials: 1}");
         var (study, _) = await StudyOpener.OpenOrCreateAsync(f.Store, definition);
         var trial = await f.Store.CreateTrialAsync(study.Id, new Dictionary<string, object> { ["x"] = 0.25 },
             new Dictionary<string, HoMM.Core.SearchSpace.Distribution> { ["x"] = study.SearchSpace.Find("x")!.Distribution });
-        // What a run killed between its commit and closing the attempt leaves behind (its SQLite
-        // queue's job is never delivered again: one process per queue file).
         Assert.True((await f.Store.TryClaimAsync(trial.Id, "vm/1/1/1", TimeSpan.FromSeconds(6))).Claimed);
         var left = await f.Store.StartAttemptAsync(trial.Id, new AttemptStart("vm", "cpu0"));
-        Assert.True(await f.Store.TryFinishOwnedAsync(trial.Id, "vm/1/1/1", TrialState.Complete, 0.25));
+        Assert.True(await f.Store.TryFinishOwnedAsync(trial.Id, "vm/1/1/1", to, value, reason));
+        return (definition, trial, left!);
+    }
+
+    [Fact]
+    public async Task RunAsync_AttemptLeftOpenByADispatcherKilledAfterTheCommit_ClosedWithTheOutcomeBeforeAnythingRuns()
+    {
+        await using var f = await DriverFixture.CreateAsync();
+        var (definition, trial, left) = await LeftOpenAttemptAsync(f, TrialState.Complete, 0.25, null);
 
         var (_, end) = await f.RunAsync(definition);
 
         Assert.Equal(DriverEnd.BudgetSpent, end);
         var attempt = Assert.Single(await f.Store.GetAttemptsAsync(trial.Id));
-        Assert.Equal((left!.Id, "completed"), (attempt.Id, attempt.Reason));
+        Assert.Equal((left.Id, "completed"), (attempt.Id, attempt.Reason));
         Assert.NotNull(attempt.Ended);
         Assert.False(File.Exists(f.EventsPath)); // no trainer ran again
     }
@@ -82,14 +93,8 @@ public class StoreDecidesTests
     public async Task RunAsync_AttemptLeftOpenWhenATrialPaused_ClosedAsPausedBeforeAnythingRuns()
     {
         await using var f = await DriverFixture.CreateAsync();
-        var definition = f.Study("{max_trials: 1}");
-        var (study, _) = await StudyOpener.OpenOrCreateAsync(f.Store, definition);
-        var trial = await f.Store.CreateTrialAsync(study.Id, new Dictionary<string, object> { ["x"] = 0.25 },
-            new Dictionary<string, HoMM.Core.SearchSpace.Distribution> { ["x"] = study.SearchSpace.Find("x")!.Distribution });
-        // A run killed between pausing a trial at its rung (the owner's commit) and closing its attempt.
-        Assert.True((await f.Store.TryClaimAsync(trial.Id, "vm/1/1/1", TimeSpan.FromSeconds(6))).Claimed);
-        var left = await f.Store.StartAttemptAsync(trial.Id, new AttemptStart("vm", "cpu0"));
-        Assert.True(await f.Store.TryFinishOwnedAsync(trial.Id, "vm/1/1/1", TrialState.Paused, reason: "paused at step 20"));
+        // Paused at its rung by the owner's commit, the attempt not yet closed.
+        var (definition, trial, left) = await LeftOpenAttemptAsync(f, TrialState.Paused, null, "paused at step 20");
 
         // The study has no promotion to run it on: the driver would wait; its start-up is what is checked.
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
@@ -102,7 +107,7 @@ public class StoreDecidesTests
         }
 
         var attempt = Assert.Single(await f.Store.GetAttemptsAsync(trial.Id));
-        Assert.Equal((left!.Id, "paused at step 20"), (attempt.Id, attempt.Reason));
+        Assert.Equal((left.Id, "paused at step 20"), (attempt.Id, attempt.Reason));
         Assert.NotNull(attempt.Ended);
     }
 
